@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The project-local PostGIS cluster: `db.sh start`, `db.sh stop`, `db.sh status`.
+# Runs as the `postgres` user when invoked as root (initdb refuses root), else as the caller.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+PGDATA="$CRADLE_RUN_DIR/pgdata"
+LOG="$CRADLE_RUN_DIR/postgres.log"
+
+as_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+running() { as_owner "$PG_BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
+
+ensure_db() { # name
+  if ! "$PG_BIN/../bin/psql" -qtA -d postgres -c "select 1 from pg_database where datname='$1'" | grep -q 1; then
+    "$PG_BIN/createdb" "$1"
+  fi
+  "$PG_BIN/psql" -qX -d "$1" -c "create extension if not exists postgis" >/dev/null
+}
+
+start() {
+  mkdir -p "$CRADLE_RUN_DIR"
+  chmod 755 "$CRADLE_RUN_DIR"
+  [ "$(id -u)" = 0 ] && chown postgres "$CRADLE_RUN_DIR"
+  if [ ! -f "$PGDATA/PG_VERSION" ]; then
+    echo "cradle: creating a PostGIS cluster in $PGDATA (port $PGPORT)"
+    as_owner "$PG_BIN/initdb" -D "$PGDATA" -U cradle --auth=trust -E UTF8 --no-locale >/dev/null
+    cat >> "$PGDATA/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$CRADLE_RUN_DIR'
+shared_buffers = 512MB
+work_mem = 64MB
+maintenance_work_mem = 512MB
+max_wal_size = 4GB
+# Bulk loads write into tables created in the same transaction: minimal WAL skips that I/O.
+wal_level = minimal
+max_wal_senders = 0
+synchronous_commit = off
+CONF
+  fi
+  if ! running; then
+    if (exec 3<>/dev/tcp/127.0.0.1/$PGPORT) 2>/dev/null; then
+      echo "cradle: port $PGPORT is taken by another server; set PGPORT to a free port" >&2; exit 1
+    fi
+    as_owner "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$LOG" -o "-p $PGPORT" -w -t 60 start >/dev/null \
+      || { echo "cradle: PostgreSQL did not start; see $LOG" >&2; tail -5 "$LOG" >&2; exit 1; }
+    echo "cradle: PostGIS running on 127.0.0.1:$PGPORT"
+  fi
+  ensure_db cradle
+  ensure_db cradle_test
+}
+
+stop() {
+  if running; then as_owner "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null; echo "cradle: PostGIS stopped"; fi
+}
+
+case "${1:-start}" in
+  start) start ;;
+  stop) stop ;;
+  status) if running; then echo "running on port $PGPORT ($PGDATA)"; else echo "stopped"; exit 3; fi ;;
+  *) echo "usage: db.sh start|stop|status" >&2; exit 2 ;;
+esac

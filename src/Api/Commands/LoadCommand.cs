@@ -1,0 +1,120 @@
+using Cradle.Geo;
+using Cradle.Geo.Store;
+using Spectre.Console;
+
+namespace Cradle.Api.Commands;
+
+/// <summary>
+/// `cradle load`: runs the loader with progress bars on a terminal and plain lines otherwise,
+/// then a summary table. Exit 0 on success, 1 on bad data (the message names file and row),
+/// 2 on bad usage, 3 when the database cannot be reached.
+/// </summary>
+public static class LoadCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string dataDir = ProjectPaths.DataDir, manifest = ProjectPaths.Manifest;
+        var only = new List<string>();
+        bool ifChanged = false;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--data" when i + 1 < args.Length: dataDir = args[++i]; break;
+                case "--manifest" when i + 1 < args.Length: manifest = args[++i]; break;
+                case "--if-changed": ifChanged = true; break;
+                case "--only":
+                    while (i + 1 < args.Length && !args[i + 1].StartsWith("--")) only.Add(args[++i]);
+                    if (only.Count == 0) return Fail(2, "--only needs at least one dataset id");
+                    break;
+                default: return Fail(2, $"unknown option '{args[i]}'");
+            }
+        }
+        if (!Directory.Exists(dataDir)) return Fail(2, $"data directory {dataDir} does not exist; set DATA_DIR or --data");
+
+        await using var db = CradleDatabase.Open(CradleDatabase.ConnectionStringFromEnvironment());
+        bool interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+        var options = new LoadOptions(dataDir, manifest, only, ifChanged);
+        try
+        {
+            LoadResult result;
+            if (interactive)
+            {
+                result = await AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+                    .StartAsync(async ctx =>
+                    {
+                        var tasks = new Dictionary<string, ProgressTask>();
+                        var progress = new Progress<LoadProgress>(p =>
+                        {
+                            if (!tasks.TryGetValue(p.Dataset, out var t))
+                                tasks[p.Dataset] = t = ctx.AddTask(p.Dataset, maxValue: p.Total ?? 1);
+                            t.Description = $"{p.Dataset} [grey]{p.Stage}[/] {p.Done:N0}";
+                            if (p.Total is { } total) { t.MaxValue = Math.Max(1, total); t.Value = p.Done; }
+                            if (p.Stage == "done") t.StopTask();
+                        });
+                        var r = await new Loader(db, progress).RunAsync(options);
+                        foreach (var t in tasks.Values) { t.Value = t.MaxValue; t.StopTask(); }
+                        return r;
+                    });
+            }
+            else
+            {
+                var started = DateTime.UtcNow;
+                var progress = new SynchronousProgress(p =>
+                {
+                    if (p.Stage is "read" or "done" or "derive" or "checks" or "swap" or "references")
+                        Console.WriteLine($"[{(DateTime.UtcNow - started).TotalSeconds,6:0.0}s] {p.Dataset}: {p.Stage}{(p.Stage == "done" ? $" {p.Done:N0} rows" : "")}");
+                });
+                result = await new Loader(db, progress).RunAsync(options);
+            }
+            PrintSummary(result);
+            return 0;
+        }
+        catch (DataFileException e) { return Fail(1, e.Message); }
+        catch (ArgumentException e) { return Fail(2, e.Message); }
+        catch (InvalidOperationException e) { return Fail(1, e.Message); }
+        catch (Npgsql.NpgsqlException e) when (e.InnerException is System.Net.Sockets.SocketException or TimeoutException)
+        {
+            return Fail(3, $"cannot reach the database ({e.Message}); start it with `make db`");
+        }
+    }
+
+    static void PrintSummary(LoadResult r)
+    {
+        if (r.Unchanged)
+        {
+            Console.WriteLine($"cradle: data unchanged, nothing to load (data version {r.DataVersion})");
+            return;
+        }
+        var table = new Table().Title($"Loaded data version {r.DataVersion}")
+            .AddColumns("dataset", "rows", "england", "repaired", "crs", "seconds");
+        foreach (var d in r.Datasets.Where(d => d.Reloaded))
+            table.AddRow(d.Id, d.Rows.ToString("N0"), d.England.ToString("N0"), d.Repaired.ToString("N0"), Markup.Escape(d.Crs ?? "-"), d.Seconds.ToString("0.00"));
+        table.AddRow("[grey]derive + checks + swap[/]", "", "", "", "", r.DeriveSeconds.ToString("0.00"));
+        table.AddRow("[bold]total[/]", "", "", r.Datasets.Sum(d => d.Repaired).ToString("N0"), "", r.Seconds.ToString("0.00"));
+        if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected) AnsiConsole.Write(table);
+        else
+        {
+            Console.WriteLine($"{"dataset",-28} {"rows",8} {"england",8} {"repaired",8} {"seconds",8}  crs");
+            foreach (var d in r.Datasets.Where(d => d.Reloaded))
+                Console.WriteLine($"{d.Id,-28} {d.Rows,8} {d.England,8} {d.Repaired,8} {d.Seconds,8:0.00}  {d.Crs ?? "-"}");
+            Console.WriteLine($"{"derive + checks + swap",-28} {"",8} {"",8} {"",8} {r.DeriveSeconds,8:0.00}");
+            Console.WriteLine($"{"total",-28} {"",8} {"",8} {r.Datasets.Sum(d => d.Repaired),8} {r.Seconds,8:0.00}");
+            Console.WriteLine($"cradle: loaded data version {r.DataVersion}");
+        }
+    }
+
+    static int Fail(int code, string message)
+    {
+        Console.Error.WriteLine($"cradle load: error: {message}");
+        Console.Error.WriteLine("cradle load: nothing was changed; the data already loaded is still served");
+        return code;
+    }
+
+    /// <summary>Reports on the calling thread, so plain lines come out in order.</summary>
+    sealed class SynchronousProgress(Action<LoadProgress> report) : IProgress<LoadProgress>
+    {
+        public void Report(LoadProgress value) => report(value);
+    }
+}

@@ -1,0 +1,22 @@
+using Cradle.Api.Commands;
+
+// `cradle load …` loads the data; `cradle serve` (the default) runs the API and viewer.
+return args.FirstOrDefault() switch
+{
+    "load" => await LoadCommand.RunAsync(args[1..]),
+    "serve" => await ServeCommand.RunAsync(args[1..]),
+    null => await ServeCommand.RunAsync([]),
+    "-h" or "--help" or "help" => Usage(0),
+    var other => Usage(2, $"unknown command '{other}'"),
+};
+
+static int Usage(int code, string? error = null)
+{
+    if (error is not null) Console.Error.WriteLine($"cradle: {error}");
+    Console.Error.WriteLine("""
+        usage: cradle load [--data DIR] [--manifest FILE] [--only ID ...] [--if-changed]
+               cradle serve [--urls URL]
+        The database comes from CRADLE_DB (a Npgsql connection string) or the project-local cluster on PGPORT (55432).
+        """);
+    return code;
+}

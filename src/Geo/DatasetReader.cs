@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Cradle.Geo.Sources;
+using NetTopologySuite.Geometries;
+
+namespace Cradle.Geo;
+
+/// <summary>A row ready for the store: typed values in manifest field order, and the cleaned geometry.</summary>
+public sealed record DatasetRow(int SourceRow, object?[] Values, MultiPolygon? Geometry);
+
+/// <summary>Counts from reading one dataset, for the summary and the datasets record.</summary>
+public sealed class ReadStats
+{
+    public int Rows;
+    public int England;
+    public int Repaired;
+    public string? Crs;
+}
+
+/// <summary>
+/// Reads one manifest dataset from its file: maps headers to fields, parses and checks every
+/// value, reprojects to EPSG:27700 and cleans geometry, and refuses duplicate keys. Every
+/// problem names the file, the row or feature, and the field.
+/// </summary>
+public static class DatasetReader
+{
+    public static IEnumerable<DatasetRow> Read(DatasetSpec spec, SourceFile source, ReadStats stats)
+    {
+        var fields = spec.Fields;
+        var columns = HeaderMatch.Resolve(source.Path, source.Columns, fields);
+        if (spec.Kind == DatasetKind.Boundaries && !source.IsSpatial)
+            throw new DataFileException(source.Path, null, "a boundary dataset needs a spatial file (GeoJSON, Shapefile or GeoPackage)");
+        var patterns = fields.Select(f => f.Pattern is null ? null : new Regex(f.Pattern, RegexOptions.CultureInvariant)).ToArray();
+        var transform = source.Crs?.ToBritishNationalGrid() is { } mt ? new Reprojection(mt) : null;
+        stats.Crs = source.Crs?.Name;
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        var keyIndexes = fields.Select((f, i) => (f, i)).Where(x => x.f.Key).Select(x => x.i).ToArray();
+        int englandIndex = keyIndexes[0];
+        int n = 0;
+
+        foreach (var record in source.Records())
+        {
+            n++;
+            var values = new object?[fields.Count];
+            string where = record.Where;
+            for (int i = 0; i < fields.Count; i++)
+            {
+                var raw = columns[i] >= 0 ? record.Cells[columns[i]] : null;
+                values[i] = Parse(fields[i], patterns[i], raw?.Trim(), source.Path, where);
+            }
+            string key = string.Join("|", keyIndexes.Select(i => values[i]));
+            // Name features by their code too: "feature 12 (E06000001)" is findable in QGIS.
+            if (source.IsSpatial) where = $"{record.Where} ({values[englandIndex]})";
+            if (!keys.TryAdd(key, where))
+                throw new DataFileException(source.Path, where,
+                    $"duplicate {string.Join("+", keyIndexes.Select(i => fields[i].Name))} '{key}', first seen at {keys[key]}");
+
+            MultiPolygon? geometry = null;
+            if (spec.Kind == DatasetKind.Boundaries)
+            {
+                var g = record.Geometry;
+                if (g is not null && transform is not null && !g.IsEmpty) g = transform.Apply(g);
+                var (clean, repaired) = PolygonCleaner.Clean(g, spec.MaxRepairAreaChange, source.Path, where);
+                geometry = clean;
+                if (repaired) stats.Repaired++;
+            }
+            stats.Rows++;
+            if (values[englandIndex] is string code && code.StartsWith('E')) stats.England++;
+            yield return new DatasetRow(n, values, geometry);
+        }
+    }
+
+    static object? Parse(FieldSpec f, Regex? pattern, string? raw, string file, string where)
+    {
+        if (string.IsNullOrEmpty(raw))
+            return f.Optional ? null : throw new DataFileException(file, $"{where}, column '{f.Headers[0]}'", $"empty value for {f.Name}");
+        switch (f.Type)
+        {
+            case FieldType.Code:
+            case FieldType.Text:
+                if (pattern is not null && !pattern.IsMatch(raw))
+                    throw new DataFileException(file, $"{where}, column '{f.Headers[0]}'", $"'{Clip(raw)}' is not a valid {f.Name} (expected {f.Pattern})");
+                return raw;
+            case FieldType.Int:
+            case FieldType.Number:
+                var text = ThousandsSeparated.IsMatch(raw) ? raw.Replace(",", "") : raw;
+                double number;
+                if (f.Type == FieldType.Int)
+                {
+                    if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+                        throw new DataFileException(file, $"{where}, column '{f.Headers[0]}'", $"'{Clip(raw)}' is not a whole number");
+                    number = l;
+                }
+                else if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number) || !double.IsFinite(number))
+                    throw new DataFileException(file, $"{where}, column '{f.Headers[0]}'", $"'{Clip(raw)}' is not a number");
+                if (number < f.Min || number > f.Max)
+                    throw new DataFileException(file, $"{where}, column '{f.Headers[0]}'", $"{raw} is outside {f.Min}–{f.Max}");
+                return f.Type == FieldType.Int ? (object)(long)number : number;
+            default:
+                throw new InvalidOperationException();
+        }
+    }
+
+    static readonly Regex ThousandsSeparated = new(@"^-?\d{1,3}(,\d{3})+(\.\d+)?$", RegexOptions.Compiled);
+
+    static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "…";
+}

@@ -1,0 +1,222 @@
+-- Builds the served model from the raw dataset tables (src_*), inside the staging schema
+-- (search_path is set to it). Table names here are the manifest's `table` values.
+
+-- Data errata, recorded as data with their source (data/boundaries/errata.csv).
+create index on errata (dataset, field, code);
+
+-- LSOA 2021 and its parents. The LAD comes from the ONS best-fit lookup unless an erratum
+-- corrects it; region through the April 2023 LAD→region lookup (LAD codes unchanged to 2024).
+create table lsoa as
+select b.code, b.name, left(b.code, 1) as country,
+       coalesce(e.corrected_value, w.lad24cd) as lad_code,
+       w.wd24cd as ward_code, w.wd24nm as ward_name,
+       i.sicbl24cd as sicbl_code, i.icb24cd as icb_code,
+       r.rgn23cd as region_code
+from src_lsoa21 b
+left join src_lsoa21_lad24 w on w.lsoa21cd = b.code
+left join errata e on e.dataset = 'lookup_lsoa21_lad24' and e.field = 'lad24cd' and e.code = b.code
+left join src_lsoa21_icb24 i on i.lsoa21cd = b.code
+left join src_lad_rgn23 r on r.lad23cd = coalesce(e.corrected_value, w.lad24cd);
+alter table lsoa add primary key (code);
+
+-- LSOA 2011 → 2021. Counts are carried with weight 1/n, n = the number of LSOA 2021 an LSOA 2011
+-- maps to: unchanged (U) and merged (M) parts carry the whole count (merged ones sum), a split
+-- (S) shares it equally among its parts, a complex change (X) shares it equally among all the
+-- LSOA 2021 it touches. Totals are preserved exactly. Equal shares, not area shares: ONS split
+-- LSOAs because their population grew past 3,000, into parts of similar population.
+create table lsoa11_lsoa21 as
+select lsoa11cd, lsoa21cd, chgind,
+       1.0 / count(*) over (partition by lsoa11cd) as weight
+from src_lsoa11_lsoa21;
+alter table lsoa11_lsoa21 add primary key (lsoa11cd, lsoa21cd);
+create index on lsoa11_lsoa21 (lsoa21cd);
+
+-- Population: native mid-2020 LSOA 2011 and LAD 2021 estimates, and LSOA 2021 carried by the rule above.
+create table population (
+  vintage    text not null,
+  geography  text not null,
+  code       text not null,
+  all_ages   double precision not null,
+  age_0      double precision not null,
+  age_1      double precision not null,
+  carried    text,
+  primary key (vintage, geography, code)
+);
+insert into population
+select 'mid-2020', 'lsoa11', lsoa11cd, all_ages, age_0, age_1, null from src_pop_lsoa11;
+insert into population
+select 'mid-2020', 'lad21', lad21cd, all_ages, age_0, age_1, null from src_pop_lad21;
+insert into population
+select 'mid-2020', 'lsoa21', m.lsoa21cd,
+       sum(p.all_ages * m.weight), sum(p.age_0 * m.weight), sum(p.age_1 * m.weight),
+       string_agg(distinct m.chgind, '' order by m.chgind)
+from src_pop_lsoa11 p
+join lsoa11_lsoa21 m on m.lsoa11cd = p.lsoa11cd
+group by m.lsoa21cd;
+
+-- Deprivation, long: one row per LSOA, vintage and measure (imd, the 7 domains, idaci, idaopi).
+create table deprivation (
+  vintage    text not null,
+  geography  text not null,
+  code       text not null,
+  measure    text not null,
+  score      double precision,
+  rank       int not null,
+  decile     int not null,
+  carried    text,
+  primary key (vintage, geography, measure, code)
+);
+insert into deprivation
+select 'iod2025', 'lsoa21', lsoa21cd, m.measure, m.score, m.rank, m.decile, null
+from src_iod2025_file7,
+lateral (values
+  ('imd', imd_score, imd_rank, imd_decile),
+  ('income', income_score, income_rank, income_decile),
+  ('employment', employment_score, employment_rank, employment_decile),
+  ('education', education_score, education_rank, education_decile),
+  ('health', health_score, health_rank, health_decile),
+  ('crime', crime_score, crime_rank, crime_decile),
+  ('barriers', barriers_score, barriers_rank, barriers_decile),
+  ('living_environment', living_environment_score, living_environment_rank, living_environment_decile)
+) as m(measure, score, rank, decile);
+insert into deprivation
+select 'iod2025', 'lsoa21', lsoa21cd, m.measure, null, m.rank, m.decile, null
+from src_iod2025_file3,
+lateral (values ('idaci', idaci_rank, idaci_decile), ('idaopi', idaopi_rank, idaopi_decile)) as m(measure, rank, decile);
+
+-- IMD 2019 on its own LSOA 2011 (ranks and deciles only: File 5/7 scores are not available).
+insert into deprivation
+select 'imd2019', 'lsoa11', lsoa11cd, m.measure, null, m.rank, m.decile, null
+from src_imd2019_file2,
+lateral (values
+  ('imd', imd_rank, imd_decile),
+  ('income', income_rank, income_decile),
+  ('employment', employment_rank, employment_decile),
+  ('education', education_rank, education_decile),
+  ('health', health_rank, health_decile),
+  ('crime', crime_rank, crime_decile),
+  ('barriers', barriers_rank, barriers_decile),
+  ('living_environment', living_environment_rank, living_environment_decile)
+) as m(measure, rank, decile);
+
+-- IMD 2019 carried to LSOA 2021. Ranks are not counts and cannot be shared out: each LSOA 2021
+-- takes the values of the LSOA 2011 that gives it the most people (mid-2015 File 6 population
+-- times the carry weight). For U and S that is its only parent; for M and X the dominant one.
+-- `carried` records the change type(s) so a user can tell an inherited value from a native one.
+insert into deprivation
+select distinct on (d.measure, m.lsoa21cd)
+       'imd2019', 'lsoa21', m.lsoa21cd, d.measure, null, d.rank, d.decile,
+       (select string_agg(distinct x.chgind, '' order by x.chgind) from lsoa11_lsoa21 x where x.lsoa21cd = m.lsoa21cd)
+from deprivation d
+join lsoa11_lsoa21 m on m.lsoa11cd = d.code
+join src_imd2019_file6 p on p.lsoa11cd = d.code
+where d.vintage = 'imd2019' and d.geography = 'lsoa11'
+order by d.measure, m.lsoa21cd, p.population_mid2015 * m.weight desc, d.code;
+
+-- IMD 2019 population denominators (mid-2015), native, for weighting its summaries.
+create table population_imd2019 as
+select lsoa11cd as code, population_mid2015, children_0_15_mid2015 from src_imd2019_file6;
+alter table population_imd2019 add primary key (code);
+
+-- Which areas each LSOA 2021 belongs to, one row per level (England only above LAD).
+create table lsoa_membership as
+select code as lsoa, 'lad' as level, lad_code as area_code from lsoa where lad_code is not null
+union all select code, 'sicbl', sicbl_code from lsoa where sicbl_code is not null
+union all select code, 'icb', icb_code from lsoa where icb_code is not null
+union all select code, 'region', region_code from lsoa where region_code is not null
+union all select code, 'england', 'E92000001' from lsoa where country = 'E';
+create index on lsoa_membership (level, area_code);
+
+-- Areas of every level: code, name, vintage, geometry in EPSG:27700.
+create table area (
+  level    text not null,
+  code     text not null,
+  name     text not null,
+  vintage  text not null,
+  country  text not null,
+  geom     geometry(MultiPolygon, 27700) not null,
+  primary key (level, code)
+);
+insert into area select 'lsoa', code, name, '2021', left(code, 1), geom from src_lsoa21;
+insert into area select 'lsoa11', code, name, '2011', left(code, 1), geom from src_lsoa11;
+insert into area select 'lad', code, name, '2024', left(code, 1), geom from src_lad24;
+insert into area select 'lad19', code, name, '2019', left(code, 1), geom from src_lad19;
+
+-- ICB, sub-ICB location and region outlines: dissolved from LSOA 2021 through the lookups (the
+-- published ICB file here is simplified to ~5% of its vertices). Sub-ICB locations first, then
+-- ICBs from them; regions from per-district dissolves, which is faster than one big union.
+create temporary table lad_from_lsoa on commit drop as
+select l.lad_code as code, st_union(b.geom) as geom
+from lsoa l join src_lsoa21 b on b.code = l.code
+where l.country = 'E'
+group by l.lad_code;
+
+insert into area
+select 'sicbl', s.sicbl24cd, min(s.sicbl24nm), '2024', 'E',
+       st_multi(st_collectionextract(st_union(b.geom), 3))
+from src_lsoa21_icb24 s join src_lsoa21 b on b.code = s.lsoa21cd
+group by s.sicbl24cd;
+
+insert into area
+select 'icb', i.icb24cd, min(i.icb24nm), '2024', 'E',
+       st_multi(st_collectionextract(st_union(a.geom), 3))
+from (select distinct sicbl24cd, icb24cd, icb24nm from src_lsoa21_icb24) i
+join area a on a.level = 'sicbl' and a.code = i.sicbl24cd
+group by i.icb24cd;
+
+insert into area
+select 'region', r.rgn23cd, min(r.rgn23nm), '2023', 'E',
+       st_multi(st_collectionextract(st_union(d.geom), 3))
+from src_lad_rgn23 r join lad_from_lsoa d on d.code = r.lad23cd
+group by r.rgn23cd;
+
+insert into area
+select 'england', 'E92000001', 'England', '2024', 'E',
+       st_multi(st_collectionextract(st_union(geom), 3))
+from area where level = 'region';
+
+create index on area using gist (geom);
+create index on area (code);
+
+-- Parents of each area with the share of its LSOAs and of its infants (ages 0–1, mid-2020
+-- carried to LSOA 2021) that lie in each: a district split between ICBs lists each ICB.
+create table area_parent as
+with infants as (
+  select code as lsoa, age_0 + age_1 as infants from population where vintage = 'mid-2020' and geography = 'lsoa21'
+),
+pairs(child_level, parent_level) as (values
+  ('lad', 'sicbl'), ('lad', 'icb'), ('lad', 'region'), ('lad', 'england'),
+  ('sicbl', 'icb'), ('sicbl', 'region'), ('sicbl', 'england'),
+  ('icb', 'region'), ('icb', 'england'), ('region', 'england')
+),
+joined as (
+  select p.child_level, c.area_code as code, p.parent_level, q.area_code as parent_code,
+         count(*) as lsoa_count, sum(coalesce(i.infants, 0)) as infants
+  from pairs p
+  join lsoa_membership c on c.level = p.child_level
+  join lsoa_membership q on q.lsoa = c.lsoa and q.level = p.parent_level
+  left join infants i on i.lsoa = c.lsoa
+  group by p.child_level, c.area_code, p.parent_level, q.area_code
+)
+select child_level as level, code, parent_level, parent_code, lsoa_count,
+       lsoa_count::double precision / sum(lsoa_count) over (partition by child_level, code, parent_level) as lsoa_share,
+       infants / nullif(sum(infants) over (partition by child_level, code, parent_level), 0) as infants_share
+from joined;
+alter table area_parent add primary key (level, code, parent_level, parent_code);
+
+-- Web Mercator copies generalised per zoom band, for vector tiles. A band's tolerance is one
+-- tile unit (4096 per tile) at its highest zoom, so the simplification is never visible.
+create table tile_band (zband int primary key, minzoom int not null, maxzoom int not null, tolerance double precision not null);
+insert into tile_band values (0, 0, 5, 305.0), (1, 6, 8, 38.0), (2, 9, 11, 4.8), (3, 12, 24, 0.0);
+
+create table area_tile as
+select a.level, a.code, b.zband,
+       st_multi(st_collectionextract(st_makevalid(
+         case when b.tolerance > 0 then st_simplifypreservetopology(st_transform(a.geom, 3857), b.tolerance)
+              else st_transform(a.geom, 3857) end), 3))::geometry(MultiPolygon, 3857) as geom
+from area a
+cross join tile_band b
+where a.level in ('lad', 'sicbl', 'icb', 'region', 'england')
+   or (a.level = 'lsoa' and b.minzoom >= 6);
+alter table area_tile add primary key (level, zband, code);
+create index on area_tile using gist (geom);
