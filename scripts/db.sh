@@ -7,13 +7,14 @@ PGDATA="$CRADLE_RUN_DIR/pgdata"
 LOG="$CRADLE_RUN_DIR/postgres.log"
 
 as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /tmp: the checkout may sit where the postgres user cannot enter (say, under /root).
+  if [ "$(id -u)" = 0 ]; then (cd /tmp && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 running() { as_owner "$PG_BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
 
 ensure_db() { # name
-  if ! "$PG_BIN/../bin/psql" -qtA -d postgres -c "select 1 from pg_database where datname='$1'" | grep -q 1; then
+  if ! "$PG_BIN/psql" -qtA -d postgres -c "select 1 from pg_database where datname='$1'" | grep -q 1; then
     "$PG_BIN/createdb" "$1"
   fi
   "$PG_BIN/psql" -qX -d "$1" -c "create extension if not exists postgis" >/dev/null

@@ -15,6 +15,8 @@ public static class ServeCommand
             builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable("PORT") ?? "8080"}");
         builder.Services.AddSingleton(_ => CradleDatabase.Open(CradleDatabase.ConnectionStringFromEnvironment()));
         builder.Services.AddSingleton<DatasetCatalog>();
+        // snake_case everywhere, as analysts' tools (R, pandas, QGIS) expect field names.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
 

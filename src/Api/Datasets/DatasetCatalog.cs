@@ -7,7 +7,7 @@ namespace Cradle.Api.Datasets;
 public sealed record LoadedDataset(
     string Id, string Title, string Kind, string Vintage, string File, string? Crs, int Rows, int EnglandRows, int Repaired,
     string Publisher, string SourceUrl, string Licence, string Attribution, string? Via, string? Notes,
-    DateTimeOffset LoadedAt, long DataVersion, string Checksum);
+    DateTime LoadedAt, long DataVersion, string Checksum);
 
 public sealed record DatasetList(long DataVersion, int Count, IReadOnlyList<LoadedDataset> Datasets);
 

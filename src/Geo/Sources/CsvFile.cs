@@ -67,7 +67,7 @@ public sealed class CsvFile : SourceFile
                     rows.Add((rowLine, cells.ToArray())); cells.Clear();
                     line++; rowLine = line; i++; break;
                 default:
-                    if (wasQuoted) throw new DataFileException(path, $"line {line}", "text after a closing quote");
+                    if (wasQuoted) throw new DataFileException(path, $"line {line}", "text after a closing quote (a quote is missing or not doubled)");
                     cell.Append(c); i++; break;
             }
         }

@@ -25,7 +25,7 @@ public sealed class GeoJsonFile : SourceFile
         catch (JsonException e)
         {
             var where = e.LineNumber is { } l ? $"line {l + 1}, byte {e.BytePositionInLine + 1}" : null;
-            var why = e.Message.Contains("end of data", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("ended prematurely", StringComparison.OrdinalIgnoreCase)
+            var why = AtEnd(bytes, e.LineNumber)
                 ? "the JSON ends early (is the file cut short?)"
                 : "not valid JSON: " + e.Message.Split(" LineNumber")[0];
             throw new DataFileException(path, where, why);
@@ -44,6 +44,17 @@ public sealed class GeoJsonFile : SourceFile
                 foreach (var prop in p.EnumerateObject())
                     if (seen.Add(prop.Name)) columns.Add(prop.Name);
         _columns = columns.ToArray();
+    }
+
+    /// <summary>Whether a parse error sits on the file's last line with content: a truncated file, not a typo.</summary>
+    static bool AtEnd(byte[] bytes, long? errorLine)
+    {
+        if (errorLine is null) return true;
+        int end = bytes.Length;
+        while (end > 0 && bytes[end - 1] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t') end--;
+        long lastLine = 0;
+        for (int i = 0; i < end; i++) if (bytes[i] == (byte)'\n') lastLine++;
+        return errorLine >= lastLine;
     }
 
     public override IReadOnlyList<string> Columns => _columns;

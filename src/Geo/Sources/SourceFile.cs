@@ -45,9 +45,14 @@ public abstract class SourceFile : IDisposable
         if (!path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) return File.ReadAllBytes(path);
         try
         {
-            using var gz = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+            var compressed = File.ReadAllBytes(path);
+            using var gz = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
             using var ms = new MemoryStream();
             gz.CopyTo(ms);
+            // GZipStream returns what it can of a cut-short file without complaint; the trailer's
+            // ISIZE (length mod 2^32) tells a whole file from a truncated one.
+            if (compressed.Length < 18 || BitConverter.ToUInt32(compressed, compressed.Length - 4) != (uint)ms.Length)
+                throw new InvalidDataException($"{ms.Length:N0} bytes decompressed, but the gzip trailer does not match: the file is cut short or corrupt");
             return ms.ToArray();
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)

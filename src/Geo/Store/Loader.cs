@@ -47,8 +47,25 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
         var checksums = selected.ToDictionary(d => d.Id, d => Checksum(d, files[d.Id], errataPath));
 
         await using var conn = await db.OpenConnectionAsync(ct);
-        if (!await conn.ExecuteScalarAsync<bool>("select pg_try_advisory_lock(@k)", new { k = LoadLockKey }))
-            throw new InvalidOperationException("another load is running against this database; wait for it to finish");
+        // If this client dies mid-load, the server notices within a second and rolls back,
+        // instead of finishing a long statement for nobody while holding the load lock.
+        await conn.ExecuteAsync("set client_connection_check_interval = '1s'");
+        await AcquireLoadLock(conn, ct);
+        try
+        {
+            return await LoadLocked(conn, manifest, selected, files, checksums, options, total, ct);
+        }
+        finally
+        {
+            // Session-level: a pooled connection would keep the lock after this load.
+            if (conn.State == System.Data.ConnectionState.Open)
+                await conn.ExecuteAsync("select pg_advisory_unlock(@k)", new { k = LoadLockKey });
+        }
+    }
+
+    async Task<LoadResult> LoadLocked(NpgsqlConnection conn, Manifest manifest, List<DatasetSpec> selected,
+        Dictionary<string, string> files, Dictionary<string, string> checksums, LoadOptions options, Stopwatch total, CancellationToken ct)
+    {
         await conn.ExecuteAsync(CradleDatabase.Sql("meta.sql"));
         await conn.ExecuteAsync("update cradle_meta.loads set status = 'abandoned', finished_at = now() where status = 'running'");
 
@@ -146,6 +163,21 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
             .Select(d => new DatasetLoadResult(d.Id, "", null, 0, 0, 0, 0, false));
         return new LoadResult(version, false, results.Concat(kept).ToList(), deriveSeconds, total.Elapsed.TotalSeconds);
     }
+
+    /// <summary>One load at a time per database; waits a while for one that is finishing (or being rolled back).</summary>
+    async Task AcquireLoadLock(NpgsqlConnection conn, CancellationToken ct)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!await conn.ExecuteScalarAsync<bool>("select pg_try_advisory_lock(@k)", new { k = LoadLockKey }))
+        {
+            if (waited.Elapsed > LockWait)
+                throw new InvalidOperationException($"another load has been running against this database for over {LockWait.TotalSeconds:0} s; wait for it to finish");
+            progress?.Report(new LoadProgress("lock", "waiting for another load", (long)waited.Elapsed.TotalSeconds, null));
+            await Task.Delay(1000, ct);
+        }
+    }
+
+    static readonly TimeSpan LockWait = TimeSpan.FromSeconds(120);
 
     static string SqlType(FieldType t) => t switch
     {

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the test suite and ends with one line: `N passed, N failed` (and `, N skipped` if any).
+set -uo pipefail
+. "$(dirname "$0")/env.sh"
+cd "$CRADLE_ROOT"
+mkdir -p "$CRADLE_RUN_DIR"
+log="$CRADLE_RUN_DIR/test.log"
+dotnet test Cradle.sln -c Release --no-build --nologo --logger "console;verbosity=normal" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+# VSTest prints, per test assembly, "Total tests: N" then "Passed: N", "Failed: N", "Skipped: N" lines.
+read -r passed failed skipped < <(awk '
+  /^Total tests:/ { on = 1; next }
+  on && /^ +Passed: +[0-9]+/  { p += $2 }
+  on && /^ +Failed: +[0-9]+/  { f += $2 }
+  on && /^ +Skipped: +[0-9]+/ { s += $2 }
+  on && /Total time:/ { on = 0 }
+  END { print p + 0, f + 0, s + 0 }' "$log")
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # the run broke before it could count
+line="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo "$line"
+exit "$rc"

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Cradle.Geo.Store;
+using Npgsql;
+
+namespace Cradle.Tests;
+
+/// <summary>Where the tests find the checkout, the real data, the built CLI and their database.</summary>
+public static class TestEnvironment
+{
+    public static string Root { get; } = FindRoot();
+    public static string Manifest => Path.Combine(Root, "data", "boundaries", "manifest.json");
+    public static string DataDir =>
+        Environment.GetEnvironmentVariable("DATA_DIR") is { Length: > 0 } d ? d : Path.GetFullPath(Path.Combine(Root, "..", "shared", "data"));
+    public static string Fixtures => Path.Combine(AppContext.BaseDirectory, "fixtures");
+    public static string ApiDll => Path.Combine(Root, "src", "Api", "bin", "Release", "net10.0", "Cradle.Api.dll");
+
+    /// <summary>Tests use their own database in the project cluster, so they never disturb `make up`.</summary>
+    public static string ConnectionString =>
+        Environment.GetEnvironmentVariable("CRADLE_TEST_DB") is { Length: > 0 } cs ? cs
+        : $"Host=127.0.0.1;Port={Environment.GetEnvironmentVariable("PGPORT") ?? "55432"};Username=cradle;Database=cradle_test;Timeout=10;Command Timeout=600";
+
+    static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "data", "boundaries", "manifest.json"))) return dir.FullName;
+        throw new InvalidOperationException("cannot find the checkout root from " + AppContext.BaseDirectory);
+    }
+
+    public sealed record CliResult(int ExitCode, string Stdout, string Stderr);
+
+    /// <summary>Runs the real command line (`dotnet Cradle.Api.dll …`) against the test database.</summary>
+    public static Process StartCli(IEnumerable<string> args, string? connectionString = null)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(ApiDll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["CRADLE_DB"] = connectionString ?? ConnectionString;
+        return Process.Start(psi)!;
+    }
+
+    public static async Task<CliResult> RunCliAsync(params string[] args)
+    {
+        using var p = StartCli(args);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return new CliResult(p.ExitCode, await stdout, await stderr);
+    }
+
+    public static NpgsqlDataSource OpenDatabase() => CradleDatabase.Open(ConnectionString);
+}
