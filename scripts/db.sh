@@ -17,7 +17,7 @@ ensure_db() { # name
   if ! "$PG_BIN/psql" -qtA -d postgres -c "select 1 from pg_database where datname='$1'" | grep -q 1; then
     "$PG_BIN/createdb" "$1"
   fi
-  "$PG_BIN/psql" -qX -d "$1" -c "create extension if not exists postgis" >/dev/null
+  "$PG_BIN/psql" -qX -d "$1" -c "set client_min_messages = warning; create extension if not exists postgis" >/dev/null
 }
 
 start() {
