@@ -8,7 +8,7 @@ export DATA_DIR PORT PGPORT
 DLL := src/Api/bin/Release/net10.0/Cradle.Api.dll
 SOURCES := $(shell find src tests -name '*.cs' -o -name '*.csproj' -o -name '*.sql' | grep -v '/obj/\|/bin/') Directory.Build.props
 
-.PHONY: run up down db deps build load test bench clean help
+.PHONY: run up down db deps build load test bench clean help data
 
 help:
 	@echo "make run    install what is missing, start PostGIS, load the data if needed, serve http://127.0.0.1:$(PORT)"
@@ -18,6 +18,9 @@ help:
 
 deps:
 	@scripts/deps.sh
+
+data:
+	@test -d "$(DATA_DIR)" || { echo "cradle: no data directory at $(DATA_DIR); set DATA_DIR (data/boundaries/manifest.json names each file and its official download)" >&2; exit 1; }
 
 db: deps
 	@scripts/db.sh start
@@ -29,20 +32,20 @@ $(DLL): $(SOURCES)
 	@touch $(DLL)
 
 # A full reload, whatever the database holds.
-load: db build
+load: data db build
 	dotnet $(DLL) load --data "$(DATA_DIR)"
 
-run: db build
+run: data db build
 	dotnet $(DLL) load --data "$(DATA_DIR)" --if-changed
 	dotnet $(DLL) serve
 
-up: db build
+up: data db build
 	@scripts/up.sh
 
 down:
 	@scripts/down.sh
 
-test: db build
+test: data db build
 	@scripts/test.sh
 
 bench:

@@ -49,7 +49,9 @@ public static class LoadCommand
                         {
                             if (!tasks.TryGetValue(p.Dataset, out var t))
                                 tasks[p.Dataset] = t = ctx.AddTask(p.Dataset, maxValue: p.Total ?? 1);
-                            t.Description = $"{p.Dataset} [grey]{p.Stage}[/] {p.Done:N0}";
+                            var seconds = t.ElapsedTime?.TotalSeconds ?? 0;
+                            var rate = p.Done > 0 && seconds > 0.05 ? $" [grey]({p.Done / seconds:N0}/s)[/]" : "";
+                            t.Description = $"{p.Dataset} [grey]{p.Stage}[/] {(p.Done > 0 ? p.Done.ToString("N0") : "")}{rate}";
                             if (p.Total is { } total) { t.MaxValue = Math.Max(1, total); t.Value = p.Done; }
                             if (p.Stage == "done") t.StopTask();
                         });
@@ -61,10 +63,14 @@ public static class LoadCommand
             else
             {
                 var started = DateTime.UtcNow;
+                var datasetStarted = started;
                 var progress = new SynchronousProgress(p =>
                 {
+                    var now = DateTime.UtcNow;
+                    if (p.Stage == "read") datasetStarted = now;
+                    var rate = p.Stage == "done" ? $" {p.Done:N0} rows, {p.Done / Math.Max(0.001, (now - datasetStarted).TotalSeconds):N0} rows/s" : "";
                     if (p.Stage is "read" or "done" or "derive" or "checks" or "swap" or "references" || (p.Stage.StartsWith("waiting") && p.Done % 10 == 0))
-                        Console.WriteLine($"[{(DateTime.UtcNow - started).TotalSeconds,6:0.0}s] {p.Dataset}: {p.Stage}{(p.Stage == "done" ? $" {p.Done:N0} rows" : "")}");
+                        Console.WriteLine($"[{(now - started).TotalSeconds,6:0.0}s] {p.Dataset}: {p.Stage}{rate}");
                 });
                 result = await new Loader(db, progress).RunAsync(options);
             }
