@@ -35,8 +35,9 @@ public static class ServeCommand
     static async Task DatabaseUnavailable(HttpContext context, Func<Task> next)
     {
         try { await next(); }
-        catch (Exception e) when (!context.Response.HasStarted && e is NpgsqlException { IsTransient: true } or TimeoutException
-                                  || e is PostgresException { SqlState: "57P01" or "57P03" or "53300" })
+        catch (Exception e) when (!context.Response.HasStarted
+                                  && (e is NpgsqlException { IsTransient: true } or TimeoutException
+                                      || e is PostgresException { SqlState: "57P01" or "57P03" or "53300" }))
         {
             context.Response.Headers.RetryAfter = "5";
             await TypedResults.Problem(statusCode: 503, title: "Database unavailable",
