@@ -5,6 +5,8 @@ return args.FirstOrDefault() switch
 {
     "load" => await LoadCommand.RunAsync(args[1..]),
     "serve" => await ServeCommand.RunAsync(args[1..]),
+    "teams" => await TeamsCommand.RunAsync(args[1..]),
+    "keys" => TeamsCommand.Keys(args[1..]),
     null => await ServeCommand.RunAsync([]),
     "-h" or "--help" or "help" => Usage(0),
     var other => Usage(2, $"unknown command '{other}'"),
@@ -14,8 +16,10 @@ static int Usage(int code, string? error = null)
 {
     if (error is not null) Console.Error.WriteLine($"cradle: {error}");
     Console.Error.WriteLine("""
-        usage: cradle load [--data DIR] [--manifest FILE] [--only ID ...] [--if-changed]
+        usage: cradle load [--data DIR] [--manifest FILE] [--only ID ...] [--if-changed] [--teams FILE]
                cradle serve [--urls URL]
+               cradle teams import FILE [--force] | cradle teams export [FILE]
+               cradle keys add NAME [--file FILE]
         The database comes from CRADLE_DB (a Npgsql connection string) or the project-local cluster on PGPORT (55432).
         """);
     return code;

@@ -14,6 +14,8 @@ public static class ProjectPaths
         return Directory.GetCurrentDirectory();
     }
 
+    public static string Teams => Path.Combine(Root, "data", "teams", "teams.csv");
+
     public static string Manifest => Path.Combine(Root, "data", "boundaries", "manifest.json");
 
     /// <summary>DATA_DIR, else ../shared/data beside the checkout.</summary>

@@ -13,7 +13,7 @@ public static class LoadCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        string dataDir = ProjectPaths.DataDir, manifest = ProjectPaths.Manifest;
+        string dataDir = ProjectPaths.DataDir, manifest = ProjectPaths.Manifest, teams = ProjectPaths.Teams;
         var only = new List<string>();
         bool ifChanged = false;
         for (int i = 0; i < args.Length; i++)
@@ -23,6 +23,7 @@ public static class LoadCommand
                 case "--data" when i + 1 < args.Length: dataDir = args[++i]; break;
                 case "--manifest" when i + 1 < args.Length: manifest = args[++i]; break;
                 case "--if-changed": ifChanged = true; break;
+                case "--teams" when i + 1 < args.Length: teams = args[++i]; break;
                 case "--only":
                     while (i + 1 < args.Length && !args[i + 1].StartsWith("--")) only.Add(args[++i]);
                     if (only.Count == 0) return Fail(2, "--only needs at least one dataset id");
@@ -75,9 +76,13 @@ public static class LoadCommand
                 result = await new Loader(db, progress).RunAsync(options);
             }
             PrintSummary(result);
+            // The register lives beside the data and survives reloads; the CSV is imported when it changed.
+            var (imported, count) = await new Cradle.Geo.Register.TeamRegister(db).ImportAsync(teams, "import:" + Path.GetFileName(teams));
+            Console.WriteLine(imported ? $"cradle: team register imported from {teams}: {count} teams" : $"cradle: team register unchanged ({count} teams)");
             return 0;
         }
         catch (DataFileException e) { return Fail(1, e.Message); }
+        catch (Npgsql.PostgresException e) { return Fail(1, $"the database refused the load: {e.MessageText} ({e.SqlState})"); }
         catch (ArgumentException e) { return Fail(2, e.Message); }
         catch (InvalidOperationException e) { return Fail(1, e.Message); }
         catch (Npgsql.NpgsqlException e) when (e.InnerException is System.Net.Sockets.SocketException or TimeoutException)

@@ -1,7 +1,15 @@
+using Cradle.Api.Areas;
 using Cradle.Api.Datasets;
 using Cradle.Api.Health;
+using Cradle.Api.Infrastructure;
+using Cradle.Api.Model;
+using Cradle.Api.Plan;
+using Cradle.Api.Scenarios;
+using Cradle.Api.Teams;
+using Cradle.Geo.Register;
 using Cradle.Geo.Store;
 using Npgsql;
+using Scalar.AspNetCore;
 
 namespace Cradle.Api.Commands;
 
@@ -13,20 +21,37 @@ public static class ServeCommand
         var builder = WebApplication.CreateSlimBuilder(args);
         if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
             builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable("PORT") ?? "8080"}");
+        // Bodies are small JSON documents; anything bigger is refused before it is read.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1_000_000);
         builder.Services.AddSingleton(_ => CradleDatabase.Open(CradleDatabase.ConnectionStringFromEnvironment()));
         builder.Services.AddSingleton<DatasetCatalog>();
+        builder.Services.AddSingleton<ModelStore>();
+        builder.Services.AddSingleton<TeamRegister>();
+        builder.Services.AddSingleton<ApiKeys>();
         // snake_case everywhere, as analysts' tools (R, pandas, QGIS) expect field names.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Cradle API";
+            doc.Info.Description = "Need, coverage and unmet need for parent-infant relationship teams in England, by LSOA, district, sub-ICB location, ICB and region; the team register; scenarios and a planner. Data: ONS and MHCLG under the Open Government Licence v3.0.";
+            return Task.CompletedTask;
+        }));
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(DatabaseUnavailable);
+        app.UseDataVersionETags();
         app.MapOpenApi();
+        app.MapScalarApiReference("/docs", o => o.WithTitle("Cradle API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapHealth();
         app.MapDatasets();
+        app.MapModel();
+        app.MapAreas();
+        app.MapTeams();
+        app.MapScenarios();
+        app.MapPlan();
         await app.RunAsync();
         return 0;
     }

@@ -26,7 +26,7 @@ alter table lsoa add primary key (code);
 -- LSOAs because their population grew past 3,000, into parts of similar population.
 create table lsoa11_lsoa21 as
 select lsoa11cd, lsoa21cd, chgind,
-       1.0 / count(*) over (partition by lsoa11cd) as weight
+       (1.0 / count(*) over (partition by lsoa11cd))::double precision as weight
 from src_lsoa11_lsoa21;
 alter table lsoa11_lsoa21 add primary key (lsoa11cd, lsoa21cd);
 create index on lsoa11_lsoa21 (lsoa21cd);
@@ -220,3 +220,19 @@ where a.level in ('lad', 'sicbl', 'icb', 'region', 'england')
    or (a.level = 'lsoa' and b.minzoom >= 6);
 alter table area_tile add primary key (level, zband, code);
 create index on area_tile using gist (geom);
+
+-- Neighbouring English districts (sharing a boundary, within 50 m to bridge BUC generalisation
+-- slivers), for the planner's candidate groups.
+create table lad_adjacency as
+select a.code as lad, b.code as neighbour
+from area a
+join area b on b.level = 'lad' and b.country = 'E' and b.code <> a.code and st_dwithin(a.geom, b.geom, 50)
+where a.level = 'lad' and a.country = 'E';
+alter table lad_adjacency add primary key (lad, neighbour);
+
+-- IMD 2019 weights on LSOA 2021: File 6 mid-2015 population carried like any count.
+create table population_imd2019_lsoa21 as
+select m.lsoa21cd as code, sum(f.population_mid2015 * m.weight)::double precision as population_mid2015
+from lsoa11_lsoa21 m join src_imd2019_file6 f on f.lsoa11cd = m.lsoa11cd
+group by m.lsoa21cd;
+alter table population_imd2019_lsoa21 add primary key (code);

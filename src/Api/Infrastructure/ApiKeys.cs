@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Cradle.Api.Infrastructure;
+
+/// <summary>
+/// Bearer API keys for writes. Only SHA-256 hashes are stored (a file of `name:hex` lines named by
+/// CRADLE_API_KEYS_FILE, or configuration Cradle:ApiKeyHashes:name); a presented key is hashed
+/// and compared in constant time. `cradle keys add NAME` makes a key.
+/// </summary>
+public sealed class ApiKeys
+{
+    readonly List<(string Name, byte[] Hash)> _keys = [];
+
+    public ApiKeys(IConfiguration config)
+    {
+        var file = config["CRADLE_API_KEYS_FILE"] ?? config["Cradle:ApiKeysFile"];
+        if (file is { Length: > 0 } && File.Exists(file))
+            foreach (var line in File.ReadAllLines(file))
+                if (Parse(line) is { } k) _keys.Add(k);
+        foreach (var entry in config.GetSection("Cradle:ApiKeyHashes").GetChildren())
+            if (Parse($"{entry.Key}:{entry.Value}") is { } k) _keys.Add(k);
+    }
+
+    public int Count => _keys.Count;
+
+    static (string, byte[])? Parse(string line)
+    {
+        line = line.Trim();
+        if (line.Length == 0 || line.StartsWith('#')) return null;
+        var parts = line.Split(':', 2);
+        if (parts.Length != 2 || parts[1].Trim().Length != 64) return null;
+        try { return (parts[0].Trim(), Convert.FromHexString(parts[1].Trim())); }
+        catch (FormatException) { return null; }
+    }
+
+    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    public static string NewKey() => "crd_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>The name of the key presented, or null. Every stored hash is compared, in constant time.</summary>
+    public string? Authenticate(string? presented)
+    {
+        if (string.IsNullOrEmpty(presented) || presented.Length > 200) return null;
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        string? name = null;
+        foreach (var (n, h) in _keys)
+            if (CryptographicOperations.FixedTimeEquals(hash, h)) name ??= n;
+        return name;
+    }
+}
+
+/// <summary>401 without a valid bearer key; the key's name becomes the actor in the audit trail.</summary>
+public sealed class RequireApiKey : IEndpointFilter
+{
+    public const string ActorItem = "cradle.actor";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var header = http.Request.Headers.Authorization.ToString();
+        var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
+        var name = http.RequestServices.GetRequiredService<ApiKeys>().Authenticate(key);
+        if (name is null)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer realm=\"cradle\"";
+            return TypedResults.Problem(statusCode: 401, title: "Unauthorized",
+                detail: key is null ? "Writes need an API key: send `Authorization: Bearer <key>`." : "The API key is not valid.");
+        }
+        http.Items[ActorItem] = "key:" + name;
+        return await next(context);
+    }
+}

@@ -1,0 +1,47 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Net.Http.Headers;
+
+namespace Cradle.Api.Infrastructure;
+
+/// <summary>
+/// ETags for GET /api/*: the data version and the request, so a client (or a CDN) revalidates
+/// cheaply and any reload or register edit changes every tag at once. If-None-Match → 304.
+/// </summary>
+public static class DataVersionETags
+{
+    public static IApplicationBuilder UseDataVersionETags(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var request = context.Request;
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) || !request.Path.StartsWithSegments("/api"))
+        {
+            await next();
+            return;
+        }
+        var store = context.RequestServices.GetRequiredService<ModelStore>();
+        long version;
+        try { version = await store.CurrentVersionAsync(context.RequestAborted); }
+        catch (Exception) { await next(); return; } // let the endpoint report the database problem
+        var key = request.Path + request.QueryString + "|" + request.Headers.Accept;
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
+        var etag = $"\"v{version}-{hash}\"";
+        if (request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*")))
+        {
+            context.Response.StatusCode = StatusCodes.Status304NotModified;
+            context.Response.Headers.ETag = etag;
+            return;
+        }
+        context.Response.OnStarting(() =>
+        {
+            if (context.Response.StatusCode == 200)
+            {
+                context.Response.Headers.ETag = etag;
+                context.Response.Headers.CacheControl = "public, max-age=60, must-revalidate";
+                context.Response.Headers.Append(HeaderNames.Vary, "Accept");
+                context.Response.Headers["X-Data-Version"] = version.ToString();
+            }
+            return Task.CompletedTask;
+        });
+        await next();
+    });
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cradle.Api.Infrastructure;
+
+/// <summary>Reads a JSON request body strictly, turning every failure into a 400 that says where.</summary>
+public static class JsonBody
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        NumberHandling = JsonNumberHandling.Strict,
+        MaxDepth = 16,
+    };
+
+    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request) where T : class
+    {
+        if (!(request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) ?? false))
+            return (null, TypedResults.Problem(statusCode: 415, title: "Unsupported media type", detail: "Send the body as application/json."));
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Options, request.HttpContext.RequestAborted);
+            return value is null ? (null, ApiProblems.BadParameter("body", "is empty or null")) : (value, null);
+        }
+        catch (JsonException e)
+        {
+            var where = e.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : "body";
+            var detail = e.Message.Split(" Path:")[0].Split(" LineNumber:")[0];
+            return (null, ApiProblems.BadParameter(string.IsNullOrEmpty(where) ? "body" : where, "not valid: " + detail));
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == 413)
+        {
+            return (null, TypedResults.Problem(statusCode: 413, title: "Body too large", detail: e.Message));
+        }
+    }
+}

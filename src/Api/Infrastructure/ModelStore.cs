@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using Cradle.Geo.Coverage;
+using Dapper;
+using Npgsql;
+
+namespace Cradle.Api.Infrastructure;
+
+/// <summary>
+/// The current <see cref="ModelSnapshot"/>, reloaded when the data version moves (a reload or a
+/// register edit), and the baseline model runs for it, cached per parameter set.
+/// </summary>
+public sealed class ModelStore(NpgsqlDataSource db)
+{
+    ModelSnapshot? _snapshot;
+    readonly SemaphoreSlim _loading = new(1, 1);
+    readonly ConcurrentDictionary<(long, ModelParameters), CoverageRun> _runs = new();
+    readonly ConcurrentDictionary<(long, string, string), DeprivationSummary[]> _deprivation = new();
+
+    public async Task<long> CurrentVersionAsync(CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<long>(new CommandDefinition("select data_version from cradle_meta.state", cancellationToken: ct));
+    }
+
+    public async Task<ModelSnapshot> SnapshotAsync(CancellationToken ct)
+    {
+        var version = await CurrentVersionAsync(ct);
+        if (_snapshot is { } s && s.DataVersion == version) return s;
+        await _loading.WaitAsync(ct);
+        try
+        {
+            if (_snapshot is { } again && again.DataVersion == version) return again;
+            var fresh = await ModelSnapshot.LoadAsync(db, ct);
+            _snapshot = fresh;
+            // Runs of older versions are of no further use.
+            foreach (var key in _runs.Keys.Where(k => k.Item1 != fresh.DataVersion)) _runs.TryRemove(key, out _);
+            foreach (var key in _deprivation.Keys.Where(k => k.Item1 != fresh.DataVersion)) _deprivation.TryRemove(key, out _);
+            return fresh;
+        }
+        finally { _loading.Release(); }
+    }
+
+    /// <summary>The model with the register's active teams, as it stands.</summary>
+    public CoverageRun Baseline(ModelSnapshot s, ModelParameters p) =>
+        _runs.GetOrAdd((s.DataVersion, p), _ => CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p));
+
+    public DeprivationSummary[] Deprivation(ModelSnapshot s, string level, string vintage) =>
+        _deprivation.GetOrAdd((s.DataVersion, level, vintage), _ => DeprivationSummaries.Compute(s, level, vintage));
+}

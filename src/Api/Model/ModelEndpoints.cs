@@ -1,0 +1,31 @@
+using Cradle.Api.Infrastructure;
+using Cradle.Geo.Coverage;
+
+namespace Cradle.Api.Model;
+
+public sealed record ModelOut(
+    long DataVersion, IReadOnlyList<string> Levels, IReadOnlyList<ModelParameters.ParameterInfo> Parameters,
+    IReadOnlyList<string> Method, int TeamsInRegister, int ActiveTeams, int CapacityAssumed, DateOnly? RegisterLastVerified);
+
+public static class ModelEndpoints
+{
+    public static void MapModel(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/model", Get).AllowQuery().WithTags("Model")
+            .WithSummary("The need and coverage model: its parameters, their defaults and their sources");
+
+    static async Task<IResult> Get(ModelStore store, CancellationToken ct)
+    {
+        var s = await store.SnapshotAsync(ct);
+        var active = s.Teams.Where(t => t.IsActive).ToList();
+        return TypedResults.Ok(new ModelOut(s.DataVersion, ModelSnapshot.LevelNames, ModelParameters.Describe(),
+        [
+            "Infants: ONS mid-2020 population aged 0 and 1 per LSOA 2011, carried to LSOA 2021; age 0 stands in for annual births.",
+            "Need (families a year) = need_rate × births per LSOA; with need_model=deprivation, × a decile multiplier, normalised so England's total is unchanged.",
+            "A team serves the LSOAs of its service area (districts, wards or LSOAs); only teams with status 'active' count.",
+            "Capacity: each team's families a year, shared over its service area in proportion to need; teams without a published figure use default_capacity and are flagged capacity_assumed.",
+            "Covered need = min(need, allocated capacity) per LSOA; unmet need = need − covered need. Areas sum their LSOAs, so England = Σ regions = Σ districts.",
+            "Geographic coverage: the share of an area's infants living where an active team takes referrals. no_team: none do.",
+            "gap_rank: 1 = the most unmet need (families a year) among all areas of the level in England.",
+        ], s.Teams.Count, active.Count, active.Count(t => t.CapacityFamiliesPerYear is null), s.Teams.Max(t => t.LastVerified)));
+    }
+}

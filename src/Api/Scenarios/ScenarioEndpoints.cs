@@ -1,0 +1,99 @@
+using System.Text.Json.Serialization;
+using Cradle.Api.Infrastructure;
+using Cradle.Geo.Coverage;
+
+namespace Cradle.Api.Scenarios;
+
+public sealed record ScenarioTeam(string? Name, string[]? Areas, double? CapacityFamiliesPerYear, double? AnnualCost);
+
+public sealed record ScenarioRequest(ScenarioTeam[]? Teams, string[]? Close, string? Level, string? NeedModel, double? Gradient, string? Deprivation);
+
+public sealed record ScenarioTeamOut(string Name, string[] Areas, double CapacityFamiliesPerYear, double AnnualCost, int Lsoas, double NeedInArea);
+
+public sealed record ScenarioArea(
+    string Code, string Name, double NeedFamiliesPerYear,
+    double CoveredNeedBefore, double CoveredNeedAfter, double UnmetNeedBefore, double UnmetNeedAfter,
+    [property: JsonPropertyName("unmet_need_per_1000_births_before")] double? UnmetNeedPer1000BirthsBefore,
+    [property: JsonPropertyName("unmet_need_per_1000_births_after")] double? UnmetNeedPer1000BirthsAfter,
+    double GeographicCoverageBefore, double GeographicCoverageAfter, bool NoTeamBefore, bool NoTeamAfter,
+    IReadOnlyList<string> TeamsBefore, IReadOnlyList<string> TeamsAfter);
+
+public sealed record ScenarioTotals(
+    double NeedFamiliesPerYear, double CoveredNeedBefore, double CoveredNeedAfter, double ExtraFamiliesCovered,
+    double UnmetNeedBefore, double UnmetNeedAfter, double AnnualCostOfNewTeams, double? CostPerExtraFamilyReached);
+
+public sealed record ScenarioResult(long DataVersion, string Level, object NeedModel, IReadOnlyList<ScenarioTeamOut> Teams,
+    IReadOnlyList<string> Closed, ScenarioTotals Totals, int AreasAffected, IReadOnlyList<ScenarioArea> Areas);
+
+public static class ScenarioEndpoints
+{
+    static readonly string[] Levels = ["lsoa", "lad", "sicbl", "icb", "region", "england"];
+
+    public static void MapScenarios(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/scenarios", Run).AllowQuery().WithTags("Scenarios")
+            .WithSummary("What if: add hypothetical teams and close existing ones; before and after per affected area, and totals")
+            .WithDescription("Stateless. Body: {\"teams\": [{\"name\", \"areas\": [LAD, ward or LSOA codes], \"capacity_families_per_year\" (default 150), \"annual_cost\" (default 157000)}], \"close\": [team ids], \"level\": lad (default), \"need_model\", \"gradient\", \"deprivation\"}.");
+
+    static async Task<IResult> Run(HttpRequest request, ModelStore store, CancellationToken ct)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<ScenarioRequest>(request);
+        if (problem is not null) return problem;
+        var (p, pp) = ModelQuery.Parse(body!.NeedModel, body.Gradient?.ToString(System.Globalization.CultureInfo.InvariantCulture), body.Deprivation);
+        if (pp is not null) return pp;
+        var (level, lp) = ModelQuery.Level(body.Level, "lad", Levels);
+        if (lp is not null) return lp;
+        var s = await store.SnapshotAsync(ct);
+
+        var errors = new Dictionary<string, string[]>();
+        var added = new List<ModelTeam>();
+        var addedOut = new List<ScenarioTeamOut>();
+        var teams = body.Teams ?? [];
+        var close = body.Close ?? [];
+        if (teams.Length == 0 && close.Length == 0) errors["teams"] = ["give at least one team to add or one team id to close"];
+        if (teams.Length > 50) errors["teams"] = ["at most 50 hypothetical teams"];
+        var baseline = store.Baseline(s, p!);
+        for (int k = 0; k < Math.Min(teams.Length, 50); k++)
+        {
+            var t = teams[k];
+            string f = $"teams[{k}]";
+            var name = string.IsNullOrWhiteSpace(t.Name) ? $"New team {k + 1}" : t.Name.Trim();
+            if (name.Length > 200) errors[$"{f}.name"] = ["must be at most 200 characters"];
+            var capacity = t.CapacityFamiliesPerYear ?? ModelParameters.DefaultNewTeamCapacity;
+            var cost = t.AnnualCost ?? ModelParameters.DefaultAnnualCost;
+            if (!double.IsFinite(capacity) || capacity < 0 || capacity > 100_000) errors[$"{f}.capacity_families_per_year"] = ["must be between 0 and 100,000"];
+            if (!double.IsFinite(cost) || cost < 0 || cost > 1e9) errors[$"{f}.annual_cost"] = ["must be between 0 and 1,000,000,000"];
+            if (t.Areas is null || t.Areas.Length == 0 || t.Areas.Length > 5000) { errors[$"{f}.areas"] = ["give 1 to 5,000 LAD, ward or LSOA codes"]; continue; }
+            var (lsoas, unknown) = s.Resolve(t.Areas);
+            if (unknown.Count > 0) { errors[$"{f}.areas"] = unknown.Take(10).Select(c => $"'{ModelQuery.Clip(c)}' is not an English LAD 2024, ward 2024 or LSOA 2021 code").ToArray(); continue; }
+            added.Add(new ModelTeam($"scenario-{k + 1}", name, capacity, false, lsoas, cost, Hypothetical: true));
+            addedOut.Add(new ScenarioTeamOut(name, t.Areas, capacity, cost, lsoas.Length, Math.Round(lsoas.Sum(i => baseline.Need[i]), 2)));
+        }
+        var known = baseline.Teams.Select(t => t.Id).ToHashSet();
+        var unknownClose = close.Where(id => !known.Contains(id)).ToList();
+        if (unknownClose.Count > 0) errors["close"] = unknownClose.Take(10).Select(id => $"'{ModelQuery.Clip(id)}' is not an active team in the register").ToArray();
+        if (errors.Count > 0) return ApiProblems.Invalid(errors, "Invalid scenario");
+
+        var after = CoverageModel.Run(s, baseline.Teams.Where(t => !close.Contains(t.Id)).Concat(added).ToList(), p!, baseline.Need);
+        var before = CoverageModel.Aggregate(baseline, level!);
+        var changed = CoverageModel.Aggregate(after, level!);
+        var areas = new List<ScenarioArea>();
+        for (int a = 0; a < before.Length; a++)
+        {
+            var (b, c) = (before[a], changed[a]);
+            bool teamsChanged = !b.Teams.Select(t => t.Id).SequenceEqual(c.Teams.Select(t => t.Id));
+            if (!teamsChanged && Math.Abs(b.Covered - c.Covered) < 1e-9 && Math.Abs(b.Capacity - c.Capacity) < 1e-9) continue;
+            areas.Add(new ScenarioArea(b.Code, b.Name, R(b.Need), R(b.Covered), R(c.Covered), R(b.Unmet), R(c.Unmet),
+                b.UnmetPer1000Births is { } ub ? R(ub) : null, c.UnmetPer1000Births is { } uc ? R(uc) : null,
+                Math.Round(b.GeographicCoverage, 4), Math.Round(c.GeographicCoverage, 4), b.NoTeam, c.NoTeam,
+                b.Teams.Select(t => t.Name).ToList(), c.Teams.Select(t => t.Name).ToList()));
+        }
+        double need = baseline.Need.Sum(), coveredBefore = baseline.Covered.Sum(), coveredAfter = after.Covered.Sum();
+        double extra = coveredAfter - coveredBefore, newCost = added.Sum(t => t.AnnualCost ?? 0);
+        var totals = new ScenarioTotals(R(need), R(coveredBefore), R(coveredAfter), R(extra), R(need - coveredBefore), R(need - coveredAfter), newCost,
+            extra > 1e-9 && added.Count > 0 ? Math.Round(newCost / extra, 0) : null);
+        return TypedResults.Ok(new ScenarioResult(s.DataVersion, level!, Areas.AreaOutput.Describe(p!), addedOut, close, totals, areas.Count,
+            areas.OrderByDescending(x => Math.Abs(x.UnmetNeedBefore - x.UnmetNeedAfter)).ToList()));
+    }
+
+    static double R(double x) => Math.Round(x, 2);
+}

@@ -1,0 +1,100 @@
+using System.Text;
+using Cradle.Api.Infrastructure;
+using Cradle.Geo.Register;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cradle.Api.Teams;
+
+/// <summary>A team as the API reads and writes it.</summary>
+public sealed record TeamBody(
+    string? Id, string? Name, string? Provider, string? Status, DateOnly? Started, DateOnly? Ended,
+    double? CapacityFamiliesPerYear, double? AnnualCostGbp, string[]? ServiceAreas, string? AreaNote,
+    double? BaseLon, double? BaseLat, string? SourceUrl, DateOnly? LastVerified, string? Notes)
+{
+    public Team ToTeam(string? id = null) => new(id ?? Id ?? "", Name ?? "", Provider, Status ?? "", Started, Ended,
+        CapacityFamiliesPerYear, AnnualCostGbp, ServiceAreas ?? [], AreaNote, BaseLon, BaseLat, SourceUrl, LastVerified, Notes);
+
+    public static TeamBody From(Team t) => new(t.Id, t.Name, t.Provider, t.Status, t.Started, t.Ended, t.CapacityFamiliesPerYear,
+        t.AnnualCostGbp, t.ServiceAreas.ToArray(), t.AreaNote, t.BaseLon, t.BaseLat, t.SourceUrl, t.LastVerified, t.Notes);
+}
+
+public sealed record TeamListOut(long DataVersion, int Count, int Active, DateOnly? LastVerified, string Note, IReadOnlyList<TeamBody> Teams);
+
+public sealed record TeamWritten(long DataVersion, TeamBody Team);
+
+public static class TeamEndpoints
+{
+    public static void MapTeams(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/teams").WithTags("Teams");
+        group.MapGet("/", List).AllowQuery("format")
+            .WithSummary("The team register")
+            .WithDescription("Every team with its status, capacity, service area, source and the date it was last verified. format: json (default) or csv (the register's import format). The register is incomplete: the Parent-Infant Foundation counts about 49 UK teams.");
+        group.MapGet("/{id}", Get).AllowQuery().WithSummary("One team");
+        group.MapGet("/{id}/history", History).AllowQuery().WithSummary("Every change to a team: who, when, before and after");
+        group.MapPost("/", Create).AllowQuery().AddEndpointFilter<RequireApiKey>()
+            .WithSummary("Add a team (bearer API key required)");
+        group.MapPut("/{id}", Update).AllowQuery().AddEndpointFilter<RequireApiKey>()
+            .WithSummary("Replace a team (bearer API key required)");
+        group.MapDelete("/{id}", Delete).AllowQuery().AddEndpointFilter<RequireApiKey>()
+            .WithSummary("Remove a team (bearer API key required)");
+    }
+
+    static async Task<IResult> List(TeamRegister register, ModelStore store, string? format, CancellationToken ct)
+    {
+        if (format is not (null or "json" or "csv")) return ApiProblems.BadParameter("format", $"'{ModelQuery.Clip(format)}' is not json or csv");
+        var version = await store.CurrentVersionAsync(ct);
+        var teams = await register.ListAsync(ct);
+        if (format == "csv") return TypedResults.Text(TeamCsv.Write(teams), "text/csv; charset=utf-8", Encoding.UTF8);
+        return TypedResults.Ok(new TeamListOut(version, teams.Count, teams.Count(t => t.IsActive), teams.Max(t => t.LastVerified),
+            "An incomplete register: correct it through this API or data/teams/teams.csv.", teams.Select(TeamBody.From).ToList()));
+    }
+
+    static async Task<Results<Ok<TeamBody>, ProblemHttpResult>> Get(TeamRegister register, string id, CancellationToken ct) =>
+        await register.GetAsync(id, ct) is { } t ? TypedResults.Ok(TeamBody.From(t)) : ApiProblems.NotFound("team", $"No team has id '{ModelQuery.Clip(id)}'.");
+
+    static async Task<Results<Ok<List<TeamChange>>, ProblemHttpResult>> History(TeamRegister register, string id, CancellationToken ct)
+    {
+        var history = await register.HistoryAsync(id, ct);
+        return history.Count > 0 ? TypedResults.Ok(history) : ApiProblems.NotFound("team", $"No team has ever had id '{ModelQuery.Clip(id)}'.");
+    }
+
+    static string Actor(HttpContext http) => (string)http.Items[RequireApiKey.ActorItem]!;
+
+    static async Task<IResult> Create(HttpContext http, TeamRegister register, CancellationToken ct)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<TeamBody>(http.Request);
+        if (problem is not null) return problem;
+        var team = body!.ToTeam();
+        try
+        {
+            var (outcome, version) = await register.CreateAsync(team, Actor(http), ct);
+            return outcome == TeamRegister.Outcome.Conflict
+                ? TypedResults.Problem(statusCode: 409, title: "Team exists", detail: $"A team with id '{team.Id}' exists; use PUT /api/teams/{team.Id} to change it.")
+                : TypedResults.Created($"/api/teams/{team.Id}", new TeamWritten(version, TeamBody.From(team)));
+        }
+        catch (TeamValidationException e) { return ApiProblems.Invalid(e.Errors, "Invalid team"); }
+    }
+
+    static async Task<IResult> Update(HttpContext http, TeamRegister register, string id, CancellationToken ct)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<TeamBody>(http.Request);
+        if (problem is not null) return problem;
+        if (body!.Id is not null && body.Id != id) return ApiProblems.BadParameter("id", $"the body says '{ModelQuery.Clip(body.Id)}' but the address says '{ModelQuery.Clip(id)}'");
+        var team = body.ToTeam(id);
+        try
+        {
+            var (outcome, version) = await register.UpdateAsync(team, Actor(http), ct);
+            return outcome == TeamRegister.Outcome.NotFound
+                ? ApiProblems.NotFound("team", $"No team has id '{ModelQuery.Clip(id)}'; use POST /api/teams to add it.")
+                : TypedResults.Ok(new TeamWritten(version, TeamBody.From(team)));
+        }
+        catch (TeamValidationException e) { return ApiProblems.Invalid(e.Errors, "Invalid team"); }
+    }
+
+    static async Task<IResult> Delete(HttpContext http, TeamRegister register, string id, CancellationToken ct)
+    {
+        var (outcome, _) = await register.DeleteAsync(id, Actor(http), ct);
+        return outcome == TeamRegister.Outcome.NotFound ? ApiProblems.NotFound("team", $"No team has id '{ModelQuery.Clip(id)}'.") : TypedResults.NoContent();
+    }
+}
