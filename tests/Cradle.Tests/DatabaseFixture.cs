@@ -20,12 +20,26 @@ public sealed class DatabaseFixture : IAsyncLifetime
     public Uri BaseAddress { get; private set; } = null!;
     Process? _server;
 
+    /// <summary>A write key for the test server (its hash is in a temporary keys file).</summary>
+    public string ApiKey { get; } = Cradle.Api.Infrastructure.ApiKeys.NewKey();
+    readonly string _keysFile = Path.Combine(Directory.CreateTempSubdirectory("cradle-keys-").FullName, "api-keys");
+
     public async Task InitializeAsync()
     {
         await new Loader(Db).RunAsync(new LoadOptions(TestEnvironment.DataDir, TestEnvironment.Manifest, IfChanged: true));
+        // Start every run from the register as committed.
+        await new Cradle.Geo.Register.TeamRegister(Db).ImportAsync(TestEnvironment.Teams, "import:teams.csv", force: true);
+        await File.WriteAllTextAsync(_keysFile, $"tester:{Cradle.Api.Infrastructure.ApiKeys.Hash(ApiKey)}\n");
         int port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
-        _server = TestEnvironment.StartCli(["serve", "--urls", BaseAddress.ToString()]);
+        _server = TestEnvironment.StartCli(["serve", "--urls", BaseAddress.ToString()], environment: new()
+        {
+            ["CRADLE_API_KEYS_FILE"] = _keysFile,
+            ["Logging__LogLevel__Default"] = "Warning",
+        });
+        // Drain the server's output so that a full pipe can never block it.
+        _server.OutputDataReceived += (_, _) => { };
+        _server.BeginOutputReadLine();
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         for (int i = 0; i < 200; i++)
         {
@@ -34,7 +48,7 @@ public sealed class DatabaseFixture : IAsyncLifetime
                 if ((await Http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK) return;
             }
             catch (HttpRequestException) { }
-            if (_server.HasExited) throw new InvalidOperationException("the API exited: " + await _server.StandardError.ReadToEndAsync());
+            if (_server.HasExited) throw new InvalidOperationException($"the API exited with {_server.ExitCode}: " + await _server.StandardError.ReadToEndAsync());
             await Task.Delay(100);
         }
         throw new TimeoutException("the API did not become ready");
@@ -65,6 +79,24 @@ public sealed class DatabaseFixture : IAsyncLifetime
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
         return (body.GetProperty("data_version").GetInt64(), body.GetProperty("count").GetInt32());
+    }
+
+    public async Task<System.Text.Json.JsonElement> GetJson(string url)
+    {
+        var response = await Http.GetAsync(url);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {url}: {(int)response.StatusCode} {text}");
+        return System.Text.Json.JsonDocument.Parse(text).RootElement;
+    }
+
+    public async Task<(System.Net.HttpStatusCode Status, System.Text.Json.JsonElement Body)> Send(HttpMethod method, string url, string? json, string? key = null)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        if (json is not null) request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        if (key is not null) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : System.Text.Json.JsonDocument.Parse(text).RootElement);
     }
 
     static int FreePort()

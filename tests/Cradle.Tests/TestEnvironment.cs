@@ -9,6 +9,7 @@ public static class TestEnvironment
 {
     public static string Root { get; } = FindRoot();
     public static string Manifest => Path.Combine(Root, "data", "boundaries", "manifest.json");
+    public static string Teams => Path.Combine(Root, "data", "teams", "teams.csv");
     public static string DataDir =>
         Environment.GetEnvironmentVariable("DATA_DIR") is { Length: > 0 } d ? d : Path.GetFullPath(Path.Combine(Root, "..", "shared", "data"));
     public static string Fixtures => Path.Combine(AppContext.BaseDirectory, "fixtures");
@@ -29,12 +30,13 @@ public static class TestEnvironment
     public sealed record CliResult(int ExitCode, string Stdout, string Stderr);
 
     /// <summary>Runs the real command line (`dotnet Cradle.Api.dll …`) against the test database.</summary>
-    public static Process StartCli(IEnumerable<string> args, string? connectionString = null)
+    public static Process StartCli(IEnumerable<string> args, string? connectionString = null, Dictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(ApiDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["CRADLE_DB"] = connectionString ?? ConnectionString;
+        foreach (var (k, v) in environment ?? []) psi.Environment[k] = v;
         return Process.Start(psi)!;
     }
 

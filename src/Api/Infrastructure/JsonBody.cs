@@ -26,8 +26,10 @@ public static class JsonBody
         }
         catch (JsonException e)
         {
-            var where = e.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : "body";
-            var detail = e.Message.Split(" Path:")[0].Split(" LineNumber:")[0];
+            // A body cut short is the body's fault, not the last field's.
+            bool truncated = e.Message.Contains("end of the JSON payload") || e.Message.Contains("end of data");
+            var where = !truncated && e.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : "body";
+            var detail = e.Message.Contains("could not be mapped") ? "unknown field" : e.Message.Split(" Path:")[0].Split(" LineNumber:")[0];
             return (null, ApiProblems.BadParameter(string.IsNullOrEmpty(where) ? "body" : where, "not valid: " + detail));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == 413)
