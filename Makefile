@@ -4,16 +4,21 @@ DATA_DIR ?= $(abspath ../shared/data)
 PORT ?= 8080
 PGPORT ?= 55432
 export DATA_DIR PORT PGPORT
+# The cluster's run directory, password file and API keys file (see scripts/env.sh).
+RUN_DIR := $(shell bash -c '. scripts/env.sh && echo $$CRADLE_RUN_DIR')
+export PGPASSFILE ?= $(RUN_DIR)/pgpass
+export CRADLE_API_KEYS_FILE ?= $(RUN_DIR)/api-keys
 
 DLL := src/Api/bin/Release/net10.0/Cradle.Api.dll
-SOURCES := $(shell find src tests -name '*.cs' -o -name '*.csproj' -o -name '*.sql' | grep -v '/obj/\|/bin/') Directory.Build.props
+SOURCES := $(shell find src tests -name '*.cs' -o -name '*.csproj' -o -name '*.sql' -o -path '*/fixtures/*' -type f | grep -v '/obj/\|/bin/') Directory.Build.props
 
-.PHONY: run up down db deps build load test bench clean help data
+.PHONY: run up down db deps build load test bench clean help data key
 
 help:
 	@echo "make run    install what is missing, start PostGIS, load the data if needed, serve http://127.0.0.1:$(PORT)"
 	@echo "make up     the same in the background (returns when ready); make down stops it"
 	@echo "make test   the test suite on the real data and a real PostGIS"
+	@echo "make key NAME=you   an API key for editing the team register"
 	@echo "make db | load | build | bench"
 
 deps:
@@ -39,7 +44,8 @@ run: data db build
 	dotnet $(DLL) load --data "$(DATA_DIR)" --if-changed
 	dotnet $(DLL) serve
 
-up: data db build
+# Not `db`: up.sh starts PostGIS itself, to know whether `down` should stop it.
+up: data deps build
 	@scripts/up.sh
 
 down:
@@ -47,6 +53,10 @@ down:
 
 test: data db build
 	@scripts/test.sh
+
+# An API key for register edits: make key NAME=you (prints the key once; keeps its hash).
+key: build
+	@dotnet $(DLL) keys add "$${NAME:-$$USER}"
 
 bench:
 	@echo "no benchmarks yet"

@@ -20,13 +20,31 @@ ensure_db() { # name
   "$PG_BIN/psql" -qX -d "$1" -c "set client_min_messages = warning; create extension if not exists postgis" >/dev/null
 }
 
-start() {
-  mkdir -p "$CRADLE_RUN_DIR"
-  chmod 755 "$CRADLE_RUN_DIR"
+# The run directory holds the cluster, its socket and its password: private to its owner, and
+# never a link (a predictable name under /tmp must not be taken over by someone else).
+prepare_run_dir() {
+  local owner
+  owner=$([ "$(id -u)" = 0 ] && echo postgres || id -un)
+  if [ -L "$CRADLE_RUN_DIR" ]; then echo "cradle: $CRADLE_RUN_DIR is a symbolic link; refusing to use it" >&2; exit 1; fi
+  if [ -e "$CRADLE_RUN_DIR" ] && [ "$(stat -c %U "$CRADLE_RUN_DIR")" != "$owner" ]; then
+    echo "cradle: $CRADLE_RUN_DIR belongs to $(stat -c %U "$CRADLE_RUN_DIR"), not $owner; remove it or set CRADLE_RUN_DIR" >&2; exit 1
+  fi
+  mkdir -p -m 700 "$CRADLE_RUN_DIR"
   [ "$(id -u)" = 0 ] && chown postgres "$CRADLE_RUN_DIR"
+  chmod 700 "$CRADLE_RUN_DIR"
+}
+
+start() {
+  prepare_run_dir
   if [ ! -f "$PGDATA/PG_VERSION" ]; then
     echo "cradle: creating a PostGIS cluster in $PGDATA (port $PGPORT)"
-    as_owner "$PG_BIN/initdb" -D "$PGDATA" -U cradle --auth=trust -E UTF8 --no-locale >/dev/null
+    local password pwfile="$CRADLE_RUN_DIR/initdb.pw"
+    password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+    ( umask 077; printf '%s\n' "$password" > "$pwfile"; printf '127.0.0.1:*:*:cradle:%s\n' "$password" > "$PGPASSFILE" )
+    [ "$(id -u)" = 0 ] && chown postgres "$pwfile"
+    # Local socket: the owner only (the directory is private). TCP: password (scram).
+    as_owner "$PG_BIN/initdb" -D "$PGDATA" -U cradle --auth-local=trust --auth-host=scram-sha-256 --pwfile="$pwfile" -E UTF8 --no-locale >/dev/null
+    rm -f "$pwfile"
     cat >> "$PGDATA/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$CRADLE_RUN_DIR'

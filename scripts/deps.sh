@@ -1,24 +1,33 @@
 #!/usr/bin/env bash
-# Installs what Cradle needs from Debian's packages, only when it is missing.
+# Installs what Cradle needs from Debian's packages, only when it is missing:
+# PostgreSQL (the distribution's version) with PostGIS 3, curl, and on request gdal-bin or chromium.
 set -euo pipefail
+if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else SUDO="none"; fi
+install() {
+  [ $# -eq 0 ] && return 0
+  echo "cradle: installing $* from Debian's packages"
+  if [ "$SUDO" = none ]; then echo "cradle: please install as root: apt-get install $*" >&2; exit 1; fi
+  export DEBIAN_FRONTEND=noninteractive
+  # Debian's postgresql-common would create and start a system cluster; Cradle runs its own.
+  if [ ! -f /etc/postgresql-common/createcluster.conf ]; then
+    $SUDO mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.conf >/dev/null
+  fi
+  [ -n "${CRADLE_APT_UPDATED:-}" ] || { $SUDO apt-get update -qq; export CRADLE_APT_UPDATED=1; }
+  $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+pg_version() { ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -1 | cut -d/ -f5; }
+
 need=()
-[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
-[ -f /usr/share/postgresql/15/extension/postgis.control ] || need+=(postgresql-15-postgis-3)
+[ -n "$(pg_version)" ] || need+=(postgresql)
+command -v curl >/dev/null || need+=(curl)
 for extra in "$@"; do
   case "$extra" in
     gdal) command -v ogrinfo >/dev/null || need+=(gdal-bin) ;;
     chromium) [ -x /usr/bin/chromium ] || need+=(chromium) ;;
   esac
 done
-[ ${#need[@]} -eq 0 ] && exit 0
-echo "cradle: installing ${need[*]} from Debian's packages"
-if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else
-  echo "cradle: please install as root: apt-get install ${need[*]}" >&2; exit 1; fi
-export DEBIAN_FRONTEND=noninteractive
-# Debian's postgresql-common would create and start a system cluster; Cradle runs its own.
-if [ ! -f /etc/postgresql-common/createcluster.conf ]; then
-  $SUDO mkdir -p /etc/postgresql-common
-  echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.conf >/dev/null
-fi
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+install "${need[@]}"
+v=$(pg_version)
+[ -f "/usr/share/postgresql/$v/extension/postgis.control" ] || install "postgresql-$v-postgis-3"

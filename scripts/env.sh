@@ -6,4 +6,12 @@ export CRADLE_RUN_DIR=${CRADLE_RUN_DIR:-/tmp/cradle-$CRADLE_KEY}
 export PGPORT=${PGPORT:-55432}
 export PGHOST=127.0.0.1
 export PGUSER=cradle
-export PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+# The cluster's password (scram over TCP) lives here; Npgsql and psql both read PGPASSFILE.
+export PGPASSFILE=${PGPASSFILE:-$CRADLE_RUN_DIR/pgpass}
+export CRADLE_API_KEYS_FILE=${CRADLE_API_KEYS_FILE:-$CRADLE_RUN_DIR/api-keys}
+# The newest PostgreSQL installed from Debian's packages (15 on Debian 12, 17 on Debian 13).
+if [ -z "${PG_BIN:-}" ]; then
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+fi
+export PG_BIN

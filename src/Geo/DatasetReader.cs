@@ -36,11 +36,8 @@ public static class DatasetReader
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         var keyIndexes = fields.Select((f, i) => (f, i)).Where(x => x.f.Key).Select(x => x.i).ToArray();
         int englandIndex = keyIndexes[0];
-        int n = 0;
-
         foreach (var record in source.Records())
         {
-            n++;
             var values = new object?[fields.Count];
             string where = record.Where;
             for (int i = 0; i < fields.Count; i++)
@@ -59,6 +56,9 @@ public static class DatasetReader
             if (spec.Kind == DatasetKind.Boundaries)
             {
                 var g = record.Geometry;
+                if (g is { IsEmpty: false } && source.Crs?.Epsg is 27700 or 3857 && LooksLikeDegrees(g.EnvelopeInternal))
+                    throw new DataFileException(source.Path, where,
+                        $"the coordinates look like degrees (longitude/latitude) but the file says {source.Crs}: is the declared CRS right?");
                 if (g is not null && transform is not null && !g.IsEmpty) g = transform.Apply(g);
                 var (clean, repaired) = PolygonCleaner.Clean(g, spec.MaxRepairAreaChange, source.Path, where);
                 geometry = clean;
@@ -66,7 +66,7 @@ public static class DatasetReader
             }
             stats.Rows++;
             if (values[englandIndex] is string code && code.StartsWith('E')) stats.England++;
-            yield return new DatasetRow(n, values, geometry);
+            yield return new DatasetRow(record.Number, values, geometry);
         }
     }
 
@@ -100,6 +100,11 @@ public static class DatasetReader
                 throw new InvalidOperationException();
         }
     }
+
+    /// <summary>Every coordinate within ±180, ±90: a lon/lat file mislabelled as projected (a real
+    /// projected boundary near the BNG origin is in the sea off Scilly, with no LSOA or district).</summary>
+    static bool LooksLikeDegrees(NetTopologySuite.Geometries.Envelope e) =>
+        e.MinX >= -180 && e.MaxX <= 180 && e.MinY >= -90 && e.MaxY <= 90;
 
     static readonly Regex ThousandsSeparated = new(@"^-?\d{1,3}(,\d{3})+(\.\d+)?$", RegexOptions.Compiled);
 

@@ -88,6 +88,7 @@ public sealed class BadInputTests(DatabaseFixture db)
     {
         var c = All.Single(x => x.Name == name);
         var before = await db.Served();
+        var failedBefore = await db.Scalar<long>("select count(*) from cradle_meta.loads where status = 'failed'");
         using var dir = new ScratchDataDir();
         c.Break(dir, dir.Replace(c.File));
 
@@ -97,9 +98,16 @@ public sealed class BadInputTests(DatabaseFixture db)
         foreach (var fragment in c.Expect) Assert.True(result.Stderr.Contains(fragment), $"expected '{fragment}' in: {result.Stderr}");
         Assert.DoesNotContain("   at ", result.Stderr); // a message, not a stack trace
         Assert.Equal(before, await db.Served());
-        Assert.Equal("failed", await db.Scalar<string>("select status from cradle_meta.loads order by id desc limit 1"));
+        // The attempt is on record as failed, with the same message.
+        Assert.Equal(failedBefore + 1, await db.Scalar<long>("select count(*) from cradle_meta.loads where status = 'failed'"));
+        Assert.Contains(c.Expect[^1], await db.Scalar<string>("select message from cradle_meta.loads order by id desc limit 1"));
     }
 
     [Fact]
-    public void The_corpus_has_at_least_15_distinct_cases() => Assert.True(All.Select(c => c.Name).Distinct().Count() >= 15);
+    public void The_corpus_has_at_least_15_distinct_cases_over_every_reader()
+    {
+        Assert.True(All.Select(c => c.Name).Distinct().Count() >= 15);
+        var kinds = All.Select(c => Path.GetExtension(c.File.Replace(".gz", ""))).ToHashSet();
+        Assert.Superset(new HashSet<string> { ".geojson", ".shp", ".csv" }, kinds);
+    }
 }

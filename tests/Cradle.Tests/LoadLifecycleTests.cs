@@ -52,6 +52,18 @@ public sealed class LoadLifecycleTests(DatabaseFixture db)
     public async Task A_load_killed_half_way_leaves_the_previous_version_served_and_the_next_load_succeeds(string stage, int extraMs)
     {
         var before = await db.Served();
+        var abandonedBefore = await db.Scalar<long>("select count(*) from cradle_meta.loads where status = 'abandoned'");
+        // Readers all through the load and the kill: every answer is the old version, whole.
+        using var stop = new CancellationTokenSource();
+        var answers = new List<(long Version, int Count)>();
+        var reader = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                answers.Add(await db.Served());
+                await Task.Delay(50);
+            }
+        });
         using (var load = TestEnvironment.StartCli(["load", "--data", TestEnvironment.DataDir, "--manifest", TestEnvironment.Manifest]))
         {
             var reached = new TaskCompletionSource();
@@ -64,7 +76,10 @@ public sealed class LoadLifecycleTests(DatabaseFixture db)
             await load.WaitForExitAsync();
         }
 
-        // While nothing is loading, the old version is served, whole.
+        stop.Cancel();
+        await reader;
+        Assert.True(answers.Count >= 5, $"only {answers.Count} reads during the load");
+        Assert.All(answers, a => Assert.Equal(before, a));
         Assert.Equal(before, await db.Served());
         Assert.Equal(HttpStatusCode.OK, (await db.Http.GetAsync("/health/ready")).StatusCode);
         Assert.Equal(35_672, await db.Scalar<long>("select count(*) from cradle.area where level = 'lsoa'"));
@@ -75,7 +90,7 @@ public sealed class LoadLifecycleTests(DatabaseFixture db)
         Assert.True(after.Version > before.Version);
         Assert.Equal(before.Count, after.Count);
         // The killed attempt is on record as abandoned.
-        Assert.True(await db.Scalar<long>("select count(*) from cradle_meta.loads where status = 'abandoned'") >= 1);
+        Assert.Equal(abandonedBefore + 1, await db.Scalar<long>("select count(*) from cradle_meta.loads where status = 'abandoned'"));
         Assert.False(await db.Scalar<bool>("select exists (select 1 from pg_namespace where nspname in ('cradle_next', 'cradle_prev'))"));
     }
 }

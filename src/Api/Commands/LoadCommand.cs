@@ -6,8 +6,9 @@ namespace Cradle.Api.Commands;
 
 /// <summary>
 /// `cradle load`: runs the loader with progress bars on a terminal and plain lines otherwise,
-/// then a summary table. Exit 0 on success, 1 on bad data (the message names file and row),
-/// 2 on bad usage, 3 when the database cannot be reached.
+/// then a summary table. Exit 0 on success, 1 on bad data (the message names file and row)
+/// or a database error, 2 on bad usage, 3 when the database cannot be reached, 4 when another
+/// load holds the database for over two minutes.
 /// </summary>
 public static class LoadCommand
 {
@@ -46,7 +47,8 @@ public static class LoadCommand
                     .StartAsync(async ctx =>
                     {
                         var tasks = new Dictionary<string, ProgressTask>();
-                        var progress = new Progress<LoadProgress>(p =>
+                        // Reported on the loader's thread: Progress<T> would run these on the pool, concurrently.
+                        var progress = new SynchronousProgress(p =>
                         {
                             if (!tasks.TryGetValue(p.Dataset, out var t))
                                 tasks[p.Dataset] = t = ctx.AddTask(p.Dataset, maxValue: p.Total ?? 1);
@@ -82,12 +84,17 @@ public static class LoadCommand
             return 0;
         }
         catch (DataFileException e) { return Fail(1, e.Message); }
+        catch (LoadBusyException e) { return Fail(4, e.Message); }
         catch (Npgsql.PostgresException e) { return Fail(1, $"the database refused the load: {e.MessageText} ({e.SqlState})"); }
         catch (ArgumentException e) { return Fail(2, e.Message); }
         catch (InvalidOperationException e) { return Fail(1, e.Message); }
-        catch (Npgsql.NpgsqlException e) when (e.InnerException is System.Net.Sockets.SocketException or TimeoutException)
+        catch (Npgsql.NpgsqlException e) when (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("Failed to connect"))
         {
             return Fail(3, $"cannot reach the database ({e.Message}); start it with `make db`");
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or IOException)
+        {
+            return Fail(1, $"{e.GetType().Name}: {e.Message}");
         }
     }
 

@@ -17,16 +17,16 @@ public sealed class DatasetCatalog(NpgsqlDataSource db)
     public async Task<DatasetList?> ListAsync(CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        // Both in one statement, so the list and the version come from the same snapshot.
-        var rows = (await conn.QueryAsync<LoadedDataset>(new CommandDefinition("""
+        // One statement, so that the list and the version come from the same snapshot.
+        var rows = (await conn.QueryAsync<LoadedDataset, long, (LoadedDataset Dataset, long Version)>(new CommandDefinition("""
             select d.id, d.title, d.kind, d.vintage, d.file, d.crs, d.rows, d.england_rows as EnglandRows, d.repaired,
                    d.publisher, d.source_url as SourceUrl, d.licence, d.attribution, d.via, d.notes,
-                   d.loaded_at as LoadedAt, d.data_version as DataVersion, d.checksum
-            from cradle.datasets d
+                   d.loaded_at as LoadedAt, d.data_version as DataVersion, d.checksum,
+                   s.data_version as current_version
+            from cradle.datasets d cross join cradle_meta.state s
             order by d.id
-            """, cancellationToken: ct))).ToList();
+            """, cancellationToken: ct), (d, v) => (d, v), splitOn: "current_version")).ToList();
         if (rows.Count == 0) return null;
-        var version = await conn.ExecuteScalarAsync<long>(new CommandDefinition("select data_version from cradle_meta.state", cancellationToken: ct));
-        return new DatasetList(version, rows.Count, rows);
+        return new DatasetList(rows[0].Version, rows.Count, rows.Select(r => r.Dataset).ToList());
     }
 }

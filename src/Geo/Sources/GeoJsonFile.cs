@@ -91,7 +91,7 @@ public sealed class GeoJsonFile : SourceFile
             Geometry? geometry = null;
             if (f.TryGetProperty("geometry", out var g) && g.ValueKind != JsonValueKind.Null)
                 geometry = ParseGeometry(g, Path, where);
-            yield return new RawRecord(where, cells, geometry);
+            yield return new RawRecord(where, cells, geometry, index);
         }
     }
 

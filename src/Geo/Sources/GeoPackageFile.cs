@@ -23,7 +23,8 @@ public sealed class GeoPackageFile : SourceFile
                 : throw new DataFileException(path, null, $"{layers.Count} feature tables ({string.Join(", ", layers)}); name one as the dataset's layer"));
             if (!layers.Contains(_table)) throw new DataFileException(path, null, $"no feature table '{_table}'");
             var (geomColumn, srsId) = Query("select column_name, srs_id from gpkg_geometry_columns where table_name = $t",
-                r => (r.GetString(0), r.GetInt32(1)), ("$t", _table)).Single();
+                r => (r.GetString(0), r.GetInt32(1)), ("$t", _table)).SingleOrDefault();
+            if (geomColumn is null) throw new DataFileException(path, $"layer {_table}", "no geometry column is registered in gpkg_geometry_columns");
             _geomColumn = geomColumn;
             var srs = Query("select organization, organization_coordsys_id, definition from gpkg_spatial_ref_sys where srs_id = $s",
                 r => (r.GetString(0), r.GetInt32(1), r.IsDBNull(2) ? "" : r.GetString(2)), ("$s", srsId)).SingleOrDefault();
@@ -33,9 +34,10 @@ public sealed class GeoPackageFile : SourceFile
             _columns = Query($"select name from pragma_table_info($t)", r => r.GetString(0), ("$t", _table))
                 .Where(c => c != _geomColumn).ToArray();
         }
-        catch (SqliteException e)
+        catch (Exception e)
         {
             _db.Dispose();
+            if (e is DataFileException) throw;
             throw new DataFileException(path, null, $"not a readable GeoPackage: {e.Message}");
         }
     }
@@ -77,7 +79,7 @@ public sealed class GeoPackageFile : SourceFile
                 try { g = reader.Read((byte[])r.GetValue(_columns.Length)); }
                 catch (Exception e) { throw new DataFileException(Path, where, $"unreadable geometry blob: {e.Message}"); }
             }
-            yield return new RawRecord(where, cells, g);
+            yield return new RawRecord(where, cells, g, index);
         }
     }
 

@@ -78,7 +78,7 @@ public sealed class ShapefileSource : SourceFile
                     _ => v.ToString(),
                 };
             }
-            yield return new RawRecord(where, cells, reader.Geometry);
+            yield return new RawRecord(where, cells, reader.Geometry, index);
         }
     }
 }

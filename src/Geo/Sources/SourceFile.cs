@@ -4,8 +4,11 @@ using NetTopologySuite.Geometries;
 
 namespace Cradle.Geo.Sources;
 
-/// <summary>One record as a file holds it: where it is (for messages), its cells by column, its geometry.</summary>
-public sealed record RawRecord(string Where, string?[] Cells, Geometry? Geometry);
+/// <summary>
+/// One record as a file holds it: where it is (for messages), its cells by column, its geometry,
+/// and its number (the line a CSV record starts on, or the feature's position).
+/// </summary>
+public sealed record RawRecord(string Where, string?[] Cells, Geometry? Geometry, int Number);
 
 /// <summary>
 /// An input file opened for reading: CSV, GeoJSON, Shapefile or GeoPackage, plain or gzipped.

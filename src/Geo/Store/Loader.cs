@@ -15,6 +15,9 @@ public sealed record LoadProgress(string Dataset, string Stage, long Done, long?
 
 public sealed record DatasetLoadResult(string Id, string File, string? Crs, int Rows, int England, int Repaired, double Seconds, bool Reloaded);
 
+/// <summary>Another load holds the database's load lock.</summary>
+public sealed class LoadBusyException(string message) : Exception(message);
+
 public sealed record LoadResult(long DataVersion, bool Unchanged, IReadOnlyList<DatasetLoadResult> Datasets, double DeriveSeconds, double Seconds);
 
 /// <summary>
@@ -38,14 +41,6 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
                 ?? throw new ArgumentException($"--only {id}: no such dataset; the manifest has {string.Join(", ", manifest.Datasets.Select(d => d.Id))}")).ToList()
             : manifest.Datasets.ToList();
 
-        var files = new Dictionary<string, string>();
-        foreach (var d in selected)
-            files[d.Id] = d.ResolveFile(options.DataDir) ?? throw new DataFileException(
-                Path.Combine(options.DataDir, d.Files[0]), null,
-                $"dataset '{d.Id}' not found; looked for {string.Join(", ", d.Files)} in {options.DataDir}");
-        var errataPath = manifest.Errata is null ? null : Path.Combine(manifest.Directory, manifest.Errata);
-        var checksums = selected.ToDictionary(d => d.Id, d => Checksum(d, files[d.Id], errataPath));
-
         await using var conn = await db.OpenConnectionAsync(ct);
         // If this client dies mid-load, the server notices within a second and rolls back,
         // instead of finishing a long statement for nobody while holding the load lock.
@@ -53,7 +48,7 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
         await AcquireLoadLock(conn, ct);
         try
         {
-            return await LoadLocked(conn, manifest, selected, files, checksums, options, total, ct);
+            return await LoadLocked(conn, manifest, selected, options, total, ct);
         }
         finally
         {
@@ -63,31 +58,37 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
         }
     }
 
-    async Task<LoadResult> LoadLocked(NpgsqlConnection conn, Manifest manifest, List<DatasetSpec> selected,
-        Dictionary<string, string> files, Dictionary<string, string> checksums, LoadOptions options, Stopwatch total, CancellationToken ct)
+    async Task<LoadResult> LoadLocked(NpgsqlConnection conn, Manifest manifest, List<DatasetSpec> selected, LoadOptions options, Stopwatch total, CancellationToken ct)
     {
         await conn.ExecuteAsync(CradleDatabase.Sql("meta.sql"));
         await conn.ExecuteAsync("update cradle_meta.loads set status = 'abandoned', finished_at = now() where status = 'running'");
-
-        var live = await LiveDatasets(conn);
-        if (options.IfChanged && live is not null && selected.All(d => live.TryGetValue(d.Id, out var c) && c == checksums[d.Id])
-            && manifest.Datasets.All(d => live.ContainsKey(d.Id)))
-        {
-            var version = await conn.ExecuteScalarAsync<long>("select data_version from cradle_meta.state");
-            return new LoadResult(version, true, [], 0, total.Elapsed.TotalSeconds);
-        }
-        var missing = manifest.Datasets.Where(d => !selected.Contains(d) && (live is null || !live.ContainsKey(d.Id))).Select(d => d.Id).ToList();
-        if (missing.Count > 0)
-            throw new ArgumentException($"datasets {string.Join(", ", missing)} have never been loaded; load them too (or load everything)");
-
+        // Every attempt that reaches the database is on record, whatever stops it.
         long loadId = await conn.ExecuteScalarAsync<long>(
             "insert into cradle_meta.loads (status, datasets) values ('running', @d) returning id", new { d = selected.Select(s => s.Id).ToArray() });
         try
         {
-            var result = await LoadInTransaction(conn, manifest, selected, files, checksums, options, total, ct);
-            await conn.ExecuteAsync("update cradle_meta.loads set status = 'succeeded', finished_at = now(), data_version = @v where id = @id",
-                new { v = result.DataVersion, id = loadId });
-            return result;
+            var files = new Dictionary<string, string>();
+            foreach (var d in selected)
+                files[d.Id] = d.ResolveFile(options.DataDir) ?? throw new DataFileException(
+                    Path.Combine(options.DataDir, d.Files[0]), null,
+                    $"dataset '{d.Id}' not found; looked for {string.Join(", ", d.Files)} in {options.DataDir}");
+            var errataPath = manifest.Errata is null ? null : Path.Combine(manifest.Directory, manifest.Errata);
+            var checksums = selected.ToDictionary(d => d.Id, d => Checksum(d, files[d.Id], errataPath));
+
+            var live = await LiveDatasets(conn);
+            if (options.IfChanged && live is not null && selected.All(d => live.TryGetValue(d.Id, out var c) && c == checksums[d.Id])
+                && manifest.Datasets.All(d => live.ContainsKey(d.Id)))
+            {
+                var version = await conn.ExecuteScalarAsync<long>("select data_version from cradle_meta.state");
+                await conn.ExecuteAsync("update cradle_meta.loads set status = 'unchanged', finished_at = now(), data_version = @version where id = @loadId", new { version, loadId });
+                return new LoadResult(version, true, [], 0, total.Elapsed.TotalSeconds);
+            }
+            var missing = manifest.Datasets.Where(d => !selected.Contains(d) && (live is null || !live.ContainsKey(d.Id))).Select(d => d.Id).ToList();
+            if (missing.Count > 0)
+                throw new ArgumentException($"datasets {string.Join(", ", missing)} have never been loaded; load them too (or load everything)");
+
+            // 'succeeded' is written inside the load's own transaction, so it is true exactly when the data is live.
+            return await LoadInTransaction(conn, manifest, selected, files, checksums, options, total, loadId, ct);
         }
         catch (Exception e)
         {
@@ -99,7 +100,7 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
     }
 
     async Task<LoadResult> LoadInTransaction(NpgsqlConnection conn, Manifest manifest, List<DatasetSpec> selected,
-        Dictionary<string, string> files, Dictionary<string, string> checksums, LoadOptions options, Stopwatch total, CancellationToken ct)
+        Dictionary<string, string> files, Dictionary<string, string> checksums, LoadOptions options, Stopwatch total, long loadId, CancellationToken ct)
     {
         const string S = CradleDatabase.StagingSchema, L = CradleDatabase.LiveSchema;
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -140,8 +141,8 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
 
         long version = await conn.ExecuteScalarAsync<long>("select nextval('cradle_meta.data_version_seq')", transaction: tx);
         await WriteDatasetsRecord(conn, tx, manifest, selected, files, checksums, results, version);
-        // Plain text: Dapper would take a lone word for a stored procedure.
-        await conn.ExecuteAsync("analyze", transaction: tx, commandTimeout: 600, commandType: System.Data.CommandType.Text);
+        foreach (var table in await conn.QueryAsync<string>($"select tablename from pg_tables where schemaname = '{S}'", transaction: tx))
+            await conn.ExecuteAsync($"analyze {S}.{table}", transaction: tx, commandTimeout: 600);
 
         // The swap: renames are catalogue updates, visible to readers only at commit.
         progress?.Report(new LoadProgress("model", "swap", 0, null));
@@ -156,7 +157,8 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
             drop schema if exists cradle_prev cascade;
             insert into cradle_meta.state (id, data_version, changed_at) values (1, @version, now())
               on conflict (id) do update set data_version = excluded.data_version, changed_at = excluded.changed_at;
-            """, new { version }, tx);
+            update cradle_meta.loads set status = 'succeeded', finished_at = now(), data_version = @version where id = @loadId;
+            """, new { version, loadId }, tx);
         await tx.CommitAsync(ct);
         // Datasets not reloaded are listed too, so the summary covers the whole store.
         var kept = manifest.Datasets.Where(d => !selected.Contains(d))
@@ -171,7 +173,7 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
         while (!await conn.ExecuteScalarAsync<bool>("select pg_try_advisory_lock(@k)", new { k = LoadLockKey }))
         {
             if (waited.Elapsed > LockWait)
-                throw new InvalidOperationException($"another load has been running against this database for over {LockWait.TotalSeconds:0} s; wait for it to finish");
+                throw new LoadBusyException($"another load has been running against this database for over {LockWait.TotalSeconds:0} s; wait for it to finish");
             progress?.Report(new LoadProgress("lock", "waiting for another load", (long)waited.Elapsed.TotalSeconds, null));
             await Task.Delay(1000, ct);
         }
@@ -248,7 +250,7 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
                 if (bad.Count == 0) continue;
                 var file = files.GetValueOrDefault(d.Id) ?? d.Files[0];
                 bool csv = !file.Contains(".geojson") && !file.EndsWith(".shp") && !file.EndsWith(".gpkg");
-                string Place(int row) => csv ? $"line {row + 1}" : $"feature {row}";
+                string Place(int row) => csv ? $"line {row}" : $"feature {row}";
                 throw new DataFileException(file, Place(bad[0].Row),
                     $"{f.Name} '{bad[0].Code}' is not in {target.Id} ({target.Title})" +
                     (bad.Count > 1 ? $"; also {string.Join(", ", bad.Skip(1).Select(b => $"{Place(b.Row)} '{b.Code}'"))}" : ""));
