@@ -6,6 +6,7 @@ using Cradle.Api.Model;
 using Cradle.Api.Plan;
 using Cradle.Api.Scenarios;
 using Cradle.Api.Teams;
+using Cradle.Api.Tiles;
 using Cradle.Geo.Register;
 using Cradle.Geo.Store;
 using Npgsql;
@@ -28,6 +29,12 @@ public static class ServeCommand
         builder.Services.AddSingleton<ModelStore>();
         builder.Services.AddSingleton<TeamRegister>();
         builder.Services.AddSingleton<ApiKeys>();
+        builder.Services.AddSingleton<Cradle.Geo.Tiles.TileStore>();
+        builder.Services.AddSingleton<Cradle.Api.Tiles.TileCache>();
+        // Cross-origin reads only for the origins configured (Cradle:CorsOrigins, comma-separated); same origin always works.
+        var origins = (builder.Configuration["Cradle:CorsOrigins"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        builder.Services.AddCors(o => o.AddDefaultPolicy(p => p.WithOrigins(origins).WithMethods("GET", "HEAD")
+            .AllowAnyHeader().WithExposedHeaders("ETag", "X-Data-Version")));
         // snake_case everywhere, as analysts' tools (R, pandas, QGIS) expect field names.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddProblemDetails();
@@ -42,6 +49,7 @@ public static class ServeCommand
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(DatabaseUnavailable);
+        app.UseCors();
         app.UseDataVersionETags();
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", o => o.WithTitle("Cradle API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
@@ -52,6 +60,7 @@ public static class ServeCommand
         app.MapTeams();
         app.MapScenarios();
         app.MapPlan();
+        app.MapTiles();
         await app.RunAsync();
         return 0;
     }
