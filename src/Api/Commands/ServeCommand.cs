@@ -2,9 +2,11 @@ using Cradle.Api.Areas;
 using Cradle.Api.Datasets;
 using Cradle.Api.Health;
 using Cradle.Api.Infrastructure;
+using Cradle.Api.Maps;
 using Cradle.Api.Model;
 using Cradle.Api.Plan;
 using Cradle.Api.Scenarios;
+using Cradle.Api.Ogc;
 using Cradle.Api.Teams;
 using Cradle.Api.Tiles;
 using Cradle.Geo.Register;
@@ -61,6 +63,8 @@ public static class ServeCommand
         app.MapScenarios();
         app.MapPlan();
         app.MapTiles();
+        app.MapOgc();
+        app.MapMaps();
         await app.RunAsync();
         return 0;
     }

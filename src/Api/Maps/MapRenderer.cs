@@ -1,0 +1,157 @@
+using NetTopologySuite.Geometries;
+using SkiaSharp;
+
+namespace Cradle.Api.Maps;
+
+public sealed record MapArea(string Code, string Name, Geometry Geometry, double? Value, bool NoTeam, bool Focus);
+
+public sealed record MapClass(double From, double To, SKColor Colour, string Label);
+
+public sealed record MapRequest(string Title, string Subtitle, string Unit, IReadOnlyList<MapArea> Areas, IReadOnlyList<Geometry> TeamAreas,
+    IReadOnlyList<MapClass> Classes, int Width, int Height, string Attribution);
+
+/// <summary>
+/// Renders a board-paper choropleth with SkiaSharp: the area and its neighbours coloured by a
+/// metric, "no team" areas hatched, teams' service areas dashed, a legend with units, a title, a
+/// scale bar and the attribution. Geometry is British National Grid (metres), drawn north-up.
+/// </summary>
+public static class MapRenderer
+{
+    /// <summary>Viridis, 5 steps: sequential and colour-blind safe; dark = more of the metric.</summary>
+    public static readonly SKColor[] Palette =
+        [SKColor.Parse("#fde725"), SKColor.Parse("#5ec962"), SKColor.Parse("#21918c"), SKColor.Parse("#3b528b"), SKColor.Parse("#440154")];
+
+    static SKTypeface Font(bool bold)
+    {
+        // DejaVu ships with Debian (fonts-dejavu-core); fall back to whatever fontconfig finds.
+        var file = bold ? "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf" : "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+        return File.Exists(file) ? SKTypeface.FromFile(file) : SKTypeface.FromFamilyName("sans-serif", bold ? SKFontStyle.Bold : SKFontStyle.Normal);
+    }
+
+    public static byte[] Render(MapRequest r)
+    {
+        using var surface = SKSurface.Create(new SKImageInfo(r.Width, r.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var canvas = surface.Canvas;
+        canvas.Clear(SKColors.White);
+        using var regular = Font(false);
+        using var bold = Font(true);
+        float scale = Math.Max(0.6f, Math.Min(r.Width, r.Height) / 900f);
+        using var titleFont = new SKFont(bold, 26 * scale);
+        using var textFont = new SKFont(regular, 15 * scale);
+        using var smallFont = new SKFont(regular, 12 * scale);
+        using var ink = new SKPaint { Color = SKColor.Parse("#0b0c0c"), IsAntialias = true };
+
+        float margin = 20 * scale, top = 80 * scale, legendWidth = 260 * scale, bottom = 40 * scale;
+        var frame = new SKRect(margin, top, r.Width - legendWidth - margin, r.Height - bottom);
+        canvas.DrawText(r.Title, margin, 36 * scale, titleFont, ink);
+        canvas.DrawText(r.Subtitle, margin, 62 * scale, textFont, ink);
+
+        // Fit the focus area (with room for neighbours) into the frame, keeping metres square.
+        var focus = new Envelope();
+        foreach (var a in r.Areas.Where(a => a.Focus)) focus.ExpandToInclude(a.Geometry.EnvelopeInternal);
+        focus.ExpandBy(Math.Max(focus.Width, focus.Height) * 0.45);
+        double k = Math.Min(frame.Width / focus.Width, frame.Height / focus.Height);
+        double cx = focus.Centre.X, cy = focus.Centre.Y;
+        SKPoint P(Coordinate c) => new((float)(frame.MidX + (c.X - cx) * k), (float)(frame.MidY - (c.Y - cy) * k));
+
+        canvas.Save();
+        canvas.ClipRect(frame);
+        using var fill = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill };
+        using var edge = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColors.White, StrokeWidth = 1.2f * scale };
+        using var hatch = new SKPaint
+        {
+            IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColors.White.WithAlpha(170), StrokeWidth = 1.2f * scale,
+            PathEffect = SKPathEffect.Create2DLine(1f * scale, SKMatrix.CreateScale(9 * scale, 9 * scale).PostConcat(SKMatrix.CreateRotationDegrees(45))),
+        };
+        foreach (var a in r.Areas)
+        {
+            using var path = ToPath(a.Geometry, P);
+            fill.Color = a.Value is { } v ? ClassOf(r.Classes, v).Colour : SKColor.Parse("#b1b4b6");
+            canvas.DrawPath(path, fill);
+            if (a.NoTeam) { canvas.Save(); canvas.ClipPath(path, antialias: true); canvas.DrawPath(path, hatch); canvas.Restore(); }
+            canvas.DrawPath(path, edge);
+        }
+        using var team = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColor.Parse("#0b0c0c"), StrokeWidth = 2.5f * scale, PathEffect = SKPathEffect.CreateDash([8 * scale, 5 * scale], 0) };
+        foreach (var g in r.TeamAreas) { using var path = ToPath(g, P); canvas.DrawPath(path, team); }
+        using var focusEdge = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColor.Parse("#d4351c"), StrokeWidth = 3.5f * scale };
+        foreach (var a in r.Areas.Where(a => a.Focus)) { using var path = ToPath(a.Geometry, P); canvas.DrawPath(path, focusEdge); }
+        canvas.Restore();
+        using var frameEdge = new SKPaint { Style = SKPaintStyle.Stroke, Color = SKColor.Parse("#b1b4b6"), StrokeWidth = 1 };
+        canvas.DrawRect(frame, frameEdge);
+
+        // Legend
+        float lx = frame.Right + margin, ly = top + 10 * scale;
+        foreach (var line in Wrap(r.Unit, textFont, legendWidth - margin))
+        {
+            canvas.DrawText(line, lx, ly, textFont, ink);
+            ly += 19 * scale;
+        }
+        foreach (var c in r.Classes)
+        {
+            fill.Color = c.Colour;
+            canvas.DrawRect(lx, ly, 28 * scale, 20 * scale, fill);
+            canvas.DrawText(c.Label, lx + 36 * scale, ly + 15 * scale, textFont, ink);
+            ly += 26 * scale;
+        }
+        ly += 10 * scale;
+        var swatch = new SKRect(lx, ly, lx + 28 * scale, ly + 20 * scale);
+        fill.Color = Palette[^1];
+        canvas.DrawRect(swatch, fill);
+        canvas.Save(); canvas.ClipRect(swatch); using (var sp = new SKPath()) { sp.AddRect(swatch); canvas.DrawPath(sp, hatch); } canvas.Restore();
+        canvas.DrawText("No team reaches any infant", lx + 36 * scale, ly + 15 * scale, smallFont, ink);
+        ly += 30 * scale;
+        canvas.DrawLine(lx, ly + 10 * scale, lx + 28 * scale, ly + 10 * scale, team);
+        canvas.DrawText("Team service area", lx + 36 * scale, ly + 15 * scale, smallFont, ink);
+        ly += 30 * scale;
+        canvas.DrawLine(lx, ly + 10 * scale, lx + 28 * scale, ly + 10 * scale, focusEdge);
+        canvas.DrawText("This area", lx + 36 * scale, ly + 15 * scale, smallFont, ink);
+
+        // Scale bar: a round length near a fifth of the frame.
+        double metres = frame.Width / 5 / k;
+        double nice = Math.Pow(10, Math.Floor(Math.Log10(metres)));
+        nice *= metres / nice >= 5 ? 5 : metres / nice >= 2 ? 2 : 1;
+        float barPx = (float)(nice * k), bx = frame.Left + 12 * scale, by = frame.Bottom - 16 * scale;
+        using var bar = new SKPaint { Color = SKColor.Parse("#0b0c0c"), StrokeWidth = 3 * scale, IsAntialias = true };
+        fill.Color = SKColors.White.WithAlpha(220);
+        canvas.DrawRect(bx - 6 * scale, by - 22 * scale, barPx + 80 * scale, 30 * scale, fill);
+        canvas.DrawLine(bx, by, bx + barPx, by, bar);
+        canvas.DrawLine(bx, by - 6 * scale, bx, by + 1, bar);
+        canvas.DrawLine(bx + barPx, by - 6 * scale, bx + barPx, by + 1, bar);
+        canvas.DrawText(nice >= 1000 ? $"{nice / 1000:0.#} km" : $"{nice:0} m", bx + barPx + 8 * scale, by, smallFont, ink);
+
+        canvas.DrawText(r.Attribution, margin, r.Height - 14 * scale, smallFont, ink);
+        using var image = surface.Snapshot();
+        using var data = image.Encode(SKEncodedImageFormat.Png, 90);
+        return data.ToArray();
+    }
+
+    static IEnumerable<string> Wrap(string text, SKFont font, float width)
+    {
+        var line = "";
+        foreach (var word in text.Split(' '))
+        {
+            var next = line.Length == 0 ? word : line + " " + word;
+            if (font.MeasureText(next) > width && line.Length > 0) { yield return line; line = word; }
+            else line = next;
+        }
+        if (line.Length > 0) yield return line;
+    }
+
+    static MapClass ClassOf(IReadOnlyList<MapClass> classes, double v) =>
+        classes.FirstOrDefault(c => v >= c.From && v <= c.To) ?? (v < classes[0].From ? classes[0] : classes[^1]);
+
+    static SKPath ToPath(Geometry g, Func<Coordinate, SKPoint> p)
+    {
+        var path = new SKPath { FillType = SKPathFillType.EvenOdd };
+        foreach (var poly in NetTopologySuite.Geometries.Utilities.PolygonExtracter.GetPolygons(g).Cast<Polygon>())
+            foreach (var ring in new[] { poly.ExteriorRing }.Concat(poly.InteriorRings))
+            {
+                var cs = ring.Coordinates;
+                if (cs.Length < 3) continue;
+                path.MoveTo(p(cs[0]));
+                for (int i = 1; i < cs.Length; i++) path.LineTo(p(cs[i]));
+                path.Close();
+            }
+        return path;
+    }
+}

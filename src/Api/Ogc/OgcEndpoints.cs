@@ -1,0 +1,253 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cradle.Api.Areas;
+using Cradle.Api.Infrastructure;
+using Cradle.Geo.Coverage;
+using Cradle.Geo.Tiles;
+using Dapper;
+using Npgsql;
+
+namespace Cradle.Api.Ogc;
+
+/// <summary>
+/// OGC API – Features Part 1 (Core, GeoJSON, OpenAPI 3.0) at /ogc: what lets GDAL's OAPIF driver
+/// and QGIS read Cradle's areas and teams. Every link has a type; unknown parameters are 400.
+/// </summary>
+public static class OgcEndpoints
+{
+    const string GeoJson = "application/geo+json";
+    const string Json = "application/json";
+
+    static readonly (string Id, string Title, string Level)[] Collections =
+    [
+        ("lad", "Local authority districts (May 2024) with need, coverage and unmet need", "lad"),
+        ("lsoa", "LSOA 2021 with need, coverage, unmet need and deprivation", "lsoa"),
+        ("sicbl", "Sub-ICB locations (April 2024) with need, coverage and unmet need", "sicbl"),
+        ("icb", "Integrated Care Boards (April 2024) with need, coverage and unmet need", "icb"),
+        ("region", "Regions with need, coverage and unmet need", "region"),
+        ("teams", "Parent-infant relationship teams: service areas", "teams"),
+    ];
+
+    public static void MapOgc(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/ogc").WithTags("OGC API Features");
+        g.MapGet("/", Landing).AllowQuery("f").WithSummary("OGC API landing page");
+        g.MapGet("/conformance", Conformance).AllowQuery("f").WithSummary("Conformance classes");
+        g.MapGet("/api", () => Results.Redirect("/openapi/v1.json")).AllowQuery("f").WithSummary("The API definition (OpenAPI 3)");
+        g.MapGet("/collections", ListCollections).AllowQuery("f").WithSummary("The feature collections");
+        g.MapGet("/collections/{id}", Collection).AllowQuery("f").WithSummary("One collection");
+        g.MapGet("/collections/{id}/items", Items).AllowQuery("f", "bbox", "limit", "offset")
+            .WithSummary("Features of a collection (bbox in CRS84, limit 1–10,000, default 10; next links)");
+        g.MapGet("/collections/{id}/items/{featureId}", Item).AllowQuery("f").WithSummary("One feature by code (or team id)");
+    }
+
+    static string Base(HttpRequest r) => $"{r.Scheme}://{r.Host}{r.PathBase}/ogc";
+
+    static JsonObject Link(string href, string rel, string type, string? title = null)
+    {
+        var o = new JsonObject { ["href"] = href, ["rel"] = rel, ["type"] = type };
+        if (title is not null) o["title"] = title;
+        return o;
+    }
+
+    static IResult JsonResult(JsonNode node, string type = Json) => TypedResults.Text(node.ToJsonString(), type, Encoding.UTF8);
+
+    static IResult? CheckF(HttpRequest r) =>
+        r.Query["f"].FirstOrDefault() is { } f && f is not ("json" or "geojson" or "application/json" or "application/geo+json")
+            ? ApiProblems.BadParameter("f", $"'{ModelQuery.Clip(f)}' is not json") : null;
+
+    static IResult Landing(HttpRequest r)
+    {
+        if (CheckF(r) is { } bad) return bad;
+        var b = Base(r);
+        return JsonResult(new JsonObject
+        {
+            ["title"] = "Cradle",
+            ["description"] = "Need, coverage and unmet need for parent-infant relationship teams in England, with the team register. Data: ONS and MHCLG, Open Government Licence v3.0.",
+            ["links"] = new JsonArray(
+                Link(b, "self", Json, "This document"),
+                Link($"{b}/api", "service-desc", "application/vnd.oai.openapi+json;version=3.0", "The API definition"),
+                Link($"{b}/conformance", "conformance", Json, "Conformance classes"),
+                Link($"{b}/collections", "data", Json, "The feature collections")),
+        });
+    }
+
+    static IResult Conformance(HttpRequest r) => CheckF(r) ?? JsonResult(new JsonObject
+    {
+        ["conformsTo"] = new JsonArray(
+            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30"),
+    });
+
+    static JsonObject CollectionJson(string b, (string Id, string Title, string Level) c) => new()
+    {
+        ["id"] = c.Id,
+        ["title"] = c.Title,
+        ["itemType"] = "feature",
+        ["crs"] = new JsonArray("http://www.opengis.net/def/crs/OGC/1.3/CRS84"),
+        ["extent"] = new JsonObject
+        {
+            ["spatial"] = new JsonObject
+            {
+                ["bbox"] = new JsonArray(new JsonArray(TileStore.Bounds.Select(x => (JsonNode)x).ToArray())),
+                ["crs"] = "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+            },
+        },
+        ["links"] = new JsonArray(
+            Link($"{b}/collections/{c.Id}", "self", Json),
+            Link($"{b}/collections/{c.Id}/items", "items", GeoJson, "Features"),
+            Link($"{b.Replace("/ogc", "")}/tiles/{c.Id}.json", "related", Json, "Vector tiles (TileJSON)")),
+    };
+
+    static IResult ListCollections(HttpRequest r)
+    {
+        if (CheckF(r) is { } bad) return bad;
+        var b = Base(r);
+        return JsonResult(new JsonObject
+        {
+            ["links"] = new JsonArray(Link($"{b}/collections", "self", Json)),
+            ["collections"] = new JsonArray(Collections.Select(c => (JsonNode)CollectionJson(b, c)).ToArray()),
+        });
+    }
+
+    static IResult Collection(HttpRequest r, string id)
+    {
+        if (CheckF(r) is { } bad) return bad;
+        var c = Collections.FirstOrDefault(x => x.Id == id);
+        return c.Id is null ? ApiProblems.NotFound("collection", $"No collection '{ModelQuery.Clip(id)}'.") : JsonResult(CollectionJson(Base(r), c));
+    }
+
+    static (double[]? Bbox, IResult? Problem) ParseBbox(string? value)
+    {
+        if (value is null) return (null, null);
+        var parts = value.Split(',');
+        var numbers = new double[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out numbers[i]) || !double.IsFinite(numbers[i]))
+                return (null, ApiProblems.BadParameter("bbox", $"'{ModelQuery.Clip(parts[i])}' is not a number"));
+        if (numbers.Length != 4) return (null, ApiProblems.BadParameter("bbox", "give four numbers: min lon, min lat, max lon, max lat (CRS84)"));
+        if (numbers[0] > numbers[2] || numbers[1] > numbers[3] || numbers[0] < -180 || numbers[2] > 180 || numbers[1] < -90 || numbers[3] > 90)
+            return (null, ApiProblems.BadParameter("bbox", "must be min lon, min lat, max lon, max lat within −180…180 and −90…90"));
+        return (numbers, null);
+    }
+
+    static async Task<IResult> Items(HttpRequest r, ModelStore store, NpgsqlDataSource db, string id, string? bbox, string? limit, string? offset, CancellationToken ct)
+    {
+        if (CheckF(r) is { } bad) return bad;
+        var c = Collections.FirstOrDefault(x => x.Id == id);
+        if (c.Id is null) return ApiProblems.NotFound("collection", $"No collection '{ModelQuery.Clip(id)}'.");
+        int n = 10, skip = 0;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out n) || n < 1 || n > 10_000))
+            return ApiProblems.BadParameter("limit", $"'{ModelQuery.Clip(limit)}' is not a whole number from 1 to 10,000");
+        if (offset is not null && (!int.TryParse(offset, NumberStyles.None, CultureInfo.InvariantCulture, out skip) || skip < 0))
+            return ApiProblems.BadParameter("offset", $"'{ModelQuery.Clip(offset)}' is not a whole number from 0");
+        var (box, bp) = ParseBbox(bbox);
+        if (bp is not null) return bp;
+
+        var s = await store.SnapshotAsync(ct);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var where = box is null ? "" : "and st_intersects(geom, st_transform(st_makeenvelope(@x0, @y0, @x1, @y1, 4326), 27700))";
+        var args = new { level = c.Level, x0 = box?[0], y0 = box?[1], x1 = box?[2], y1 = box?[3], n, skip };
+        List<(string Code, string Geometry)> rows;
+        long matched;
+        if (c.Id == "teams")
+        {
+            (rows, matched) = await TeamFeatures(conn, s, box, n, skip, ct);
+        }
+        else
+        {
+            matched = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
+                $"select count(*) from cradle.area where level = @level and country = 'E' {where}", args, cancellationToken: ct));
+            rows = (await conn.QueryAsync<(string, string)>(new CommandDefinition(
+                $"select code, st_asgeojson(st_transform(geom, 4326), 6) from cradle.area where level = @level and country = 'E' {where} order by code limit @n offset @skip",
+                args, cancellationToken: ct))).ToList();
+        }
+        var b = Base(r);
+        var self = $"{b}/collections/{id}/items";
+        string Query(int off) => $"?limit={n}&offset={off}" + (bbox is null ? "" : $"&bbox={Uri.EscapeDataString(bbox)}");
+        var links = new JsonArray(Link(self + Query(skip), "self", GeoJson), Link($"{b}/collections/{id}", "collection", Json));
+        if (skip + rows.Count < matched) links.Add(Link(self + Query(skip + n), "next", GeoJson, "Next page"));
+        if (skip > 0) links.Add(Link(self + Query(Math.Max(0, skip - n)), "prev", GeoJson, "Previous page"));
+        var features = c.Id == "teams" ? TeamProperties(s, rows) : AreaProperties(store, s, c.Level, rows);
+        var sb = new StringBuilder("{\"type\":\"FeatureCollection\",\"features\":[");
+        sb.Append(string.Join(',', features));
+        sb.Append("],\"numberMatched\":").Append(matched).Append(",\"numberReturned\":").Append(rows.Count)
+          .Append(",\"timeStamp\":").Append(JsonSerializer.Serialize(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ")))
+          .Append(",\"links\":").Append(links.ToJsonString()).Append('}');
+        return TypedResults.Text(sb.ToString(), GeoJson, Encoding.UTF8);
+    }
+
+    static async Task<IResult> Item(HttpRequest r, ModelStore store, NpgsqlDataSource db, string id, string featureId, CancellationToken ct)
+    {
+        if (CheckF(r) is { } bad) return bad;
+        var c = Collections.FirstOrDefault(x => x.Id == id);
+        if (c.Id is null) return ApiProblems.NotFound("collection", $"No collection '{ModelQuery.Clip(id)}'.");
+        var s = await store.SnapshotAsync(ct);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        List<(string Code, string Geometry)> rows;
+        if (c.Id == "teams") rows = (await TeamFeatures(conn, s, null, 10_000, 0, ct)).Rows.Where(x => x.Code == featureId).ToList();
+        else rows = (await conn.QueryAsync<(string, string)>(new CommandDefinition(
+            "select code, st_asgeojson(st_transform(geom, 4326), 6) from cradle.area where level = @level and code = @featureId and country = 'E'",
+            new { level = c.Level, featureId }, cancellationToken: ct))).ToList();
+        if (rows.Count == 0) return ApiProblems.NotFound("feature", $"No feature '{ModelQuery.Clip(featureId)}' in {id}.");
+        var feature = JsonNode.Parse((c.Id == "teams" ? TeamProperties(s, rows) : AreaProperties(store, s, c.Level, rows)).Single())!.AsObject();
+        var b = Base(r);
+        feature["links"] = new JsonArray(Link($"{b}/collections/{id}/items/{Uri.EscapeDataString(featureId)}", "self", GeoJson),
+            Link($"{b}/collections/{id}", "collection", Json));
+        return JsonResult(feature, GeoJson);
+    }
+
+    static IEnumerable<string> AreaProperties(ModelStore store, ModelSnapshot s, string level, List<(string Code, string Geometry)> rows)
+    {
+        var p = new ModelParameters();
+        var figures = CoverageModel.Aggregate(store.Baseline(s, p), level);
+        var ranks = CoverageModel.GapRanks(figures);
+        var dep = store.Deprivation(s, level, p.Deprivation);
+        var index = s.Levels[level].Index;
+        foreach (var (code, geometry) in rows)
+        {
+            var props = new Dictionary<string, object?>();
+            if (index.TryGetValue(code, out var i))
+            {
+                var values = AreaOutput.Flatten(AreaOutput.Build(s, figures[i], ranks[i], dep[i]));
+                for (int k = 0; k < values.Length; k++) props[AreaOutput.CsvColumns[k]] = values[k];
+            }
+            yield return $"{{\"type\":\"Feature\",\"id\":{JsonSerializer.Serialize(code)},\"geometry\":{geometry},\"properties\":{JsonSerializer.Serialize(props)}}}";
+        }
+    }
+
+    static async Task<(List<(string Code, string Geometry)> Rows, long Matched)> TeamFeatures(NpgsqlConnection conn, ModelSnapshot s, double[]? box, int n, int skip, CancellationToken ct)
+    {
+        var rows = new List<(string, string)>();
+        foreach (var t in s.Teams.OrderBy(t => t.Id))
+        {
+            var codes = s.Resolve(t.ServiceAreas).Lsoas.Select(i => s.LsoaCodes[i]).ToArray();
+            var geometry = await conn.ExecuteScalarAsync<string?>(new CommandDefinition("""
+                select st_asgeojson(st_transform(st_union(geom), 4326), 6) from cradle.area
+                where level = 'lsoa' and code = any(@codes)
+                having @x0::float8 is null or st_intersects(st_union(geom), st_transform(st_makeenvelope(@x0, @y0, @x1, @y1, 4326), 27700))
+                """, new { codes, x0 = box?[0], y0 = box?[1], x1 = box?[2], y1 = box?[3] }, cancellationToken: ct));
+            if (geometry is not null) rows.Add((t.Id, geometry));
+        }
+        return (rows.Skip(skip).Take(n).ToList(), rows.Count);
+    }
+
+    static IEnumerable<string> TeamProperties(ModelSnapshot s, List<(string Code, string Geometry)> rows)
+    {
+        foreach (var (id, geometry) in rows)
+        {
+            var t = s.Teams.First(x => x.Id == id);
+            var props = new Dictionary<string, object?>
+            {
+                ["id"] = t.Id, ["name"] = t.Name, ["provider"] = t.Provider, ["status"] = t.Status,
+                ["capacity_families_per_year"] = t.CapacityFamiliesPerYear, ["capacity_assumed"] = t.CapacityFamiliesPerYear is null,
+                ["service_areas"] = string.Join(';', t.ServiceAreas), ["area_note"] = t.AreaNote, ["source_url"] = t.SourceUrl,
+                ["last_verified"] = t.LastVerified?.ToString("yyyy-MM-dd"),
+            };
+            yield return $"{{\"type\":\"Feature\",\"id\":{JsonSerializer.Serialize(id)},\"geometry\":{geometry},\"properties\":{JsonSerializer.Serialize(props)}}}";
+        }
+    }
+}
