@@ -52,6 +52,7 @@ down:
 	@scripts/down.sh
 
 test: data db build
+	@scripts/deps.sh gdal
 	@scripts/test.sh
 
 # An API key for register edits: make key NAME=you (prints the key once; keeps its hash).

@@ -22,6 +22,8 @@ pg_version() { ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | ta
 need=()
 [ -n "$(pg_version)" ] || need+=(postgresql)
 command -v curl >/dev/null || need+=(curl)
+# Map images are drawn with DejaVu Sans.
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 for extra in "$@"; do
   case "$extra" in
     gdal) command -v ogrinfo >/dev/null || need+=(gdal-bin) ;;
