@@ -30,7 +30,14 @@ data:
 db: deps
 	@scripts/db.sh start
 
-build: $(DLL)
+WEB_DIST := src/Web/dist/index.html
+WEB_SOURCES := $(shell find src/Web/src -type f) src/Web/index.html src/Web/package.json src/Web/package-lock.json src/Web/vite.config.ts src/Web/tsconfig.json
+
+build: $(DLL) $(WEB_DIST)
+
+# The viewer: TypeScript strict, bundled by Vite into src/Web/dist, which the API serves at /.
+$(WEB_DIST): $(WEB_SOURCES)
+	cd src/Web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent
 
 $(DLL): $(SOURCES)
 	dotnet build Cradle.sln -c Release -nologo -v q -clp:NoSummary
@@ -52,7 +59,7 @@ down:
 	@scripts/down.sh
 
 test: data db build
-	@scripts/deps.sh gdal
+	@scripts/deps.sh gdal chromium
 	@scripts/test.sh
 
 # An API key for register edits: make key NAME=you (prints the key once; keeps its hash).

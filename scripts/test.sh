@@ -16,6 +16,17 @@ read -r passed failed skipped < <(awk '
   on && /Total time:/ { on = 0 }
   END { print p + 0, f + 0, s + 0 }' "$log")
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # the run broke before it could count
+
+# The viewer, end to end in Debian's Chromium (after xunit, which leaves the test database loaded).
+weblog="$CRADLE_RUN_DIR/test-web.log"
+(cd src/Web && node --test tests/) 2>&1 | tee "$weblog"
+webrc=${PIPESTATUS[0]}
+wpass=$(grep -E '^# pass [0-9]+' "$weblog" | awk '{print $3}' | tail -1)
+wfail=$(grep -E '^# fail [0-9]+' "$weblog" | awk '{print $3}' | tail -1)
+wpass=${wpass:-0}; wfail=${wfail:-0}
+if [ "$webrc" -ne 0 ] && [ "$wfail" -eq 0 ]; then wfail=1; fi
+passed=$((passed + wpass)); failed=$((failed + wfail))
+[ "$webrc" -ne 0 ] && rc=$webrc
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
 echo "$line"

@@ -8,6 +8,7 @@ using Cradle.Api.Plan;
 using Cradle.Api.Scenarios;
 using Cradle.Api.Ogc;
 using Cradle.Api.Teams;
+using Cradle.Api.Viewer;
 using Cradle.Api.Tiles;
 using Cradle.Geo.Register;
 using Cradle.Geo.Store;
@@ -51,6 +52,7 @@ public static class ServeCommand
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(DatabaseUnavailable);
+        app.UseViewer();
         app.UseCors();
         app.UseDataVersionETags();
         app.MapOpenApi();

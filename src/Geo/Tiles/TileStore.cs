@@ -149,7 +149,7 @@ public sealed class TileStore(NpgsqlDataSource db)
           from cradle.area_tile t
           join cradle.area a on a.level = t.level and a.code = t.code
           left join cradle_meta.tile_figures f on f.data_version = @v and f.level = t.level and f.code = t.code
-          where t.level = @layer and t.zband = @band and t.geom && st_tileenvelope(@z, @x, @y)
+          where t.level = @layer and t.zband = @band and a.country = 'E' and t.geom && st_tileenvelope(@z, @x, @y)
         ) q where q.geom is not null
         """;
 

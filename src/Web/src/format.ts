@@ -1,0 +1,14 @@
+// Numbers as people read them in a board paper.
+const whole = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+const one = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
+const pound = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: 0 });
+
+export const n0 = (x: number | null | undefined): string => (x == null ? '–' : whole.format(x));
+export const n1 = (x: number | null | undefined): string => (x == null ? '–' : one.format(x));
+export const pct = (x: number | null | undefined): string => (x == null ? '–' : `${one.format(x * 100)}%`);
+export const gbp = (x: number | null | undefined): string => (x == null ? '–' : pound.format(x));
+
+/** Escapes text for innerHTML. */
+export function esc(s: string | null | undefined): string {
+  return (s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}

@@ -1,0 +1,227 @@
+// Cradle's viewer: wires the map, search, area panel, ranked table, scenario mode and register editing.
+import 'govuk-frontend/dist/govuk/govuk-frontend.min.css';
+import './styles.css';
+import { ApiError, getJson, type Area, type AreaDetail, type AreaList, type ScenarioArea, type TeamList } from './api';
+import { esc } from './format';
+import { createMap, renderLegend, type MapHandle } from './map';
+import { renderPanel } from './panel';
+import { renderRegister } from './register';
+import { renderPlan, renderScenario, renderScenarioError, runPlan, runScenario } from './scenario';
+import { readState, writeState, type ViewState } from './state';
+import { RankedTable } from './table';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const state: ViewState = readState();
+let districts: Area[] = [];
+let scenarioAreas = new Map<string, ScenarioArea>();
+let map: MapHandle | null = null;
+let allAreas: { code: string; name: string; level: string; infants: number }[] = [];
+
+declare global { interface Window { cradle: { map: MapHandle | null; ready: boolean } } }
+window.cradle = { map: null, ready: false };
+
+function showStatus(html: string, isError = false): void {
+  $('status').innerHTML = isError
+    ? `<div class="govuk-error-summary" role="alert" tabindex="-1"><h2 class="govuk-error-summary__title">Cradle’s data is not available</h2>
+        <div class="govuk-error-summary__body"><p class="govuk-body">${html}</p>
+        <button class="govuk-button govuk-button--secondary" id="retry" type="button">Try again</button></div></div>`
+    : html;
+  if (isError) $('retry').addEventListener('click', () => { showStatus('<p class="govuk-body">Loading…</p>'); void start(); });
+}
+
+const scenarioMode = () => !$('scenario').hidden;
+// A row chosen in scenario mode also adds (or removes) the district from the new team's area.
+const table = new RankedTable($('ranking-head'), $('ranking-body'), $('download') as HTMLAnchorElement, (code) => {
+  if (scenarioMode()) togglePicked(code);
+  void select(code, true);
+});
+
+async function select(code: string | null, zoom = false): Promise<void> {
+  state.area = code;
+  writeState(state);
+  map?.select(code);
+  table.setSelected(code);
+  if (!code) return;
+  const panel = $('panel');
+  panel.setAttribute('aria-busy', 'true');
+  try {
+    const detail = await getJson<AreaDetail>(`/api/areas/${encodeURIComponent(code)}`);
+    renderPanel(panel, detail, scenarioAreas.get(code) ?? null);
+    if (zoom && map) {
+      const ogc = await getJson<{ bbox?: number[]; geometry: { coordinates: unknown } }>(`/ogc/collections/${detail.area.level === 'lad' ? 'lad' : detail.area.level}/items/${code}`).catch(() => null);
+      if (ogc) map.fitTo(bbox(ogc.geometry.coordinates));
+    }
+  } catch (e) {
+    panel.innerHTML = `<h2 class="govuk-heading-m">Area details</h2><p class="govuk-error-message">${esc((e as Error).message)}</p>`;
+  } finally {
+    panel.removeAttribute('aria-busy');
+  }
+}
+
+function bbox(coords: unknown): [number, number, number, number] {
+  const b: [number, number, number, number] = [180, 90, -180, -90];
+  const walk = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number') {
+      b[0] = Math.min(b[0], c[0] as number); b[1] = Math.min(b[1], c[1] as number);
+      b[2] = Math.max(b[2], c[0] as number); b[3] = Math.max(b[3], c[1] as number);
+    } else if (Array.isArray(c)) c.forEach(walk);
+  };
+  walk(coords);
+  return b;
+}
+
+/** Finds areas by code or name: exact first, then names starting with the text, then containing it; bigger places first. */
+function search(): void {
+  const q = ($('search') as HTMLInputElement).value.trim().toLowerCase();
+  if (!q) return;
+  const score = (a: { code: string; name: string }) => {
+    const name = a.name.toLowerCase();
+    return a.code.toLowerCase() === q || name === q ? 0 : name.startsWith(q) ? 1 : name.includes(q) ? 2 : 3;
+  };
+  const matches = allAreas.filter((a) => score(a) < 3).sort((a, b) => score(a) - score(b) || b.infants - a.infants);
+  const hint = $('search-hint');
+  const hit = matches[0];
+  if (!hit) { hint.textContent = `No area matches “${q}”. Try a district, ICB or region name, or a code.`; return; }
+  const others = matches.slice(1, 6);
+  hint.innerHTML = `Showing ${esc(hit.name)}.${others.length ? ` Also matching: ${others.map((o) => `<a class="govuk-link" href="?area=${o.code}" data-code="${o.code}">${esc(o.name)}</a>`).join(', ')}.` : ''}`;
+  hint.querySelectorAll<HTMLAnchorElement>('a[data-code]').forEach((a) => a.addEventListener('click', (e) => { e.preventDefault(); void select(a.dataset.code!, true); }));
+  void select(hit.code, true).then(() => $('panel').focus());
+}
+
+function togglePicked(code: string): void {
+  const s = state.scenario ?? { areas: [], capacity: Number(($('capacity') as HTMLInputElement).value), cost: Number(($('cost') as HTMLInputElement).value) };
+  s.areas = s.areas.includes(code) ? s.areas.filter((c) => c !== code) : [...s.areas, code];
+  state.scenario = s.areas.length ? s : null;
+  renderPicked();
+  writeState(state);
+}
+
+function renderPicked(): void {
+  const codes = state.scenario?.areas ?? [];
+  map?.setPicked(codes);
+  const names = codes.map((c) => districts.find((d) => d.code === c)?.name ?? c);
+  $('scenario-areas').innerHTML = codes.length ? `The new team would serve: <strong>${esc(names.join(', '))}</strong>.` : 'No districts picked yet.';
+}
+
+async function applyScenario(): Promise<void> {
+  const out = $('scenario-result');
+  const capacity = Number(($('capacity') as HTMLInputElement).value);
+  const cost = Number(($('cost') as HTMLInputElement).value);
+  if (!state.scenario?.areas.length) { out.innerHTML = '<p class="govuk-error-message">Pick at least one district first.</p>'; return; }
+  state.scenario.capacity = capacity; state.scenario.cost = cost;
+  writeState(state);
+  out.innerHTML = '<p class="govuk-body">Working it out…</p>';
+  try {
+    const r = await runScenario(state.scenario);
+    scenarioAreas = new Map(r.areas.map((a) => [a.code, a]));
+    renderScenario(out, r, new Map(districts.map((d) => [d.code, d.name])));
+    table.setScenario(new Map(r.areas.map((a) => [a.code, a.unmet_need_after])));
+    const metric = state.metric === 'coverage' ? 'coverage' : 'unmet_per_1000';
+    map?.setScenario(new Map(r.areas.map((a) => [a.code, metric === 'coverage' ? a.geographic_coverage_after : a.unmet_need_per_1000_births_after ?? 0])), metric);
+    if (state.area) await select(state.area);
+  } catch (e) {
+    renderScenarioError(out, e);
+  }
+}
+
+function clearScenario(): void {
+  state.scenario = null;
+  scenarioAreas = new Map();
+  table.setScenario(new Map());
+  map?.setScenario(null, 'unmet_per_1000');
+  $('scenario-result').innerHTML = '';
+  renderPicked();
+  writeState(state);
+}
+
+function setScenarioMode(on: boolean): void {
+  $('scenario').hidden = !on;
+  $('scenario-toggle').setAttribute('aria-pressed', String(on));
+  $('scenario-toggle').textContent = on ? 'Close the scenario' : 'Try a new team (scenario)';
+}
+
+async function loadDistricts(): Promise<void> {
+  const list = await getJson<AreaList>('/api/areas?level=lad');
+  districts = list.areas;
+  table.setAreas(districts);
+}
+
+async function start(): Promise<void> {
+  try {
+    await getJson('/health/ready');
+    const [, regions, icbs, teams] = await Promise.all([
+      loadDistricts(),
+      getJson<AreaList>('/api/areas?level=region'),
+      getJson<AreaList>('/api/areas?level=icb'),
+      getJson<TeamList>('/api/teams'),
+    ]);
+    allAreas = [...districts, ...regions.areas, ...icbs.areas].map((a) => ({ code: a.code, name: a.name, level: a.level, infants: a.infants_under_2 }));
+    $('area-names').innerHTML = allAreas.map((a) => `<option value="${esc(a.name)}"></option>`).join('');
+    ($('filter') as HTMLSelectElement).innerHTML = '<option value="">All of England</option>'
+      + `<optgroup label="Regions">${regions.areas.map((r) => `<option value="${r.code}">${esc(r.name)}</option>`).join('')}</optgroup>`
+      + `<optgroup label="Integrated Care Boards">${icbs.areas.map((r) => `<option value="${r.code}">${esc(r.name)}</option>`).join('')}</optgroup>`;
+    ($('filter') as HTMLSelectElement).value = state.filter;
+    table.setFilter(state.filter);
+    const notice = `Cradle’s register holds <strong>${teams.count} teams</strong> (${teams.active} active); the Parent-Infant Foundation counts about 49 in the UK,
+      so areas shown without a team may have one that is not yet recorded. Most capacities are assumed. Latest verification: ${esc(teams.last_verified ?? 'none')}.`;
+    $('register-notice').innerHTML = notice;
+    $('register-footer').innerHTML = `Team register: ${teams.count} teams, each with its source and the date it was last verified.`;
+    showStatus('');
+    if (!map) {
+      const config = await getJson<{ basemap_url: string | null }>('/api/viewer/config').catch(() => ({ basemap_url: null }));
+      map = createMap($('map'), {
+        basemap: config.basemap_url, centre: state.centre, zoom: state.zoom, metric: state.metric,
+        onClick: (code) => { if (scenarioMode()) togglePicked(code); void select(code); },
+        onMove: () => { const c = map!.map.getCenter(); state.centre = [c.lng, c.lat]; state.zoom = map!.map.getZoom(); writeState(state); },
+      });
+      window.cradle.map = map;
+      map.map.on('load', () => {
+        map!.select(state.area);
+        renderPicked();
+        window.cradle.ready = true;
+        if (state.scenario) { setScenarioMode(true); ($('capacity') as HTMLInputElement).value = String(state.scenario.capacity); ($('cost') as HTMLInputElement).value = String(state.scenario.cost); void applyScenario(); }
+      });
+    }
+    renderLegend($('legend'), state.metric);
+    if (state.area) void select(state.area);
+    void renderRegister($('register'), () => { void loadDistricts(); if (state.area) void select(state.area); });
+  } catch (e) {
+    const err = e as ApiError;
+    showStatus(esc(err.status === 0 || err.status >= 500 ? 'Cradle’s server is not answering just now. Check it is running (make up), then try again.' : err.message), true);
+    ($('status').querySelector('.govuk-error-summary') as HTMLElement | null)?.focus();
+  }
+}
+
+($('metric') as HTMLSelectElement).value = state.metric;
+$('metric').addEventListener('change', () => {
+  state.metric = ($('metric') as HTMLSelectElement).value;
+  map?.setMetric(state.metric);
+  renderLegend($('legend'), state.metric);
+  writeState(state);
+});
+$('filter').addEventListener('change', () => { state.filter = ($('filter') as HTMLSelectElement).value; table.setFilter(state.filter); writeState(state); });
+$('search').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); search(); } });
+$('search-go').addEventListener('click', search);
+$('scenario-toggle').addEventListener('click', () => setScenarioMode($('scenario').hidden));
+$('scenario-run').addEventListener('click', () => void applyScenario());
+$('scenario-clear').addEventListener('click', clearScenario);
+$('plan-run').addEventListener('click', async () => {
+  const out = $('plan-result');
+  out.innerHTML = '<p class="govuk-body">Searching…</p>';
+  try {
+    renderPlan(out, await runPlan(Number(($('plan-teams') as HTMLInputElement).value), ($('plan-deprived') as HTMLInputElement).checked,
+      Number(($('capacity') as HTMLInputElement).value), Number(($('cost') as HTMLInputElement).value)));
+    out.querySelectorAll<HTMLButtonElement>('button[data-areas]').forEach((b) => b.addEventListener('click', () => {
+      state.scenario = { areas: b.dataset.areas!.split(','), capacity: Number(($('capacity') as HTMLInputElement).value), cost: Number(($('cost') as HTMLInputElement).value) };
+      renderPicked();
+      void applyScenario();
+    }));
+  } catch (e) { renderScenarioError(out, e); }
+});
+$('map').addEventListener('keydown', (e) => {
+  // Keyboard users select through the search and the table; Enter on the map moves to the table.
+  if (e.key === 'Enter') (table.selectedRow() ?? $('ranking-body').querySelector('tr'))?.focus();
+});
+
+showStatus('<p class="govuk-body">Loading…</p>');
+void start();

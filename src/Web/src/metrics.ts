@@ -1,0 +1,23 @@
+// The measures a district can be coloured by: the tile attribute, its label, unit and classes.
+export interface Metric { id: string; label: string; unit: string; breaks: number[]; format: (v: number) => string }
+
+/** Viridis, 5 steps: sequential and colour-blind safe; darker = more. */
+export const palette = ['#fde725', '#5ec962', '#21918c', '#3b528b', '#440154'];
+
+export const metrics: Metric[] = [
+  { id: 'unmet_per_1000', label: 'Unmet need per 1,000 births', unit: 'unmet families a year per 1,000 births', breaks: [0, 20, 40, 60, 80], format: (v) => v.toFixed(0) },
+  { id: 'coverage', label: 'Geographic coverage', unit: 'share of infants where a team takes referrals', breaks: [0, 0.2, 0.4, 0.6, 0.8], format: (v) => `${(v * 100).toFixed(0)}%` },
+  { id: 'need', label: 'Need', unit: 'families a year needing a specialised service', breaks: [0, 100, 200, 300, 500], format: (v) => v.toFixed(0) },
+  { id: 'infants', label: 'Infants under 2', unit: 'infants under 2 (mid-2020)', breaks: [0, 2000, 4000, 6000, 10000], format: (v) => v.toFixed(0) },
+  { id: 'deprived_share', label: 'Deprivation', unit: 'share of infants in the 20% most deprived LSOAs (IoD2025)', breaks: [0, 0.2, 0.4, 0.6, 0.8], format: (v) => `${(v * 100).toFixed(0)}%` },
+];
+
+export const metricById = (id: string): Metric => metrics.find((m) => m.id === id) ?? metrics[0]!;
+
+/** A MapLibre step expression: the scenario's value (feature-state) if any, else the tile's. */
+export function fillColour(m: Metric): unknown[] {
+  const value = ['coalesce', ['feature-state', m.id], ['get', m.id], 0];
+  const expr: unknown[] = ['step', value, palette[0]];
+  m.breaks.slice(1).forEach((b, i) => expr.push(b, palette[i + 1]));
+  return expr;
+}

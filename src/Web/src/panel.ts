@@ -1,0 +1,49 @@
+// The "Area details" panel: figures, teams with sources, vintages, links.
+import type { AreaDetail, ScenarioArea } from './api';
+import { esc, n0, n1, pct } from './format';
+
+export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: ScenarioArea | null): void {
+  const a = d.area;
+  const region = a.parents.find((p) => p.level === 'region');
+  const icbs = a.parents.filter((p) => p.level === 'icb');
+  const row = (k: string, v: string) =>
+    `<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${esc(k)}</dt><dd class="govuk-summary-list__value">${v}</dd></div>`;
+  const teams = d.teams_serving.length
+    ? `<ul class="govuk-list">${d.teams_serving.map((t) => `<li><strong>${esc(t.name)}</strong> (${esc(t.provider ?? 'provider not recorded')}):
+        ${n0(t.capacity_families_per_year)} families a year${t.capacity_assumed ? ' <strong class="govuk-tag govuk-tag--yellow">assumed</strong>' : ''}.
+        ${t.source_url ? `<a class="govuk-link" href="${esc(t.source_url)}" rel="noopener">Source</a>` : ''}
+        Last verified: ${esc(t.last_verified ?? 'never')}.${t.area_note ? ` <span class="govuk-body-s">${esc(t.area_note)}</span>` : ''}</li>`).join('')}</ul>`
+    : '<p class="govuk-body"><strong class="govuk-tag govuk-tag--red">No team</strong> No active team in Cradle’s register takes referrals here.</p>';
+  const scenarioRows = scenario
+    ? `<div class="govuk-inset-text" id="panel-scenario"><strong>With the scenario:</strong> unmet need falls from
+        <span data-field="unmet-before">${n1(scenario.unmet_need_before)}</span> to <span data-field="unmet-after">${n1(scenario.unmet_need_after)}</span> families a year
+        (${n1(scenario.unmet_need_per_1000_births_after)} per 1,000 births).</div>`
+    : '';
+  const compare = d.compare.map((c) => `${esc(c.name)}: ${n1(c.unmet_need_per_1000_births)} per 1,000 births unmet, coverage ${pct(c.geographic_coverage)}`).join('; ');
+  const level = a.level === 'lad' ? 'lad' : a.level;
+  el.innerHTML = `
+    <h2 class="govuk-heading-m" id="panel-title">${esc(a.name)}</h2>
+    <p class="govuk-caption-m">${esc(a.code)}${region ? ` · ${esc(region.name)}` : ''}${icbs.length ? ` · ${icbs.map((i) => `${esc(i.name)}${icbs.length > 1 ? ` (${pct(i.infants_share)} of infants)` : ''}`).join(', ')}` : ''}</p>
+    ${scenarioRows}
+    <dl class="govuk-summary-list govuk-summary-list--no-border">
+      ${row('Unmet need', `<span data-field="unmet">${n1(a.unmet_need)}</span> families a year (${n1(a.unmet_need_per_1000_births)} per 1,000 births)`)}
+      ${row('Rank', `${n0(a.gap_rank)} of the ${a.level === 'lad' ? '296 districts' : 'areas'} by unmet need`)}
+      ${row('Need', `${n1(a.need_families_per_year)} families a year`)}
+      ${row('Covered', `${n1(a.covered_need)} families a year (capacity ${n1(a.capacity_families_per_year)})`)}
+      ${row('Geographic coverage', pct(a.geographic_coverage))}
+      ${row('Infants under 2', n0(a.infants_under_2))}
+      ${row('Births (age 0)', n0(a.births_proxy))}
+      ${a.deprivation ? row('Infants in the 20% most deprived LSOAs', pct(a.deprivation.share_infants_deciles_1_2)) : ''}
+      ${a.deprivation?.mean_imd_score != null ? row('Mean IMD score', n1(a.deprivation.mean_imd_score)) : ''}
+    </dl>
+    <h3 class="govuk-heading-s">Teams</h3>
+    ${teams}
+    <h3 class="govuk-heading-s">Compared with</h3>
+    <p class="govuk-body-s">${compare || '–'}</p>
+    <h3 class="govuk-heading-s">Data</h3>
+    <ul class="govuk-list govuk-body-s">${d.sources.map((s) => `<li>${esc(s)}</li>`).join('')}<li>Data version ${d.data_version}</li></ul>
+    <p class="govuk-body-s">
+      <a class="govuk-link" href="/maps/${esc(level)}/${esc(a.code)}.png">Map for a board paper (PNG)</a> ·
+      <a class="govuk-link" href="/api/areas?level=${esc(level)}&amp;within=${esc(a.code)}&amp;format=csv">Figures (CSV)</a>
+    </p>`;
+}

@@ -1,0 +1,41 @@
+// The view in the URL, so that a link shows the same thing: metric, selection, map view, filter, scenario.
+export interface ViewState {
+  metric: string;
+  area: string | null;
+  centre: [number, number] | null;
+  zoom: number | null;
+  filter: string;
+  scenario: { areas: string[]; capacity: number; cost: number } | null;
+}
+
+export function readState(search = window.location.search): ViewState {
+  const q = new URLSearchParams(search);
+  const c = q.get('c')?.split(',').map(Number);
+  let scenario: ViewState['scenario'] = null;
+  const s = q.get('scenario');
+  if (s) {
+    const [areas = '', capacity = '150', cost = '160000'] = s.split('|');
+    const codes = areas.split(',').filter((x) => /^E\d{8}$/.test(x));
+    if (codes.length) scenario = { areas: codes, capacity: Number(capacity) || 0, cost: Number(cost) || 0 };
+  }
+  return {
+    metric: q.get('metric') ?? 'unmet_per_1000',
+    area: /^E\d{8}$/.test(q.get('area') ?? '') ? q.get('area') : null,
+    centre: c && c.length === 2 && c.every(Number.isFinite) ? [c[0]!, c[1]!] : null,
+    zoom: q.get('z') !== null && Number.isFinite(Number(q.get('z'))) ? Number(q.get('z')) : null,
+    filter: /^E\d{8}$/.test(q.get('in') ?? '') ? q.get('in')! : '',
+    scenario,
+  };
+}
+
+export function writeState(s: ViewState): void {
+  const q = new URLSearchParams();
+  if (s.metric !== 'unmet_per_1000') q.set('metric', s.metric);
+  if (s.area) q.set('area', s.area);
+  if (s.centre) q.set('c', s.centre.map((v) => v.toFixed(4)).join(','));
+  if (s.zoom !== null) q.set('z', s.zoom.toFixed(2));
+  if (s.filter) q.set('in', s.filter);
+  if (s.scenario) q.set('scenario', `${s.scenario.areas.join(',')}|${s.scenario.capacity}|${s.scenario.cost}`);
+  const url = `${window.location.pathname}${q.size ? `?${q}` : ''}`;
+  window.history.replaceState(null, '', url);
+}

@@ -1,0 +1,172 @@
+// End-to-end tests of the viewer in Debian's Chromium, driven by playwright-core, against the
+// real API process on the test database (loaded by the xunit suite that runs first).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../../..');
+const artifacts = path.join(here, '..', 'test-artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+let server, context, base;
+
+const freePort = () => new Promise((resolve) => {
+  const s = createServer();
+  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+});
+
+before(async () => {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  const keys = path.join(mkdtempSync(path.join(tmpdir(), 'cradle-web-')), 'keys');
+  writeFileSync(keys, '');
+  server = spawn('dotnet', [path.join(root, 'src/Api/bin/Release/net10.0/Cradle.Api.dll'), 'serve', '--urls', base], {
+    env: {
+      ...process.env,
+      CRADLE_DB: process.env.CRADLE_TEST_DB ?? `Host=127.0.0.1;Port=${process.env.PGPORT ?? 55432};Username=cradle;Database=cradle_test`,
+      CRADLE_API_KEYS_FILE: keys,
+      Logging__LogLevel__Default: 'Warning',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 200; i++) {
+    try { if ((await fetch(`${base}/health/ready`)).ok) break; } catch { /* starting */ }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  context = await chromium.launchPersistentContext(mkdtempSync(path.join(tmpdir(), 'cradle-chromium-')), {
+    executablePath: '/usr/bin/chromium',
+    viewport: { width: 1400, height: 1000 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+  });
+});
+
+after(async () => {
+  await context?.close();
+  server?.kill();
+});
+
+async function open(url = '/') {
+  const page = await context.newPage();
+  await page.goto(base + url);
+  await page.waitForFunction(() => window.cradle?.ready === true, null, { timeout: 60_000 });
+  await page.evaluate(() => new Promise((r) => (window.cradle.map.map.loaded() && !window.cradle.map.map.isMoving() ? r() : window.cradle.map.map.once('idle', r))));
+  return page;
+}
+
+const panel = (page) => page.getByRole('region', { name: 'Area details' });
+
+test('the page loads and the map draws', async () => {
+  const page = await open();
+  const colours = await page.evaluate(async () => {
+    const map = window.cradle.map.map;
+    await new Promise((r) => (map.areTilesLoaded() ? r() : map.once('idle', r)));
+    const src = map.getCanvas();
+    const c = document.createElement('canvas');
+    c.width = 200; c.height = 150;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(src, 0, 0, 200, 150);
+    const data = ctx.getImageData(0, 0, 200, 150).data;
+    const seen = new Set();
+    for (let i = 0; i < data.length; i += 4) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+    return seen.size;
+  });
+  assert.ok(colours > 10, `the map canvas has ${colours} colours`);
+  await page.screenshot({ path: path.join(artifacts, 'england.png') });
+  await page.close();
+});
+
+test('searching "Newcastle" shows NEWPIP in the area panel', async () => {
+  const page = await open();
+  await page.getByRole('searchbox', { name: 'Search areas' }).fill('Newcastle');
+  await page.getByRole('searchbox', { name: 'Search areas' }).press('Enter');
+  await panel(page).getByText('NEWPIP').first().waitFor();
+  assert.match(await panel(page).textContent(), /Newcastle upon Tyne/);
+  assert.match(page.url(), /area=E08000021/);
+  await page.screenshot({ path: path.join(artifacts, 'newcastle.png') });
+  await page.close();
+});
+
+test('a scenario team in Sunderland lowers its unmet need in the panel and the table', async () => {
+  const page = await open('/?area=E08000024');
+  await panel(page).getByText('Sunderland').first().waitFor();
+  const before = Number((await panel(page).locator('[data-field="unmet"]').textContent()).replace(/,/g, ''));
+  await page.getByRole('button', { name: 'Try a new team (scenario)' }).click();
+  await page.locator('#ranking-body tr[data-code="E08000024"]').click();
+  await page.getByText('The new team would serve: Sunderland').waitFor();
+  await page.getByLabel('Families a year the team can see').fill('150');
+  await page.getByRole('button', { name: 'Show the effect' }).click();
+  await page.locator('#panel-scenario').waitFor();
+  const after = Number((await page.locator('#panel-scenario [data-field="unmet-after"]').textContent()).replace(/,/g, ''));
+  assert.ok(after < before, `unmet after ${after} < before ${before}`);
+  assert.equal(Math.round(before - after), 150);
+  const cell = await page.locator('#ranking-body tr[data-code="E08000024"] td[data-field="after"]').textContent();
+  assert.equal(Number(cell.replace(/,/g, '')), after);
+  assert.match(await page.locator('#cost-per-family').textContent(), /£1,067/);
+  assert.match(page.url(), /scenario=E08000024/);
+  await page.screenshot({ path: path.join(artifacts, 'scenario-sunderland.png'), fullPage: true });
+  await page.close();
+});
+
+test('sorting the table works', async () => {
+  const page = await open();
+  const names = () => page.locator('#ranking-body tr td:nth-child(2)').allTextContents();
+  const rank = await page.locator('#ranking-body tr td:nth-child(1)').allTextContents();
+  assert.deepEqual(rank.slice(0, 3), ['1', '2', '3']);
+  await page.getByRole('button', { name: 'District', exact: true }).click();
+  const sorted = await names();
+  assert.deepEqual(sorted, [...sorted].sort((a, b) => a.localeCompare(b)));
+  assert.equal(await page.locator('th:has(button[data-key="name"])').getAttribute('aria-sort'), 'ascending');
+  await page.getByRole('button', { name: 'District', exact: true }).click();
+  assert.equal(await page.locator('th:has(button[data-key="name"])').getAttribute('aria-sort'), 'descending');
+  await page.getByLabel('Show districts in').selectOption({ label: 'North East' });
+  assert.equal(await page.locator('#ranking-body tr').count(), 12);
+  await page.close();
+});
+
+test('the URL restores the same view in a new page', async () => {
+  const page = await open();
+  await page.getByLabel('Colour districts by').selectOption('coverage');
+  await page.locator('#ranking-body tr[data-code="E08000021"]').click();
+  await panel(page).getByText('NEWPIP').first().waitFor();
+  await page.evaluate(() => new Promise((r) => window.cradle.map.map.once('idle', r)));
+  const url = page.url();
+  await page.close();
+  const again = await open(new URL(url).pathname + new URL(url).search);
+  assert.equal(await again.getByLabel('Colour districts by').inputValue(), 'coverage');
+  await panel(again).getByText('NEWPIP').first().waitFor();
+  assert.equal(await again.locator('#ranking-body tr.app-selected').getAttribute('data-code'), 'E08000021');
+  await again.close();
+});
+
+test('axe-core finds no serious or critical accessibility violations', async () => {
+  const page = await open('/?area=E08000021');
+  await panel(page).getByText('NEWPIP').first().waitFor();
+  await page.addScriptTag({ content: readFileSync(path.join(here, '..', 'node_modules/axe-core/axe.min.js'), 'utf8') });
+  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.length} (${v.help})`));
+  assert.deepEqual(violations, []);
+  await page.close();
+});
+
+test('when the API is down the page says so and can retry', async () => {
+  const page = await context.newPage();
+  await page.route('**/health/ready', (route) => route.abort());
+  await page.goto(base + '/');
+  const alert = page.getByRole('alert');
+  await alert.getByText('Cradle’s data is not available').waitFor();
+  assert.match(await alert.textContent(), /not answering/);
+  await page.screenshot({ path: path.join(artifacts, 'api-down.png') });
+  await page.unroute('**/health/ready');
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await page.waitForFunction(() => window.cradle?.ready === true, null, { timeout: 60_000 });
+  assert.equal(await page.getByRole('alert').count(), 0);
+  await page.close();
+});
