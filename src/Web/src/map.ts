@@ -35,6 +35,7 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
       { id: 'lad-fill', type: 'fill', source: 'lad', 'source-layer': 'lad', paint: { 'fill-color': fillColour(metricById(opts.metric)) as never, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 8, 0.85, 10, 0.25] } },
       { id: 'lsoa-fill', type: 'fill', source: 'lsoa', 'source-layer': 'lsoa', minzoom: 8,
         paint: { 'fill-color': ['step', ['get', 'imd_decile'], '#440154', 3, '#3b528b', 5, '#21918c', 7, '#5ec962', 9, '#fde725'] as never, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 8, 0, 10, 0.6] } },
+      { id: 'lad-noteam-hatch', type: 'fill', source: 'lad', 'source-layer': 'lad', filter: ['==', ['get', 'no_team'], true], maxzoom: 9, paint: { 'fill-pattern': 'hatch', 'fill-opacity': 0.35 } },
       { id: 'lad-line', type: 'line', source: 'lad', 'source-layer': 'lad', paint: { 'line-color': '#ffffff', 'line-width': 0.6 } },
       { id: 'lad-noteam', type: 'line', source: 'lad', 'source-layer': 'lad', filter: ['==', ['get', 'no_team'], true], paint: { 'line-color': '#0b0c0c', 'line-width': 0.8, 'line-dasharray': [1, 2] } },
       { id: 'icb-line', type: 'line', source: 'icb', 'source-layer': 'icb', paint: { 'line-color': '#0b0c0c', 'line-width': 1.2 } },
@@ -53,9 +54,16 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
     zoom: opts.zoom ?? 5.6,
     minZoom: 4,
     maxZoom: 15,
-    attributionControl: { compact: false, customAttribution: 'Contains OS data © Crown copyright 2024; ONS, MHCLG (OGL v3)' },
+    attributionControl: { compact: true },
     canvasContextAttributes: { preserveDrawingBuffer: true },
   });
+  // Diagonal hatching marks districts no team reaches, whatever their colour.
+  const size = 8, hatch = new Uint8Array(size * size * 4);
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) {
+    const on = (x + y) % size === 0 || (x + y) % size === 1;
+    hatch.set(on ? [255, 255, 255, 255] : [0, 0, 0, 0], (y * size + x) * 4);
+  }
+  map.on('styleimagemissing', (e) => { if (e.id === 'hatch' && !map.hasImage('hatch')) map.addImage('hatch', { width: size, height: size, data: hatch }); });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
   map.on('click', 'lad-fill', (e) => {
@@ -111,6 +119,7 @@ export function renderLegend(el: HTMLElement, metricId: string): void {
   el.innerHTML = `<p class="govuk-body-s govuk-!-font-weight-bold govuk-!-margin-bottom-1">${esc(m.label)}</p>
     <p class="govuk-body-s govuk-!-margin-bottom-1">${esc(m.unit)}</p>
     <ul class="app-legend__list">${rows.join('')}
-      <li><span class="app-legend__swatch app-legend__swatch--noteam"></span>Dotted edge: no team</li>
-      <li><span class="app-legend__swatch app-legend__swatch--team"></span>Team service area</li></ul>`;
+      <li><span class="app-legend__swatch app-legend__swatch--noteam"></span>Hatched, dotted edge: no team</li>
+      <li><span class="app-legend__swatch app-legend__swatch--team"></span>Team service area</li></ul>
+    <p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0">Zoom in to see small areas (LSOAs) by deprivation decile: darkest = the 20% most deprived, lightest = the 20% least.</p>`;
 }

@@ -76,7 +76,11 @@ export class RankedTable {
       ...rows.map((a) => [a.code, `"${a.name.replace(/"/g, '""')}"`, a.gap_rank, a.unmet_need, a.unmet_need_per_1000_births ?? '', a.geographic_coverage, `"${a.teams.map((t) => t.id).join(';')}"`].join(','))].join('\r\n');
     URL.revokeObjectURL(this.download.href);
     this.download.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
-    this.selectedRow()?.scrollIntoView({ block: 'nearest' });
+    // Bring the selected row into view inside the table's own scroll box, never scrolling the page.
+    const row = this.selectedRow();
+    const box = this.body.closest<HTMLElement>('.app-table__scroll');
+    if (row && box && (row.offsetTop < box.scrollTop || row.offsetTop > box.scrollTop + box.clientHeight - row.offsetHeight))
+      box.scrollTop = row.offsetTop - box.clientHeight / 2;
   }
 
   selectedRow(): HTMLElement | null { return this.body.querySelector('tr.app-selected'); }

@@ -90,6 +90,9 @@ test('searching "Newcastle" shows NEWPIP in the area panel', async () => {
   await panel(page).getByText('NEWPIP').first().waitFor();
   assert.match(await panel(page).textContent(), /Newcastle upon Tyne/);
   assert.match(page.url(), /area=E08000021/);
+  await page.waitForFunction(() => window.cradle.map.map.getZoom() > 8, null, { timeout: 20_000 });
+  await page.evaluate(() => new Promise((r) => { window.cradle.map.map.once('idle', r); setTimeout(r, 5000); }));
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(artifacts, 'newcastle.png') });
   await page.close();
 });
