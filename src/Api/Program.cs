@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "serve" => await ServeCommand.RunAsync(args[1..]),
     "teams" => await TeamsCommand.RunAsync(args[1..]),
     "keys" => TeamsCommand.Keys(args[1..]),
+    "ingest" => await IngestCommand.RunAsync(args[1..]),
     null => await ServeCommand.RunAsync([]),
     "-h" or "--help" or "help" => Usage(0),
     var other => Usage(2, $"unknown command '{other}'"),

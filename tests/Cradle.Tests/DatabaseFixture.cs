@@ -54,6 +54,29 @@ public sealed class DatabaseFixture : IAsyncLifetime
         throw new TimeoutException("the API did not become ready");
     }
 
+    /// <summary>A server of its own, for tests that would disturb the shared one (rate limits, outages).</summary>
+    public async Task<(Process Server, HttpClient Http)> StartOwnServer()
+    {
+        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var server = TestEnvironment.StartCli(["serve", "--urls", address.ToString()], environment: new()
+        {
+            ["CRADLE_API_KEYS_FILE"] = _keysFile,
+            ["Logging__LogLevel__Default"] = "Critical",
+        });
+        server.OutputDataReceived += (_, _) => { };
+        server.ErrorDataReceived += (_, _) => { };
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        for (int i = 0; i < 200; i++)
+        {
+            try { if ((await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK) return (server, http); }
+            catch (HttpRequestException) { }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the second API did not become ready");
+    }
+
     public async Task<long> DataVersion()
     {
         await using var conn = await Db.OpenConnectionAsync();

@@ -32,6 +32,7 @@ public static class ServeCommand
         builder.Services.AddSingleton<ModelStore>();
         builder.Services.AddSingleton<TeamRegister>();
         builder.Services.AddSingleton<ApiKeys>();
+        builder.Services.AddSingleton<FailedAuthLimiter>();
         builder.Services.AddSingleton<Cradle.Geo.Tiles.TileStore>();
         builder.Services.AddSingleton<Cradle.Api.Tiles.TileCache>();
         // Cross-origin reads only for the origins configured (Cradle:CorsOrigins, comma-separated); same origin always works.

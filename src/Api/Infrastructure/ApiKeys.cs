@@ -50,6 +50,27 @@ public sealed class ApiKeys
     }
 }
 
+/// <summary>
+/// Failed key attempts per client address: after <see cref="Limit"/> in a minute, writes from
+/// that address get 429 until the minute is over, so keys cannot be guessed at speed.
+/// </summary>
+public sealed class FailedAuthLimiter
+{
+    public const int Limit = 10;
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Minute, int Count)> _failures = new();
+
+    static long Minute => Environment.TickCount64 / 60_000;
+
+    public bool Blocked(string client) => _failures.TryGetValue(client, out var f) && f.Minute == Minute && f.Count >= Limit;
+
+    public void Fail(string client)
+    {
+        var minute = Minute;
+        _failures.AddOrUpdate(client, (minute, 1), (_, f) => f.Minute == minute ? (minute, f.Count + 1) : (minute, 1));
+        if (_failures.Count > 10_000) foreach (var k in _failures.Where(x => x.Value.Minute != minute).Select(x => x.Key).ToList()) _failures.TryRemove(k, out _);
+    }
+}
+
 /// <summary>401 without a valid bearer key; the key's name becomes the actor in the audit trail.</summary>
 public sealed class RequireApiKey : IEndpointFilter
 {
@@ -58,11 +79,20 @@ public sealed class RequireApiKey : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
+        var limiter = http.RequestServices.GetRequiredService<FailedAuthLimiter>();
+        var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (limiter.Blocked(client))
+        {
+            http.Response.Headers.RetryAfter = "60";
+            return TypedResults.Problem(statusCode: 429, title: "Too many failed attempts",
+                detail: $"More than {FailedAuthLimiter.Limit} writes with a missing or wrong key from this address in a minute; wait a minute.");
+        }
         var header = http.Request.Headers.Authorization.ToString();
         var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
         var name = http.RequestServices.GetRequiredService<ApiKeys>().Authenticate(key);
         if (name is null)
         {
+            limiter.Fail(client);
             http.Response.Headers.WWWAuthenticate = "Bearer realm=\"cradle\"";
             return TypedResults.Problem(statusCode: 401, title: "Unauthorized",
                 detail: key is null ? "Writes need an API key: send `Authorization: Bearer <key>`." : "The API key is not valid.");

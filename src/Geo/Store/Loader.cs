@@ -166,6 +166,33 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
         return new LoadResult(version, false, results.Concat(kept).ToList(), deriveSeconds, total.Elapsed.TotalSeconds);
     }
 
+    /// <summary>
+    /// Reads, checks, reprojects and bulk-copies datasets into a schema of their own, with a
+    /// spatial index, and nothing else: the part of a load that ogr2ogr also does, for the
+    /// benchmark (`cradle ingest`). The served data is not touched.
+    /// </summary>
+    public async Task<double> IngestAsync(string dataDir, string manifestPath, IReadOnlyList<string> ids, string schema, CancellationToken ct = default)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(schema, "^[a-z][a-z0-9_]{0,40}$") || schema is CradleDatabase.LiveSchema or CradleDatabase.StagingSchema)
+            throw new ArgumentException($"schema '{schema}' is not a lower-case name of its own");
+        var manifest = Manifest.Load(manifestPath);
+        var sw = Stopwatch.StartNew();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync($"drop schema if exists {schema} cascade; create schema {schema}", transaction: tx);
+        foreach (var id in ids)
+        {
+            var d = manifest[id];
+            var file = d.ResolveFile(dataDir) ?? throw new DataFileException(Path.Combine(dataDir, d.Files[0]), null, "not found");
+            using var source = SourceFile.Open(file, d.Layer);
+            await CreateRawTable(conn, tx, d, schema);
+            await CopyRows(conn, d, DatasetReader.Read(d, source, new ReadStats()), ct, schema);
+            if (d.Kind == DatasetKind.Boundaries) await conn.ExecuteAsync($"create index on {schema}.{d.Table} using gist (geom)", transaction: tx);
+        }
+        await tx.CommitAsync(ct);
+        return sw.Elapsed.TotalSeconds;
+    }
+
     /// <summary>One load at a time per database; waits a while for one that is finishing (or being rolled back).</summary>
     async Task AcquireLoadLock(NpgsqlConnection conn, CancellationToken ct)
     {
@@ -188,16 +215,16 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
         _ => "text",
     };
 
-    static async Task CreateRawTable(NpgsqlConnection conn, NpgsqlTransaction tx, DatasetSpec d)
+    static async Task CreateRawTable(NpgsqlConnection conn, NpgsqlTransaction tx, DatasetSpec d, string schema = CradleDatabase.StagingSchema)
     {
         var cols = new List<string> { "src_row int not null" };
         cols.AddRange(d.Fields.Select(f => $"{f.Name} {SqlType(f.Type)}"));
         if (d.Kind == DatasetKind.Boundaries) cols.Add("geom geometry(MultiPolygon, 27700) not null");
         // Identifiers are validated manifest names (lower-case letters, digits, _), never user input.
-        await conn.ExecuteAsync($"create table {CradleDatabase.StagingSchema}.{d.Table} ({string.Join(", ", cols)})", transaction: tx);
+        await conn.ExecuteAsync($"create table {schema}.{d.Table} ({string.Join(", ", cols)})", transaction: tx);
     }
 
-    async Task CopyRows(NpgsqlConnection conn, DatasetSpec d, IEnumerable<DatasetRow> rows, CancellationToken ct)
+    async Task CopyRows(NpgsqlConnection conn, DatasetSpec d, IEnumerable<DatasetRow> rows, CancellationToken ct, string schema = CradleDatabase.StagingSchema)
     {
         var columns = new List<string> { "src_row" };
         columns.AddRange(d.Fields.Select(f => f.Name));
@@ -209,7 +236,7 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
             _ => NpgsqlDbType.Text,
         }).ToArray();
         await using var writer = await conn.BeginBinaryImportAsync(
-            $"copy {CradleDatabase.StagingSchema}.{d.Table} ({string.Join(", ", columns)}) from stdin (format binary)", ct);
+            $"copy {schema}.{d.Table} ({string.Join(", ", columns)}) from stdin (format binary)", ct);
         long n = 0;
         foreach (var row in rows)
         {
