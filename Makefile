@@ -66,8 +66,11 @@ test: data db build
 key: build
 	@dotnet $(DLL) keys add "$${NAME:-$$USER}"
 
-bench:
-	@echo "no benchmarks yet"
+# Benchmarks against peers (ogr2ogr, PostGIS itself, targets), side by side; wrk and GDAL from Debian.
+bench: data db build
+	@scripts/deps.sh gdal wrk
+	@dotnet $(DLL) load --data "$(DATA_DIR)" --if-changed >/dev/null
+	dotnet bench/Cradle.Bench/bin/Release/net10.0/Cradle.Bench.dll
 
 clean:
 	dotnet clean Cradle.sln -c Release -nologo -v q

@@ -1,0 +1,200 @@
+// make bench: Cradle against its peers, side by side in one run, alternating A B A B and taking
+// medians. Prints `bench NAME: cradle VALUE UNIT, PEER VALUE UNIT, ratio R`, writes
+// bench/results.json and a dated summary in docs/performance.md.
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Cradle.Geo.Store;
+using Cradle.Geo.Tiles;
+using Dapper;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
+var dll = Path.Combine(root, "src/Api/bin/Release/net10.0/Cradle.Api.dll");
+var dataDir = Environment.GetEnvironmentVariable("DATA_DIR") ?? Path.Combine(root, "../shared/data");
+var conn = CradleDatabase.ConnectionStringFromEnvironment();
+await using var db = CradleDatabase.Open(conn);
+var results = new List<Dictionary<string, object?>>();
+int runs = int.TryParse(Environment.GetEnvironmentVariable("BENCH_RUNS"), out var r) ? r : 3;
+
+var memKb = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+string machine = $"{Environment.ProcessorCount} cores, {double.Parse(memKb) / 1024 / 1024:0} GiB memory";
+Console.WriteLine($"machine: {machine}; {runs} alternating runs per comparison; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+
+void Line(string name, double cradle, string unit, string peer, double? peerValue, string peerUnit, double? ratio, string target, bool? met)
+{
+    var peerText = peerValue is { } pv ? $"{peer} {pv:0.###} {peerUnit}" : peer;
+    var ratioText = ratio is { } rt ? $"ratio {rt:0.###}" : "ratio n/a";
+    Console.WriteLine($"bench {name}: cradle {cradle:0.###} {unit}, {peerText}, {ratioText}");
+    results.Add(new() { ["name"] = name, ["cradle"] = Math.Round(cradle, 4), ["unit"] = unit, ["peer"] = peer, ["peer_value"] = peerValue, ["peer_unit"] = peerUnit, ["ratio"] = ratio, ["target"] = target, ["met"] = met });
+}
+
+static double Median(IEnumerable<double> xs) { var a = xs.OrderBy(x => x).ToArray(); return a.Length == 0 ? double.NaN : a.Length % 2 == 1 ? a[a.Length / 2] : (a[a.Length / 2 - 1] + a[a.Length / 2]) / 2; }
+
+static async Task<(int Code, string Out, double Seconds)> Run(string file, IEnumerable<string> args, Dictionary<string, string>? env = null)
+{
+    var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var a in args) psi.ArgumentList.Add(a);
+    foreach (var (k, v) in env ?? []) psi.Environment[k] = v;
+    var sw = Stopwatch.StartNew();
+    using var p = Process.Start(psi)!;
+    var o = p.StandardOutput.ReadToEndAsync(); var e = p.StandardError.ReadToEndAsync();
+    await p.WaitForExitAsync();
+    return (p.ExitCode, await o + await e, sw.Elapsed.TotalSeconds);
+}
+
+// ---- load-vs-ogr2ogr: LSOA 2021 (E&W) and LAD 2024 into PostGIS in EPSG:27700 with a spatial index.
+{
+    var b = new Npgsql.NpgsqlConnectionStringBuilder(conn);
+    var pg = $"PG:host={b.Host} port={b.Port} user={b.Username} dbname={b.Database}";
+    var lsoa = Path.Combine(dataDir, "boundaries/lsoa21_dec2021_bsc_ew_4326.geojson.gz");
+    var lad = Path.Combine(dataDir, "boundaries/lad24_may2024_buc_uk_27700.shp");
+    var cradleTimes = new List<double>(); var ogrTimes = new List<double>();
+    for (int i = 0; i < runs; i++)
+    {
+        var c = await Run("dotnet", [dll, "ingest", "--only", "lsoa21", "lad24", "--schema", "bench_cradle", "--data", dataDir], new() { ["CRADLE_DB"] = conn });
+        if (c.Code != 0) throw new Exception(c.Out);
+        cradleTimes.Add(c.Seconds);
+        await using (var x = await db.OpenConnectionAsync()) await x.ExecuteAsync("drop schema if exists bench_ogr cascade; create schema bench_ogr");
+        double t = 0;
+        foreach (var (src, layer) in new[] { ("/vsigzip/" + lsoa, "lsoa21"), (lad, "lad24") })
+        {
+            var o = await Run("ogr2ogr", ["-f", "PostgreSQL", pg, src, "-nln", $"bench_ogr.{layer}", "-t_srs", "EPSG:27700", "-nlt", "PROMOTE_TO_MULTI", "-lco", "GEOMETRY_NAME=geom", "-lco", "SPATIAL_INDEX=GIST", "-overwrite", "--config", "PG_USE_COPY", "YES"]);
+            if (o.Code != 0) throw new Exception(o.Out);
+            t += o.Seconds;
+        }
+        ogrTimes.Add(t);
+    }
+    double cm = Median(cradleTimes), om = Median(ogrTimes);
+    Line("load-vs-ogr2ogr", cm, "s", "ogr2ogr", om, "s", cm / om, "R ≤ 1.0, aim 0.5", cm / om <= 1.0);
+    await using var x2 = await db.OpenConnectionAsync();
+    await x2.ExecuteAsync("drop schema if exists bench_ogr cascade; drop schema if exists bench_cradle cascade");
+}
+
+// ---- Two API processes: cache off (uncached) and cache on.
+var ports = (Uncached: 18091, Cached: 18092);
+Process Serve(int port, string cacheMb) => Process.Start(new ProcessStartInfo("dotnet", [dll, "serve", "--urls", $"http://127.0.0.1:{port}"])
+{
+    RedirectStandardOutput = true, RedirectStandardError = true,
+    Environment = { ["CRADLE_DB"] = conn, ["Cradle__TileCacheMB"] = cacheMb, ["Logging__LogLevel__Default"] = "Warning" },
+})!;
+var uncached = Serve(ports.Uncached, "0");
+var cached = Serve(ports.Cached, "512");
+var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+try
+{
+    foreach (var port in new[] { ports.Uncached, ports.Cached })
+        for (int i = 0; ; i++)
+        {
+            try { if ((await http.GetAsync($"http://127.0.0.1:{port}/health/ready")).IsSuccessStatusCode) break; } catch (HttpRequestException) { }
+            if (i > 300) throw new TimeoutException("API did not start");
+            await Task.Delay(100);
+        }
+
+    // The fixed tile list: districts at zooms 5–12 and LSOAs at 8–12 around six cities.
+    (int, int) TileOf(double lon, double lat, int z) { int n = 1 << z; return ((int)((lon + 180) / 360 * n), (int)((1 - Math.Asinh(Math.Tan(lat * Math.PI / 180)) / Math.PI) / 2 * n)); }
+    var places = new[] { (-0.12, 51.51), (-1.89, 52.48), (-2.24, 53.48), (-1.55, 53.8), (-1.61, 54.98), (-2.59, 51.45) };
+    var tiles = new List<(string Layer, int Z, int X, int Y)>();
+    foreach (var (lon, lat) in places)
+        for (int z = 5; z <= 12; z++)
+        {
+            var (x, y) = TileOf(lon, lat, z);
+            tiles.Add(("lad", z, x, y));
+            if (z >= 8) tiles.Add(("lsoa", z, x, y));
+        }
+    tiles = tiles.Distinct().ToList();
+    // Make the figures table for this data version exist before timing.
+    await http.GetAsync($"http://127.0.0.1:{ports.Uncached}/tiles/lad/5/15/10.mvt");
+    long version;
+    await using (var x = await db.OpenConnectionAsync()) version = await x.ExecuteScalarAsync<long>("select data_version from cradle_meta.state");
+
+    // ---- tile-uncached-vs-sql
+    var apiMs = new List<double>(); var sqlMs = new List<double>();
+    for (int round = 0; round < runs; round++)
+        foreach (var (layer, z, x, y) in tiles)
+        {
+            var sw = Stopwatch.StartNew();
+            var resp = await http.GetAsync($"http://127.0.0.1:{ports.Uncached}/tiles/{layer}/{z}/{x}/{y}.mvt");
+            await resp.Content.ReadAsByteArrayAsync();
+            apiMs.Add(sw.Elapsed.TotalMilliseconds);
+            sw.Restart();
+            await using var c = await db.OpenConnectionAsync();
+            await c.ExecuteScalarAsync<byte[]>(TileStore.AreaTileSql, new { layer, z, x, y, v = version, band = TileStore.Band(z) });
+            sqlMs.Add(sw.Elapsed.TotalMilliseconds);
+        }
+    double ap = Median(apiMs), sp = Median(sqlMs);
+    Line("tile-uncached-vs-sql", ap, "ms p50", "ST_AsMVT in PostGIS", sp, "ms p50", ap / sp, "R ≤ 1.3", ap / sp <= 1.3);
+
+    // ---- wrk helpers
+    var luaTiles = Path.Combine(Path.GetTempPath(), "cradle-tiles.lua");
+    await File.WriteAllTextAsync(luaTiles, "local paths = {" + string.Join(",", tiles.Select(t => $"\"/tiles/{t.Layer}/{t.Z}/{t.X}/{t.Y}.mvt\"")) + "}\n" +
+        "local i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i], {[\"Accept-Encoding\"] = \"gzip\"})\nend\n");
+    async Task<(double Rps, double P50Ms, string Out)> Wrk(string url, string? script, int connections, int seconds)
+    {
+        var args = new List<string> { "-t2", $"-c{connections}", $"-d{seconds}s", "--latency" };
+        if (script is not null) { args.Add("-s"); args.Add(script); }
+        args.Add(url);
+        var w = await Run("wrk", args);
+        double rps = double.Parse(System.Text.RegularExpressions.Regex.Match(w.Out, @"Requests/sec:\s+([\d.]+)").Groups[1].Value);
+        var m = System.Text.RegularExpressions.Regex.Match(w.Out, @"50%\s+([\d.]+)(us|ms|s)");
+        double p50 = double.Parse(m.Groups[1].Value) * (m.Groups[2].Value == "us" ? 0.001 : m.Groups[2].Value == "s" ? 1000 : 1);
+        return (rps, p50, w.Out);
+    }
+    int wrkSeconds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_WRK_SECONDS"), out var ws) ? ws : 10;
+
+    // ---- tile-uncached-vs-mapserver: MapServer is not set up in this project yet.
+    var uncachedWrk = await Wrk($"http://127.0.0.1:{ports.Uncached}", luaTiles, 32, wrkSeconds);
+    Line("tile-uncached-vs-mapserver", uncachedWrk.Rps, "req/s", "MapServer not measured (not set up yet)", null, "req/s", null, "R ≥ 3", null);
+
+    // ---- tile-cached-throughput
+    foreach (var t in tiles) await http.GetAsync($"http://127.0.0.1:{ports.Cached}/tiles/{t.Layer}/{t.Z}/{t.X}/{t.Y}.mvt");
+    var cachedWrk = await Wrk($"http://127.0.0.1:{ports.Cached}", luaTiles, 32, wrkSeconds);
+    Line("tile-cached-throughput", cachedWrk.Rps, "req/s", "target 10000 req/s", 10000, "req/s", cachedWrk.Rps / 10000, "≥ 10,000 req/s", cachedWrk.Rps >= 10000);
+
+    // ---- areas-lad-p50
+    await http.GetAsync($"http://127.0.0.1:{ports.Cached}/api/areas?level=lad");
+    var areas = await Wrk($"http://127.0.0.1:{ports.Cached}/api/areas?level=lad", null, 8, wrkSeconds);
+    Line("areas-lad-p50", areas.P50Ms, "ms", "target 10 ms", 10, "ms", areas.P50Ms / 10, "≤ 10 ms", areas.P50Ms <= 10);
+
+    // ---- scenario-one-team-p50
+    var luaScenario = Path.Combine(Path.GetTempPath(), "cradle-scenario.lua");
+    await File.WriteAllTextAsync(luaScenario, "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n" +
+        "wrk.body = '{\"teams\":[{\"name\":\"Sunderland\",\"areas\":[\"E08000024\"],\"capacity_families_per_year\":150,\"annual_cost\":160000}],\"level\":\"lad\"}'\n");
+    var scenario = await Wrk($"http://127.0.0.1:{ports.Cached}/api/scenarios", luaScenario, 8, wrkSeconds);
+    Line("scenario-one-team-p50", scenario.P50Ms, "ms", "target 100 ms", 100, "ms", scenario.P50Ms / 100, "≤ 100 ms", scenario.P50Ms <= 100);
+
+    // ---- plan-five-teams
+    var planTimes = new List<double>();
+    for (int i = 0; i < Math.Max(3, runs); i++)
+    {
+        var sw = Stopwatch.StartNew();
+        var resp = await http.PostAsync($"http://127.0.0.1:{ports.Cached}/api/plan", new StringContent("{\"teams\":5}", Encoding.UTF8, "application/json"));
+        resp.EnsureSuccessStatusCode();
+        planTimes.Add(sw.Elapsed.TotalSeconds);
+    }
+    var plan = Median(planTimes);
+    Line("plan-five-teams", plan, "s", "target 1 s", 1, "s", plan, "≤ 1 s", plan <= 1);
+
+    Line("scale-10x-load", double.NaN, "s", "1x not measured (synthetic 10x set not built yet)", null, "s", null, "R ≤ 10", null);
+    Line("scale-10x-tile", double.NaN, "ms p50", "1x not measured (synthetic 10x set not built yet)", null, "ms", null, "R ≤ 2", null);
+}
+finally
+{
+    uncached.Kill(true); cached.Kill(true);
+}
+
+var json = JsonSerializer.Serialize(new { machine, date = DateTime.UtcNow.ToString("O"), runs, results }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+await File.WriteAllTextAsync(Path.Combine(root, "bench/results.json"), json);
+var md = new StringBuilder();
+md.AppendLine($"\n## {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {machine}\n");
+md.AppendLine("| bench | cradle | peer | ratio | target | met |");
+md.AppendLine("|---|---|---|---|---|---|");
+foreach (var x in results)
+    md.AppendLine($"| {x["name"]} | {Fmt(x["cradle"])} {x["unit"]} | {x["peer"]}{(x["peer_value"] is double pv ? $" ({pv:0.###} {x["peer_unit"]})" : "")} | {Fmt(x["ratio"])} | {x["target"]} | {(x["met"] is bool b ? (b ? "yes" : "**no**") : "not measured")} |");
+var perf = Path.Combine(root, "docs/performance.md");
+if (!File.Exists(perf)) await File.WriteAllTextAsync(perf, "# Performance\n\nEach `make bench` appends its summary here (bench/Cradle.Bench). Reasons for missed targets are under \"Findings\".\n");
+await File.AppendAllTextAsync(perf, md.ToString());
+Console.WriteLine($"wrote bench/results.json and docs/performance.md");
+
+static string Fmt(object? v) => v is double d && double.IsFinite(d) ? d.ToString("0.###") : "–";
