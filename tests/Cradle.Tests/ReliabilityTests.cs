@@ -122,6 +122,7 @@ public sealed class ReliabilityTests(DatabaseFixture db)
             http.Dispose();
             // The shared fixture's pooled connections died with the server; start them afresh, and let
             // the shared API discard its dead ones (each is dropped on its first failed use).
+            db.Db.Clear();
             NpgsqlConnection.ClearAllPools();
             for (int i = 0, good = 0; i < 60 && good < 5; i++)
                 good = (await db.Http.GetAsync("/api/areas?level=region")).StatusCode == HttpStatusCode.OK ? good + 1 : 0;

@@ -29,6 +29,8 @@ public static class ServeCommand
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1_000_000);
         builder.Services.AddSingleton(_ => CradleDatabase.Open(CradleDatabase.ConnectionStringFromEnvironment()));
         builder.Services.AddSingleton<DatasetCatalog>();
+        builder.Services.AddSingleton<DataVersionMonitor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DataVersionMonitor>());
         builder.Services.AddSingleton<ModelStore>();
         builder.Services.AddSingleton<TeamRegister>();
         builder.Services.AddSingleton<ApiKeys>();

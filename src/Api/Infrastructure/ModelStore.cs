@@ -9,18 +9,14 @@ namespace Cradle.Api.Infrastructure;
 /// The current <see cref="ModelSnapshot"/>, reloaded when the data version moves (a reload or a
 /// register edit), and the baseline model runs for it, cached per parameter set.
 /// </summary>
-public sealed class ModelStore(NpgsqlDataSource db)
+public sealed class ModelStore(NpgsqlDataSource db, DataVersionMonitor versions)
 {
     ModelSnapshot? _snapshot;
     readonly SemaphoreSlim _loading = new(1, 1);
     readonly ConcurrentDictionary<(long, ModelParameters), CoverageRun> _runs = new();
     readonly ConcurrentDictionary<(long, string, string), DeprivationSummary[]> _deprivation = new();
 
-    public async Task<long> CurrentVersionAsync(CancellationToken ct)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        return await conn.ExecuteScalarAsync<long>(new CommandDefinition("select data_version from cradle_meta.state", cancellationToken: ct));
-    }
+    public Task<long> CurrentVersionAsync(CancellationToken ct) => versions.GetAsync(ct);
 
     public async Task<ModelSnapshot> SnapshotAsync(CancellationToken ct)
     {
@@ -31,6 +27,8 @@ public sealed class ModelStore(NpgsqlDataSource db)
         {
             if (_snapshot is { } again && again.DataVersion == version) return again;
             var fresh = await ModelSnapshot.LoadAsync(db, ct);
+            // The snapshot may be newer than the notification that announces it.
+            versions.Observe(fresh.DataVersion);
             _snapshot = fresh;
             // Runs of older versions are of no further use.
             foreach (var key in _runs.Keys.Where(k => k.Item1 != fresh.DataVersion)) _runs.TryRemove(key, out _);

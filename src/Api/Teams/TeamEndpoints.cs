@@ -61,7 +61,7 @@ public static class TeamEndpoints
 
     static string Actor(HttpContext http) => (string)http.Items[RequireApiKey.ActorItem]!;
 
-    static async Task<IResult> Create(HttpContext http, TeamRegister register, CancellationToken ct)
+    static async Task<IResult> Create(HttpContext http, TeamRegister register, DataVersionMonitor versions, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync<TeamBody>(http.Request);
         if (problem is not null) return problem;
@@ -69,6 +69,7 @@ public static class TeamEndpoints
         try
         {
             var (outcome, version) = await register.CreateAsync(team, Actor(http), ct);
+            versions.Observe(version);
             return outcome == TeamRegister.Outcome.Conflict
                 ? TypedResults.Problem(statusCode: 409, title: "Team exists", detail: $"A team with id '{team.Id}' exists; use PUT /api/teams/{team.Id} to change it.")
                 : TypedResults.Created($"/api/teams/{team.Id}", new TeamWritten(version, TeamBody.From(team)));
@@ -76,7 +77,7 @@ public static class TeamEndpoints
         catch (TeamValidationException e) { return ApiProblems.Invalid(e.Errors, "Invalid team"); }
     }
 
-    static async Task<IResult> Update(HttpContext http, TeamRegister register, string id, CancellationToken ct)
+    static async Task<IResult> Update(HttpContext http, TeamRegister register, DataVersionMonitor versions, string id, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync<TeamBody>(http.Request);
         if (problem is not null) return problem;
@@ -85,6 +86,7 @@ public static class TeamEndpoints
         try
         {
             var (outcome, version) = await register.UpdateAsync(team, Actor(http), ct);
+            versions.Observe(version);
             return outcome == TeamRegister.Outcome.NotFound
                 ? ApiProblems.NotFound("team", $"No team has id '{ModelQuery.Clip(id)}'; use POST /api/teams to add it.")
                 : TypedResults.Ok(new TeamWritten(version, TeamBody.From(team)));
@@ -92,9 +94,10 @@ public static class TeamEndpoints
         catch (TeamValidationException e) { return ApiProblems.Invalid(e.Errors, "Invalid team"); }
     }
 
-    static async Task<IResult> Delete(HttpContext http, TeamRegister register, string id, CancellationToken ct)
+    static async Task<IResult> Delete(HttpContext http, TeamRegister register, DataVersionMonitor versions, string id, CancellationToken ct)
     {
-        var (outcome, _) = await register.DeleteAsync(id, Actor(http), ct);
+        var (outcome, version) = await register.DeleteAsync(id, Actor(http), ct);
+        versions.Observe(version);
         return outcome == TeamRegister.Outcome.NotFound ? ApiProblems.NotFound("team", $"No team has id '{ModelQuery.Clip(id)}'.") : TypedResults.NoContent();
     }
 }

@@ -146,6 +146,8 @@ public sealed class TeamRegister(NpgsqlDataSource db)
         long version = await conn.ExecuteScalarAsync<long>("""
             update cradle_meta.state set data_version = nextval('cradle_meta.data_version_seq'), changed_at = now() returning data_version
             """, transaction: tx);
+        // Delivered at commit: every API process keeps its data version current without asking.
+        await conn.ExecuteAsync("select pg_notify('cradle_data_version', @version::text)", new { version }, tx);
         await conn.ExecuteAsync("""
             insert into cradle_register.history (team_id, action, actor, before, after, data_version)
             values (@id, @action, @actor, @before::jsonb,
@@ -186,6 +188,7 @@ public sealed class TeamRegister(NpgsqlDataSource db)
         foreach (var (_, team) in rows) await Upsert(conn, tx, team, actor);
         long version = await conn.ExecuteScalarAsync<long>(
             "update cradle_meta.state set data_version = nextval('cradle_meta.data_version_seq'), changed_at = now() returning data_version", transaction: tx);
+        await conn.ExecuteAsync("select pg_notify('cradle_data_version', @version::text)", new { version }, tx);
         foreach (var id in previous.Keys.Union(rows.Select(r => r.Team.Id)))
             await conn.ExecuteAsync("""
                 insert into cradle_register.history (team_id, action, actor, before, after, data_version)

@@ -158,6 +158,7 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
             insert into cradle_meta.state (id, data_version, changed_at) values (1, @version, now())
               on conflict (id) do update set data_version = excluded.data_version, changed_at = excluded.changed_at;
             update cradle_meta.loads set status = 'succeeded', finished_at = now(), data_version = @version where id = @loadId;
+            select pg_notify('cradle_data_version', @version::text);
             """, new { version, loadId }, tx);
         await tx.CommitAsync(ct);
         // Datasets not reloaded are listed too, so the summary covers the whole store.
