@@ -31,43 +31,97 @@ public static class DatasetReader
         if (spec.Kind == DatasetKind.Boundaries && !source.IsSpatial)
             throw new DataFileException(source.Path, null, "a boundary dataset needs a spatial file (GeoJSON, Shapefile or GeoPackage)");
         var patterns = fields.Select(f => f.Pattern is null ? null : new Regex(f.Pattern, RegexOptions.CultureInvariant)).ToArray();
-        var transform = source.Crs?.ToBritishNationalGrid() is { } mt ? new Reprojection(mt) : null;
         stats.Crs = source.Crs?.Name;
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         var keyIndexes = fields.Select((f, i) => (f, i)).Where(x => x.f.Key).Select(x => x.i).ToArray();
         int englandIndex = keyIndexes[0];
-        foreach (var record in source.Records())
-        {
-            var values = new object?[fields.Count];
-            string where = record.Where;
-            for (int i = 0; i < fields.Count; i++)
-            {
-                var raw = columns[i] >= 0 ? record.Cells[columns[i]] : null;
-                values[i] = Parse(fields[i], patterns[i], raw?.Trim(), source.Path, where);
-            }
-            string key = string.Join("|", keyIndexes.Select(i => values[i]));
-            // Name features by their code too: "feature 12 (E06000001)" is findable in QGIS.
-            if (source.IsSpatial) where = $"{record.Where} ({values[englandIndex]})";
-            if (!keys.TryAdd(key, where))
-                throw new DataFileException(source.Path, where,
-                    $"duplicate {string.Join("+", keyIndexes.Select(i => fields[i].Name))} '{key}', first seen at {keys[key]}");
 
-            MultiPolygon? geometry = null;
-            if (spec.Kind == DatasetKind.Boundaries)
+        // Values and keys, in file order (the duplicate check needs every earlier key).
+        IEnumerable<(RawRecord Record, object?[] Values, string Where)> Parsed()
+        {
+            foreach (var record in source.Records())
             {
-                var g = record.Geometry;
-                if (g is { IsEmpty: false } && source.Crs?.Epsg is 27700 or 3857 && LooksLikeDegrees(g.EnvelopeInternal))
-                    throw new DataFileException(source.Path, where,
-                        $"the coordinates look like degrees (longitude/latitude) but the file says {source.Crs}: is the declared CRS right?");
-                if (g is not null && transform is not null && !g.IsEmpty) g = transform.Apply(g);
-                var (clean, repaired) = PolygonCleaner.Clean(g, spec.MaxRepairAreaChange, source.Path, where);
-                geometry = clean;
-                if (repaired) stats.Repaired++;
+                var values = new object?[fields.Count];
+                string where = record.Where;
+                try
+                {
+                    for (int i = 0; i < fields.Count; i++)
+                    {
+                        var raw = columns[i] >= 0 ? record.Cells[columns[i]] : null;
+                        values[i] = Parse(fields[i], patterns[i], raw?.Trim(), source.Path, where);
+                    }
+                    string key = string.Join("|", keyIndexes.Select(i => values[i]));
+                    // Name features by their code too: "feature 12 (E06000001)" is findable in QGIS.
+                    if (source.IsSpatial) where = $"{record.Where} ({values[englandIndex]})";
+                    if (!keys.TryAdd(key, where))
+                        throw new DataFileException(source.Path, where,
+                            $"duplicate {string.Join("+", keyIndexes.Select(i => fields[i].Name))} '{key}', first seen at {keys[key]}");
+                }
+                catch (DataFileException e) { throw new RecordFailure(record.Number, e); }
+                yield return (record, values, where);
             }
-            stats.Rows++;
-            if (values[englandIndex] is string code && code.StartsWith('E')) stats.England++;
-            yield return new DatasetRow(record.Number, values, geometry);
         }
+
+        DatasetRow Row((RawRecord Record, object?[] Values, string Where) p, MultiPolygon? geometry)
+        {
+            Interlocked.Increment(ref stats.Rows);
+            if (p.Values[englandIndex] is string code && code.StartsWith('E')) Interlocked.Increment(ref stats.England);
+            return new DatasetRow(p.Record.Number, p.Values, geometry);
+        }
+
+        if (spec.Kind != DatasetKind.Boundaries)
+        {
+            using var rows = Parsed().GetEnumerator();
+            while (Next(rows, out var p)) yield return Row(p, null);
+            yield break;
+        }
+
+        // Reprojection, validation and repair are the costly part: on every core, in file order.
+        // ProjNet transforms keep state, so each thread has its own.
+        using var transforms = new ThreadLocal<Reprojection?>(() => source.Crs?.ToBritishNationalGrid() is { } mt ? new Reprojection(mt) : null);
+        var cleaned = Parsed().AsParallel().AsOrdered().WithDegreeOfParallelism(Environment.ProcessorCount)
+            .Select(p =>
+            {
+                try { return (p, Geometry: Clean(spec, source, p.Record.Geometry, p.Where, transforms.Value, stats)); }
+                catch (DataFileException e) { throw new RecordFailure(p.Record.Number, e); }
+            });
+        using var e = cleaned.GetEnumerator();
+        while (Next(e, out var c)) yield return Row(c.p, c.Geometry);
+    }
+
+    /// <summary>A record's failure with its position, so that the first one in the file is the one reported.</summary>
+    sealed class RecordFailure(int number, DataFileException inner) : Exception(inner.Message, inner)
+    {
+        public int Number { get; } = number;
+        public DataFileException Failure { get; } = inner;
+    }
+
+    static bool Next<T>(IEnumerator<T> e, out T value)
+    {
+        try
+        {
+            bool more = e.MoveNext();
+            value = more ? e.Current : default!;
+            return more;
+        }
+        catch (RecordFailure f) { throw f.Failure; }
+        catch (AggregateException a) when (a.Flatten().InnerExceptions.All(x => x is RecordFailure or DataFileException))
+        {
+            // Records still in flight come before the one the source failed on, so they win.
+            var inner = a.Flatten().InnerExceptions;
+            throw inner.OfType<RecordFailure>().MinBy(x => x.Number)?.Failure ?? inner.OfType<DataFileException>().First();
+        }
+    }
+
+    static MultiPolygon Clean(DatasetSpec spec, SourceFile source, Geometry? g, string where, Reprojection? transform, ReadStats stats)
+    {
+        if (g is { IsEmpty: false } && source.Crs?.Epsg is 27700 or 3857 && LooksLikeDegrees(g.EnvelopeInternal))
+            throw new DataFileException(source.Path, where,
+                $"the coordinates look like degrees (longitude/latitude) but the file says {source.Crs}: is the declared CRS right?");
+        if (g is not null && transform is not null && !g.IsEmpty) g = transform.Apply(g);
+        var (clean, repaired) = PolygonCleaner.Clean(g, spec.MaxRepairAreaChange, source.Path, where);
+        if (repaired) Interlocked.Increment(ref stats.Repaired);
+        return clean;
     }
 
     static object? Parse(FieldSpec f, Regex? pattern, string? raw, string file, string where)

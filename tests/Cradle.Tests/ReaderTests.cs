@@ -84,6 +84,24 @@ public sealed class ReaderTests : IDisposable
     }
 
     [Fact]
+    public void Of_several_bad_features_read_in_parallel_the_first_in_the_file_is_reported()
+    {
+        var features = Enumerable.Range(1, 600).Select(i =>
+        {
+            double x = -1.5 + (i % 30) * 0.01, y = 52 + (i / 30) * 0.01;
+            var geometry = i is 300 or 450 or 590
+                ? """{"type":"LineString","coordinates":[[-1.5,52.0],[-1.4,52.1]]}"""
+                : $$"""{"type":"Polygon","coordinates":[[[{{x}},{{y}}],[{{x + 0.005}},{{y}}],[{{x + 0.005}},{{y + 0.005}}],[{{x}},{{y}}]]]}""";
+            return $$"""{"type":"Feature","properties":{"code":"E01{{i:000000}}"},"geometry":{{geometry}}}""";
+        });
+        var path = Write("many.geojson", "{\"type\":\"FeatureCollection\",\"features\":[" + string.Join(",", features) + "]}");
+        using var src = SourceFile.Open(path);
+        var e = Assert.Throws<DataFileException>(() => DatasetReader.Read(Spec(DatasetKind.Boundaries, new FieldSpec("code", ["code"], FieldType.Code, Key: true)), src, new ReadStats()).ToList());
+        Assert.Equal("feature 300 (E01000300)", e.Where);
+        Assert.Contains("LineString", e.Problem);
+    }
+
+    [Fact]
     public void GeoPackage_features_are_read_with_their_CRS_and_reprojected()
     {
         var path = Path.Combine(_dir, "f.gpkg");
