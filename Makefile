@@ -12,7 +12,7 @@ export CRADLE_API_KEYS_FILE ?= $(RUN_DIR)/api-keys
 DLL := src/Api/bin/Release/net10.0/Cradle.Api.dll
 SOURCES := $(shell find src tests -name '*.cs' -o -name '*.csproj' -o -name '*.sql' -o -path '*/fixtures/*' -type f | grep -v '/obj/\|/bin/') Directory.Build.props
 
-.PHONY: run up down db deps build load test bench clean help data key
+.PHONY: run up down db deps build load test bench chaos clean help data key
 
 help:
 	@echo "make run    install what is missing, start PostGIS, load the data if needed, serve http://127.0.0.1:$(PORT)"
@@ -71,6 +71,12 @@ bench: data db build
 	@scripts/deps.sh gdal wrk
 	@dotnet $(DLL) load --data "$(DATA_DIR)" --if-changed >/dev/null
 	dotnet bench/Cradle.Bench/bin/Release/net10.0/Cradle.Bench.dll
+
+# The slow reliability runs: a reload under 32 connections of reads, and loads killed at random
+# points (CHAOS_SECONDS, CHAOS_KILLS). Uses the `cradle` database, not the test one.
+chaos: data db build
+	@dotnet $(DLL) load --data "$(DATA_DIR)" --if-changed >/dev/null
+	dotnet bench/Cradle.Bench/bin/Release/net10.0/Cradle.Bench.dll chaos
 
 clean:
 	dotnet clean Cradle.sln -c Release -nologo -v q

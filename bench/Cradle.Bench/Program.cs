@@ -16,6 +16,7 @@ var dataDir = Environment.GetEnvironmentVariable("DATA_DIR") ?? Path.Combine(roo
 var conn = CradleDatabase.ConnectionStringFromEnvironment();
 await using var db = CradleDatabase.Open(conn);
 var results = new List<Dictionary<string, object?>>();
+if (args.FirstOrDefault() == "chaos") return await Chaos.RunAsync(dll, dataDir, conn);
 int runs = int.TryParse(Environment.GetEnvironmentVariable("BENCH_RUNS"), out var r) ? r : 3;
 
 var memKb = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
@@ -196,5 +197,6 @@ var perf = Path.Combine(root, "docs/performance.md");
 if (!File.Exists(perf)) await File.WriteAllTextAsync(perf, "# Performance\n\nEach `make bench` appends its summary here (bench/Cradle.Bench). Reasons for missed targets are under \"Findings\".\n");
 await File.AppendAllTextAsync(perf, md.ToString());
 Console.WriteLine($"wrote bench/results.json and docs/performance.md");
+return 0;
 
 static string Fmt(object? v) => v is double d && double.IsFinite(d) ? d.ToString("0.###") : "–";
