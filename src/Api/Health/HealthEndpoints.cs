@@ -31,7 +31,9 @@ public static class HealthEndpoints
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
         {
-            return TypedResults.Problem(statusCode: 503, title: "Database unavailable", detail: e.Message);
+            // The exception names hosts and databases; say only what a caller can act on.
+            _ = e;
+            return TypedResults.Problem(statusCode: 503, title: "Database unavailable", detail: "Cradle cannot reach its database just now.");
         }
     }
 

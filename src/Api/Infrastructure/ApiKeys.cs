@@ -81,15 +81,16 @@ public sealed class RequireApiKey : IEndpointFilter
         var http = context.HttpContext;
         var limiter = http.RequestServices.GetRequiredService<FailedAuthLimiter>();
         var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (limiter.Blocked(client))
+        var header = http.Request.Headers.Authorization.ToString();
+        var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
+        var name = http.RequestServices.GetRequiredService<ApiKeys>().Authenticate(key);
+        // A valid key always works: guessing from one address must not lock out the editors there.
+        if (name is null && limiter.Blocked(client))
         {
             http.Response.Headers.RetryAfter = "60";
             return TypedResults.Problem(statusCode: 429, title: "Too many failed attempts",
                 detail: $"More than {FailedAuthLimiter.Limit} writes with a missing or wrong key from this address in a minute; wait a minute.");
         }
-        var header = http.Request.Headers.Authorization.ToString();
-        var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
-        var name = http.RequestServices.GetRequiredService<ApiKeys>().Authenticate(key);
         if (name is null)
         {
             limiter.Fail(client);

@@ -25,10 +25,12 @@ public static class DataVersionETags
         var key = request.Path + request.QueryString + "|" + request.Headers.Accept;
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
         var etag = $"\"v{version}-{hash}\"";
-        if (request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*")))
+        if (request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == etag)))
         {
             context.Response.StatusCode = StatusCodes.Status304NotModified;
             context.Response.Headers.ETag = etag;
+            context.Response.Headers.CacheControl = "no-cache";
+            context.Response.Headers.Vary = "Accept";
             return;
         }
         context.Response.OnStarting(() =>
@@ -36,7 +38,8 @@ public static class DataVersionETags
             if (context.Response.StatusCode == 200)
             {
                 context.Response.Headers.ETag = etag;
-                context.Response.Headers.CacheControl = "public, max-age=60, must-revalidate";
+                // Always revalidate (cheap with the ETag): a register edit must show at once.
+                context.Response.Headers.CacheControl = "no-cache";
                 context.Response.Headers.Append(HeaderNames.Vary, "Accept");
                 context.Response.Headers["X-Data-Version"] = version.ToString();
             }

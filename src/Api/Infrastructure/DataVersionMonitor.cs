@@ -30,6 +30,13 @@ public sealed class DataVersionMonitor(NpgsqlDataSource db, ILogger<DataVersionM
         while (Interlocked.CompareExchange(ref _current, version, seen) != seen);
     }
 
+    void Raise(long version)
+    {
+        long seen;
+        do { seen = Interlocked.Read(ref _current); if (seen >= version) return; }
+        while (Interlocked.CompareExchange(ref _current, version, seen) != seen);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
@@ -37,7 +44,8 @@ public sealed class DataVersionMonitor(NpgsqlDataSource db, ILogger<DataVersionM
             try
             {
                 await using var conn = await db.OpenConnectionAsync(stop);
-                conn.Notification += (_, e) => { if (long.TryParse(e.Payload, out var v)) Interlocked.Exchange(ref _current, v); };
+                // Versions only grow (one sequence): a late notification must not take us back.
+                conn.Notification += (_, e) => { if (long.TryParse(e.Payload, out var v)) Raise(v); };
                 await conn.ExecuteAsync($"listen {Channel}");
                 // Read after listening, so no change can slip between the two.
                 var version = await conn.ExecuteScalarAsync<long?>("select data_version from cradle_meta.state where to_regclass('cradle_meta.state') is not null");

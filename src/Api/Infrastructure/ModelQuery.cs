@@ -26,7 +26,8 @@ public static class ModelQuery
             if (!double.TryParse(gradient, NumberStyles.Float, CultureInfo.InvariantCulture, out var g) || !double.IsFinite(g) || g < 0 || g > 0.9)
                 return (null, ApiProblems.BadParameter("gradient", $"'{Clip(gradient)}' is not a number from 0 to 0.9"));
             if (p.NeedModel != NeedModel.Deprivation) return (null, ApiProblems.BadParameter("gradient", "applies only with need_model=deprivation"));
-            p = p with { Gradient = g };
+            // Two decimals are plenty, and keep the cache of model runs small.
+            p = p with { Gradient = Math.Round(g, 2) };
         }
         if (deprivation is not null)
         {

@@ -39,8 +39,13 @@ public sealed class ModelStore(NpgsqlDataSource db, DataVersionMonitor versions)
     }
 
     /// <summary>The model with the register's active teams, as it stands.</summary>
-    public CoverageRun Baseline(ModelSnapshot s, ModelParameters p) =>
-        _runs.GetOrAdd((s.DataVersion, p), _ => CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p));
+    public CoverageRun Baseline(ModelSnapshot s, ModelParameters p)
+    {
+        if (_runs.TryGetValue((s.DataVersion, p), out var run)) return run;
+        // Bounded: parameter sets are few (2 models × 91 gradients × 2 vintages at most), but never grow without end.
+        if (_runs.Count >= 64) _runs.Clear();
+        return _runs.GetOrAdd((s.DataVersion, p), _ => CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p));
+    }
 
     public DeprivationSummary[] Deprivation(ModelSnapshot s, string level, string vintage) =>
         _deprivation.GetOrAdd((s.DataVersion, level, vintage), _ => DeprivationSummaries.Compute(s, level, vintage));

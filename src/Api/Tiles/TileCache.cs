@@ -20,7 +20,7 @@ public sealed class CachedTile(byte[] gzipped, int rawLength)
 public sealed class TileCache(IConfiguration config)
 {
     readonly ConcurrentDictionary<TileKey, CachedTile> _tiles = new();
-    readonly long _capacity = (long)(config.GetValue<double?>("Cradle:TileCacheMB") ?? 256) * 1024 * 1024;
+    readonly long _capacity = (long)((config.GetValue<double?>("Cradle:TileCacheMB") ?? 256) * 1024 * 1024);
     long _bytes;
     long _clock;
 

@@ -47,20 +47,23 @@ public sealed class ModelSnapshot
     public static readonly string[] LevelNames = ["lsoa", "lad", "sicbl", "icb", "region", "england"];
 
     /// <summary>LSOA indexes of a service area given as LAD 2024, ward 2024 or LSOA 2021 codes; unknown codes are returned.</summary>
+    Dictionary<int, int[]>? _ladLsoas;
+
+    /// <summary>Each district's LSOAs, built once.</summary>
+    Dictionary<int, int[]> LadLsoas => _ladLsoas ??= Enumerable.Range(0, LsoaCount)
+        .Where(k => Levels["lad"].LsoaArea[k] >= 0).GroupBy(k => Levels["lad"].LsoaArea[k]).ToDictionary(g => g.Key, g => g.ToArray());
+
     public (int[] Lsoas, List<string> Unknown) Resolve(IEnumerable<string> codes)
     {
         var set = new HashSet<int>();
         var unknown = new List<string>();
         var lad = Levels["lad"];
         var lsoa = Levels["lsoa"];
-        foreach (var code in codes)
+        foreach (var code in codes.Distinct())
         {
             if (code.StartsWith("E05") && WardLsoas.TryGetValue(code, out var ward)) set.UnionWith(ward);
             else if (lsoa.Index.TryGetValue(code, out var i)) set.Add(i);
-            else if (lad.Index.TryGetValue(code, out var a))
-            {
-                for (int k = 0; k < LsoaCount; k++) if (lad.LsoaArea[k] == a) set.Add(k);
-            }
+            else if (lad.Index.TryGetValue(code, out var a)) set.UnionWith(LadLsoas.GetValueOrDefault(a) ?? []);
             else unknown.Add(code);
         }
         var result = set.ToArray();

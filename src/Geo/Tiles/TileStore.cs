@@ -71,8 +71,11 @@ public sealed class TileStore(NpgsqlDataSource db)
             bool present = await conn.ExecuteScalarAsync<bool>("select exists (select 1 from cradle_meta.tile_figures where data_version = @v)", new { v = s.DataVersion }, tx);
             if (!present)
             {
-                await conn.ExecuteAsync("delete from cradle_meta.tile_figures where data_version < @v; delete from cradle_meta.tile_teams where data_version < @v",
-                    new { v = s.DataVersion }, tx);
+                // Keep the previous version too: requests still on it must not find its figures gone.
+                await conn.ExecuteAsync("""
+                    delete from cradle_meta.tile_figures where data_version < (select coalesce(max(data_version), 0) from cradle_meta.tile_figures where data_version < @v);
+                    delete from cradle_meta.tile_teams where data_version < (select coalesce(max(data_version), 0) from cradle_meta.tile_teams where data_version < @v);
+                    """, new { v = s.DataVersion }, tx);
                 await WriteFigures(conn, s, run, deprivation, ct);
                 await WriteTeams(conn, tx, s, run);
             }

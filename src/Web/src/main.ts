@@ -36,7 +36,10 @@ const table = new RankedTable($('ranking-head'), $('ranking-body'), $('download'
   void select(code, true);
 });
 
+let selection = 0;
+
 async function select(code: string | null, zoom = false): Promise<void> {
+  const mine = ++selection; // a slower, older answer must not overwrite a newer choice
   state.area = code;
   writeState(state);
   map?.select(code);
@@ -46,10 +49,11 @@ async function select(code: string | null, zoom = false): Promise<void> {
   panel.setAttribute('aria-busy', 'true');
   try {
     const detail = await getJson<AreaDetail>(`/api/areas/${encodeURIComponent(code)}`);
+    if (mine !== selection) return;
     renderPanel(panel, detail, scenarioAreas.get(code) ?? null);
     if (zoom && map) {
       const ogc = await getJson<{ bbox?: number[]; geometry: { coordinates: unknown } }>(`/ogc/collections/${detail.area.level === 'lad' ? 'lad' : detail.area.level}/items/${code}`).catch(() => null);
-      if (ogc) map.fitTo(bbox(ogc.geometry.coordinates));
+      if (ogc && mine === selection) map.fitTo(bbox(ogc.geometry.coordinates));
     }
   } catch (e) {
     panel.innerHTML = `<h2 class="govuk-heading-m">Area details</h2><p class="govuk-error-message">${esc((e as Error).message)}</p>`;
@@ -184,7 +188,7 @@ async function start(): Promise<void> {
     }
     renderLegend($('legend'), state.metric);
     if (state.area) void select(state.area);
-    void renderRegister($('register'), () => { void loadDistricts(); if (state.area) void select(state.area); });
+    void renderRegister($('register'), () => { map?.refresh(); void loadDistricts(); if (state.area) void select(state.area); });
   } catch (e) {
     const err = e as ApiError;
     showStatus(esc(err.status === 0 || err.status >= 500 ? 'Cradle’s server is not answering just now. Check it is running (make up), then try again.' : err.message), true);

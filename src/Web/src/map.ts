@@ -15,6 +15,8 @@ export interface MapHandle {
   setScenario(values: Map<string, number> | null, metric: string): void;
   applyScenario(values: Map<string, number> | null, metric: string): void;
   fitTo(bounds: [number, number, number, number]): void;
+  /** Fetches TileJSON again, so tiles come from the new data version. */
+  refresh(): void;
 }
 
 export function createMap(container: HTMLElement, opts: { basemap: string | null; centre: [number, number] | null; zoom: number | null; metric: string; onClick: (code: string) => void; onMove: () => void }): MapHandle {
@@ -102,6 +104,10 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
         map.setFeatureState({ source: 'lad', sourceLayer: 'lad', id: code }, { [metric]: value });
         scenarioCodes.push(code);
       }
+    },
+    refresh() {
+      for (const id of ['lad', 'lsoa', 'icb', 'region', 'teams'])
+        (map.getSource(id) as maplibregl.VectorTileSource | undefined)?.setUrl(`${origin}/tiles/${id}.json?t=${Date.now()}`);
     },
     fitTo(bounds) {
       map.fitBounds(bounds, { padding: 40, maxZoom: 10, duration: 0 });

@@ -4,7 +4,7 @@ import { esc } from './format';
 
 const KEY = 'cradle.apiKey';
 
-export async function renderRegister(el: HTMLElement, onChanged: () => void): Promise<void> {
+export async function renderRegister(el: HTMLElement, onChanged: () => void, chosen?: string): Promise<void> {
   const key = sessionStorage.getItem(KEY);
   if (!key) {
     el.innerHTML = `<p class="govuk-body">Editing needs an API key (ask whoever runs Cradle; <code>make key NAME=you</code> makes one).</p>
@@ -24,8 +24,13 @@ export async function renderRegister(el: HTMLElement, onChanged: () => void): Pr
     <button class="govuk-button govuk-button--secondary" id="sign-out" type="button">Sign out</button>`;
   el.querySelector('#sign-out')!.addEventListener('click', () => { sessionStorage.removeItem(KEY); void renderRegister(el, onChanged); });
   const pick = el.querySelector('#team-pick') as HTMLSelectElement;
+  if (chosen && list.teams.some((t) => t.id === chosen)) pick.value = chosen;
   const form = el.querySelector('#team-form') as HTMLElement;
-  const show = () => renderForm(form, list.teams.find((t) => t.id === pick.value)!, key, onChanged);
+  // After a save the register is read again, so the form never holds stale values.
+  const saved = () => { onChanged(); void renderRegister(el, onChanged, pick.value).then(() => {
+    el.querySelector('#team-saved')!.innerHTML = '<p class="govuk-body govuk-!-font-weight-bold">Saved. Every figure now uses the change.</p>';
+  }); };
+  const show = () => renderForm(form, list.teams.find((t) => t.id === pick.value)!, key, saved);
   pick.addEventListener('change', show);
   show();
 }
@@ -60,7 +65,6 @@ function renderForm(el: HTMLElement, t: Team, key: string, onChanged: () => void
     const saved = el.querySelector('#team-saved')!;
     try {
       await sendJson('PUT', `/api/teams/${encodeURIComponent(t.id)}`, body, key);
-      saved.innerHTML = `<p class="govuk-body govuk-!-font-weight-bold">Saved. Every figure now uses the change.</p>`;
       onChanged();
     } catch (e) {
       const err = e as ApiError;
