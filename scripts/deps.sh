@@ -29,6 +29,7 @@ for extra in "$@"; do
     gdal) command -v ogrinfo >/dev/null || need+=(gdal-bin) ;;
     chromium) [ -x /usr/bin/chromium ] || need+=(chromium) ;;
     wrk) command -v wrk >/dev/null || need+=(wrk) ;;
+    mapserver) command -v mapserv >/dev/null || need+=(mapserver-bin cgi-mapserver); command -v lighttpd >/dev/null || need+=(lighttpd) ;;
   esac
 done
 install "${need[@]}"

@@ -144,9 +144,42 @@ try
     }
     int wrkSeconds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_WRK_SECONDS"), out var ws) ? ws : 10;
 
-    // ---- tile-uncached-vs-mapserver: MapServer is not set up in this project yet.
-    var uncachedWrk = await Wrk($"http://127.0.0.1:{ports.Uncached}", luaTiles, 32, wrkSeconds);
-    Line("tile-uncached-vs-mapserver", uncachedWrk.Rps, "req/s", "MapServer not measured (not set up yet)", null, "req/s", null, "R ≥ 3", null);
+    // ---- tile-uncached-vs-mapserver: MapServer 8 (FastCGI behind lighttpd) on the same tables and figures.
+    var msDir = Directory.CreateTempSubdirectory("cradle-mapserver-").FullName;
+    var cb = new Npgsql.NpgsqlConnectionStringBuilder(conn);
+    string Fill(string file) => File.ReadAllText(Path.Combine(root, "bench/mapserver", file))
+        .Replace("@DIR@", msDir).Replace("@PORT@", "18095").Replace("@PROCS@", Environment.ProcessorCount.ToString())
+        .Replace("@PGPASSFILE@", Environment.GetEnvironmentVariable("PGPASSFILE") ?? "")
+        .Replace("@CONNECTION@", $"host={cb.Host} port={cb.Port} user={cb.Username} dbname={cb.Database}");
+    File.WriteAllText(Path.Combine(msDir, "cradle.map"), Fill("cradle.map.in"));
+    File.WriteAllText(Path.Combine(msDir, "mapserver.conf"), Fill("mapserver.conf.in"));
+    File.WriteAllText(Path.Combine(msDir, "lighttpd.conf"), Fill("lighttpd.conf.in"));
+    var luaMapserver = Path.Combine(Path.GetTempPath(), "cradle-mapserver.lua");
+    await File.WriteAllTextAsync(luaMapserver, "local paths = {" + string.Join(",", tiles.Select(t =>
+        $"\"/mapserv?map={msDir}/cradle.map&mode=tile&tilemode=gmap&tile={t.X}+{t.Y}+{t.Z}&layers={t.Layer}&map.imagetype=mvt&band={TileStore.Band(t.Z)}&v={version}\"")) + "}\n" +
+        "local i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n");
+    using var lighttpd = Process.Start(new ProcessStartInfo("lighttpd", ["-D", "-f", Path.Combine(msDir, "lighttpd.conf")]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+    try
+    {
+        var probe = $"http://127.0.0.1:18095/mapserv?map={msDir}/cradle.map&mode=tile&tilemode=gmap&tile=126+80+8&layers=lad&map.imagetype=mvt&band=1&v={version}";
+        HttpResponseMessage? ms = null;
+        for (int i = 0; i < 100 && ms?.IsSuccessStatusCode != true; i++)
+        {
+            try { ms = await http.GetAsync(probe); } catch (HttpRequestException) { }
+            if (ms?.IsSuccessStatusCode != true) await Task.Delay(100);
+        }
+        if (ms?.Content.Headers.ContentType?.MediaType != "application/vnd.mapbox-vector-tile")
+            throw new Exception($"MapServer did not answer with a tile: {(ms is null ? "no answer" : await ms.Content.ReadAsStringAsync())}");
+        var cradleRps = new List<double>(); var msRps = new List<double>();
+        for (int i = 0; i < Math.Max(1, runs - 1); i++)
+        {
+            cradleRps.Add((await Wrk($"http://127.0.0.1:{ports.Uncached}", luaTiles, 32, wrkSeconds)).Rps);
+            msRps.Add((await Wrk("http://127.0.0.1:18095", luaMapserver, 32, wrkSeconds)).Rps);
+        }
+        double c = Median(cradleRps), m = Median(msRps);
+        Line("tile-uncached-vs-mapserver", c, "req/s", "MapServer 8", m, "req/s", c / m, "R ≥ 3", c / m >= 3);
+    }
+    finally { lighttpd.Kill(true); }
 
     // ---- tile-cached-throughput
     foreach (var t in tiles) await http.GetAsync($"http://127.0.0.1:{ports.Cached}/tiles/{t.Layer}/{t.Z}/{t.X}/{t.Y}.mvt");
