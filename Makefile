@@ -9,8 +9,14 @@ RUN_DIR := $(shell bash -c '. scripts/env.sh && echo $$CRADLE_RUN_DIR')
 export PGPASSFILE ?= $(RUN_DIR)/pgpass
 export CRADLE_API_KEYS_FILE ?= $(RUN_DIR)/api-keys
 
-DLL := src/Api/bin/Release/net10.0/Cradle.Api.dll
-SOURCES := $(shell find src tests -name '*.cs' -o -name '*.csproj' -o -name '*.sql' -o -path '*/fixtures/*' -type f | grep -v '/obj/\|/bin/') Directory.Build.props
+# The app as run: published with ReadyToRun (precompiled), so a load or a server starts without
+# waiting for the JIT (a cold LSOA ingest takes 1.2 s instead of 1.8 s). Tests use the IL build.
+APP_DIR := build/cradle
+DLL := $(APP_DIR)/Cradle.Api.dll
+IL_DLL := src/Api/bin/Release/net10.0/Cradle.Api.dll
+RID := linux-$(shell uname -m | sed -e s/x86_64/x64/ -e s/aarch64/arm64/)
+export CRADLE_DLL := $(abspath $(DLL))
+SOURCES := $(shell find src tests bench -name '*.cs' -o -name '*.csproj' -o -name '*.sql' -o -path '*/fixtures/*' -type f | grep -v '/obj/\|/bin/') Directory.Build.props
 
 .PHONY: run up down db deps build load test bench chaos clean help data key
 
@@ -39,8 +45,12 @@ build: $(DLL) $(WEB_DIST)
 $(WEB_DIST): $(WEB_SOURCES)
 	cd src/Web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent
 
-$(DLL): $(SOURCES)
+$(IL_DLL): $(SOURCES)
 	dotnet build Cradle.sln -c Release -nologo -v q -clp:NoSummary
+	@touch $(IL_DLL)
+
+$(DLL): $(IL_DLL)
+	dotnet publish src/Api/Cradle.Api.csproj -c Release -r $(RID) --self-contained false -p:PublishReadyToRun=true -o $(APP_DIR) -nologo -v q -clp:NoSummary
 	@touch $(DLL)
 
 # A full reload, whatever the database holds.
@@ -58,7 +68,7 @@ up: data deps build
 down:
 	@scripts/down.sh
 
-test: data db build
+test: data db $(IL_DLL) $(WEB_DIST)
 	@scripts/deps.sh gdal chromium
 	@scripts/test.sh
 
@@ -80,3 +90,4 @@ chaos: data db build
 
 clean:
 	dotnet clean Cradle.sln -c Release -nologo -v q
+	rm -rf $(APP_DIR)

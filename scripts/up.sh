@@ -3,7 +3,7 @@
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$CRADLE_ROOT"
-DLL=src/Api/bin/Release/net10.0/Cradle.Api.dll
+DLL=${CRADLE_DLL:-build/cradle/Cradle.Api.dll}
 PIDFILE="$CRADLE_RUN_DIR/api.pid"
 if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
   echo "cradle: already up (pid $(cat "$PIDFILE")) at http://127.0.0.1:${PORT:-8080}"; exit 0

@@ -11,7 +11,8 @@ using Dapper;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
-var dll = Path.Combine(root, "src/Api/bin/Release/net10.0/Cradle.Api.dll");
+// The published (ReadyToRun) app that `make run` serves, not the IL build the tests use.
+var dll = Environment.GetEnvironmentVariable("CRADLE_DLL") is { Length: > 0 } d ? d : Path.Combine(root, "build/cradle/Cradle.Api.dll");
 var dataDir = Environment.GetEnvironmentVariable("DATA_DIR") ?? Path.Combine(root, "../shared/data");
 var conn = CradleDatabase.ConnectionStringFromEnvironment();
 await using var db = CradleDatabase.Open(conn);

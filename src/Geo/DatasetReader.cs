@@ -5,8 +5,18 @@ using NetTopologySuite.Geometries;
 
 namespace Cradle.Geo;
 
-/// <summary>A row ready for the store: typed values in manifest field order, and the cleaned geometry.</summary>
-public sealed record DatasetRow(int SourceRow, object?[] Values, MultiPolygon? Geometry);
+/// <summary>A row ready for the store: typed values in manifest field order, and the cleaned
+/// geometry, also as EWKB when <see cref="ReadOptions.EncodeEwkb"/> asked for it.</summary>
+public sealed record DatasetRow(int SourceRow, object?[] Values, MultiPolygon? Geometry, byte[]? Ewkb = null);
+
+/// <param name="CheckValidity">False leaves the OGC validity of polygons to the caller (the
+/// loader has PostGIS check it after the copy); every other check still runs.</param>
+/// <param name="EncodeEwkb">Encode each geometry as EWKB on the worker threads, so that the
+/// single thread writing the COPY stream only copies bytes.</param>
+public sealed record ReadOptions(bool CheckValidity = true, bool EncodeEwkb = false)
+{
+    public static readonly ReadOptions Default = new();
+}
 
 /// <summary>Counts from reading one dataset, for the summary and the datasets record.</summary>
 public sealed class ReadStats
@@ -24,8 +34,9 @@ public sealed class ReadStats
 /// </summary>
 public static class DatasetReader
 {
-    public static IEnumerable<DatasetRow> Read(DatasetSpec spec, SourceFile source, ReadStats stats)
+    public static IEnumerable<DatasetRow> Read(DatasetSpec spec, SourceFile source, ReadStats stats, ReadOptions? options = null)
     {
+        options ??= ReadOptions.Default;
         var fields = spec.Fields;
         var columns = HeaderMatch.Resolve(source.Path, source.Columns, fields);
         if (spec.Kind == DatasetKind.Boundaries && !source.IsSpatial)
@@ -62,11 +73,11 @@ public static class DatasetReader
             }
         }
 
-        DatasetRow Row((RawRecord Record, object?[] Values, string Where) p, MultiPolygon? geometry)
+        DatasetRow Row((RawRecord Record, object?[] Values, string Where) p, MultiPolygon? geometry, byte[]? ewkb = null)
         {
             Interlocked.Increment(ref stats.Rows);
             if (p.Values[englandIndex] is string code && code.StartsWith('E')) Interlocked.Increment(ref stats.England);
-            return new DatasetRow(p.Record.Number, p.Values, geometry);
+            return new DatasetRow(p.Record.Number, p.Values, geometry, ewkb);
         }
 
         if (spec.Kind != DatasetKind.Boundaries)
@@ -82,11 +93,15 @@ public static class DatasetReader
         var cleaned = Parsed().AsParallel().AsOrdered().WithDegreeOfParallelism(Environment.ProcessorCount)
             .Select(p =>
             {
-                try { return (p, Geometry: Clean(spec, source, p.Record.Geometry, p.Where, transforms.Value, stats)); }
+                try
+                {
+                    var g = Clean(spec, source, p.Record.ReadGeometry(), p.Where, transforms.Value, stats, options.CheckValidity);
+                    return (p, Geometry: g, Ewkb: options.EncodeEwkb ? Ewkb.Write(g) : null);
+                }
                 catch (DataFileException e) { throw new RecordFailure(p.Record.Number, e); }
             });
         using var e = cleaned.GetEnumerator();
-        while (Next(e, out var c)) yield return Row(c.p, c.Geometry);
+        while (Next(e, out var c)) yield return Row(c.p, c.Geometry, c.Ewkb);
     }
 
     /// <summary>A record's failure with its position, so that the first one in the file is the one reported.</summary>
@@ -113,13 +128,16 @@ public static class DatasetReader
         }
     }
 
-    static MultiPolygon Clean(DatasetSpec spec, SourceFile source, Geometry? g, string where, Reprojection? transform, ReadStats stats)
+    /// <summary>PostGIS's binary form, SRID included: what geometry_recv reads from a binary COPY.</summary>
+    static readonly NetTopologySuite.IO.PostGisWriter Ewkb = new() { HandleOrdinates = NetTopologySuite.Geometries.Ordinates.XY };
+
+    static MultiPolygon Clean(DatasetSpec spec, SourceFile source, Geometry? g, string where, Reprojection? transform, ReadStats stats, bool checkValidity)
     {
         if (g is { IsEmpty: false } && source.Crs?.Epsg is 27700 or 3857 && LooksLikeDegrees(g.EnvelopeInternal))
             throw new DataFileException(source.Path, where,
                 $"the coordinates look like degrees (longitude/latitude) but the file says {source.Crs}: is the declared CRS right?");
         if (g is not null && transform is not null && !g.IsEmpty) g = transform.Apply(g);
-        var (clean, repaired) = PolygonCleaner.Clean(g, spec.MaxRepairAreaChange, source.Path, where);
+        var (clean, repaired) = PolygonCleaner.Clean(g, spec.MaxRepairAreaChange, source.Path, where, checkValidity);
         if (repaired) Interlocked.Increment(ref stats.Repaired);
         return clean;
     }

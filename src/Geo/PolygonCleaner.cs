@@ -17,7 +17,9 @@ public static class PolygonCleaner
     /// <summary>Great Britain and Northern Ireland in British National Grid, generously.</summary>
     static readonly Envelope Plausible = new(-250_000, 800_000, -150_000, 1_300_000);
 
-    public static (MultiPolygon Geometry, bool Repaired) Clean(Geometry? g, double maxAreaChange, string file, string where)
+    /// <param name="checkValidity">False when the caller checks validity itself (the loader has
+    /// PostGIS do it after the copy, and repairs what fails with <see cref="Clean"/> again).</param>
+    public static (MultiPolygon Geometry, bool Repaired) Clean(Geometry? g, double maxAreaChange, string file, string where, bool checkValidity = true)
     {
         if (g is null) throw new DataFileException(file, where, "the feature has no geometry");
         if (g.IsEmpty) throw new DataFileException(file, where, "the geometry is empty");
@@ -29,7 +31,7 @@ public static class PolygonCleaner
             throw new DataFileException(file, where,
                 $"coordinates (E {e.MinX:0} to {e.MaxX:0}, N {e.MinY:0} to {e.MaxY:0} in EPSG:27700) fall outside Great Britain: is the declared CRS right?");
         }
-        if (g.IsValid) return (ToMulti(g), false);
+        if (!checkValidity || g.IsValid) return (ToMulti(g), false);
 
         var error = new IsValidOp(g).ValidationError;
         var fixedGeometry = GeometryFixer.Fix(g);

@@ -30,7 +30,7 @@ public sealed class CsvFile : SourceFile
     public int RowCount => _rows.Count;
 
     public override IEnumerable<RawRecord> Records() =>
-        _rows.Select(r => new RawRecord($"line {r.Line}", r.Cells, null, r.Line));
+        _rows.Select(r => new RawRecord($"line {r.Line}", r.Cells, RawRecord.NoGeometry, r.Line));
 
     static List<(int Line, string?[] Cells)> Parse(string path, string text)
     {

@@ -88,9 +88,10 @@ public sealed class GeoJsonFile : SourceFile
             if (f.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object)
                 for (int i = 0; i < _columns.Length; i++)
                     if (p.TryGetProperty(_columns[i], out var v)) cells[i] = CellText(v);
-            Geometry? geometry = null;
-            if (f.TryGetProperty("geometry", out var g) && g.ValueKind != JsonValueKind.Null)
-                geometry = ParseGeometry(g, Path, where);
+            // The document is read-only once parsed, so features decode safely on other threads.
+            Func<Geometry?> geometry = f.TryGetProperty("geometry", out var g) && g.ValueKind != JsonValueKind.Null
+                ? () => ParseGeometry(g, Path, where)
+                : RawRecord.NoGeometry;
             yield return new RawRecord(where, cells, geometry, index);
         }
     }

@@ -79,7 +79,7 @@ public sealed class GeoPackageFile : SourceFile
                 try { g = reader.Read((byte[])r.GetValue(_columns.Length)); }
                 catch (Exception e) { throw new DataFileException(Path, where, $"unreadable geometry blob: {e.Message}"); }
             }
-            yield return new RawRecord(where, cells, g, index);
+            yield return new RawRecord(where, cells, () => g, index);
         }
     }
 

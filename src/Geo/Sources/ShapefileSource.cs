@@ -78,7 +78,8 @@ public sealed class ShapefileSource : SourceFile
                     _ => v.ToString(),
                 };
             }
-            yield return new RawRecord(where, cells, reader.Geometry, index);
+            var geometry = reader.Geometry;
+            yield return new RawRecord(where, cells, () => geometry, index);
         }
     }
 }

@@ -6,9 +6,13 @@ namespace Cradle.Geo.Sources;
 
 /// <summary>
 /// One record as a file holds it: where it is (for messages), its cells by column, its geometry,
-/// and its number (the line a CSV record starts on, or the feature's position).
+/// and its number (the line a CSV record starts on, or the feature's position). The geometry is
+/// decoded when asked for, so that a reader can decode it on another core than the one parsing.
 /// </summary>
-public sealed record RawRecord(string Where, string?[] Cells, Geometry? Geometry, int Number);
+public sealed record RawRecord(string Where, string?[] Cells, Func<Geometry?> ReadGeometry, int Number)
+{
+    public static readonly Func<Geometry?> NoGeometry = static () => null;
+}
 
 /// <summary>
 /// An input file opened for reading: CSV, GeoJSON, Shapefile or GeoPackage, plain or gzipped.
@@ -49,20 +53,35 @@ public abstract class SourceFile : IDisposable
         try
         {
             var compressed = File.ReadAllBytes(path);
-            using var gz = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
-            using var ms = new MemoryStream();
-            gz.CopyTo(ms);
             // GZipStream returns what it can of a cut-short file without complaint; the trailer's
-            // ISIZE (length mod 2^32) tells a whole file from a truncated one.
-            if (compressed.Length < 18 || BitConverter.ToUInt32(compressed, compressed.Length - 4) != (uint)ms.Length)
-                throw new InvalidDataException($"{ms.Length:N0} bytes decompressed, but the gzip trailer does not match: the file is cut short or corrupt");
-            return ms.ToArray();
+            // ISIZE (length mod 2^32) tells a whole file from a truncated one. It also sizes the
+            // buffer, so that 20 MB decompress straight into place.
+            uint isize = compressed.Length >= 18 ? BitConverter.ToUInt32(compressed, compressed.Length - 4) : 0;
+            using var gz = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
+            long length;
+            if (isize is > 0 and < 1u << 30)
+            {
+                var bytes = GC.AllocateUninitializedArray<byte>((int)isize);
+                int n = gz.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+                if (n == bytes.Length && gz.ReadByte() == -1) return bytes;
+                length = n == bytes.Length ? n + 1 + CountRest(gz) : n;
+            }
+            else
+            {
+                using var ms = new MemoryStream();
+                gz.CopyTo(ms);
+                if (compressed.Length >= 18 && isize == (uint)ms.Length) return ms.ToArray();
+                length = ms.Length;
+            }
+            throw new InvalidDataException($"{length:N0} bytes decompressed, but the gzip trailer does not match: the file is cut short or corrupt");
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
         {
             throw new DataFileException(path, null, $"not a complete gzip file ({e.Message})");
         }
     }
+
+    static long CountRest(Stream s) { long n = 0; var buf = new byte[81920]; int k; while ((k = s.Read(buf)) > 0) n += k; return n; }
 
     static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Cradle.Geo.Sources;
 using Dapper;
 using Npgsql;
+using NetTopologySuite.Geometries;
 using NpgsqlTypes;
 
 namespace Cradle.Geo.Store;
@@ -104,7 +105,8 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
     {
         const string S = CradleDatabase.StagingSchema, L = CradleDatabase.LiveSchema;
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await conn.ExecuteAsync($"drop schema if exists {S} cascade; create schema {S}; set local search_path = {S}, public;", transaction: tx);
+        // No JIT: PostGIS's high function costs make PostgreSQL compile even quick checks (see db.sh).
+        await conn.ExecuteAsync($"drop schema if exists {S} cascade; create schema {S}; set local search_path = {S}, public; set local jit = off;", transaction: tx);
 
         var results = new List<DatasetLoadResult>();
         foreach (var d in manifest.Datasets)
@@ -121,8 +123,9 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
             using (var source = SourceFile.Open(files[d.Id], d.Layer))
             {
                 await CreateRawTable(conn, tx, d);
-                await CopyRows(conn, d, DatasetReader.Read(d, source, stats), ct);
+                await CopyRows(conn, d, DatasetReader.Read(d, source, stats, LoaderReads), ct);
             }
+            if (d.Kind == DatasetKind.Boundaries) stats.Repaired = await RepairInvalid(conn, tx, d, files[d.Id], CradleDatabase.StagingSchema, ct);
             CheckExpectation(d, files[d.Id], stats);
             results.Add(new DatasetLoadResult(d.Id, files[d.Id], stats.Crs, stats.Rows, stats.England, stats.Repaired, sw.Elapsed.TotalSeconds, true));
             progress?.Report(new LoadProgress(d.Id, "done", stats.Rows, stats.Rows));
@@ -180,15 +183,17 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
         var sw = Stopwatch.StartNew();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await conn.ExecuteAsync($"drop schema if exists {schema} cascade; create schema {schema}", transaction: tx);
+        await conn.ExecuteAsync($"drop schema if exists {schema} cascade; create schema {schema}; set local jit = off", transaction: tx);
         foreach (var id in ids)
         {
             var d = manifest[id];
             var file = d.ResolveFile(dataDir) ?? throw new DataFileException(Path.Combine(dataDir, d.Files[0]), null, "not found");
             using var source = SourceFile.Open(file, d.Layer);
             await CreateRawTable(conn, tx, d, schema);
-            await CopyRows(conn, d, DatasetReader.Read(d, source, new ReadStats()), ct, schema);
-            if (d.Kind == DatasetKind.Boundaries) await conn.ExecuteAsync($"create index on {schema}.{d.Table} using gist (geom)", transaction: tx);
+            await CopyRows(conn, d, DatasetReader.Read(d, source, new ReadStats(), LoaderReads), ct, schema);
+            if (d.Kind != DatasetKind.Boundaries) continue;
+            await RepairInvalid(conn, tx, d, file, schema, ct);
+            await conn.ExecuteAsync($"create index on {schema}.{d.Table} using gist (geom)", transaction: tx);
         }
         await tx.CommitAsync(ct);
         return sw.Elapsed.TotalSeconds;
@@ -248,10 +253,44 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
                 if (row.Values[i] is null) await writer.WriteNullAsync(ct);
                 else await writer.WriteAsync(row.Values[i]!, types[i], ct);
             }
-            if (d.Kind == DatasetKind.Boundaries) await writer.WriteAsync(row.Geometry!, NpgsqlDbType.Geometry, ct);
+            // Already EWKB: the geometry column's binary input reads it as it stands.
+            if (d.Kind == DatasetKind.Boundaries) await writer.WriteAsync(row.Ewkb!, NpgsqlDbType.Bytea, ct);
             if (++n % 2000 == 0) progress?.Report(new LoadProgress(d.Id, "copy", n, d.Expect?.Rows));
         }
         await writer.CompleteAsync(ct);
+    }
+
+    /// <summary>Validity is checked in PostGIS after the copy (<see cref="RepairInvalid"/>); EWKB is
+    /// encoded on the reader's worker threads.</summary>
+    static readonly ReadOptions LoaderReads = new(CheckValidity: false, EncodeEwkb: true);
+
+    /// <summary>
+    /// OGC validity, checked by PostGIS (GEOS) once the boundaries are copied: 0.07 s for the 35,672
+    /// LSOAs, against about 0.8 s of CPU for NetTopologySuite's IsValidOp, by the same rules. The few that
+    /// fail are repaired, or refused, by <see cref="PolygonCleaner"/> as if the reader had found
+    /// them, with the same message naming the feature. Returns how many were repaired.
+    /// </summary>
+    static async Task<int> RepairInvalid(NpgsqlConnection conn, NpgsqlTransaction tx, DatasetSpec d, string file, string schema, CancellationToken ct)
+    {
+        var key = d.Fields.First(f => f.Key).Name;
+        var invalid = new List<(int Row, string Code, Geometry Geometry)>();
+        await using (var find = new NpgsqlCommand(
+            $"select src_row, {key}::text, geom from {schema}.{d.Table} where not st_isvalid(geom) order by src_row", conn, tx))
+        await using (var reader = await find.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                invalid.Add((reader.GetInt32(0), reader.GetString(1), reader.GetFieldValue<Geometry>(2)));
+        int count = 0;
+        foreach (var (row, code, geometry) in invalid)
+        {
+            var (repaired, changed) = PolygonCleaner.Clean(geometry, d.MaxRepairAreaChange, file, $"feature {row} ({code})");
+            if (!changed) continue; // GEOS and NetTopologySuite disagree at the edge: keep it as it is.
+            count++;
+            await using var update = new NpgsqlCommand($"update {schema}.{d.Table} set geom = @g where src_row = @row", conn, tx);
+            update.Parameters.AddWithValue("g", NpgsqlDbType.Geometry, repaired);
+            update.Parameters.AddWithValue("row", row);
+            await update.ExecuteNonQueryAsync(ct);
+        }
+        return count;
     }
 
     static void CheckExpectation(DatasetSpec d, string file, ReadStats s)
