@@ -19,6 +19,9 @@ await using var db = CradleDatabase.Open(conn);
 var results = new List<Dictionary<string, object?>>();
 if (args.FirstOrDefault() == "chaos") return await Chaos.RunAsync(dll, dataDir, conn);
 int runs = int.TryParse(Environment.GetEnvironmentVariable("BENCH_RUNS"), out var r) ? r : 3;
+// BENCH_ONLY=load,api,scale runs some sections (all by default); results.json then holds only those.
+var only = Environment.GetEnvironmentVariable("BENCH_ONLY")?.Split(',', StringSplitOptions.TrimEntries);
+bool Section(string name) => only is null || only.Contains(name);
 
 var memKb = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
 string machine = $"{Environment.ProcessorCount} cores, {double.Parse(memKb) / 1024 / 1024:0} GiB memory";
@@ -47,6 +50,7 @@ static async Task<(int Code, string Out, double Seconds)> Run(string file, IEnum
 }
 
 // ---- load-vs-ogr2ogr: LSOA 2021 (E&W) and LAD 2024 into PostGIS in EPSG:27700 with a spatial index.
+if (Section("load"))
 {
     var b = new Npgsql.NpgsqlConnectionStringBuilder(conn);
     var pg = $"PG:host={b.Host} port={b.Port} user={b.Username} dbname={b.Database}";
@@ -74,151 +78,209 @@ static async Task<(int Code, string Out, double Seconds)> Run(string file, IEnum
     await x2.ExecuteAsync("drop schema if exists bench_ogr cascade; drop schema if exists bench_cradle cascade");
 }
 
-// ---- Two API processes: cache off (uncached) and cache on.
-var ports = (Uncached: 18091, Cached: 18092);
-Process Serve(int port, string cacheMb) => Process.Start(new ProcessStartInfo("dotnet", [dll, "serve", "--urls", $"http://127.0.0.1:{port}"])
-{
-    RedirectStandardOutput = true, RedirectStandardError = true,
-    Environment = { ["CRADLE_DB"] = conn, ["Cradle__TileCacheMB"] = cacheMb, ["Logging__LogLevel__Default"] = "Warning" },
-})!;
-var uncached = Serve(ports.Uncached, "0");
-var cached = Serve(ports.Cached, "512");
-var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-try
-{
-    foreach (var port in new[] { ports.Uncached, ports.Cached })
-        for (int i = 0; ; i++)
-        {
-            try { if ((await http.GetAsync($"http://127.0.0.1:{port}/health/ready")).IsSuccessStatusCode) break; } catch (HttpRequestException) { }
-            if (i > 300) throw new TimeoutException("API did not start");
-            await Task.Delay(100);
-        }
-
-    // The fixed tile list: districts at zooms 5–12 and LSOAs at 8–12 around six cities.
-    (int, int) TileOf(double lon, double lat, int z) { int n = 1 << z; return ((int)((lon + 180) / 360 * n), (int)((1 - Math.Asinh(Math.Tan(lat * Math.PI / 180)) / Math.PI) / 2 * n)); }
-    var places = new[] { (-0.12, 51.51), (-1.89, 52.48), (-2.24, 53.48), (-1.55, 53.8), (-1.61, 54.98), (-2.59, 51.45) };
-    var tiles = new List<(string Layer, int Z, int X, int Y)>();
-    foreach (var (lon, lat) in places)
-        for (int z = 5; z <= 12; z++)
-        {
-            var (x, y) = TileOf(lon, lat, z);
-            tiles.Add(("lad", z, x, y));
-            if (z >= 8) tiles.Add(("lsoa", z, x, y));
-        }
-    tiles = tiles.Distinct().ToList();
-    // Make the figures table for this data version exist before timing.
-    await http.GetAsync($"http://127.0.0.1:{ports.Uncached}/tiles/lad/5/15/10.mvt");
-    long version;
-    await using (var x = await db.OpenConnectionAsync()) version = await x.ExecuteScalarAsync<long>("select data_version from cradle_meta.state");
-
-    // ---- tile-uncached-vs-sql
-    var apiMs = new List<double>(); var sqlMs = new List<double>();
-    for (int round = 0; round < runs; round++)
-        foreach (var (layer, z, x, y) in tiles)
-        {
-            var sw = Stopwatch.StartNew();
-            var resp = await http.GetAsync($"http://127.0.0.1:{ports.Uncached}/tiles/{layer}/{z}/{x}/{y}.mvt");
-            await resp.Content.ReadAsByteArrayAsync();
-            apiMs.Add(sw.Elapsed.TotalMilliseconds);
-            sw.Restart();
-            await using var c = await db.OpenConnectionAsync();
-            await c.ExecuteScalarAsync<byte[]>(TileStore.AreaTileSql, new { layer, z, x, y, v = version, band = TileStore.Band(z) });
-            sqlMs.Add(sw.Elapsed.TotalMilliseconds);
-        }
-    double ap = Median(apiMs), sp = Median(sqlMs);
-    Line("tile-uncached-vs-sql", ap, "ms p50", "ST_AsMVT in PostGIS", sp, "ms p50", ap / sp, "R ≤ 1.3", ap / sp <= 1.3);
-
-    // ---- wrk helpers
-    var luaTiles = Path.Combine(Path.GetTempPath(), "cradle-tiles.lua");
-    await File.WriteAllTextAsync(luaTiles, "local paths = {" + string.Join(",", tiles.Select(t => $"\"/tiles/{t.Layer}/{t.Z}/{t.X}/{t.Y}.mvt\"")) + "}\n" +
-        "local i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i], {[\"Accept-Encoding\"] = \"gzip\"})\nend\n");
-    async Task<(double Rps, double P50Ms, string Out)> Wrk(string url, string? script, int connections, int seconds)
+// The fixed tile list: districts at zooms 5–12 and LSOAs at 8–12 around six cities.
+(int, int) TileOf(double lon, double lat, int z) { int n = 1 << z; return ((int)((lon + 180) / 360 * n), (int)((1 - Math.Asinh(Math.Tan(lat * Math.PI / 180)) / Math.PI) / 2 * n)); }
+var places = new[] { (-0.12, 51.51), (-1.89, 52.48), (-2.24, 53.48), (-1.55, 53.8), (-1.61, 54.98), (-2.59, 51.45) };
+var tiles = new List<(string Layer, int Z, int X, int Y)>();
+foreach (var (lon, lat) in places)
+    for (int z = 5; z <= 12; z++)
     {
-        var args = new List<string> { "-t2", $"-c{connections}", $"-d{seconds}s", "--latency" };
-        if (script is not null) { args.Add("-s"); args.Add(script); }
-        args.Add(url);
-        var w = await Run("wrk", args);
-        double rps = double.Parse(System.Text.RegularExpressions.Regex.Match(w.Out, @"Requests/sec:\s+([\d.]+)").Groups[1].Value);
-        var m = System.Text.RegularExpressions.Regex.Match(w.Out, @"50%\s+([\d.]+)(us|ms|s)");
-        double p50 = double.Parse(m.Groups[1].Value) * (m.Groups[2].Value == "us" ? 0.001 : m.Groups[2].Value == "s" ? 1000 : 1);
-        return (rps, p50, w.Out);
+        var (x, y) = TileOf(lon, lat, z);
+        tiles.Add(("lad", z, x, y));
+        if (z >= 8) tiles.Add(("lsoa", z, x, y));
     }
-    int wrkSeconds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_WRK_SECONDS"), out var ws) ? ws : 10;
+tiles = tiles.Distinct().ToList();
 
-    // ---- tile-uncached-vs-mapserver: MapServer 8 (FastCGI behind lighttpd) on the same tables and figures.
-    var msDir = Directory.CreateTempSubdirectory("cradle-mapserver-").FullName;
-    var cb = new Npgsql.NpgsqlConnectionStringBuilder(conn);
-    string Fill(string file) => File.ReadAllText(Path.Combine(root, "bench/mapserver", file))
-        .Replace("@DIR@", msDir).Replace("@PORT@", "18095").Replace("@PROCS@", Environment.ProcessorCount.ToString())
-        .Replace("@PGPASSFILE@", Environment.GetEnvironmentVariable("PGPASSFILE") ?? "")
-        .Replace("@CONNECTION@", $"host={cb.Host} port={cb.Port} user={cb.Username} dbname={cb.Database}");
-    File.WriteAllText(Path.Combine(msDir, "cradle.map"), Fill("cradle.map.in"));
-    File.WriteAllText(Path.Combine(msDir, "mapserver.conf"), Fill("mapserver.conf.in"));
-    File.WriteAllText(Path.Combine(msDir, "lighttpd.conf"), Fill("lighttpd.conf.in"));
-    var luaMapserver = Path.Combine(Path.GetTempPath(), "cradle-mapserver.lua");
-    await File.WriteAllTextAsync(luaMapserver, "local paths = {" + string.Join(",", tiles.Select(t =>
-        $"\"/mapserv?map={msDir}/cradle.map&mode=tile&tilemode=gmap&tile={t.X}+{t.Y}+{t.Z}&layers={t.Layer}&map.imagetype=mvt&band={TileStore.Band(t.Z)}&v={version}\"")) + "}\n" +
-        "local i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n");
-    using var lighttpd = Process.Start(new ProcessStartInfo("lighttpd", ["-D", "-f", Path.Combine(msDir, "lighttpd.conf")]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+// ---- Two API processes: cache off (uncached) and cache on.
+if (Section("api")) await ApiBenches();
+async Task ApiBenches()
+{
+    var ports = (Uncached: 18091, Cached: 18092);
+    Process Serve(int port, string cacheMb) => Process.Start(new ProcessStartInfo("dotnet", [dll, "serve", "--urls", $"http://127.0.0.1:{port}"])
+    {
+        RedirectStandardOutput = true, RedirectStandardError = true,
+        Environment = { ["CRADLE_DB"] = conn, ["Cradle__TileCacheMB"] = cacheMb, ["Logging__LogLevel__Default"] = "Warning" },
+    })!;
+    var uncached = Serve(ports.Uncached, "0");
+    var cached = Serve(ports.Cached, "512");
+    var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
     try
     {
-        var probe = $"http://127.0.0.1:18095/mapserv?map={msDir}/cradle.map&mode=tile&tilemode=gmap&tile=126+80+8&layers=lad&map.imagetype=mvt&band=1&v={version}";
-        HttpResponseMessage? ms = null;
-        for (int i = 0; i < 100 && ms?.IsSuccessStatusCode != true; i++)
+        foreach (var port in new[] { ports.Uncached, ports.Cached })
+            for (int i = 0; ; i++)
+            {
+                try { if ((await http.GetAsync($"http://127.0.0.1:{port}/health/ready")).IsSuccessStatusCode) break; } catch (HttpRequestException) { }
+                if (i > 300) throw new TimeoutException("API did not start");
+                await Task.Delay(100);
+            }
+
+        // Make the figures table for this data version exist before timing.
+        await http.GetAsync($"http://127.0.0.1:{ports.Uncached}/tiles/lad/5/15/10.mvt");
+        long version;
+        await using (var x = await db.OpenConnectionAsync()) version = await x.ExecuteScalarAsync<long>("select data_version from cradle_meta.state");
+
+        // ---- tile-uncached-vs-sql
+        var apiMs = new List<double>(); var sqlMs = new List<double>();
+        for (int round = 0; round < runs; round++)
+            foreach (var (layer, z, x, y) in tiles)
+            {
+                var sw = Stopwatch.StartNew();
+                var resp = await http.GetAsync($"http://127.0.0.1:{ports.Uncached}/tiles/{layer}/{z}/{x}/{y}.mvt");
+                await resp.Content.ReadAsByteArrayAsync();
+                apiMs.Add(sw.Elapsed.TotalMilliseconds);
+                sw.Restart();
+                await using var c = await db.OpenConnectionAsync();
+                await c.ExecuteScalarAsync<byte[]>(TileStore.AreaTileSql, new { layer, z, x, y, v = version, band = TileStore.Band(z) });
+                sqlMs.Add(sw.Elapsed.TotalMilliseconds);
+            }
+        double ap = Median(apiMs), sp = Median(sqlMs);
+        Line("tile-uncached-vs-sql", ap, "ms p50", "ST_AsMVT in PostGIS", sp, "ms p50", ap / sp, "R ≤ 1.3", ap / sp <= 1.3);
+
+        // ---- wrk helpers
+        var luaTiles = Path.Combine(Path.GetTempPath(), "cradle-tiles.lua");
+        await File.WriteAllTextAsync(luaTiles, "local paths = {" + string.Join(",", tiles.Select(t => $"\"/tiles/{t.Layer}/{t.Z}/{t.X}/{t.Y}.mvt\"")) + "}\n" +
+            "local i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i], {[\"Accept-Encoding\"] = \"gzip\"})\nend\n");
+        async Task<(double Rps, double P50Ms, string Out)> Wrk(string url, string? script, int connections, int seconds)
         {
-            try { ms = await http.GetAsync(probe); } catch (HttpRequestException) { }
-            if (ms?.IsSuccessStatusCode != true) await Task.Delay(100);
+            var args = new List<string> { "-t2", $"-c{connections}", $"-d{seconds}s", "--latency" };
+            if (script is not null) { args.Add("-s"); args.Add(script); }
+            args.Add(url);
+            var w = await Run("wrk", args);
+            double rps = double.Parse(System.Text.RegularExpressions.Regex.Match(w.Out, @"Requests/sec:\s+([\d.]+)").Groups[1].Value);
+            var m = System.Text.RegularExpressions.Regex.Match(w.Out, @"50%\s+([\d.]+)(us|ms|s)");
+            double p50 = double.Parse(m.Groups[1].Value) * (m.Groups[2].Value == "us" ? 0.001 : m.Groups[2].Value == "s" ? 1000 : 1);
+            return (rps, p50, w.Out);
         }
-        if (ms?.Content.Headers.ContentType?.MediaType != "application/vnd.mapbox-vector-tile")
-            throw new Exception($"MapServer did not answer with a tile: {(ms is null ? "no answer" : await ms.Content.ReadAsStringAsync())}");
-        var cradleRps = new List<double>(); var msRps = new List<double>();
-        for (int i = 0; i < Math.Max(1, runs - 1); i++)
+        int wrkSeconds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_WRK_SECONDS"), out var ws) ? ws : 10;
+
+        // ---- tile-uncached-vs-mapserver: MapServer 8 (FastCGI behind lighttpd) on the same tables and figures.
+        var msDir = Directory.CreateTempSubdirectory("cradle-mapserver-").FullName;
+        var cb = new Npgsql.NpgsqlConnectionStringBuilder(conn);
+        string Fill(string file) => File.ReadAllText(Path.Combine(root, "bench/mapserver", file))
+            .Replace("@DIR@", msDir).Replace("@PORT@", "18095").Replace("@PROCS@", Environment.ProcessorCount.ToString())
+            .Replace("@PGPASSFILE@", Environment.GetEnvironmentVariable("PGPASSFILE") ?? "")
+            .Replace("@CONNECTION@", $"host={cb.Host} port={cb.Port} user={cb.Username} dbname={cb.Database}");
+        File.WriteAllText(Path.Combine(msDir, "cradle.map"), Fill("cradle.map.in"));
+        File.WriteAllText(Path.Combine(msDir, "mapserver.conf"), Fill("mapserver.conf.in"));
+        File.WriteAllText(Path.Combine(msDir, "lighttpd.conf"), Fill("lighttpd.conf.in"));
+        var luaMapserver = Path.Combine(Path.GetTempPath(), "cradle-mapserver.lua");
+        await File.WriteAllTextAsync(luaMapserver, "local paths = {" + string.Join(",", tiles.Select(t =>
+            $"\"/mapserv?map={msDir}/cradle.map&mode=tile&tilemode=gmap&tile={t.X}+{t.Y}+{t.Z}&layers={t.Layer}&map.imagetype=mvt&band={TileStore.Band(t.Z)}&v={version}\"")) + "}\n" +
+            "local i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n");
+        using var lighttpd = Process.Start(new ProcessStartInfo("lighttpd", ["-D", "-f", Path.Combine(msDir, "lighttpd.conf")]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        try
         {
-            cradleRps.Add((await Wrk($"http://127.0.0.1:{ports.Uncached}", luaTiles, 32, wrkSeconds)).Rps);
-            msRps.Add((await Wrk("http://127.0.0.1:18095", luaMapserver, 32, wrkSeconds)).Rps);
+            var probe = $"http://127.0.0.1:18095/mapserv?map={msDir}/cradle.map&mode=tile&tilemode=gmap&tile=126+80+8&layers=lad&map.imagetype=mvt&band=1&v={version}";
+            HttpResponseMessage? ms = null;
+            for (int i = 0; i < 100 && ms?.IsSuccessStatusCode != true; i++)
+            {
+                try { ms = await http.GetAsync(probe); } catch (HttpRequestException) { }
+                if (ms?.IsSuccessStatusCode != true) await Task.Delay(100);
+            }
+            if (ms?.Content.Headers.ContentType?.MediaType != "application/vnd.mapbox-vector-tile")
+                throw new Exception($"MapServer did not answer with a tile: {(ms is null ? "no answer" : await ms.Content.ReadAsStringAsync())}");
+            var cradleRps = new List<double>(); var msRps = new List<double>();
+            for (int i = 0; i < Math.Max(1, runs - 1); i++)
+            {
+                cradleRps.Add((await Wrk($"http://127.0.0.1:{ports.Uncached}", luaTiles, 32, wrkSeconds)).Rps);
+                msRps.Add((await Wrk("http://127.0.0.1:18095", luaMapserver, 32, wrkSeconds)).Rps);
+            }
+            double c = Median(cradleRps), m = Median(msRps);
+            Line("tile-uncached-vs-mapserver", c, "req/s", "MapServer 8", m, "req/s", c / m, "R ≥ 3", c / m >= 3);
         }
-        double c = Median(cradleRps), m = Median(msRps);
-        Line("tile-uncached-vs-mapserver", c, "req/s", "MapServer 8", m, "req/s", c / m, "R ≥ 3", c / m >= 3);
+        finally { lighttpd.Kill(true); }
+
+        // ---- tile-cached-throughput
+        foreach (var t in tiles) await http.GetAsync($"http://127.0.0.1:{ports.Cached}/tiles/{t.Layer}/{t.Z}/{t.X}/{t.Y}.mvt");
+        var cachedWrk = await Wrk($"http://127.0.0.1:{ports.Cached}", luaTiles, 32, wrkSeconds);
+        Line("tile-cached-throughput", cachedWrk.Rps, "req/s", "target 10000 req/s", 10000, "req/s", cachedWrk.Rps / 10000, "≥ 10,000 req/s", cachedWrk.Rps >= 10000);
+
+        // ---- areas-lad-p50
+        await http.GetAsync($"http://127.0.0.1:{ports.Cached}/api/areas?level=lad");
+        var areas = await Wrk($"http://127.0.0.1:{ports.Cached}/api/areas?level=lad", null, 8, wrkSeconds);
+        Line("areas-lad-p50", areas.P50Ms, "ms", "target 10 ms", 10, "ms", areas.P50Ms / 10, "≤ 10 ms", areas.P50Ms <= 10);
+
+        // ---- scenario-one-team-p50
+        var luaScenario = Path.Combine(Path.GetTempPath(), "cradle-scenario.lua");
+        await File.WriteAllTextAsync(luaScenario, "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n" +
+            "wrk.body = '{\"teams\":[{\"name\":\"Sunderland\",\"areas\":[\"E08000024\"],\"capacity_families_per_year\":150,\"annual_cost\":160000}],\"level\":\"lad\"}'\n");
+        var scenario = await Wrk($"http://127.0.0.1:{ports.Cached}/api/scenarios", luaScenario, 8, wrkSeconds);
+        Line("scenario-one-team-p50", scenario.P50Ms, "ms", "target 100 ms", 100, "ms", scenario.P50Ms / 100, "≤ 100 ms", scenario.P50Ms <= 100);
+
+        // ---- plan-five-teams
+        var planTimes = new List<double>();
+        for (int i = 0; i < Math.Max(3, runs); i++)
+        {
+            var sw = Stopwatch.StartNew();
+            var resp = await http.PostAsync($"http://127.0.0.1:{ports.Cached}/api/plan", new StringContent("{\"teams\":5}", Encoding.UTF8, "application/json"));
+            resp.EnsureSuccessStatusCode();
+            planTimes.Add(sw.Elapsed.TotalSeconds);
+        }
+        var plan = Median(planTimes);
+        Line("plan-five-teams", plan, "s", "target 1 s", 1, "s", plan, "≤ 1 s", plan <= 1);
+
     }
-    finally { lighttpd.Kill(true); }
-
-    // ---- tile-cached-throughput
-    foreach (var t in tiles) await http.GetAsync($"http://127.0.0.1:{ports.Cached}/tiles/{t.Layer}/{t.Z}/{t.X}/{t.Y}.mvt");
-    var cachedWrk = await Wrk($"http://127.0.0.1:{ports.Cached}", luaTiles, 32, wrkSeconds);
-    Line("tile-cached-throughput", cachedWrk.Rps, "req/s", "target 10000 req/s", 10000, "req/s", cachedWrk.Rps / 10000, "≥ 10,000 req/s", cachedWrk.Rps >= 10000);
-
-    // ---- areas-lad-p50
-    await http.GetAsync($"http://127.0.0.1:{ports.Cached}/api/areas?level=lad");
-    var areas = await Wrk($"http://127.0.0.1:{ports.Cached}/api/areas?level=lad", null, 8, wrkSeconds);
-    Line("areas-lad-p50", areas.P50Ms, "ms", "target 10 ms", 10, "ms", areas.P50Ms / 10, "≤ 10 ms", areas.P50Ms <= 10);
-
-    // ---- scenario-one-team-p50
-    var luaScenario = Path.Combine(Path.GetTempPath(), "cradle-scenario.lua");
-    await File.WriteAllTextAsync(luaScenario, "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n" +
-        "wrk.body = '{\"teams\":[{\"name\":\"Sunderland\",\"areas\":[\"E08000024\"],\"capacity_families_per_year\":150,\"annual_cost\":160000}],\"level\":\"lad\"}'\n");
-    var scenario = await Wrk($"http://127.0.0.1:{ports.Cached}/api/scenarios", luaScenario, 8, wrkSeconds);
-    Line("scenario-one-team-p50", scenario.P50Ms, "ms", "target 100 ms", 100, "ms", scenario.P50Ms / 100, "≤ 100 ms", scenario.P50Ms <= 100);
-
-    // ---- plan-five-teams
-    var planTimes = new List<double>();
-    for (int i = 0; i < Math.Max(3, runs); i++)
+    finally
     {
-        var sw = Stopwatch.StartNew();
-        var resp = await http.PostAsync($"http://127.0.0.1:{ports.Cached}/api/plan", new StringContent("{\"teams\":5}", Encoding.UTF8, "application/json"));
-        resp.EnsureSuccessStatusCode();
-        planTimes.Add(sw.Elapsed.TotalSeconds);
+        uncached.Kill(true); cached.Kill(true);
     }
-    var plan = Median(planTimes);
-    Line("plan-five-teams", plan, "s", "target 1 s", 1, "s", plan, "≤ 1 s", plan <= 1);
-
-    Line("scale-10x-load", double.NaN, "s", "1x not measured (synthetic 10x set not built yet)", null, "s", null, "R ≤ 10", null);
-    Line("scale-10x-tile", double.NaN, "ms p50", "1x not measured (synthetic 10x set not built yet)", null, "ms", null, "R ≤ 2", null);
 }
-finally
+
+// ---- scale-10x-load and scale-10x-tile: the LSOAs cut into about 10 parts each, against the real set.
+if (Section("scale"))
 {
-    uncached.Kill(true); cached.Kill(true);
+    var dir = Directory.CreateTempSubdirectory("cradle-x10-").FullName;
+    try
+    {
+        var (file, parts, genSeconds) = await Scale.WriteSyntheticSet(db, dir);
+        var manifest = Scale.WriteManifest(root, dir, file, parts);
+        Console.WriteLine($"scale: {parts:N0} parts from 35,672 LSOAs ({parts / 35672.0:0.0} each), written in {genSeconds:0} s ({new FileInfo(file).Length / 1e6:0} MB gzipped)");
+        var x1 = new List<double>(); var x10 = new List<double>();
+        for (int i = 0; i < runs; i++)
+        {
+            foreach (var (id, schema, list) in new[] { ("lsoa21", "bench_x1", x1), ("lsoa21x10", "bench_x10", x10) })
+            {
+                var c = await Run("dotnet", [dll, "ingest", "--only", id, "--schema", schema, "--data", dataDir, "--manifest", manifest], new() { ["CRADLE_DB"] = conn });
+                if (c.Code != 0) throw new Exception(c.Out);
+                list.Add(c.Seconds);
+            }
+        }
+        double l1 = Median(x1), l10 = Median(x10);
+        await Scale.BuildTileTable(db, "bench_x1", "src_lsoa21");
+        await Scale.BuildTileTable(db, "bench_x10", "src_lsoa21x10");
+        long p1 = await Scale.Points(db, "bench_x1", "src_lsoa21"), p10 = await Scale.Points(db, "bench_x10", "src_lsoa21x10");
+        Console.WriteLine($"scale: {p1:N0} vertices at 1x, {p10:N0} at 10x ({(double)p10 / p1:0.0}x)");
+        Line("scale-10x-load", l10, "s", "1x", l1, "s", l10 / l1, "R ≤ 10", l10 / l1 <= 10);
+
+        // The LSOA tiles of the list, by the tile query Cradle serves, on each set in turn.
+        var t1 = new List<double>(); var t10 = new List<double>();
+        long v;
+        await using (var c = await db.OpenConnectionAsync()) v = await c.ExecuteScalarAsync<long>("select data_version from cradle_meta.state");
+        for (int round = 0; round < runs; round++)
+            foreach (var (layer, z, x, y) in tiles.Where(t => t.Layer == "lsoa"))
+                foreach (var (schema, list) in new[] { ("bench_x1", t1), ("bench_x10", t10) })
+                {
+                    var sw = Stopwatch.StartNew();
+                    await using var c = await db.OpenConnectionAsync();
+                    await c.ExecuteScalarAsync<byte[]>(TileStore.AreaTileSql.Replace("cradle.area_tile", $"{schema}.area_tile"), new { layer, z, x, y, v, band = TileStore.Band(z) });
+                    list.Add(sw.Elapsed.TotalMilliseconds);
+                }
+        double tp1 = Median(t1), tp10 = Median(t10);
+        Line("scale-10x-tile", tp10, "ms p50", "1x", tp1, "ms p50", tp10 / tp1, "R ≤ 2", tp10 / tp1 <= 2);
+    }
+    finally
+    {
+        Directory.Delete(dir, true);
+        await using var x = await db.OpenConnectionAsync();
+        await x.ExecuteAsync("drop schema if exists bench_x1 cascade; drop schema if exists bench_x10 cascade");
+    }
 }
 
+if (only is not null)
+{
+    Console.WriteLine("a partial run (BENCH_ONLY): bench/results.json and docs/performance.md left as they were");
+    return 0;
+}
 var json = JsonSerializer.Serialize(new { machine, date = DateTime.UtcNow.ToString("O"), runs, results }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
 await File.WriteAllTextAsync(Path.Combine(root, "bench/results.json"), json);
 var md = new StringBuilder();

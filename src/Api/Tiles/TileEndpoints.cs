@@ -45,17 +45,20 @@ public static class TileEndpoints
             ? "public, max-age=86400, immutable" : "public, max-age=60, must-revalidate";
         if (http.Request.Headers.IfNoneMatch.Any(v => v?.Contains(etag) == true)) return TypedResults.StatusCode(304);
 
+        response.Headers["X-Tile-Cache"] = cache.Enabled ? "on" : "off";
+        bool gzip = http.Request.Headers.AcceptEncoding.Any(v => v?.Contains("gzip", StringComparison.OrdinalIgnoreCase) == true);
         if (!cache.TryGet(key, out var tile))
         {
             var p = new Cradle.Geo.Coverage.ModelParameters();
             await tiles.EnsureFiguresAsync(s, store.Baseline(s, p), level => store.Deprivation(s, level, p.Deprivation), ct);
             var raw = await tiles.TileAsync(layer, zi, (int)xl, (int)yl, s.DataVersion, ct);
-            tile = new CachedTile(raw.Length == 0 ? [] : Gzip(raw), raw.Length);
+            if (raw.Length == 0) { cache.Add(key, new CachedTile([], 0)); return TypedResults.NoContent(); }
+            // Nothing to keep and a client that wants it plain: no gzip to write and undo.
+            if (!cache.Enabled && !gzip) return TypedResults.Bytes(raw, MvtType);
+            tile = new CachedTile(Gzip(raw), raw.Length);
             cache.Add(key, tile);
         }
-        response.Headers["X-Tile-Cache"] = cache.Enabled ? "on" : "off";
         if (tile.RawLength == 0) return TypedResults.NoContent();
-        bool gzip = http.Request.Headers.AcceptEncoding.Any(v => v?.Contains("gzip", StringComparison.OrdinalIgnoreCase) == true);
         if (gzip)
         {
             response.Headers.ContentEncoding = "gzip";

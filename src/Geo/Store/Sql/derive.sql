@@ -209,15 +209,18 @@ alter table area_parent add primary key (level, code, parent_level, parent_code)
 create table tile_band (zband int primary key, minzoom int not null, maxzoom int not null, tolerance double precision not null);
 insert into tile_band values (0, 0, 5, 305.0), (1, 6, 8, 38.0), (2, 9, 11, 4.8), (3, 12, 24, 0.0);
 
+-- English areas only (tiles show England), with their names, so a tile reads one table; rows
+-- are stored in geohash order, so one tile's areas sit on neighbouring pages.
 create table area_tile as
-select a.level, a.code, b.zband,
+select a.level, a.code, b.zband, a.name,
        st_multi(st_collectionextract(st_makevalid(
          case when b.tolerance > 0 then st_simplifypreservetopology(st_transform(a.geom, 3857), b.tolerance)
               else st_transform(a.geom, 3857) end), 3))::geometry(MultiPolygon, 3857) as geom
 from area a
 cross join tile_band b
-where a.level in ('lad', 'sicbl', 'icb', 'region', 'england')
-   or (a.level = 'lsoa' and b.minzoom >= 6);
+where a.country = 'E'
+  and (a.level in ('lad', 'sicbl', 'icb', 'region', 'england') or (a.level = 'lsoa' and b.minzoom >= 6))
+order by a.level, b.zband, st_geohash(st_transform(st_pointonsurface(a.geom), 4326), 10);
 alter table area_tile add primary key (level, zband, code);
 create index on area_tile using gist (geom);
 
