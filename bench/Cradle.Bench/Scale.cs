@@ -93,7 +93,9 @@ static class Scale
             cross join cradle.tile_band b
             where r.code like 'E%' and b.minzoom >= 6
             order by b.zband, st_geohash(st_transform(st_pointonsurface(r.geom), 4326), 10);
-            create index on {schema}.area_tile using gist (geom);
+            create index on {schema}.area_tile using gist (geom) where level = 'lsoa' and zband = 1;
+            create index on {schema}.area_tile using gist (geom) where level = 'lsoa' and zband = 2;
+            create index on {schema}.area_tile using gist (geom) where level = 'lsoa' and zband = 3;
             create index on {schema}.area_tile (level, zband, code);
             analyze {schema}.area_tile;
             """, commandTimeout: 3600);

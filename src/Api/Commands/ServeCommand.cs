@@ -27,7 +27,7 @@ public static class ServeCommand
             builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable("PORT") ?? "8080"}");
         // Bodies are small JSON documents; anything bigger is refused before it is read.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1_000_000);
-        builder.Services.AddSingleton(_ => CradleDatabase.Open(CradleDatabase.ConnectionStringFromEnvironment()));
+        builder.Services.AddSingleton(_ => CradleDatabase.Open(CradleDatabase.ForServing(CradleDatabase.ConnectionStringFromEnvironment())));
         builder.Services.AddSingleton<DatasetCatalog>();
         builder.Services.AddSingleton<DataVersionMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DataVersionMonitor>());

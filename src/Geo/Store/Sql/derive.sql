@@ -222,7 +222,17 @@ where a.country = 'E'
   and (a.level in ('lad', 'sicbl', 'icb', 'region', 'england') or (a.level = 'lsoa' and b.minzoom >= 6))
 order by a.level, b.zband, st_geohash(st_transform(st_pointonsurface(a.geom), 4326), 10);
 alter table area_tile add primary key (level, zband, code);
-create index on area_tile using gist (geom);
+-- One spatial index per layer and band, as a tile reads exactly one: a single index over all of
+-- them made PostgreSQL AND it with the primary key, reading all 33,755 LSOA entries per tile.
+do $$
+declare lvl text; band int;
+begin
+  foreach lvl in array array['england', 'region', 'icb', 'sicbl', 'lad', 'lsoa'] loop
+    for band in select zband from tile_band loop
+      execute format('create index on area_tile using gist (geom) where level = %L and zband = %s', lvl, band);
+    end loop;
+  end loop;
+end $$;
 
 -- Neighbouring English districts (sharing a boundary, within 50 m to bridge BUC generalisation
 -- slivers), for the planner's candidate groups.
