@@ -134,6 +134,7 @@ public sealed class DatabaseFixture : IAsyncLifetime
         if (_server is { HasExited: false }) { _server.Kill(entireProcessTree: true); await _server.WaitForExitAsync(); }
         Http?.Dispose();
         await Db.DisposeAsync();
+        Directory.Delete(Path.GetDirectoryName(_keysFile)!, recursive: true);
     }
 }
 

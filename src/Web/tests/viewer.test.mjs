@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,9 @@ mkdirSync(artifacts, { recursive: true });
 
 let server, context, base;
 
+// Temporary directories (the API keys file, Chromium's profile), removed after the run.
+const scratch = [];
+
 const freePort = () => new Promise((resolve) => {
   const s = createServer();
   s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
@@ -25,7 +28,8 @@ const freePort = () => new Promise((resolve) => {
 before(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  const keys = path.join(mkdtempSync(path.join(tmpdir(), 'cradle-web-')), 'keys');
+  scratch.push(mkdtempSync(path.join(tmpdir(), 'cradle-web-')));
+  const keys = path.join(scratch[0], 'keys');
   writeFileSync(keys, '');
   server = spawn('dotnet', [path.join(root, 'src/Api/bin/Release/net10.0/Cradle.Api.dll'), 'serve', '--urls', base], {
     env: {
@@ -40,7 +44,8 @@ before(async () => {
     try { if ((await fetch(`${base}/health/ready`)).ok) break; } catch { /* starting */ }
     await new Promise((r) => setTimeout(r, 150));
   }
-  context = await chromium.launchPersistentContext(mkdtempSync(path.join(tmpdir(), 'cradle-chromium-')), {
+  scratch.push(mkdtempSync(path.join(tmpdir(), 'cradle-chromium-')));
+  context = await chromium.launchPersistentContext(scratch[1], {
     executablePath: '/usr/bin/chromium',
     viewport: { width: 1400, height: 1000 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -51,6 +56,7 @@ before(async () => {
 after(async () => {
   await context?.close();
   server?.kill();
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 
 async function open(url = '/') {
