@@ -185,7 +185,7 @@ async Task ApiBenches()
             if (ms?.Content.Headers.ContentType?.MediaType != "application/vnd.mapbox-vector-tile")
                 throw new Exception($"MapServer did not answer with a tile: {(ms is null ? "no answer" : await ms.Content.ReadAsStringAsync())}");
             var cradleRps = new List<double>(); var msRps = new List<double>();
-            for (int i = 0; i < Math.Max(1, runs - 1); i++)
+            for (int i = 0; i < runs; i++)
             {
                 cradleRps.Add((await Wrk($"http://127.0.0.1:{ports.Uncached}", luaTiles, 32, wrkSeconds)).Rps);
                 msRps.Add((await Wrk("http://127.0.0.1:18095", luaMapserver, 32, wrkSeconds)).Rps);

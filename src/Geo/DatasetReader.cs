@@ -96,7 +96,7 @@ public static class DatasetReader
                 try
                 {
                     var g = Clean(spec, source, p.Record.ReadGeometry(), p.Where, transforms.Value, stats, options.CheckValidity);
-                    return (p, Geometry: g, Ewkb: options.EncodeEwkb ? Ewkb.Write(g) : null);
+                    return (p, Geometry: g, Ewkb: options.EncodeEwkb ? ToEwkb(g) : null);
                 }
                 catch (DataFileException e) { throw new RecordFailure(p.Record.Number, e); }
             });
@@ -128,8 +128,9 @@ public static class DatasetReader
         }
     }
 
-    /// <summary>PostGIS's binary form, SRID included: what geometry_recv reads from a binary COPY.</summary>
-    static readonly NetTopologySuite.IO.PostGisWriter Ewkb = new() { HandleOrdinates = NetTopologySuite.Geometries.Ordinates.XY };
+    /// <summary>PostGIS's binary form, SRID included: what geometry_recv reads from a binary COPY.
+    /// A writer per call, as the worker threads share nothing.</summary>
+    static byte[] ToEwkb(Geometry g) => new NetTopologySuite.IO.PostGisWriter { HandleOrdinates = Ordinates.XY }.Write(g);
 
     static MultiPolygon Clean(DatasetSpec spec, SourceFile source, Geometry? g, string where, Reprojection? transform, ReadStats stats, bool checkValidity)
     {
