@@ -193,7 +193,7 @@ async Task ApiBenches()
             double c = Median(cradleRps), m = Median(msRps);
             Line("tile-uncached-vs-mapserver", c, "req/s", "MapServer 8", m, "req/s", c / m, "R ≥ 3", c / m >= 3);
         }
-        finally { lighttpd.Kill(true); }
+        finally { lighttpd.Kill(true); lighttpd.WaitForExit(); Directory.Delete(msDir, true); }
 
         // ---- tile-cached-throughput
         foreach (var t in tiles) await http.GetAsync($"http://127.0.0.1:{ports.Cached}/tiles/{t.Layer}/{t.Z}/{t.X}/{t.Y}.mvt");

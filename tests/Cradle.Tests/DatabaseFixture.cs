@@ -112,11 +112,12 @@ public sealed class DatabaseFixture : IAsyncLifetime
         return System.Text.Json.JsonDocument.Parse(text).RootElement;
     }
 
-    public async Task<(System.Net.HttpStatusCode Status, System.Text.Json.JsonElement Body)> Send(HttpMethod method, string url, string? json, string? key = null)
+    public async Task<(System.Net.HttpStatusCode Status, System.Text.Json.JsonElement Body)> Send(HttpMethod method, string url, string? json, string? key = null, string? ifMatch = null)
     {
         using var request = new HttpRequestMessage(method, url);
         if (json is not null) request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
         if (key is not null) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
         var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? default : System.Text.Json.JsonDocument.Parse(text).RootElement);

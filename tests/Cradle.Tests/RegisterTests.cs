@@ -87,6 +87,41 @@ public sealed class RegisterTests(DatabaseFixture db)
         Assert.True((await db.GetJson("/api/areas/E08000024")).GetProperty("area").GetProperty("no_team").GetBoolean());
     }
 
+    [Fact]
+    public async Task A_write_from_a_stale_read_is_refused_with_412_and_changes_nothing()
+    {
+        const string Team = """{"id":"test-ifmatch","name":"If-Match test","status":"active","capacity_families_per_year":CAP,"service_areas":["E08000024"]}""";
+        await db.Send(HttpMethod.Delete, "/api/teams/test-ifmatch", null, db.ApiKey);
+        try
+        {
+            Assert.Equal(HttpStatusCode.Created, (await db.Send(HttpMethod.Post, "/api/teams", Team.Replace("CAP", "100"), db.ApiKey)).Status);
+            // Two editors read the team at the same version (the ETag GET /api/teams/{id} sends).
+            var etag = (await db.Http.GetAsync("/api/teams/test-ifmatch")).Headers.ETag!.Tag;
+            Assert.Matches(@"^""v\d+-", etag);
+
+            var (first, _) = await db.Send(HttpMethod.Put, "/api/teams/test-ifmatch", Team.Replace("CAP", "110"), db.ApiKey, etag);
+            Assert.Equal(HttpStatusCode.OK, first);
+            var (second, problem) = await db.Send(HttpMethod.Put, "/api/teams/test-ifmatch", Team.Replace("CAP", "120"), db.ApiKey, etag);
+            Assert.Equal(HttpStatusCode.PreconditionFailed, second);
+            Assert.Contains("changed", problem.GetProperty("detail").GetString());
+            var (delete, _) = await db.Send(HttpMethod.Delete, "/api/teams/test-ifmatch", null, db.ApiKey, etag);
+            Assert.Equal(HttpStatusCode.PreconditionFailed, delete);
+            Assert.Equal(110, (await db.GetJson("/api/teams/test-ifmatch")).GetProperty("capacity_families_per_year").GetDouble());
+
+            // A fresh read is not stale, even after changes elsewhere in the register.
+            var fresh = (await db.Http.GetAsync("/api/teams/test-ifmatch")).Headers.ETag!.Tag;
+            var (ok, _) = await db.Send(HttpMethod.Put, "/api/teams/test-ifmatch", Team.Replace("CAP", "130"), db.ApiKey, fresh);
+            Assert.Equal(HttpStatusCode.OK, ok);
+            // * and no header write whatever is there; a tag that is not ours is a 400 naming the header.
+            Assert.Equal(HttpStatusCode.OK, (await db.Send(HttpMethod.Put, "/api/teams/test-ifmatch", Team.Replace("CAP", "140"), db.ApiKey, "*")).Status);
+            var (bad, badBody) = await db.Send(HttpMethod.Put, "/api/teams/test-ifmatch", Team.Replace("CAP", "150"), db.ApiKey, "\"abc\"");
+            Assert.Equal(HttpStatusCode.BadRequest, bad);
+            Assert.Contains("If-Match", badBody.GetProperty("detail").GetString());
+            Assert.Equal(140, (await db.GetJson("/api/teams/test-ifmatch")).GetProperty("capacity_families_per_year").GetDouble());
+        }
+        finally { await db.Send(HttpMethod.Delete, "/api/teams/test-ifmatch", null, db.ApiKey); }
+    }
+
     [Theory]
     [InlineData("""{"id":"BAD ID","name":"x","status":"active","service_areas":["E08000024"]}""", "id")]
     [InlineData("""{"id":"t-1","name":"","status":"active","service_areas":["E08000024"]}""", "name")]

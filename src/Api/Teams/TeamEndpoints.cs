@@ -35,9 +35,11 @@ public static class TeamEndpoints
         group.MapPost("/", Create).AllowQuery().AddEndpointFilter<RequireApiKey>()
             .WithSummary("Add a team (bearer API key required)");
         group.MapPut("/{id}", Update).AllowQuery().AddEndpointFilter<RequireApiKey>()
-            .WithSummary("Replace a team (bearer API key required)");
+            .WithSummary("Replace a team (bearer API key required)")
+            .WithDescription(IfMatchNote);
         group.MapDelete("/{id}", Delete).AllowQuery().AddEndpointFilter<RequireApiKey>()
-            .WithSummary("Remove a team (bearer API key required)");
+            .WithSummary("Remove a team (bearer API key required)")
+            .WithDescription(IfMatchNote);
     }
 
     static async Task<IResult> List(TeamRegister register, ModelStore store, string? format, CancellationToken ct)
@@ -61,6 +63,22 @@ public static class TeamEndpoints
 
     static string Actor(HttpContext http) => (string)http.Items[RequireApiKey.ActorItem]!;
 
+    const string IfMatchNote = "Send If-Match with the ETag of the GET you edited from (or \"v\" and the data_version it carried): if the team has changed since, the answer is 412 and nothing is written. Without If-Match the write replaces whatever is there.";
+
+    /// <summary>The data version an If-Match ETag ("v123-…", as GET /api/* sends) was read at; * or none is null.</summary>
+    static (long? ReadAt, IResult? Problem) ReadAt(HttpRequest request)
+    {
+        var header = request.Headers.IfMatch.ToString().Trim();
+        if (header is "" or "*") return (null, null);
+        var m = System.Text.RegularExpressions.Regex.Match(header, @"^(?:W/)?""v(\d{1,18})(?:-[^""]*)?""$");
+        return m.Success
+            ? (long.Parse(m.Groups[1].Value), null)
+            : (null, ApiProblems.BadParameter("If-Match", $"'{ModelQuery.Clip(header)}' is not an ETag from this API (\"v\" and a data version, in quotes)"));
+    }
+
+    static ProblemHttpResult Stale(string id, long changedAt) => TypedResults.Problem(statusCode: 412, title: "Changed since you read it",
+        detail: $"Team '{id}' was changed at data version {changedAt}, after the version your If-Match names. Read it again (GET /api/teams/{id}, or its history) and reapply your change.");
+
     static async Task<IResult> Create(HttpContext http, TeamRegister register, DataVersionMonitor versions, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync<TeamBody>(http.Request);
@@ -83,9 +101,12 @@ public static class TeamEndpoints
         if (problem is not null) return problem;
         if (body!.Id is not null && body.Id != id) return ApiProblems.BadParameter("id", $"the body says '{ModelQuery.Clip(body.Id)}' but the address says '{ModelQuery.Clip(id)}'");
         var team = body.ToTeam(id);
+        var (readAt, badHeader) = ReadAt(http.Request);
+        if (badHeader is not null) return badHeader;
         try
         {
-            var (outcome, version) = await register.UpdateAsync(team, Actor(http), ct);
+            var (outcome, version) = await register.UpdateAsync(team, Actor(http), readAt, ct);
+            if (outcome == TeamRegister.Outcome.Stale) return Stale(id, version);
             versions.Observe(version);
             return outcome == TeamRegister.Outcome.NotFound
                 ? ApiProblems.NotFound("team", $"No team has id '{ModelQuery.Clip(id)}'; use POST /api/teams to add it.")
@@ -96,7 +117,10 @@ public static class TeamEndpoints
 
     static async Task<IResult> Delete(HttpContext http, TeamRegister register, DataVersionMonitor versions, string id, CancellationToken ct)
     {
-        var (outcome, version) = await register.DeleteAsync(id, Actor(http), ct);
+        var (readAt, badHeader) = ReadAt(http.Request);
+        if (badHeader is not null) return badHeader;
+        var (outcome, version) = await register.DeleteAsync(id, Actor(http), readAt, ct);
+        if (outcome == TeamRegister.Outcome.Stale) return Stale(id, version);
         versions.Observe(version);
         return outcome == TeamRegister.Outcome.NotFound ? ApiProblems.NotFound("team", $"No team has id '{ModelQuery.Clip(id)}'.") : TypedResults.NoContent();
     }

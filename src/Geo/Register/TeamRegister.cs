@@ -91,18 +91,22 @@ public sealed class TeamRegister(NpgsqlDataSource db)
         return new KnownCodes(lads, wards, lsoas);
     }
 
-    public enum Outcome { Created, Updated, Deleted, NotFound, Conflict }
+    /// <summary>Stale: the team changed after the data version the writer read it at (the
+    /// returned version is that change's).</summary>
+    public enum Outcome { Created, Updated, Deleted, NotFound, Conflict, Stale }
 
     public async Task<(Outcome Outcome, long DataVersion)> CreateAsync(Team team, string actor, CancellationToken ct = default) =>
-        await Write(team.Id, actor, "create", team, ct);
+        await Write(team.Id, actor, "create", team, null, ct);
 
-    public async Task<(Outcome Outcome, long DataVersion)> UpdateAsync(Team team, string actor, CancellationToken ct = default) =>
-        await Write(team.Id, actor, "update", team, ct);
+    /// <param name="readAt">The data version the writer read the team at (from If-Match), or null
+    /// to write whatever happened since.</param>
+    public async Task<(Outcome Outcome, long DataVersion)> UpdateAsync(Team team, string actor, long? readAt = null, CancellationToken ct = default) =>
+        await Write(team.Id, actor, "update", team, readAt, ct);
 
-    public async Task<(Outcome Outcome, long DataVersion)> DeleteAsync(string id, string actor, CancellationToken ct = default) =>
-        await Write(id, actor, "delete", null, ct);
+    public async Task<(Outcome Outcome, long DataVersion)> DeleteAsync(string id, string actor, long? readAt = null, CancellationToken ct = default) =>
+        await Write(id, actor, "delete", null, readAt, ct);
 
-    async Task<(Outcome, long)> Write(string id, string actor, string action, Team? team, CancellationToken ct)
+    async Task<(Outcome, long)> Write(string id, string actor, string action, Team? team, long? readAt, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await EnsureSchemaAsync(conn);
@@ -117,6 +121,13 @@ public sealed class TeamRegister(NpgsqlDataSource db)
             "select to_jsonb(t) - 'updated_at' - 'updated_by' from cradle_register.teams t where id = @id for update", new { id }, tx);
         if (action == "create" && before is not null) return (Outcome.Conflict, 0);
         if (action != "create" && before is null) return (Outcome.NotFound, 0);
+        // Two editors with the same form open: the second save must not silently undo the first.
+        if (readAt is { } seen)
+        {
+            long changed = await conn.ExecuteScalarAsync<long?>(
+                "select max(data_version) from cradle_register.history where team_id = @id", new { id }, tx) ?? 0;
+            if (changed > seen) return (Outcome.Stale, changed);
+        }
         if (action == "delete") await conn.ExecuteAsync("delete from cradle_register.teams where id = @id", new { id }, tx);
         else await Upsert(conn, tx, team!, actor);
         long version = await BumpVersion(conn, tx, id, action, actor, before);

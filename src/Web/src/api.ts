@@ -34,9 +34,11 @@ export async function getJson<T>(url: string): Promise<T> {
   return read<T>(response);
 }
 
-export async function sendJson<T>(method: string, url: string, body: unknown, key?: string): Promise<T> {
+/** ifMatch: the data version the edited values were read at; a change since is refused (412). */
+export async function sendJson<T>(method: string, url: string, body: unknown, key?: string, ifMatch?: number): Promise<T> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (key) headers.authorization = `Bearer ${key}`;
+  if (ifMatch !== undefined) headers['if-match'] = `"v${ifMatch}"`;
   let response: Response;
   try {
     response = await fetch(url, { method, headers, body: JSON.stringify(body) });

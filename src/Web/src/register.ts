@@ -30,7 +30,7 @@ export async function renderRegister(el: HTMLElement, onChanged: () => void, cho
   const saved = () => { onChanged(); void renderRegister(el, onChanged, pick.value).then(() => {
     el.querySelector('#team-saved')!.innerHTML = '<p class="govuk-body govuk-!-font-weight-bold">Saved. Every figure now uses the change.</p>';
   }); };
-  const show = () => renderForm(form, list.teams.find((t) => t.id === pick.value)!, key, saved);
+  const show = () => renderForm(form, list.teams.find((t) => t.id === pick.value)!, list.data_version, key, saved);
   pick.addEventListener('change', show);
   show();
 }
@@ -41,7 +41,7 @@ function field(id: string, label: string, value: string, type = 'text', width = 
     <input class="govuk-input ${width}" id="team-${id}" name="${id}" type="${type}" value="${esc(value)}" aria-describedby="error-${id}"></div>`;
 }
 
-function renderForm(el: HTMLElement, t: Team, key: string, onChanged: () => void): void {
+function renderForm(el: HTMLElement, t: Team, readAt: number, key: string, onChanged: () => void): void {
   el.innerHTML = `
     <div class="govuk-form-group" id="group-status"><label class="govuk-label" for="team-status">Status</label>
       <p class="govuk-error-message" id="error-status" hidden></p>
@@ -64,7 +64,7 @@ function renderForm(el: HTMLElement, t: Team, key: string, onChanged: () => void
     };
     const saved = el.querySelector('#team-saved')!;
     try {
-      await sendJson('PUT', `/api/teams/${encodeURIComponent(t.id)}`, body, key);
+      await sendJson('PUT', `/api/teams/${encodeURIComponent(t.id)}`, body, key, readAt);
       onChanged();
     } catch (e) {
       const err = e as ApiError;
@@ -72,7 +72,10 @@ function renderForm(el: HTMLElement, t: Team, key: string, onChanged: () => void
         const box = el.querySelector(`#error-${name}`) as HTMLElement | null;
         if (box) { box.hidden = false; box.innerHTML = `<span class="govuk-visually-hidden">Error:</span> ${esc(messages.join('; '))}`; box.parentElement!.classList.add('govuk-form-group--error'); }
       }
-      saved.innerHTML = `<p class="govuk-error-message">${esc(err.status === 401 ? 'The API key was not accepted. Sign out and try another.' : err.message)}</p>`;
+      const message = err.status === 401 ? 'The API key was not accepted. Sign out and try another.'
+        : err.status === 412 ? 'Someone else changed this team after you opened it. Choose it again to see their change, then reapply yours.'
+        : err.message;
+      saved.innerHTML = `<p class="govuk-error-message">${esc(message)}</p>`;
     }
   });
 }
