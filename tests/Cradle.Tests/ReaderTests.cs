@@ -54,6 +54,52 @@ public sealed class ReaderTests : IDisposable
     }
 
     [Fact]
+    public void GeoJSON_features_are_read_whatever_the_member_order_and_properties_as_written()
+    {
+        // The crs after the features, geometry before properties, a property only some features
+        // have, escapes, a number kept as written, a null geometry on a table-like read.
+        var path = Write("order.geojson", """
+            {"features":[
+              {"geometry":{"type":"Polygon","coordinates":[[[530000,180000],[531000,180000],[531000,181000],[530000,180000]]]},"type":"Feature","properties":{"code":"E01000001","name":"A \u0026 B","rate":1.50}},
+              {"type":"Feature","properties":{"code":"E01000002","extra":true,"name":"C"},"geometry":{"type":"Polygon","coordinates":[[[532000,180000],[533000,180000],[533000,181000],[532000,180000]]]}}
+             ],"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:27700"}}}
+            """);
+        using var src = SourceFile.Open(path);
+        Assert.Equal(27700, src.Crs!.Epsg);
+        Assert.Equal(["code", "name", "rate", "extra"], src.Columns);
+        var records = src.Records().ToList();
+        Assert.Equal(["E01000001", "A & B", "1.50", null], records[0].Cells);
+        Assert.Equal(["E01000002", "C", null, "true"], records[1].Cells);
+        Assert.Equal(500_000, records[1].ReadGeometry()!.Area, 6);
+        var rows = DatasetReader.Read(Spec(DatasetKind.Boundaries, new FieldSpec("code", ["code"], FieldType.Code, Key: true)), src, new ReadStats()).ToList();
+        Assert.Equal([530_000.0, 532_000.0], rows.Select(r => r.Geometry!.EnvelopeInternal.MinX));
+    }
+
+    [Theory]
+    [InlineData("""{"type":"FeatureCollection","features":[]} x""", "line 1", "not valid JSON")]
+    [InlineData("""{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"E01000001"},"geometry":null},]}""", "line 1", "not valid JSON")]
+    [InlineData("""{"type":"Feature","properties":{}}""", null, "not a GeoJSON FeatureCollection")]
+    [InlineData("""{"type":"FeatureCollection","features":{}}""", null, "no \"features\" array")]
+    [InlineData("""[1, 2]""", null, "not a GeoJSON FeatureCollection")]
+    public void Malformed_GeoJSON_is_refused_naming_where(string text, string? where, string problem)
+    {
+        var path = Write("bad.geojson", text + "\n\n");
+        var e = Assert.Throws<DataFileException>(() => SourceFile.Open(path));
+        if (where is null) Assert.Null(e.Where); else Assert.StartsWith(where, e.Where);
+        Assert.Contains(problem, e.Problem);
+    }
+
+    [Fact]
+    public void A_GeoJSON_feature_that_is_not_an_object_is_named()
+    {
+        var path = Write("notobject.geojson", """{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"E01000001"},"geometry":null}, 42]}""");
+        using var src = SourceFile.Open(path);
+        var e = Assert.Throws<DataFileException>(() => src.Records().ToList());
+        Assert.Equal("feature 2", e.Where);
+        Assert.Contains("JSON object", e.Problem);
+    }
+
+    [Fact]
     public void GeoJSON_with_a_legacy_27700_crs_member_is_not_reprojected()
     {
         var path = Write("f.geojson", """
