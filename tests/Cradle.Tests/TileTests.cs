@@ -235,6 +235,14 @@ public sealed class TileTests(DatabaseFixture db)
         Assert.Equal("Newcastle upon Tyne", one.GetProperty("properties").GetProperty("name").GetString());
         var teams = await db.GetJson("/ogc/collections/teams/items?limit=50");
         Assert.Equal(10, teams.GetProperty("numberMatched").GetInt32());
+        // A box around Newcastle holds NEWPIP's service area and none of the southern teams'.
+        var north = await db.GetJson("/ogc/collections/teams/items?bbox=-1.8,54.9,-1.5,55.1");
+        var northIds = north.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("id").GetString()).ToList();
+        Assert.Contains("newpip", northIds);
+        Assert.DoesNotContain("brightpip", northIds);
+        Assert.DoesNotContain("lambeth-pairs", northIds);
+        var newpip = await db.GetJson("/ogc/collections/teams/items/newpip");
+        Assert.Equal("MultiPolygon", newpip.GetProperty("geometry").GetProperty("type").GetString());
 
         foreach (var (url, status) in new[] {
             ("/ogc/collections/lad/items?foo=1", HttpStatusCode.BadRequest), ("/ogc/collections/lad/items?limit=0", HttpStatusCode.BadRequest),

@@ -219,19 +219,22 @@ public static class OgcEndpoints
         }
     }
 
+    /// <summary>Each team's service area (the union of its LSOAs), in one query: the union is made
+    /// once per team and serves both the bbox test and the answer.</summary>
     static async Task<(List<(string Code, string Geometry)> Rows, long Matched)> TeamFeatures(NpgsqlConnection conn, ModelSnapshot s, double[]? box, int n, int skip, CancellationToken ct)
     {
-        var rows = new List<(string, string)>();
-        foreach (var t in s.Teams.OrderBy(t => t.Id))
-        {
-            var codes = s.Resolve(t.ServiceAreas).Lsoas.Select(i => s.LsoaCodes[i]).ToArray();
-            var geometry = await conn.ExecuteScalarAsync<string?>(new CommandDefinition("""
-                select st_asgeojson(st_transform(st_union(geom), 4326), 6) from cradle.area
-                where level = 'lsoa' and code = any(@codes)
-                having @x0::float8 is null or st_intersects(st_union(geom), st_transform(st_makeenvelope(@x0, @y0, @x1, @y1, 4326), 27700))
-                """, new { codes, x0 = box?[0], y0 = box?[1], x1 = box?[2], y1 = box?[3] }, cancellationToken: ct));
-            if (geometry is not null) rows.Add((t.Id, geometry));
-        }
+        var pairs = s.Teams.SelectMany(t => s.Resolve(t.ServiceAreas).Lsoas.Select(i => (t.Id, Code: s.LsoaCodes[i]))).ToList();
+        var rows = (await conn.QueryAsync<(string, string)>(new CommandDefinition("""
+            select id, st_asgeojson(st_transform(u, 4326), 6) from (
+              select x.id, st_union(a.geom) as u
+              from unnest(@ids::text[], @codes::text[]) as x(id, code)
+              join cradle.area a on a.level = 'lsoa' and a.code = x.code
+              group by x.id
+            ) t
+            where @x0::float8 is null or st_intersects(u, st_transform(st_makeenvelope(@x0, @y0, @x1, @y1, 4326), 27700))
+            order by id collate "C"
+            """, new { ids = pairs.Select(p => p.Id).ToArray(), codes = pairs.Select(p => p.Code).ToArray(), x0 = box?[0], y0 = box?[1], x1 = box?[2], y1 = box?[3] },
+            cancellationToken: ct))).ToList();
         return (rows.Skip(skip).Take(n).ToList(), rows.Count);
     }
 
