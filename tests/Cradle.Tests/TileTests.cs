@@ -177,6 +177,12 @@ public sealed class TileTests(DatabaseFixture db)
         Assert.Equal("Number", layer.GetProperty("fields").GetProperty("imd_decile").GetString());
         Assert.Contains("Open Government Licence", tj.GetProperty("attribution").GetString());
         Assert.Equal(4, tj.GetProperty("bounds").GetArrayLength());
+        // Behind a TLS-ending proxy on this machine, links carry the public scheme and host.
+        using var proxied = new HttpRequestMessage(HttpMethod.Get, "/tiles/lsoa.json");
+        proxied.Headers.Add("X-Forwarded-Proto", "https");
+        proxied.Headers.Add("X-Forwarded-Host", "cradle.example.org");
+        var viaProxy = System.Text.Json.JsonDocument.Parse(await (await db.Http.SendAsync(proxied)).Content.ReadAsStringAsync()).RootElement;
+        Assert.StartsWith("https://cradle.example.org/tiles/lsoa/", viaProxy.GetProperty("tiles")[0].GetString());
         var style = await db.GetJson("/tiles/style.json");
         Assert.Equal(8, style.GetProperty("version").GetInt32());
         Assert.True(style.GetProperty("sources").TryGetProperty("lad", out _));

@@ -12,6 +12,7 @@ using Cradle.Api.Viewer;
 using Cradle.Api.Tiles;
 using Cradle.Geo.Register;
 using Cradle.Geo.Store;
+using Microsoft.AspNetCore.HttpOverrides;
 using Npgsql;
 using Scalar.AspNetCore;
 
@@ -51,7 +52,27 @@ public static class ServeCommand
             return Task.CompletedTask;
         }));
 
+        // Behind a reverse proxy that ends TLS, links (TileJSON, OGC, the style) must say https and
+        // the public host, and rate limits must see the client, not the proxy. Proxies on this
+        // machine are trusted; others are named in Cradle:TrustedProxies (comma-separated addresses).
+        var proxies = new List<System.Net.IPAddress>();
+        foreach (var proxy in (builder.Configuration["Cradle:TrustedProxies"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!System.Net.IPAddress.TryParse(proxy, out var address))
+            {
+                Console.Error.WriteLine($"cradle serve: Cradle:TrustedProxies: '{proxy}' is not an IP address");
+                return 2;
+            }
+            proxies.Add(address);
+        }
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            foreach (var address in proxies) o.KnownProxies.Add(address);
+        });
+
         var app = builder.Build();
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(DatabaseUnavailable);
