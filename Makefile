@@ -49,8 +49,11 @@ $(IL_DLL): $(SOURCES)
 	dotnet build Cradle.sln -c Release -nologo -v q -clp:NoSummary
 	@touch $(IL_DLL)
 
+# Without ReadyToRun if its compiler cannot be had for this machine (it comes from NuGet).
 $(DLL): $(IL_DLL)
-	dotnet publish src/Api/Cradle.Api.csproj -c Release -r $(RID) --self-contained false -p:PublishReadyToRun=true -o $(APP_DIR) -nologo -v q -clp:NoSummary
+	dotnet publish src/Api/Cradle.Api.csproj -c Release -r $(RID) --self-contained false -p:PublishReadyToRun=true -o $(APP_DIR) -nologo -v q -clp:NoSummary \
+	  || { echo "cradle: ReadyToRun publish failed; publishing without it (slower start-up)" >&2; \
+	       dotnet publish src/Api/Cradle.Api.csproj -c Release -o $(APP_DIR) -nologo -v q -clp:NoSummary; }
 	@touch $(DLL)
 
 # A full reload, whatever the database holds.
