@@ -146,7 +146,7 @@ async Task ApiBenches()
             "local i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i], {[\"Accept-Encoding\"] = \"gzip\"})\nend\n");
         // Errors: non-2xx/3xx answers and socket errors (timeouts included), so that a server that
         // fails or hangs is reported as failing, not as slow.
-        async Task<(double Rps, double P50Ms, long Errors, long Requests, string Out)> Wrk(string url, string? script, int connections, int seconds)
+        async Task<WrkRun> Wrk(string url, string? script, int connections, int seconds)
         {
             var args = new List<string> { "-t2", $"-c{connections}", $"-d{seconds}s", "--latency" };
             if (script is not null) { args.Add("-s"); args.Add(script); }
@@ -158,10 +158,10 @@ async Task ApiBenches()
             long requests = long.Parse(System.Text.RegularExpressions.Regex.Match(w.Out, @"(\d+) requests in").Groups[1].Value);
             long errors = System.Text.RegularExpressions.Regex.Matches(w.Out, @"(?:Non-2xx or 3xx responses|connect|read|write|timeout):? (\d+)")
                 .Sum(x => long.Parse(x.Groups[1].Value));
-            return (rps, p50, errors, requests, w.Out);
+            return new WrkRun(rps, p50, errors, requests);
         }
         // A target counts as met only if (almost) every answer was a success.
-        static bool Clean(string name, (double Rps, double P50Ms, long Errors, long Requests, string Out) w)
+        static bool Clean(string name, WrkRun w)
         {
             if (w.Errors > 0) Console.WriteLine($"{name}: {w.Errors} errors in {w.Requests} requests");
             return w.Errors <= w.Requests / 100;
@@ -322,3 +322,7 @@ Console.WriteLine($"wrote bench/results.json and docs/performance.md");
 return 0;
 
 static string Fmt(object? v) => v is double d && double.IsFinite(d) ? d.ToString("0.###") : "–";
+
+/// <summary>One wrk run: throughput, median latency, and the answers that were not successes
+/// (non-2xx/3xx, socket errors, timeouts) out of all requests.</summary>
+sealed record WrkRun(double Rps, double P50Ms, long Errors, long Requests);

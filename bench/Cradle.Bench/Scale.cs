@@ -77,7 +77,7 @@ static class Scale
         return path;
     }
 
-    /// <summary>The zoom-band tile geometry, built from a raw table exactly as derive.sql builds area_tile.</summary>
+    /// <summary>The zoom-band tile geometry, built from a raw table by derive.sql's own tile_geometry.</summary>
     public static async Task BuildTileTable(NpgsqlDataSource db, string schema, string rawTable)
     {
         await using var conn = await db.OpenConnectionAsync();
@@ -85,10 +85,7 @@ static class Scale
             set jit = off;
             drop table if exists {schema}.area_tile;
             create table {schema}.area_tile as
-            select 'lsoa'::text as level, r.code, b.zband, r.name,
-                   st_multi(st_collectionextract(st_makevalid(
-                     case when b.tolerance > 0 then st_simplifypreservetopology(st_transform(r.geom, 3857), b.tolerance)
-                          else st_transform(r.geom, 3857) end), 3))::geometry(MultiPolygon, 3857) as geom
+            select 'lsoa'::text as level, r.code, b.zband, r.name, cradle.tile_geometry(r.geom, b.tolerance)::geometry(MultiPolygon, 3857) as geom
             from {schema}.{rawTable} r
             cross join cradle.tile_band b
             where r.code like 'E%' and b.minzoom >= 6

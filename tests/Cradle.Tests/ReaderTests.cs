@@ -68,8 +68,8 @@ public sealed class ReaderTests : IDisposable
         Assert.Equal(27700, src.Crs!.Epsg);
         Assert.Equal(["code", "name", "rate", "extra"], src.Columns);
         var records = src.Records().ToList();
-        Assert.Equal(["E01000001", "A & B", "1.50", null], records[0].Cells);
-        Assert.Equal(["E01000002", "C", null, "true"], records[1].Cells);
+        Assert.Equal(new string?[] { "E01000001", "A & B", "1.50", null }, records[0].Cells);
+        Assert.Equal(new string?[] { "E01000002", "C", null, "true" }, records[1].Cells);
         Assert.Equal(500_000, records[1].ReadGeometry()!.Area, 6);
         var rows = DatasetReader.Read(Spec(DatasetKind.Boundaries, new FieldSpec("code", ["code"], FieldType.Code, Key: true)), src, new ReadStats()).ToList();
         Assert.Equal([530_000.0, 532_000.0], rows.Select(r => r.Geometry!.EnvelopeInternal.MinX));

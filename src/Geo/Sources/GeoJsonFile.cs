@@ -17,6 +17,7 @@ namespace Cradle.Geo.Sources;
 public sealed class GeoJsonFile : SourceFile
 {
     static readonly JsonReaderOptions Options = new() { MaxDepth = 256 };
+    static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };
     readonly byte[] _bytes;
     /// <summary>Where a feature's parts lie in the file's bytes (lengths 0 when absent or null).</summary>
     readonly record struct FeatureSpan(bool IsObject, int PropertiesStart, int PropertiesLength, int GeometryStart, int GeometryLength);
@@ -182,7 +183,7 @@ public sealed class GeoJsonFile : SourceFile
         // The bytes were checked by the scan; each worker builds its own small document.
         return (cells, () =>
         {
-            using var doc = JsonDocument.Parse(_bytes.AsMemory(f.GeometryStart, f.GeometryLength), new JsonDocumentOptions { MaxDepth = 256 });
+            using var doc = JsonDocument.Parse(_bytes.AsMemory(f.GeometryStart, f.GeometryLength), DocumentOptions);
             return ParseGeometry(doc.RootElement, Path, where);
         });
     }

@@ -209,13 +209,20 @@ alter table area_parent add primary key (level, code, parent_level, parent_code)
 create table tile_band (zband int primary key, minzoom int not null, maxzoom int not null, tolerance double precision not null);
 insert into tile_band values (0, 0, 5, 305.0), (1, 6, 8, 38.0), (2, 9, 11, 4.8), (3, 12, 24, 0.0);
 
+-- A boundary (27700) as a band's tile geometry: in Web Mercator, simplified to the band's
+-- tolerance, valid. A function, so that make bench bands its synthetic set the same way.
+-- (A function's result loses its type modifier: callers cast to geometry(MultiPolygon, 3857).)
+create function tile_geometry(g geometry, tolerance double precision) returns geometry
+language sql immutable parallel safe as $$
+  select st_multi(st_collectionextract(st_makevalid(
+           case when tolerance > 0 then st_simplifypreservetopology(st_transform(g, 3857), tolerance)
+                else st_transform(g, 3857) end), 3))
+$$;
+
 -- English areas only (tiles show England), with their names, so a tile reads one table; rows
 -- are stored in geohash order, so one tile's areas sit on neighbouring pages.
 create table area_tile as
-select a.level, a.code, b.zband, a.name,
-       st_multi(st_collectionextract(st_makevalid(
-         case when b.tolerance > 0 then st_simplifypreservetopology(st_transform(a.geom, 3857), b.tolerance)
-              else st_transform(a.geom, 3857) end), 3))::geometry(MultiPolygon, 3857) as geom
+select a.level, a.code, b.zband, a.name, tile_geometry(a.geom, b.tolerance)::geometry(MultiPolygon, 3857) as geom
 from area a
 cross join tile_band b
 where a.country = 'E'
