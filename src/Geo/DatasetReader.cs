@@ -156,7 +156,9 @@ public static class DatasetReader
                 return raw;
             case FieldType.Int:
             case FieldType.Number:
-                var text = ThousandsSeparated.IsMatch(raw) ? raw.Replace(",", "") : raw;
+            case FieldType.Percent:
+                var text = f.Type == FieldType.Percent && raw.EndsWith('%') ? raw[..^1].TrimEnd() : raw;
+                if (ThousandsSeparated.IsMatch(text)) text = text.Replace(",", "");
                 double number;
                 if (f.Type == FieldType.Int)
                 {

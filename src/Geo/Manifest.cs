@@ -56,6 +56,7 @@ public sealed record Manifest(
             if (!Identifier.IsMatch(d.Table) || !tables.Add(d.Table)) throw new DataFileException(Path, where, $"table '{d.Table}' is not a unique lower-case identifier");
             if (d.Files.Count == 0) throw new DataFileException(Path, where, "no files are named");
             if (d.Fields.Count == 0) throw new DataFileException(Path, where, "no fields are named");
+            if (d.HeaderLine < 1) throw new DataFileException(Path, where, "header_line counts from 1");
             if (!d.Fields.Any(f => f.Key)) throw new DataFileException(Path, where, "no field is marked as key");
             var names = new HashSet<string>();
             foreach (var f in d.Fields)
@@ -78,7 +79,8 @@ public sealed record Manifest(
 
 public enum DatasetKind { Boundaries, Table }
 
-public enum FieldType { Code, Text, Int, Number }
+/// <summary>Percent: a number that may carry a trailing '%' (as DWP's sheets print them).</summary>
+public enum FieldType { Code, Text, Int, Number, Percent }
 
 /// <summary>One dataset: its files (the first that exists is loaded), its fields and where it comes from.</summary>
 public sealed record DatasetSpec(
@@ -93,6 +95,7 @@ public sealed record DatasetSpec(
     SourceInfo Source,
     string? Layer = null,
     double MaxRepairAreaChange = 0.01,
+    int HeaderLine = 1,
     string? Notes = null)
 {
     public IEnumerable<FieldSpec> KeyFields => Fields.Where(f => f.Key);

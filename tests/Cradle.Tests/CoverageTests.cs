@@ -12,14 +12,15 @@ public sealed class CoverageTests(DatabaseFixture db)
     static JsonElement Area(JsonElement list, string code) => list.GetProperty("areas").EnumerateArray().Single(a => a.GetProperty("code").GetString() == code);
 
     [Fact]
-    public async Task Newcastle_is_served_by_NEWPIP_and_North_Tyneside_has_no_team()
+    public async Task Newcastle_is_served_by_NEWPIP_and_North_Tyneside_has_no_team_known()
     {
         var lads = await db.GetJson("/api/areas?level=lad");
         var newcastle = Area(lads, "E08000021");
         Assert.Contains(newcastle.GetProperty("teams").EnumerateArray(), t => t.GetProperty("id").GetString() == "newpip");
         Assert.Equal(1.0, newcastle.GetProperty("geographic_coverage").GetDouble());
         Assert.False(newcastle.GetProperty("no_team").GetBoolean());
-        // NEWPIP's published 277 families a year against 10% of Newcastle's 3,050 births.
+        Assert.Equal("served", newcastle.GetProperty("team_state").GetString());
+        // NEWPIP's published 277 families a year against 10% of Newcastle's 3,050 births (ONS mid-2024).
         Assert.Equal(305.0, newcastle.GetProperty("need_families_per_year").GetDouble(), 1);
         Assert.Equal(277.0, newcastle.GetProperty("covered_need").GetDouble(), 1);
         Assert.Equal(28.0, newcastle.GetProperty("unmet_need").GetDouble(), 1);
@@ -29,6 +30,9 @@ public sealed class CoverageTests(DatabaseFixture db)
         Assert.Equal(0.0, northTyneside.GetProperty("geographic_coverage").GetDouble());
         Assert.Equal(northTyneside.GetProperty("need_families_per_year").GetDouble(), northTyneside.GetProperty("unmet_need").GetDouble(), 2);
         Assert.Equal(100.0, northTyneside.GetProperty("unmet_need_per_1000_births").GetDouble(), 6);
+        // The 2021 statement that the region had one team is older than three years: not known, not "none".
+        Assert.Equal("not_known", northTyneside.GetProperty("team_state").GetString());
+        Assert.Equal(northTyneside.GetProperty("unmet_need").GetDouble(), northTyneside.GetProperty("unmet_need_in_not_known").GetDouble(), 2);
     }
 
     [Theory]
@@ -64,7 +68,9 @@ public sealed class CoverageTests(DatabaseFixture db)
             Assert.Equal(england.Need, areas.Sum(a => a.Need), 6);
             Assert.Equal(england.Covered, areas.Sum(a => a.Covered), 6);
         }
-        Assert.Equal(601_913 * 0.10, england.Need, 3);
+        Assert.Equal(573_812 * 0.10, england.Need, 3);
+        var mid2020 = CoverageModel.Aggregate(CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p with { Population = "mid2020" }), "england").Single();
+        Assert.Equal(601_913 * 0.10, mid2020.Need, 3);
         // The deprivation model moves need between places, not in total.
         var dep = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p with { NeedModel = NeedModel.Deprivation });
         Assert.Equal(england.Need, dep.Need.Sum(), 6);
@@ -106,8 +112,9 @@ public sealed class CoverageTests(DatabaseFixture db)
     }
 
     /// <summary>
-    /// The published method, by hand from the raw files: carry mid-2020 population from LSOA 2011
-    /// to LSOA 2021 (equal shares of splits), weight LSOA scores and ranks by it, and count deciles.
+    /// The published method, by hand from the raw files: weight LSOA scores and ranks by the ONS
+    /// mid-2024 LSOA totals, count deciles, and weight by infants carried from LSOA 2011 to LSOA 2021
+    /// (mid-2020, equal shares of splits) for the infant measures.
     /// </summary>
     [Theory]
     [InlineData("E06000002")] // Middlesbrough
@@ -135,14 +142,17 @@ public sealed class CoverageTests(DatabaseFixture db)
             weight[l21] = (w.All + all / parts[l11], w.Infants + infants / parts[l11]);
         }
         double D(string s) => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
-        double sw = weight.Values.Sum(w => w.All), si = weight.Values.Sum(w => w.Infants);
-        double meanScore = lsoas.Sum(l => weight[l].All * D(f7[l][imdScore]!)) / sw;
-        double meanRank = lsoas.Sum(l => weight[l].All * D(f7[l][imdRank]!)) / sw;
+        using var sape24 = new CsvFile(F("population/sape_mid2024_lsoa21_total_imd2025score_bestfit_geogs_en.csv.gz"));
+        int totalCol = sape24.Columns.ToList().IndexOf("2024POP");
+        var total24 = sape24.Records().Where(r => lsoas.Contains(r.Cells[0]!)).ToDictionary(r => r.Cells[0]!, r => double.Parse(r.Cells[totalCol]!));
+        double sw = total24.Values.Sum(), si = weight.Values.Sum(w => w.Infants);
+        double meanScore = lsoas.Sum(l => total24[l] * D(f7[l][imdScore]!)) / sw;
+        double meanRank = lsoas.Sum(l => total24[l] * D(f7[l][imdRank]!)) / sw;
         double decile1 = lsoas.Count(l => f7[l][imdDecile] == "1") / (double)lsoas.Count;
         double infants12 = lsoas.Where(l => int.Parse(f7[l][imdDecile]!) <= 2).Sum(l => weight[l].Infants) / si;
         double incomeInfants = lsoas.Sum(l => weight[l].Infants * D(f7[l][income]!)) / si;
 
-        var api = (await db.GetJson($"/api/areas/{lad}")).GetProperty("area").GetProperty("deprivation");
+        var api = (await db.GetJson($"/api/areas/{lad}?population=mid2020")).GetProperty("area").GetProperty("deprivation");
         // The API rounds: scores to 0.001, ranks to 0.1, shares to 0.0001.
         static void Near(double expected, double actual, double tolerance) =>
             Assert.True(Math.Abs(expected - actual) <= tolerance, $"expected {expected}, got {actual}");
@@ -151,7 +161,7 @@ public sealed class CoverageTests(DatabaseFixture db)
         Near(decile1, api.GetProperty("share_lsoas_decile1").GetDouble(), 0.0001);
         Near(infants12, api.GetProperty("share_infants_deciles_1_2").GetDouble(), 0.0001);
         Near(incomeInfants, api.GetProperty("mean_income_score_infant_weighted").GetDouble(), 0.0001);
-        Assert.Contains("mid-2020", api.GetProperty("weights").GetString());
+        Assert.Contains("mid-2024", api.GetProperty("weights").GetString());
         Assert.Equal(lsoas.Count, (await db.Scalar<long>("select count(*) from cradle.lsoa where lad_code = @lad", new { lad })));
     }
 
@@ -179,6 +189,8 @@ public sealed class CoverageTests(DatabaseFixture db)
         Assert.Equal(150, sunderland.GetProperty("unmet_need_before").GetDouble() - sunderland.GetProperty("unmet_need_after").GetDouble(), 1);
         Assert.True(sunderland.GetProperty("no_team_before").GetBoolean());
         Assert.False(sunderland.GetProperty("no_team_after").GetBoolean());
+        Assert.Equal("not_known", sunderland.GetProperty("team_state_before").GetString());
+        Assert.Equal("served", sunderland.GetProperty("team_state_after").GetString());
         var totals = body.GetProperty("totals");
         Assert.Equal(150, totals.GetProperty("extra_families_covered").GetDouble(), 1);
         Assert.Equal(160_000 / 150.0, totals.GetProperty("cost_per_extra_family_reached").GetDouble(), 0);
@@ -193,6 +205,9 @@ public sealed class CoverageTests(DatabaseFixture db)
         Assert.Equal("E08000021", newcastle.GetProperty("code").GetString());
         Assert.Equal(277, newcastle.GetProperty("unmet_need_after").GetDouble() - newcastle.GetProperty("unmet_need_before").GetDouble(), 1);
         Assert.True(newcastle.GetProperty("no_team_after").GetBoolean());
+        Assert.Equal("not_known", newcastle.GetProperty("team_state_after").GetString());
+        var totals = body.GetProperty("totals");
+        Assert.True(totals.GetProperty("unmet_need_in_not_known_after").GetDouble() > totals.GetProperty("unmet_need_in_not_known_before").GetDouble());
         Assert.Equal(-277, body.GetProperty("totals").GetProperty("extra_families_covered").GetDouble(), 1);
     }
 
@@ -315,7 +330,8 @@ public sealed class CoverageTests(DatabaseFixture db)
         Assert.Equal(d.GetProperty("area").GetProperty("infants_under_2").GetDouble(), deciles.Sum(x => x.GetProperty("infants").GetDouble()), 0);
         var newpip = Assert.Single(d.GetProperty("teams_serving").EnumerateArray());
         Assert.Equal(277, newpip.GetProperty("capacity_families_per_year").GetDouble());
-        Assert.Equal("2021-05-31", newpip.GetProperty("last_verified").GetString());
+        Assert.Equal("2026-12-01", newpip.GetProperty("last_verified").GetString());
+        Assert.Equal("2021-06", newpip.GetProperty("source_date").GetString());
         Assert.Equal(["region", "england"], d.GetProperty("compare").EnumerateArray().Select(c => c.GetProperty("level").GetString()));
         // Any level: an LSOA, an ICB, a region.
         foreach (var code in new[] { "E01008288", "E54000050", "E12000001", "E38000130" })
@@ -384,7 +400,11 @@ public sealed class CoverageTests(DatabaseFixture db)
         Assert.Contains("Start for Life", parameters["need_rate"].GetProperty("source").GetString());
         Assert.Contains("LivPIP", parameters["annual_cost"].GetProperty("source").GetString());
         Assert.Equal(["lsoa", "lad", "sicbl", "icb", "region", "england"], m.GetProperty("levels").EnumerateArray().Select(l => l.GetString()));
-        Assert.Equal(10, m.GetProperty("teams_in_register").GetInt32());
-        Assert.Equal(7, m.GetProperty("active_teams").GetInt32());
+        var committed = Cradle.Geo.Register.TeamCsv.Read(TestEnvironment.Teams).Select(x => x.Team).ToList();
+        Assert.Equal(committed.Count, m.GetProperty("teams_in_register").GetInt32());
+        Assert.Equal(committed.Count(t => t.IsActive), m.GetProperty("active_teams").GetInt32());
+        Assert.Equal("mid2024", parameters["population"].GetProperty("default").GetString());
+        Assert.Equal(3, parameters["evidence_max_age_years"].GetProperty("default").GetDouble());
+        Assert.Contains("include", parameters["uncertain_teams"].GetProperty("default").GetString());
     }
 }

@@ -51,7 +51,7 @@ public sealed class DataTruthTests(DatabaseFixture db)
             """);
         var carried = await db.Scalar<double>("""
             select sum(p.age_0) from cradle.population p join cradle.lsoa l on l.code = p.code
-            where p.geography = 'lsoa21' and l.lad_code = 'E08000021'
+            where p.vintage = 'mid-2020' and p.geography = 'lsoa21' and l.lad_code = 'E08000021'
             """);
         var mye = await db.Scalar<double>("select age_0 from cradle.population where geography = 'lad21' and code = 'E08000021'");
         Assert.Equal(3050, native);
@@ -62,7 +62,7 @@ public sealed class DataTruthTests(DatabaseFixture db)
     [Fact]
     public async Task England_infants_aged_0_total_601913_after_carrying_to_LSOA21()
     {
-        var carried = await db.Scalar<double>("select sum(age_0) from cradle.population where geography = 'lsoa21' and code like 'E%'");
+        var carried = await db.Scalar<double>("select sum(age_0) from cradle.population where vintage = 'mid-2020' and geography = 'lsoa21' and code like 'E%'");
         var mye = await db.Scalar<double>("select sum(age_0) from cradle.population where geography = 'lad21' and code like 'E%'");
         Assert.Equal(601_913, carried, 3);
         Assert.Equal(601_913, mye);
@@ -74,7 +74,7 @@ public sealed class DataTruthTests(DatabaseFixture db)
         // Pick any split LSOA 2011 and any merged LSOA 2021 from the official lookup.
         var split = await db.Scalar<string>("select lsoa11cd from cradle.src_lsoa11_lsoa21 where chgind = 'S' order by lsoa11cd limit 1");
         var parts = await db.Query<double>("""
-            select p21.all_ages from cradle.src_lsoa11_lsoa21 m join cradle.population p21 on p21.geography = 'lsoa21' and p21.code = m.lsoa21cd
+            select p21.all_ages from cradle.src_lsoa11_lsoa21 m join cradle.population p21 on p21.vintage = 'mid-2020' and p21.geography = 'lsoa21' and p21.code = m.lsoa21cd
             where m.lsoa11cd = @split
             """, new { split });
         var whole = await db.Scalar<double>("select all_ages from cradle.population where geography = 'lsoa11' and code = @split", new { split });
@@ -86,7 +86,7 @@ public sealed class DataTruthTests(DatabaseFixture db)
             select sum(p.all_ages) from cradle.src_lsoa11_lsoa21 m join cradle.population p on p.geography = 'lsoa11' and p.code = m.lsoa11cd
             where m.lsoa21cd = @merged
             """, new { merged });
-        Assert.Equal(sources, await db.Scalar<double>("select all_ages from cradle.population where geography = 'lsoa21' and code = @merged", new { merged }), 6);
+        Assert.Equal(sources, await db.Scalar<double>("select all_ages from cradle.population where vintage = 'mid-2020' and geography = 'lsoa21' and code = @merged", new { merged }), 6);
     }
 
     [Fact]

@@ -4,23 +4,39 @@ using Cradle.Geo.Register;
 
 namespace Cradle.Tests;
 
+/// <summary>Register rows for tests: valid unless a test changes them.</summary>
+public static class TestTeams
+{
+    /// <summary>A valid team body with its required sources; <paramref name="extra"/> adds or overrides JSON members.</summary>
+    public static string Json(string id, string area = "E08000024", string status = "active", double? capacity = null, string extra = "")
+    {
+        var cap = capacity is { } c ? $",\"capacity_families_per_year\":{c.ToString(System.Globalization.CultureInfo.InvariantCulture)},\"capacity_source_url\":\"https://example.org/{id}/capacity\"" : "";
+        return $$"""{"id":"{{id}}","name":"Test team {{id}}","status":"{{status}}","service_areas":["{{area}}"],"source_url":"https://example.org/{{id}}/page","source_date":"2026-11","last_verified":"2026-11-01","definition_fit":"meets"{{cap}}{{extra}}}""";
+    }
+}
+
 /// <summary>The team register: reads for everyone, audited writes for key holders, and the figures that follow.</summary>
 [Collection("database")]
 public sealed class RegisterTests(DatabaseFixture db)
 {
-    const string Sunderland = """{"id":"test-sunderland","name":"Sunderland PIP (test)","status":"active","capacity_families_per_year":120,"service_areas":["E08000024"],"source_url":"https://example.org/sunderland","last_verified":"2026-11-01"}""";
+    static readonly string Sunderland = TestTeams.Json("test-sunderland", capacity: 120);
 
     [Fact]
-    public async Task The_register_lists_the_seed_teams_with_when_they_were_verified()
+    public async Task The_register_lists_the_committed_teams_with_their_sources_and_dates()
     {
+        var committed = TeamCsv.Read(TestEnvironment.Teams).Select(x => x.Team).ToList();
         var list = await db.GetJson("/api/teams");
-        Assert.Equal(10, list.GetProperty("count").GetInt32());
-        Assert.Equal(7, list.GetProperty("active").GetInt32());
+        Assert.Equal(committed.Count, list.GetProperty("count").GetInt32());
+        Assert.Equal(committed.Count(t => t.IsActive), list.GetProperty("active").GetInt32());
         var teams = list.GetProperty("teams").EnumerateArray().ToDictionary(t => t.GetProperty("id").GetString()!);
         Assert.Equal("closed", teams["norpip"].GetProperty("status").GetString());
+        Assert.Equal("2021-06", teams["norpip"].GetProperty("ended").GetString());
         Assert.Equal(["E06000061", "E06000062"], teams["norpip"].GetProperty("service_areas").EnumerateArray().Select(x => x.GetString()));
         Assert.Equal(277, teams["newpip"].GetProperty("capacity_families_per_year").GetDouble());
-        Assert.True(teams.Values.All(t => t.TryGetProperty("last_verified", out _)));
+        Assert.StartsWith("https://www.charitytoday.co.uk/", teams["newpip"].GetProperty("capacity_source_url").GetString());
+        Assert.Equal(265_955, teams["haringey-pips"].GetProperty("annual_cost_gbp").GetDouble());
+        Assert.Equal("uncertain", teams["north-lincs-piew"].GetProperty("definition_fit").GetString());
+        Assert.True(teams.Values.All(t => t.GetProperty("last_verified").ValueKind == JsonValueKind.String && t.GetProperty("source_date").ValueKind == JsonValueKind.String));
         Assert.Contains("E05014110", teams["lambeth-pairs"].GetProperty("service_areas").EnumerateArray().Select(x => x.GetString()));
     }
 
@@ -32,6 +48,7 @@ public sealed class RegisterTests(DatabaseFixture db)
         await File.WriteAllTextAsync(path, csv);
         var exported = TeamCsv.Read(path).Select(x => x.Team).OrderBy(t => t.Id).ToList();
         var committed = TeamCsv.Read(TestEnvironment.Teams).Select(x => x.Team).OrderBy(t => t.Id).ToList();
+        File.Delete(path);
         Assert.Equal(committed.Count, exported.Count);
         for (int i = 0; i < committed.Count; i++)
             Assert.Equal(committed[i] with { ServiceAreas = [] }, exported[i] with { ServiceAreas = [] });
@@ -90,7 +107,7 @@ public sealed class RegisterTests(DatabaseFixture db)
     [Fact]
     public async Task A_write_from_a_stale_read_is_refused_with_412_and_changes_nothing()
     {
-        const string Team = """{"id":"test-ifmatch","name":"If-Match test","status":"active","capacity_families_per_year":CAP,"service_areas":["E08000024"]}""";
+        var Team = TestTeams.Json("test-ifmatch", capacity: 999).Replace("999", "CAP");
         await db.Send(HttpMethod.Delete, "/api/teams/test-ifmatch", null, db.ApiKey);
         try
         {
@@ -123,19 +140,33 @@ public sealed class RegisterTests(DatabaseFixture db)
     }
 
     [Theory]
-    [InlineData("""{"id":"BAD ID","name":"x","status":"active","service_areas":["E08000024"]}""", "id")]
-    [InlineData("""{"id":"t-1","name":"","status":"active","service_areas":["E08000024"]}""", "name")]
-    [InlineData("""{"id":"t-1","name":"x","status":"maybe","service_areas":["E08000024"]}""", "status")]
-    [InlineData("""{"id":"t-1","name":"x","status":"active","service_areas":["E99999999"]}""", "service_areas")]
-    [InlineData("""{"id":"t-1","name":"x","status":"active","service_areas":[]}""", "service_areas")]
-    [InlineData("""{"id":"t-1","name":"x","status":"active","service_areas":["E08000024"],"capacity_families_per_year":-1}""", "capacity_families_per_year")]
-    [InlineData("""{"id":"t-1","name":"x","status":"active","service_areas":["E08000024"],"started":"2024-01-01","ended":"2023-01-01"}""", "ended")]
-    [InlineData("""{"id":"t-1","name":"x","status":"active","service_areas":["E08000024"],"base_lon":-1.5}""", "base_lon")]
-    [InlineData("""{"id":"t-1","name":"x","status":"active","service_areas":["E08000024"],"source_url":"javascript:alert(1)"}""", "source_url")]
-    [InlineData("""{"id":"t-1","name":"x","status":"active","service_areas":["E08000024"],"started":"not a date"}""", "started")]
-    [InlineData("""{"id":"t-1","name":"x","status":"active","service_areas":["E08000024"],"capacity_families_per_year":"lots"}""", "capacity_families_per_year")]
-    public async Task Invalid_teams_are_refused_field_by_field_and_nothing_changes(string json, string field)
+    [InlineData("id", "\"id\":\"BAD ID\"")]
+    [InlineData("name", "\"name\":\"\"")]
+    [InlineData("status", "\"status\":\"maybe\"")]
+    [InlineData("service_areas", "\"service_areas\":[\"E99999999\"]")]
+    [InlineData("service_areas", "\"service_areas\":[]")]
+    [InlineData("capacity_families_per_year", "\"capacity_families_per_year\":-1,\"capacity_source_url\":\"https://example.org/c/p\"")]
+    [InlineData("capacity_families_per_year", "\"capacity_families_per_year\":0,\"capacity_source_url\":\"https://example.org/c/p\"")]
+    [InlineData("capacity_source_url", "\"capacity_families_per_year\":80")]
+    [InlineData("annual_cost_gbp", "\"annual_cost_gbp\":0,\"cost_source_url\":\"https://example.org/c/p\"")]
+    [InlineData("ended", "\"status\":\"closed\",\"started\":\"2024-01-01\",\"ended\":\"2023\"")]
+    [InlineData("status", "\"ended\":\"2024-03\"")]
+    [InlineData("ended", "\"status\":\"closed\",\"ended\":\"2099-01-01\"")]
+    [InlineData("started", "\"started\":\"2031\"")]
+    [InlineData("started", "\"started\":\"2021-02-30\"")]
+    [InlineData("base_lon", "\"base_lon\":-1.5")]
+    [InlineData("source_url", "\"source_url\":\"javascript:alert(1)\"")]
+    [InlineData("source_url", "\"source_url\":\"https://www.hsj.co.uk/\"")]
+    [InlineData("source_url", "\"source_url\":null")]
+    [InlineData("source_date", "\"source_date\":null")]
+    [InlineData("last_verified", "\"last_verified\":\"2020-01-01\",\"source_date\":\"2021\"")]
+    [InlineData("definition_fit", "\"definition_fit\":\"perhaps\"")]
+    [InlineData("started", "\"started\":\"not a date\"")]
+    [InlineData("capacity_families_per_year", "\"capacity_families_per_year\":\"lots\"")]
+    public async Task Invalid_teams_are_refused_field_by_field_and_nothing_changes(string field, string change)
     {
+        // The change overrides members of a valid team (JSON takes the last of a repeated member).
+        var json = TestTeams.Json("t-1").TrimEnd('}') + "," + change + "}";
         var version = await db.DataVersion();
         var (status, body) = await db.Send(HttpMethod.Post, "/api/teams", json, db.ApiKey);
         Assert.Equal(HttpStatusCode.BadRequest, status);
@@ -147,28 +178,42 @@ public sealed class RegisterTests(DatabaseFixture db)
     [Fact]
     public async Task Creating_an_existing_team_is_a_conflict_and_updating_a_missing_one_is_404()
     {
-        var (exists, _) = await db.Send(HttpMethod.Post, "/api/teams", """{"id":"newpip","name":"x","status":"active","service_areas":["E08000021"]}""", db.ApiKey);
+        var (exists, _) = await db.Send(HttpMethod.Post, "/api/teams", TestTeams.Json("newpip", "E08000021"), db.ApiKey);
         Assert.Equal(HttpStatusCode.Conflict, exists);
-        var (missing, _) = await db.Send(HttpMethod.Put, "/api/teams/no-such-team", """{"name":"x","status":"active","service_areas":["E08000021"]}""", db.ApiKey);
+        var (missing, _) = await db.Send(HttpMethod.Put, "/api/teams/no-such-team", TestTeams.Json("no-such-team", "E08000021"), db.ApiKey);
         Assert.Equal(HttpStatusCode.NotFound, missing);
-        var (mismatch, _) = await db.Send(HttpMethod.Put, "/api/teams/newpip", """{"id":"oxpip","name":"x","status":"active","service_areas":["E08000021"]}""", db.ApiKey);
+        var (mismatch, _) = await db.Send(HttpMethod.Put, "/api/teams/newpip", TestTeams.Json("oxpip", "E08000021"), db.ApiKey);
         Assert.Equal(HttpStatusCode.BadRequest, mismatch);
     }
 
-    [Fact]
-    public async Task A_register_CSV_with_a_bad_row_is_refused_naming_the_line()
+    /// <summary>Each kind of bad row, in the committed file's LivPIP row: the import names the line,
+    /// the team and the field, exits 1, and the register stays as it was.</summary>
+    [Theory]
+    [InlineData("service_areas", "E08000012", "E08999999")]
+    [InlineData("ended", ",2015,,", ",2015,2014,")]
+    [InlineData("status", ",active,2015,,", ",active,2015,2020,")]
+    [InlineData("capacity_families_per_year", ",2015,,,,156667", ",2015,,0,https://example.org/x/y,156667")]
+    [InlineData("source_url", "https://www.cypnow.co.uk/best-practice/article/liverpool-service-enhances-parent-child-attachment", "https://www.cypnow.co.uk/")]
+    [InlineData("started", ",active,2015,", ",active,2015-13,")]
+    public async Task A_register_CSV_with_a_bad_row_is_refused_naming_the_line_the_team_and_the_field(string field, string from, string to)
     {
         var path = Path.GetTempFileName() + ".csv";
         var lines = (await File.ReadAllLinesAsync(TestEnvironment.Teams)).ToList();
-        lines[3] = lines[3].Replace("E08000012", "E08999999"); // LivPIP's district
+        int row = lines.FindIndex(l => l.StartsWith("livpip,"));
+        Assert.Contains(from, lines[row]);
+        lines[row] = lines[row].Replace(from, to);
         await File.WriteAllLinesAsync(path, lines);
         var version = await db.DataVersion();
+        var before = await db.Http.GetStringAsync("/api/teams?format=csv");
         var result = await TestEnvironment.RunCliAsync("teams", "import", path);
+        File.Delete(path);
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("line 4", result.Stderr);
-        Assert.Contains("E08999999", result.Stderr);
+        Assert.Contains($"line {row + 1}", result.Stderr);
+        Assert.Contains("livpip", result.Stderr);
+        Assert.Contains(field, result.Stderr);
+        Assert.Contains("nothing was changed", result.Stderr);
         Assert.Equal(version, await db.DataVersion());
-        Assert.Equal(10, (await db.GetJson("/api/teams")).GetProperty("count").GetInt32());
+        Assert.Equal(before, await db.Http.GetStringAsync("/api/teams?format=csv"));
     }
 }
 
@@ -187,7 +232,7 @@ public sealed class HttpCachingTests(DatabaseFixture db)
 
         // A register edit bumps the data version: the tag changes and the body is sent again.
         await db.Send(HttpMethod.Delete, "/api/teams/test-etag", null, db.ApiKey);
-        var (created, _) = await db.Send(HttpMethod.Post, "/api/teams", """{"id":"test-etag","name":"ETag test","status":"active","service_areas":["E08000024"]}""", db.ApiKey);
+        var (created, _) = await db.Send(HttpMethod.Post, "/api/teams", TestTeams.Json("test-etag"), db.ApiKey);
         Assert.Equal(HttpStatusCode.Created, created);
         try
         {

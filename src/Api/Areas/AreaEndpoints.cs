@@ -16,13 +16,23 @@ public sealed record Comparison(string Level, string Code, string Name,
     [property: JsonPropertyName("unmet_need_per_1000_births")] double? UnmetNeedPer1000Births, double GeographicCoverage,
     [property: JsonPropertyName("share_infants_deciles_1_2")] double ShareInfantsDeciles12);
 
-public sealed record TeamDetail(string Id, string Name, string? Provider, string Status, double CapacityFamiliesPerYear, bool CapacityAssumed,
-    string? SourceUrl, DateOnly? LastVerified, string? AreaNote);
+public sealed record TeamDetail(string Id, string Name, string? Provider, string Status, string DefinitionFit, double? CapacityFamiliesPerYear,
+    bool CapacityAssumed, string? CapacitySourceUrl, double? AnnualCostGbp, string? Funder, string? Commissioner,
+    string? SourceUrl, string? SourceDate, DateOnly? LastVerified, string? AreaNote);
+
+/// <summary>A dated statement about provision in (or around) the area, and whether it still counts.</summary>
+public sealed record EvidenceOut(string AreaCode, string Evidence, string Statement, string SourceUrl, string SourceDate, DateOnly LastVerified,
+    bool Current, string? Notes);
 
 public sealed record AreaDetail(AreaOut Area, long DataVersion, NeedModelOut NeedModel, IReadOnlyList<DecileInfants> LsoaDistribution,
-    IReadOnlyList<TeamDetail> TeamsServing, IReadOnlyList<Comparison> Compare, IReadOnlyList<string> Sources);
+    IReadOnlyList<TeamDetail> TeamsServing, IReadOnlyList<TeamDetail> OtherRegisterTeams, IReadOnlyList<EvidenceOut> AreaEvidence,
+    IReadOnlyList<Comparison> Compare, IReadOnlyList<string> Sources);
 
-public sealed record GapList(string Level, long DataVersion, string DeprivationVintage, NeedModelOut NeedModel, string? Within, int Count, IReadOnlyList<AreaOut> Areas);
+/// <summary>Sums over the areas listed: how much of the unmet need lies where nothing is known about provision.</summary>
+public sealed record ListTotals(double NeedFamiliesPerYear, double UnmetNeed, double UnmetNeedInNotKnown, double? ShareOfUnmetNeedInNotKnown);
+
+public sealed record GapList(string Level, long DataVersion, string DeprivationVintage, NeedModelOut NeedModel, string? Within, int Count,
+    ListTotals Totals, IReadOnlyList<AreaOut> Areas);
 
 public static class AreaEndpoints
 {
@@ -70,7 +80,14 @@ public static class AreaEndpoints
         var (indexes, sp) = Select(s, lvl!, within);
         if (sp is not null) return sp;
         var areas = Figures(store, s, lvl!, p!, indexes!);
-        return await Render(db, s, lvl!, areas, format, new AreaList(lvl!, s.DataVersion, p!.Deprivation, AreaOutput.Describe(p), within, areas.Count, areas), ct);
+        return await Render(db, s, lvl!, areas, format, new AreaList(lvl!, s.DataVersion, p!.Deprivation, AreaOutput.Describe(p), within, areas.Count,
+            Totals(areas), areas), ct);
+    }
+
+    public static ListTotals Totals(IReadOnlyList<AreaOut> areas)
+    {
+        double need = areas.Sum(a => a.NeedFamiliesPerYear), unmet = areas.Sum(a => a.UnmetNeed), notKnown = areas.Sum(a => a.UnmetNeedInNotKnown);
+        return new ListTotals(Math.Round(need, 2), Math.Round(unmet, 2), Math.Round(notKnown, 2), unmet > 0 ? Math.Round(notKnown / unmet, 4) : null);
     }
 
     static List<AreaOut> Figures(ModelStore store, ModelSnapshot s, string level, ModelParameters p, IEnumerable<int> indexes)
@@ -78,7 +95,7 @@ public static class AreaEndpoints
         var run = store.Baseline(s, p);
         var figures = CoverageModel.Aggregate(run, level);
         var ranks = CoverageModel.GapRanks(figures);
-        var deprivation = store.Deprivation(s, level, p.Deprivation);
+        var deprivation = store.Deprivation(s, level, p);
         return indexes.Select(i => AreaOutput.Build(s, figures[i], ranks[i], deprivation[i])).ToList();
     }
 
@@ -122,17 +139,28 @@ public static class AreaEndpoints
     static async Task<IResult> Detail(HttpRequest request, ModelStore store, string code, CancellationToken ct)
     {
         if (!ModelQuery.IsCode(code)) return ApiProblems.BadParameter("code", $"'{ModelQuery.Clip(code)}' is not an area code (a letter and eight digits)");
-        var (p, pp) = ModelQuery.Parse(request.Query);
+        var (parsed, pp) = ModelQuery.Parse(request.Query);
         if (pp is not null) return pp;
+        var p = parsed!;
         var s = await store.SnapshotAsync(ct);
         if (!s.AreaLevelOfCode.TryGetValue(code, out var level)) return ApiProblems.NotFound("area", $"No area in England has code {code}.");
         int index = s.Levels[level].Index[code];
-        var area = Figures(store, s, level, p!, [index]).Single();
-        var deprivation = store.Deprivation(s, level, p!.Deprivation)[index];
-        var run = store.Baseline(s, p);
+        var area = Figures(store, s, level, p, [index]).Single();
+        var deprivation = store.Deprivation(s, level, p)[index];
 
-        var serving = area.Teams.Select(t => s.Teams.First(x => x.Id == t.Id)).Select(t => new TeamDetail(t.Id, t.Name, t.Provider, t.Status,
-            t.CapacityFamiliesPerYear ?? p.DefaultCapacity, t.CapacityFamiliesPerYear is null, t.SourceUrl, t.LastVerified, t.AreaNote)).ToList();
+        TeamDetail Detail(Cradle.Geo.Register.Team t, bool counted) => new(t.Id, t.Name, t.Provider, t.Status, t.DefinitionFit,
+            counted ? t.CapacityFamiliesPerYear ?? p.DefaultCapacity : t.CapacityFamiliesPerYear, counted && t.CapacityFamiliesPerYear is null,
+            t.CapacitySourceUrl, t.AnnualCostGbp, t.Funder, t.Commissioner, t.SourceUrl, t.SourceDate?.ToString(), t.LastVerified, t.AreaNote);
+        var servingIds = area.Teams.Select(t => t.Id).ToHashSet();
+        var serving = s.Teams.Where(t => servingIds.Contains(t.Id)).Select(t => Detail(t, true)).ToList();
+        // The area's LSOAs, to find the register's other teams and the evidence that touch it.
+        var lv = s.Levels[level];
+        var inside = Enumerable.Range(0, s.LsoaCount).Where(i => lv.LsoaArea[i] == index).ToHashSet();
+        bool Touches(IEnumerable<string> codes) => s.Resolve(codes, anyLevel: true).Lsoas.Any(inside.Contains);
+        var others = s.Teams.Where(t => !servingIds.Contains(t.Id) && Touches(t.ServiceAreas)).Select(t => Detail(t, false)).ToList();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var evidence = s.Evidence.Where(e => Touches([e.AreaCode])).Select(e => new EvidenceOut(e.AreaCode, e.Evidence, e.Statement, e.SourceUrl,
+            e.SourceDate.ToString(), e.LastVerified, e.Evidence == "team_claimed_unnamed" || e.StillCurrent(today, p.EvidenceMaxAgeYears), e.Notes)).ToList();
 
         var compare = new List<Comparison>();
         var region = area.Parents.FirstOrDefault(x => x.Level == "region");
@@ -144,9 +172,9 @@ public static class AreaEndpoints
                 other.Deprivation?.ShareInfantsDeciles12 ?? 0));
         }
         var distribution = deprivation.InfantsByDecile.Select((v, i) => new DecileInfants(i + 1, Math.Round(v, 1))).ToList();
-        return TypedResults.Ok(new AreaDetail(area, s.DataVersion, AreaOutput.Describe(p), distribution, serving, compare,
+        return TypedResults.Ok(new AreaDetail(area, s.DataVersion, AreaOutput.Describe(p), distribution, serving, others, evidence, compare,
         [
-            "Population: ONS mid-2020 LSOA estimates by single year of age, carried to LSOA 2021",
+            "Population: " + ModelParameters.PopulationDescriptions[p.Population],
             p.Deprivation == "imd2019" ? "Deprivation: MHCLG English indices of deprivation 2019, carried to LSOA 2021" : "Deprivation: MHCLG English indices of deprivation 2025 (reissued 13 Nov 2025)",
             "Teams: Cradle team register (see last_verified per team)",
         ]));
@@ -166,6 +194,7 @@ public static class AreaEndpoints
         var (indexes, sp) = Select(s, lvl!, within);
         if (sp is not null) return sp;
         var areas = Figures(store, s, lvl!, p!, indexes!).OrderBy(a => a.GapRank).ThenBy(a => a.Code).Take(n).ToList();
-        return await Render(db, s, lvl!, areas, format, new GapList(lvl!, s.DataVersion, p!.Deprivation, AreaOutput.Describe(p), within, areas.Count, areas), ct);
+        return await Render(db, s, lvl!, areas, format, new GapList(lvl!, s.DataVersion, p!.Deprivation, AreaOutput.Describe(p), within, areas.Count,
+            Totals(areas), areas), ct);
     }
 }

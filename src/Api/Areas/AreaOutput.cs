@@ -11,24 +11,53 @@ public sealed record DeprivationOut(
     string Vintage, string Weights, double? MeanImdRank, double? MeanImdScore, double ShareLsoasDecile1,
     [property: JsonPropertyName("share_infants_deciles_1_2")] double ShareInfantsDeciles12, double? MeanIncomeScoreInfantWeighted);
 
+/// <summary>The share of an area's infants in each team state; they sum to 1.</summary>
+public sealed record TeamStateShares(double Served, double InDevelopment, double ConfirmedNone, double NotKnown);
+
+/// <summary>Children aged 0–15 in relative low income families (DWP), latest year, with the series.</summary>
+public sealed record ChildPovertyOut(int Fye, double? BeforeHousingCostsPercent, double? AfterHousingCostsPercent, double? ChildrenAfterHousingCosts,
+    bool Derived, IReadOnlyList<ChildPovertyPoint> Series, string Source);
+
 /// <summary>One area's figures as the API serves them.</summary>
 public sealed record AreaOut(
     string Code, string Name, string Level, IReadOnlyList<ParentRef> Parents,
     [property: JsonPropertyName("infants_under_2")] double InfantsUnder2, double BirthsProxy, double NeedFamiliesPerYear, IReadOnlyList<TeamRef> Teams,
     double GeographicCoverage, double CapacityFamiliesPerYear, double CoveredNeed, double UnmetNeed,
-    [property: JsonPropertyName("unmet_need_per_1000_births")] double? UnmetNeedPer1000Births, bool NoTeam, int GapRank, DeprivationOut? Deprivation);
+    [property: JsonPropertyName("unmet_need_per_1000_births")] double? UnmetNeedPer1000Births, bool NoTeam, int GapRank,
+    string TeamState, TeamStateShares TeamStateShares, double UnmetNeedInNotKnown,
+    DeprivationOut? Deprivation, ChildPovertyOut? ChildPoverty);
 
-public sealed record NeedModelOut(string Name, double NeedRate, double? Gradient, double DefaultCapacity, string Source);
+public sealed record NeedModelOut(string Name, double NeedRate, double? Gradient, string? NeedWeight, double DefaultCapacity, string Population,
+    string PopulationDescription, string UncertainTeams, double EvidenceMaxAgeYears, string Source);
 
-public sealed record AreaList(string Level, long DataVersion, string DeprivationVintage, NeedModelOut NeedModel, string? Within, int Count, IReadOnlyList<AreaOut> Areas);
+public sealed record AreaList(string Level, long DataVersion, string DeprivationVintage, NeedModelOut NeedModel, string? Within, int Count,
+    ListTotals Totals, IReadOnlyList<AreaOut> Areas);
 
 public static class AreaOutput
 {
     static double R(double x, int digits = 3) => Math.Round(x, digits);
 
     public static NeedModelOut Describe(ModelParameters p) => new(
-        p.NeedModel.ToString().ToLowerInvariant(), p.NeedRate, p.NeedModel == NeedModel.Deprivation ? p.Gradient : null, p.DefaultCapacity,
-        "need = need_rate × births (age-0 population, ONS mid-2020, carried to LSOA 2021); see GET /api/model");
+        p.NeedModel.ToString().ToLowerInvariant(), p.NeedRate, p.NeedModel == NeedModel.Deprivation ? p.Gradient : null,
+        p.NeedModel == NeedModel.Deprivation ? (p.NeedWeight == NeedWeight.Imd ? "imd" : "child_poverty") : null, p.DefaultCapacity,
+        p.Population, ModelParameters.PopulationDescriptions[p.Population], p.IncludeUncertainTeams ? "include" : "exclude", p.EvidenceMaxAgeYears,
+        $"need = need_rate × births (the age-0 population, {(p.Population == "mid2024" ? "ONS mid-2024" : "ONS mid-2020")}); see GET /api/model");
+
+    const string ChildPovertySource = "DWP, Children in low income families: local area statistics (FYE 2022–2025), via ONS Explore Local Statistics; England derived from the district rates weighted by children aged 0–15 (mid-2024)";
+
+    /// <summary>Child poverty for a district, an upper-tier council or England (as published for them); null for other levels.</summary>
+    public static ChildPovertyOut? ChildPoverty(ModelSnapshot s, string level, string code)
+    {
+        if (level is not ("lad" or "utla" or "england") || !s.ChildPoverty.TryGetValue(code, out var series) || series.Count == 0) return null;
+        var bhc = CoverageModel.Latest(series, "bhc");
+        var ahc = CoverageModel.Latest(series, "ahc");
+        int fye = Math.Max(bhc?.Fye ?? 0, ahc?.Fye ?? 0);
+        return new ChildPovertyOut(fye, Opt(bhc?.Percent, 2), Opt(ahc?.Percent, 2), ahc?.Children, series.Any(x => x.Derived),
+            series.Select(x => x with { Percent = Math.Round(x.Percent, 2) }).ToList(), ChildPovertySource);
+    }
+
+    public static TeamStateShares Shares(AreaFigures f) => new(R(f.StateShare(TeamState.Served), 4), R(f.StateShare(TeamState.InDevelopment), 4),
+        R(f.StateShare(TeamState.ConfirmedNone), 4), R(f.StateShare(TeamState.NotKnown), 4));
 
     public static IReadOnlyList<ParentRef> Parents(ModelSnapshot s, string level, string code, int lsoaIndex = -1)
     {
@@ -63,8 +92,10 @@ public static class AreaOutput
         f.Teams.Select(t => new TeamRef(t.Id, t.Name, t.CapacityAssumed, t.Hypothetical)).ToList(),
         R(f.GeographicCoverage, 4), R(f.Capacity, 2), R(f.Covered, 2), R(f.Unmet, 2),
         f.UnmetPer1000Births is { } u ? R(u, 2) : null, f.NoTeam, gapRank,
+        f.TeamState.Id(), Shares(f), R(f.UnmetNotKnown, 2),
         d is null ? null : new DeprivationOut(d.Vintage, d.Weights, Opt(d.MeanImdRank, 1), Opt(d.MeanImdScore, 3), R(d.ShareLsoasDecile1, 4),
-            R(d.ShareInfantsDeciles12, 4), Opt(d.MeanIncomeScoreInfantWeighted, 4)));
+            R(d.ShareInfantsDeciles12, 4), Opt(d.MeanIncomeScoreInfantWeighted, 4)),
+        ChildPoverty(s, f.Level, f.Code));
 
     static double? Opt(double? x, int digits) => x is { } v ? Math.Round(v, digits) : null;
 
@@ -73,8 +104,11 @@ public static class AreaOutput
         "code", "name", "level", "region_code", "region_name", "icb_codes", "icb_infants_shares",
         "infants_under_2", "births_proxy", "need_families_per_year", "team_ids", "team_names", "capacity_assumed",
         "geographic_coverage", "capacity_families_per_year", "covered_need", "unmet_need", "unmet_need_per_1000_births", "no_team", "gap_rank",
+        "team_state", "share_infants_served", "share_infants_in_development", "share_infants_confirmed_none", "share_infants_not_known",
+        "unmet_need_in_not_known",
         "deprivation_vintage", "deprivation_weights", "mean_imd_rank", "mean_imd_score", "share_lsoas_decile1",
         "share_infants_deciles_1_2", "mean_income_score_infant_weighted",
+        "child_poverty_fye", "child_poverty_bhc_percent", "child_poverty_ahc_percent",
     ];
 
     /// <summary>The same fields flattened, one value per CSV column (and GeoJSON property).</summary>
@@ -89,8 +123,11 @@ public static class AreaOutput
             a.InfantsUnder2, a.BirthsProxy, a.NeedFamiliesPerYear,
             string.Join(';', a.Teams.Select(t => t.Id)), string.Join(';', a.Teams.Select(t => t.Name)), a.Teams.Any(t => t.CapacityAssumed),
             a.GeographicCoverage, a.CapacityFamiliesPerYear, a.CoveredNeed, a.UnmetNeed, a.UnmetNeedPer1000Births, a.NoTeam, a.GapRank,
+            a.TeamState, a.TeamStateShares.Served, a.TeamStateShares.InDevelopment, a.TeamStateShares.ConfirmedNone, a.TeamStateShares.NotKnown,
+            a.UnmetNeedInNotKnown,
             a.Deprivation?.Vintage, a.Deprivation?.Weights, a.Deprivation?.MeanImdRank, a.Deprivation?.MeanImdScore,
             a.Deprivation?.ShareLsoasDecile1, a.Deprivation?.ShareInfantsDeciles12, a.Deprivation?.MeanIncomeScoreInfantWeighted,
+            a.ChildPoverty?.Fye, a.ChildPoverty?.BeforeHousingCostsPercent, a.ChildPoverty?.AfterHousingCostsPercent,
         ];
     }
 }

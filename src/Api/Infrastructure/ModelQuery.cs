@@ -7,21 +7,33 @@ namespace Cradle.Api.Infrastructure;
 /// <summary>Parses and checks the query parameters shared by the model endpoints.</summary>
 public static class ModelQuery
 {
-    public static readonly string[] Names = ["need_model", "gradient", "deprivation"];
+    public static readonly string[] Names = ["need_model", "gradient", "deprivation", "population", "need_weight", "uncertain_teams", "evidence_max_age_years"];
+
+    /// <summary>The model parameters as given, in a query string or a request body.</summary>
+    public sealed record Given(string? NeedModel = null, string? Gradient = null, string? Deprivation = null, string? Population = null,
+        string? NeedWeight = null, string? UncertainTeams = null, string? EvidenceMaxAgeYears = null);
 
     public static (ModelParameters? Parameters, ProblemHttpResult? Problem) Parse(IQueryCollection q) =>
-        Parse(q["need_model"].FirstOrDefault(), q["gradient"].FirstOrDefault(), q["deprivation"].FirstOrDefault());
+        Parse(new Given(q["need_model"].FirstOrDefault(), q["gradient"].FirstOrDefault(), q["deprivation"].FirstOrDefault(),
+            q["population"].FirstOrDefault(), q["need_weight"].FirstOrDefault(), q["uncertain_teams"].FirstOrDefault(),
+            q["evidence_max_age_years"].FirstOrDefault()));
 
-    public static (ModelParameters? Parameters, ProblemHttpResult? Problem) Parse(string? needModel, string? gradient, string? deprivation)
+    static string? Text(double? d) => d?.ToString(CultureInfo.InvariantCulture);
+
+    public static (ModelParameters? Parameters, ProblemHttpResult? Problem) Parse(string? needModel, double? gradient, string? deprivation,
+        string? population, string? needWeight, string? uncertainTeams, double? evidenceMaxAgeYears) =>
+        Parse(new Given(needModel, Text(gradient), deprivation, population, needWeight, uncertainTeams, Text(evidenceMaxAgeYears)));
+
+    public static (ModelParameters? Parameters, ProblemHttpResult? Problem) Parse(Given given)
     {
         var p = new ModelParameters();
-        switch (needModel)
+        switch (given.NeedModel)
         {
             case null or "flat": break;
             case "deprivation": p = p with { NeedModel = NeedModel.Deprivation }; break;
-            default: return (null, ApiProblems.BadParameter("need_model", $"'{Clip(needModel)}' is not flat or deprivation"));
+            default: return (null, ApiProblems.BadParameter("need_model", $"'{Clip(given.NeedModel)}' is not flat or deprivation"));
         }
-        if (gradient is not null)
+        if (given.Gradient is { } gradient)
         {
             if (!double.TryParse(gradient, NumberStyles.Float, CultureInfo.InvariantCulture, out var g) || !double.IsFinite(g) || g < 0 || g > 0.9)
                 return (null, ApiProblems.BadParameter("gradient", $"'{Clip(gradient)}' is not a number from 0 to 0.9"));
@@ -29,11 +41,34 @@ public static class ModelQuery
             // Two decimals are plenty, and keep the cache of model runs small.
             p = p with { Gradient = Math.Round(g, 2) };
         }
-        if (deprivation is not null)
+        if (given.NeedWeight is { } weight)
+        {
+            if (weight is not ("imd" or "child_poverty")) return (null, ApiProblems.BadParameter("need_weight", $"'{Clip(weight)}' is not imd or child_poverty"));
+            if (p.NeedModel != NeedModel.Deprivation) return (null, ApiProblems.BadParameter("need_weight", "applies only with need_model=deprivation"));
+            p = p with { NeedWeight = weight == "imd" ? NeedWeight.Imd : NeedWeight.ChildPoverty };
+        }
+        if (given.Deprivation is { } deprivation)
         {
             if (!ModelParameters.DeprivationVintages.Contains(deprivation))
                 return (null, ApiProblems.BadParameter("deprivation", $"'{Clip(deprivation)}' is not iod2025 or imd2019"));
             p = p with { Deprivation = deprivation };
+        }
+        if (given.Population is { } population)
+        {
+            if (!ModelParameters.Populations.Contains(population))
+                return (null, ApiProblems.BadParameter("population", $"'{Clip(population)}' is not {string.Join(" or ", ModelParameters.Populations)}"));
+            p = p with { Population = population };
+        }
+        if (given.UncertainTeams is { } uncertain)
+        {
+            if (uncertain is not ("include" or "exclude")) return (null, ApiProblems.BadParameter("uncertain_teams", $"'{Clip(uncertain)}' is not include or exclude"));
+            p = p with { IncludeUncertainTeams = uncertain == "include" };
+        }
+        if (given.EvidenceMaxAgeYears is { } age)
+        {
+            if (!double.TryParse(age, NumberStyles.Float, CultureInfo.InvariantCulture, out var y) || !double.IsFinite(y) || y < 0.5 || y > 20)
+                return (null, ApiProblems.BadParameter("evidence_max_age_years", $"'{Clip(age)}' is not a number of years from 0.5 to 20"));
+            p = p with { EvidenceMaxAgeYears = Math.Round(y, 1) };
         }
         return (p, null);
     }

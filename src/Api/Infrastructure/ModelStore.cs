@@ -13,8 +13,9 @@ public sealed class ModelStore(NpgsqlDataSource db, DataVersionMonitor versions)
 {
     ModelSnapshot? _snapshot;
     readonly SemaphoreSlim _loading = new(1, 1);
-    readonly ConcurrentDictionary<(long, ModelParameters), CoverageRun> _runs = new();
-    readonly ConcurrentDictionary<(long, string, string), DeprivationSummary[]> _deprivation = new();
+    // Keyed by day too: whether a statement of "no team" is still current depends on the date.
+    readonly ConcurrentDictionary<(long, ModelParameters, DateOnly), CoverageRun> _runs = new();
+    readonly ConcurrentDictionary<(long, string, string, string), DeprivationSummary[]> _deprivation = new();
 
     public Task<long> CurrentVersionAsync(CancellationToken ct) => versions.GetAsync(ct);
 
@@ -41,12 +42,13 @@ public sealed class ModelStore(NpgsqlDataSource db, DataVersionMonitor versions)
     /// <summary>The model with the register's active teams, as it stands.</summary>
     public CoverageRun Baseline(ModelSnapshot s, ModelParameters p)
     {
-        if (_runs.TryGetValue((s.DataVersion, p), out var run)) return run;
-        // Bounded: parameter sets are few (2 models × 91 gradients × 2 vintages at most), but never grow without end.
+        var key = (s.DataVersion, p, DateOnly.FromDateTime(DateTime.UtcNow));
+        if (_runs.TryGetValue(key, out var run)) return run;
+        // Bounded: parameter sets in use are few, but must never grow without end.
         if (_runs.Count >= 64) _runs.Clear();
-        return _runs.GetOrAdd((s.DataVersion, p), _ => CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p));
+        return _runs.GetOrAdd(key, _ => CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p));
     }
 
-    public DeprivationSummary[] Deprivation(ModelSnapshot s, string level, string vintage) =>
-        _deprivation.GetOrAdd((s.DataVersion, level, vintage), _ => DeprivationSummaries.Compute(s, level, vintage));
+    public DeprivationSummary[] Deprivation(ModelSnapshot s, string level, ModelParameters p) =>
+        _deprivation.GetOrAdd((s.DataVersion, level, p.Deprivation, p.Population), _ => DeprivationSummaries.Compute(s, level, p.Deprivation, p.Population));
 }

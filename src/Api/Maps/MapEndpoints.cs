@@ -17,7 +17,7 @@ public static class MapEndpoints
         new("unmet_need_per_1000_births", "Unmet need", "Unmet families a year per 1,000 births", (f, _) => f.UnmetPer1000Births, [0, 20, 40, 60, 80, 100], "0"),
         new("geographic_coverage", "Geographic coverage", "% of infants where a team takes referrals", (f, _) => f.GeographicCoverage * 100, [0, 20, 40, 60, 80, 100], "0"),
         new("need_families_per_year", "Need", "Families a year needing a specialised service", (f, _) => f.Need, null, "N0"),
-        new("infants_under_2", "Infants", "Infants under 2 (mid-2020)", (f, _) => f.Infants, null, "N0"),
+        new("infants_under_2", "Infants", "Infants under 2 (mid-2024, estimated for small areas)", (f, _) => f.Infants, null, "N0"),
         new("share_infants_deciles_1_2", "Deprivation", "% of infants in the 20% most deprived LSOAs (IoD2025)", (_, d) => d.ShareInfantsDeciles12 * 100, [0, 20, 40, 60, 80, 100], "0"),
     ];
 
@@ -46,7 +46,7 @@ public static class MapEndpoints
         var p = new ModelParameters();
         var run = store.Baseline(s, p);
         var figures = CoverageModel.Aggregate(run, lvl!);
-        var dep = store.Deprivation(s, lvl!, p.Deprivation);
+        var dep = store.Deprivation(s, lvl!, p);
 
         await using var conn = await db.OpenConnectionAsync(ct);
         // The area, and its neighbours in a window around it, generalised to about a pixel.
@@ -60,7 +60,7 @@ public static class MapEndpoints
         var areas = rows.Where(r => s.Levels[lvl!].Index.ContainsKey(r.Code)).Select(r =>
         {
             int i = s.Levels[lvl!].Index[r.Code];
-            return new MapArea(r.Code, figures[i].Name, reader.Read(r.Wkb), m.Value(figures[i], dep[i]), figures[i].NoTeam, r.Code == code);
+            return new MapArea(r.Code, figures[i].Name, reader.Read(r.Wkb), m.Value(figures[i], dep[i]), figures[i].TeamState, r.Code == code);
         }).ToList();
         var teamCodes = run.Teams.Where(t => t.Lsoas.Any(i => s.Levels[lvl!].LsoaArea[i] >= 0 && areas.Any(a => s.Levels[lvl!].Codes[s.Levels[lvl!].LsoaArea[i]] == a.Code)))
             .Select(t => t.Lsoas.Select(i => s.LsoaCodes[i]).ToArray()).ToList();

@@ -3,7 +3,7 @@ using SkiaSharp;
 
 namespace Cradle.Api.Maps;
 
-public sealed record MapArea(string Code, string Name, Geometry Geometry, double? Value, bool NoTeam, bool Focus);
+public sealed record MapArea(string Code, string Name, Geometry Geometry, double? Value, Cradle.Geo.Coverage.TeamState State, bool Focus);
 
 public sealed record MapClass(double From, double To, SKColor Colour, string Label);
 
@@ -12,8 +12,9 @@ public sealed record MapRequest(string Title, string Subtitle, string Unit, IRea
 
 /// <summary>
 /// Renders a board-paper choropleth with SkiaSharp: the area and its neighbours coloured by a
-/// metric, "no team" areas hatched, teams' service areas dashed, a legend with units, a title, a
-/// scale bar and the attribution. Geometry is British National Grid (metres), drawn north-up.
+/// metric, each team state but "served" marked by its own pattern (so that the four states are told
+/// apart without colour), teams' service areas dashed, a legend with units, a title, a scale bar
+/// and the attribution. Geometry is British National Grid (metres), drawn north-up.
 /// </summary>
 public static class MapRenderer
 {
@@ -58,17 +59,37 @@ public static class MapRenderer
         canvas.ClipRect(frame);
         using var fill = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill };
         using var edge = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColors.White, StrokeWidth = 1.2f * scale };
+        // Confirmed none: dense diagonal lines; not known: dots; in development: the other diagonal, sparse.
         using var hatch = new SKPaint
         {
-            IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColors.White.WithAlpha(170), StrokeWidth = 1.2f * scale,
-            PathEffect = SKPathEffect.Create2DLine(1f * scale, SKMatrix.CreateScale(9 * scale, 9 * scale).PostConcat(SKMatrix.CreateRotationDegrees(45))),
+            IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColors.White.WithAlpha(190), StrokeWidth = 1.4f * scale,
+            PathEffect = SKPathEffect.Create2DLine(1.4f * scale, SKMatrix.CreateScale(7 * scale, 7 * scale).PostConcat(SKMatrix.CreateRotationDegrees(45))),
+        };
+        using var dotShape = new SKPath();
+        dotShape.AddCircle(0, 0, 1.6f * scale);
+        using var dots = new SKPaint
+        {
+            IsAntialias = true, Style = SKPaintStyle.Fill, Color = SKColors.White.WithAlpha(210),
+            PathEffect = SKPathEffect.Create2DPath(SKMatrix.CreateScale(8 * scale, 8 * scale), dotShape),
+        };
+        using var building = new SKPaint
+        {
+            IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColors.White.WithAlpha(190), StrokeWidth = 1.2f * scale,
+            PathEffect = SKPathEffect.Create2DLine(1.2f * scale, SKMatrix.CreateScale(12 * scale, 12 * scale).PostConcat(SKMatrix.CreateRotationDegrees(-45))),
+        };
+        SKPaint? PatternOf(Cradle.Geo.Coverage.TeamState state) => state switch
+        {
+            Cradle.Geo.Coverage.TeamState.ConfirmedNone => hatch,
+            Cradle.Geo.Coverage.TeamState.NotKnown => dots,
+            Cradle.Geo.Coverage.TeamState.InDevelopment => building,
+            _ => null,
         };
         foreach (var a in r.Areas)
         {
             using var path = ToPath(a.Geometry, P);
             fill.Color = a.Value is { } v ? ClassOf(r.Classes, v).Colour : SKColor.Parse("#b1b4b6");
             canvas.DrawPath(path, fill);
-            if (a.NoTeam) { canvas.Save(); canvas.ClipPath(path, antialias: true); canvas.DrawPath(path, hatch); canvas.Restore(); }
+            if (PatternOf(a.State) is { } pattern) { canvas.Save(); canvas.ClipPath(path, antialias: true); canvas.DrawPath(path, pattern); canvas.Restore(); }
             canvas.DrawPath(path, edge);
         }
         using var team = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColor.Parse("#0b0c0c"), StrokeWidth = 2.5f * scale, PathEffect = SKPathEffect.CreateDash([8 * scale, 5 * scale], 0) };
@@ -94,12 +115,18 @@ public static class MapRenderer
             ly += 26 * scale;
         }
         ly += 10 * scale;
-        var swatch = new SKRect(lx, ly, lx + 28 * scale, ly + 20 * scale);
-        fill.Color = Palette[^1];
-        canvas.DrawRect(swatch, fill);
-        canvas.Save(); canvas.ClipRect(swatch); using (var sp = new SKPath()) { sp.AddRect(swatch); canvas.DrawPath(sp, hatch); } canvas.Restore();
-        canvas.DrawText("No team reaches any infant", lx + 36 * scale, ly + 15 * scale, smallFont, ink);
-        ly += 30 * scale;
+        canvas.DrawText("Team state (most infants):", lx, ly + 12 * scale, smallFont, ink);
+        ly += 20 * scale;
+        foreach (var state in Cradle.Geo.Coverage.TeamStates.All)
+        {
+            var swatch = new SKRect(lx, ly, lx + 28 * scale, ly + 20 * scale);
+            fill.Color = Palette[^1];
+            canvas.DrawRect(swatch, fill);
+            if (PatternOf(state) is { } pattern) { canvas.Save(); canvas.ClipRect(swatch); using (var sp = new SKPath()) { sp.AddRect(swatch); canvas.DrawPath(sp, pattern); } canvas.Restore(); }
+            canvas.DrawText(StateLegend(state), lx + 36 * scale, ly + 15 * scale, smallFont, ink);
+            ly += 26 * scale;
+        }
+        ly += 4 * scale;
         canvas.DrawLine(lx, ly + 10 * scale, lx + 28 * scale, ly + 10 * scale, team);
         canvas.DrawText("Team service area", lx + 36 * scale, ly + 15 * scale, smallFont, ink);
         ly += 30 * scale;
@@ -124,6 +151,14 @@ public static class MapRenderer
         using var data = image.Encode(SKEncodedImageFormat.Png, 90);
         return data.ToArray();
     }
+
+    static string StateLegend(Cradle.Geo.Coverage.TeamState s) => s switch
+    {
+        Cradle.Geo.Coverage.TeamState.Served => "Served by a team (plain)",
+        Cradle.Geo.Coverage.TeamState.InDevelopment => "Team in development",
+        Cradle.Geo.Coverage.TeamState.ConfirmedNone => "Confirmed: no team",
+        _ => "Not known",
+    };
 
     static IEnumerable<string> Wrap(string text, SKFont font, float width)
     {

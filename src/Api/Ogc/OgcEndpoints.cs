@@ -205,7 +205,7 @@ public static class OgcEndpoints
         var p = new ModelParameters();
         var figures = CoverageModel.Aggregate(store.Baseline(s, p), level);
         var ranks = CoverageModel.GapRanks(figures);
-        var dep = store.Deprivation(s, level, p.Deprivation);
+        var dep = store.Deprivation(s, level, p);
         var index = s.Levels[level].Index;
         foreach (var (code, geometry) in rows)
         {
@@ -245,10 +245,12 @@ public static class OgcEndpoints
             var t = s.Teams.First(x => x.Id == id);
             var props = new Dictionary<string, object?>
             {
-                ["id"] = t.Id, ["name"] = t.Name, ["provider"] = t.Provider, ["status"] = t.Status,
+                ["id"] = t.Id, ["name"] = t.Name, ["provider"] = t.Provider, ["status"] = t.Status, ["definition_fit"] = t.DefinitionFit,
+                ["started"] = t.Started?.ToString(), ["ended"] = t.Ended?.ToString(),
                 ["capacity_families_per_year"] = t.CapacityFamiliesPerYear, ["capacity_assumed"] = t.CapacityFamiliesPerYear is null,
+                ["annual_cost_gbp"] = t.AnnualCostGbp, ["funder"] = t.Funder, ["commissioner"] = t.Commissioner,
                 ["service_areas"] = string.Join(';', t.ServiceAreas), ["area_note"] = t.AreaNote, ["source_url"] = t.SourceUrl,
-                ["last_verified"] = t.LastVerified?.ToString("yyyy-MM-dd"),
+                ["source_date"] = t.SourceDate?.ToString(), ["last_verified"] = t.LastVerified?.ToString("yyyy-MM-dd"),
             };
             yield return $"{{\"type\":\"Feature\",\"id\":{JsonSerializer.Serialize(id)},\"geometry\":{geometry},\"properties\":{JsonSerializer.Serialize(props)}}}";
         }

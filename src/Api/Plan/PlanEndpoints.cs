@@ -5,16 +5,18 @@ using Cradle.Geo.Coverage;
 namespace Cradle.Api.Plan;
 
 public sealed record PlanRequest(int? Teams, double? BudgetGbp, double? CapacityFamiliesPerYear, double? AnnualCost, int? MaxGroupSize,
-    bool? DeprivationWeighted, string? Within, string? NeedModel, double? Gradient, string? Deprivation);
+    bool? DeprivationWeighted, string? Within, string? NeedModel, double? Gradient, string? Deprivation,
+    string? Population = null, string? NeedWeight = null, string? UncertainTeams = null, double? EvidenceMaxAgeYears = null);
 
 public sealed record PlanArea(string Code, string Name);
 
 public sealed record PlanPickOut(int Order, string Icb, string IcbName, IReadOnlyList<PlanArea> Areas, double ExtraFamiliesCovered,
-    double ObjectiveGain, double UnmetNeedBefore, double UnmetNeedAfter, double CumulativeFamiliesCovered, double? CostPerFamilyReached, string Reason);
+    double ObjectiveGain, double UnmetNeedBefore, double UnmetNeedAfter, double ExtraFamiliesInNotKnownAreas, double CumulativeFamiliesCovered,
+    double? CostPerFamilyReached, string Reason);
 
 public sealed record PlanResult(long DataVersion, int TeamsRequested, double CapacityFamiliesPerYear, double AnnualCost, int MaxGroupSize,
     bool DeprivationWeighted, int Candidates, string Method, double ExtraFamiliesCovered, double TotalAnnualCost, double? CostPerFamilyReached,
-    double Seconds, IReadOnlyList<PlanPickOut> Picks);
+    double UnmetNeedBefore, double UnmetNeedInNotKnownBefore, string TeamStateNote, double Seconds, IReadOnlyList<PlanPickOut> Picks);
 
 public static class PlanEndpoints
 {
@@ -28,7 +30,7 @@ public static class PlanEndpoints
         var clock = Stopwatch.StartNew();
         var (body, problem) = await JsonBody.ReadAsync<PlanRequest>(request);
         if (problem is not null) return problem;
-        var (p, pp) = ModelQuery.Parse(body!.NeedModel, body.Gradient?.ToString(System.Globalization.CultureInfo.InvariantCulture), body.Deprivation);
+        var (p, pp) = ModelQuery.Parse(body!.NeedModel, body.Gradient, body.Deprivation, body.Population, body.NeedWeight, body.UncertainTeams, body.EvidenceMaxAgeYears);
         if (pp is not null) return pp;
         var errors = new Dictionary<string, string[]>();
         double capacity = body.CapacityFamiliesPerYear ?? ModelParameters.DefaultNewTeamCapacity;
@@ -89,12 +91,15 @@ public static class PlanEndpoints
                          (body.DeprivationWeighted == true ? $" (deprivation-weighted gain {pk.ObjectiveGain:N1})." : ".") +
                          (pk.TiedWith > 0 ? $" {pk.TiedWith} other candidates would cover as many families; this one reaches more families in deprived areas." : "");
             return new PlanPickOut(pk.Order, pk.Candidate.Icb, icbNames.Names[icbNames.Index[pk.Candidate.Icb]], areas, Math.Round(pk.Gain, 2),
-                Math.Round(pk.ObjectiveGain, 2), Math.Round(pk.UnmetBefore, 2), Math.Round(pk.UnmetAfter, 2), Math.Round(cumulative, 2),
-                pk.Gain > 0 ? Math.Round(cost / pk.Gain, 0) : null, reason);
+                Math.Round(pk.ObjectiveGain, 2), Math.Round(pk.UnmetBefore, 2), Math.Round(pk.UnmetAfter, 2),
+                Math.Round(pk.GainNotKnown, 2),
+                Math.Round(cumulative, 2), pk.Gain > 0 ? Math.Round(cost / pk.Gain, 0) : null, reason);
         }).ToList();
         return TypedResults.Ok(new PlanResult(s.DataVersion, n, capacity, cost, groups, body.DeprivationWeighted ?? false, candidates.Count,
             "Greedy maximum coverage over single districts and connected groups of neighbouring districts within one ICB, new teams not overlapping. The objective (need met) is monotone submodular, so greedy is within 1 − 1/e of the best set of the same size without the no-overlap rule, and within 1/(k+1) with it (k = max_group_size). Ties (common with a flat need model) go to the pick reaching more families in deprived areas.",
             Math.Round(cumulative, 2), cost * picks.Count, cumulative > 0 ? Math.Round(cost * picks.Count / cumulative, 0) : null,
+            Math.Round(baseline.Need.Sum() - baseline.Covered.Sum(), 2), Math.Round(Scenarios.ScenarioEndpoints.UnmetNotKnown(baseline), 2),
+            "The planner works on need: much of the unmet need it targets is where the register knows of no team but no source says there is none (not_known); check local provision before relying on a pick.",
             Math.Round(clock.Elapsed.TotalSeconds, 3), output));
     }
 }

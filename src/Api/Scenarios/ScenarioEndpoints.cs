@@ -6,7 +6,8 @@ namespace Cradle.Api.Scenarios;
 
 public sealed record ScenarioTeam(string? Name, string[]? Areas, double? CapacityFamiliesPerYear, double? AnnualCost);
 
-public sealed record ScenarioRequest(ScenarioTeam[]? Teams, string[]? Close, string? Level, string? NeedModel, double? Gradient, string? Deprivation);
+public sealed record ScenarioRequest(ScenarioTeam[]? Teams, string[]? Close, string? Level, string? NeedModel, double? Gradient, string? Deprivation,
+    string? Population = null, string? NeedWeight = null, string? UncertainTeams = null, double? EvidenceMaxAgeYears = null);
 
 public sealed record ScenarioTeamOut(string Name, string[] Areas, double CapacityFamiliesPerYear, double AnnualCost, int Lsoas, double NeedInArea);
 
@@ -16,11 +17,12 @@ public sealed record ScenarioArea(
     [property: JsonPropertyName("unmet_need_per_1000_births_before")] double? UnmetNeedPer1000BirthsBefore,
     [property: JsonPropertyName("unmet_need_per_1000_births_after")] double? UnmetNeedPer1000BirthsAfter,
     double GeographicCoverageBefore, double GeographicCoverageAfter, bool NoTeamBefore, bool NoTeamAfter,
-    IReadOnlyList<string> TeamsBefore, IReadOnlyList<string> TeamsAfter);
+    string TeamStateBefore, string TeamStateAfter, IReadOnlyList<string> TeamsBefore, IReadOnlyList<string> TeamsAfter);
 
 public sealed record ScenarioTotals(
     double NeedFamiliesPerYear, double CoveredNeedBefore, double CoveredNeedAfter, double ExtraFamiliesCovered,
-    double UnmetNeedBefore, double UnmetNeedAfter, double AnnualCostOfNewTeams, double? CostPerExtraFamilyReached);
+    double UnmetNeedBefore, double UnmetNeedAfter, double UnmetNeedInNotKnownBefore, double UnmetNeedInNotKnownAfter,
+    double AnnualCostOfNewTeams, double? CostPerExtraFamilyReached);
 
 public sealed record ScenarioResult(long DataVersion, string Level, object NeedModel, IReadOnlyList<ScenarioTeamOut> Teams,
     IReadOnlyList<string> Closed, ScenarioTotals Totals, int AreasAffected, IReadOnlyList<ScenarioArea> Areas);
@@ -38,7 +40,7 @@ public static class ScenarioEndpoints
     {
         var (body, problem) = await JsonBody.ReadAsync<ScenarioRequest>(request);
         if (problem is not null) return problem;
-        var (p, pp) = ModelQuery.Parse(body!.NeedModel, body.Gradient?.ToString(System.Globalization.CultureInfo.InvariantCulture), body.Deprivation);
+        var (p, pp) = ModelQuery.Parse(body!.NeedModel, body.Gradient, body.Deprivation, body.Population, body.NeedWeight, body.UncertainTeams, body.EvidenceMaxAgeYears);
         if (pp is not null) return pp;
         var (level, lp) = ModelQuery.Level(body.Level, "lad", Levels);
         if (lp is not null) return lp;
@@ -85,15 +87,24 @@ public static class ScenarioEndpoints
             areas.Add(new ScenarioArea(b.Code, b.Name, R(b.Need), R(b.Covered), R(c.Covered), R(b.Unmet), R(c.Unmet),
                 b.UnmetPer1000Births is { } ub ? R(ub) : null, c.UnmetPer1000Births is { } uc ? R(uc) : null,
                 Math.Round(b.GeographicCoverage, 4), Math.Round(c.GeographicCoverage, 4), b.NoTeam, c.NoTeam,
-                b.Teams.Select(t => t.Name).ToList(), c.Teams.Select(t => t.Name).ToList()));
+                b.TeamState.Id(), c.TeamState.Id(), b.Teams.Select(t => t.Name).ToList(), c.Teams.Select(t => t.Name).ToList()));
         }
         double need = baseline.Need.Sum(), coveredBefore = baseline.Covered.Sum(), coveredAfter = after.Covered.Sum();
         double extra = coveredAfter - coveredBefore, newCost = added.Sum(t => t.AnnualCost ?? 0);
-        var totals = new ScenarioTotals(R(need), R(coveredBefore), R(coveredAfter), R(extra), R(need - coveredBefore), R(need - coveredAfter), newCost,
+        var totals = new ScenarioTotals(R(need), R(coveredBefore), R(coveredAfter), R(extra), R(need - coveredBefore), R(need - coveredAfter),
+            R(UnmetNotKnown(baseline)), R(UnmetNotKnown(after)), newCost,
             extra > 1e-9 && added.Count > 0 ? Math.Round(newCost / extra, 0) : null);
         return TypedResults.Ok(new ScenarioResult(s.DataVersion, level!, Areas.AreaOutput.Describe(p!), addedOut, close, totals, areas.Count,
             areas.OrderByDescending(x => Math.Abs(x.UnmetNeedBefore - x.UnmetNeedAfter)).ToList()));
     }
 
     static double R(double x) => Math.Round(x, 2);
+
+    /// <summary>England's unmet need where nothing is known about provision.</summary>
+    public static double UnmetNotKnown(CoverageRun run)
+    {
+        double sum = 0;
+        for (int i = 0; i < run.Need.Length; i++) if (run.State[i] == TeamState.NotKnown) sum += Math.Max(0, run.Need[i] - run.Covered[i]);
+        return sum;
+    }
 }

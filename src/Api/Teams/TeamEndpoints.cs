@@ -1,5 +1,6 @@
 using System.Text;
 using Cradle.Api.Infrastructure;
+using Cradle.Geo.Coverage;
 using Cradle.Geo.Register;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -7,20 +8,30 @@ namespace Cradle.Api.Teams;
 
 /// <summary>A team as the API reads and writes it.</summary>
 public sealed record TeamBody(
-    string? Id, string? Name, string? Provider, string? Status, DateOnly? Started, DateOnly? Ended,
-    double? CapacityFamiliesPerYear, double? AnnualCostGbp, string[]? ServiceAreas, string? AreaNote,
-    double? BaseLon, double? BaseLat, string? SourceUrl, DateOnly? LastVerified, string? Notes)
+    string? Id, string? Name, string? Provider, string? Status, PartialDate? Started, PartialDate? Ended,
+    double? CapacityFamiliesPerYear, string? CapacitySourceUrl, double? AnnualCostGbp, string? CostSourceUrl, string? Funder, string? Commissioner,
+    string[]? ServiceAreas, string? AreaNote, double? BaseLon, double? BaseLat, string? SourceUrl, PartialDate? SourceDate, DateOnly? LastVerified,
+    string? DefinitionFit, string? Notes)
 {
     public Team ToTeam(string? id = null) => new(id ?? Id ?? "", Name ?? "", Provider, Status ?? "", Started, Ended,
-        CapacityFamiliesPerYear, AnnualCostGbp, ServiceAreas ?? [], AreaNote, BaseLon, BaseLat, SourceUrl, LastVerified, Notes);
+        CapacityFamiliesPerYear, CapacitySourceUrl, AnnualCostGbp, CostSourceUrl, Funder, Commissioner, ServiceAreas ?? [], AreaNote,
+        BaseLon, BaseLat, SourceUrl, SourceDate, LastVerified, DefinitionFit ?? "", Notes);
 
     public static TeamBody From(Team t) => new(t.Id, t.Name, t.Provider, t.Status, t.Started, t.Ended, t.CapacityFamiliesPerYear,
-        t.AnnualCostGbp, t.ServiceAreas.ToArray(), t.AreaNote, t.BaseLon, t.BaseLat, t.SourceUrl, t.LastVerified, t.Notes);
+        t.CapacitySourceUrl, t.AnnualCostGbp, t.CostSourceUrl, t.Funder, t.Commissioner, t.ServiceAreas.ToArray(), t.AreaNote,
+        t.BaseLon, t.BaseLat, t.SourceUrl, t.SourceDate, t.LastVerified, t.DefinitionFit, t.Notes);
 }
 
 public sealed record TeamListOut(long DataVersion, int Count, int Active, DateOnly? LastVerified, string Note, IReadOnlyList<TeamBody> Teams);
 
 public sealed record TeamWritten(long DataVersion, TeamBody Team);
+
+/// <summary>How complete the register is: its English teams by status, against the Foundation's published counts.</summary>
+public sealed record RegisterSummary(long DataVersion, int Teams, IReadOnlyDictionary<string, int> ByStatus, int DefinitionFitUncertain,
+    int CapacityPublished, DateOnly? OldestLastVerified, DateOnly? NewestLastVerified, IReadOnlyList<ModelParameters.PublishedTeamCount> FoundationCounts,
+    IReadOnlyDictionary<string, int> AreaEvidence, string Notice);
+
+public sealed record EvidenceList(long DataVersion, int Count, IReadOnlyList<AreaEvidence> Evidence);
 
 public static class TeamEndpoints
 {
@@ -30,6 +41,11 @@ public static class TeamEndpoints
         group.MapGet("/", List).AllowQuery("format")
             .WithSummary("The team register")
             .WithDescription("Every team with its status, capacity, service area, source and the date it was last verified. format: json (default) or csv (the register's import format). The register is incomplete: the Parent-Infant Foundation counts about 49 UK teams.");
+        group.MapGet("/summary", Summary).AllowQuery()
+            .WithSummary("How complete the register is: English teams by status, against the Parent-Infant Foundation's latest counts");
+        app.MapGet("/api/area-evidence", Evidence).AllowQuery("format").WithTags("Teams")
+            .WithSummary("What dated sources say where the register has no team: confirmed_none, or team_claimed_unnamed")
+            .WithDescription("format: json (default) or csv (the import format of data/teams/area-evidence.csv). A confirmed_none older than evidence_max_age_years (GET /api/model) reads as not_known.");
         group.MapGet("/{id}", Get).AllowQuery().WithSummary("One team");
         group.MapGet("/{id}/history", History).AllowQuery().WithSummary("Every change to a team: who, when, before and after");
         group.MapPost("/", Create).AllowQuery().AddEndpointFilter<RequireApiKey>()
@@ -49,7 +65,40 @@ public static class TeamEndpoints
         var teams = await register.ListAsync(ct);
         if (format == "csv") return TypedResults.Text(TeamCsv.Write(teams), "text/csv; charset=utf-8", Encoding.UTF8);
         return TypedResults.Ok(new TeamListOut(version, teams.Count, teams.Count(t => t.IsActive), teams.Max(t => t.LastVerified),
-            "An incomplete register: correct it through this API or data/teams/teams.csv.", teams.Select(TeamBody.From).ToList()));
+            "An incomplete register (see GET /api/teams/summary): correct it through this API or data/teams/teams.csv.", teams.Select(TeamBody.From).ToList()));
+    }
+
+    static async Task<IResult> Summary(ModelStore store, CancellationToken ct)
+    {
+        var s = await store.SnapshotAsync(ct);
+        var byStatus = Team.Statuses.ToDictionary(x => x, x => s.Teams.Count(t => t.Status == x));
+        var england = ModelParameters.FoundationCounts.Where(c => c.Scope == "England").MaxBy(c => c.AsOf)!;
+        var uk = ModelParameters.FoundationCounts.Where(c => c.Scope == "UK").MaxBy(c => c.AsOf)!;
+        var notice = $"The register holds {s.Teams.Count} English teams: {byStatus["active"]} active, {byStatus["in_development"]} in development, " +
+            $"{byStatus["unknown"]} of unknown status and {byStatus["closed"]} closed. The Parent-Infant Foundation counted {england.Teams} teams in England " +
+            $"({Month(england.AsOf)}) and {uk.Teams} in the UK ({Month(uk.AsOf)}); its list is not public. Where the register has no team and no dated " +
+            "source says there is none, Cradle says 'not known', not 'no team'.";
+        return TypedResults.Ok(new RegisterSummary(s.DataVersion, s.Teams.Count, byStatus, s.Teams.Count(t => t.FitUncertain),
+            s.Teams.Count(t => t.CapacityFamiliesPerYear is not null), s.Teams.Min(t => t.LastVerified), s.Teams.Max(t => t.LastVerified),
+            ModelParameters.FoundationCounts, AreaEvidence.Kinds.ToDictionary(k => k, k => s.Evidence.Count(e => e.Evidence == k)), notice));
+    }
+
+    // The server runs in invariant-globalisation mode: no culture data for English month names.
+    static readonly string[] Months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+    static string Month(string isoDate)
+    {
+        var d = DateOnly.ParseExact(isoDate, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        return $"{Months[d.Month - 1]} {d.Year}";
+    }
+
+    static async Task<IResult> Evidence(ModelStore store, string? format, CancellationToken ct)
+    {
+        if (format is not (null or "json" or "csv")) return ApiProblems.BadParameter("format", $"'{ModelQuery.Clip(format)}' is not json or csv");
+        var s = await store.SnapshotAsync(ct);
+        string? NameOf(string code) => s.AreaLevelOfCode.TryGetValue(code, out var l) ? s.Levels[l].Names[s.Levels[l].Index[code]] : null;
+        if (format == "csv") return TypedResults.Text(AreaEvidenceCsv.Write(s.Evidence, NameOf), "text/csv; charset=utf-8", Encoding.UTF8);
+        return TypedResults.Ok(new EvidenceList(s.DataVersion, s.Evidence.Count, s.Evidence));
     }
 
     static async Task<Results<Ok<TeamBody>, ProblemHttpResult>> Get(TeamRegister register, string id, CancellationToken ct) =>

@@ -16,7 +16,7 @@ public static class TileEndpoints
         var group = app.MapGroup("/tiles").WithTags("Tiles");
         group.MapGet("/{layer}/{z}/{x}/{y}.mvt", Tile).AllowQuery("v")
             .WithSummary("A Mapbox vector tile (Web Mercator XYZ)")
-            .WithDescription("Layers: region, icb, sicbl, lad, lsoa (from zoom 8) and teams. Each area carries code, name, unmet_per_1000 (unmet need per 1,000 births), coverage (geographic, 0–1), need, unmet, infants, no_team, imd_score, deprived_share (infants in deciles 1–2), gap_rank; LSOAs also imd_decile. 204 for an empty tile; gzip when accepted; ETag and 304.");
+            .WithDescription("Layers: region, icb, sicbl, lad, lsoa (from zoom 8) and teams. Each area carries code, name, unmet_per_1000 (unmet need per 1,000 births), coverage (geographic, 0–1), need, unmet, infants, no_team, team_state (served, in_development, confirmed_none or not_known: the state of most of the area's infants), imd_score, deprived_share (infants in deciles 1–2), gap_rank; LSOAs also imd_decile. 204 for an empty tile; gzip when accepted; ETag and 304.");
         group.MapGet("/{layer}.json", TileJson).AllowQuery().WithSummary("TileJSON 3.0 for a layer");
         group.MapGet("/style.json", Style).AllowQuery().WithSummary("A MapLibre style for the default view: districts by unmet need per 1,000 births");
     }
@@ -50,7 +50,7 @@ public static class TileEndpoints
         if (!cache.TryGet(key, out var tile))
         {
             var p = new Cradle.Geo.Coverage.ModelParameters();
-            await tiles.EnsureFiguresAsync(s, store.Baseline(s, p), level => store.Deprivation(s, level, p.Deprivation), ct);
+            await tiles.EnsureFiguresAsync(s, store.Baseline(s, p), level => store.Deprivation(s, level, p), ct);
             var raw = await tiles.TileAsync(layer, zi, (int)xl, (int)yl, s.DataVersion, ct);
             if (raw.Length == 0) { cache.Add(key, new CachedTile([], 0)); return TypedResults.NoContent(); }
             // Nothing to keep and a client that wants it plain: no gzip to write and undo.

@@ -3,28 +3,71 @@ namespace Cradle.Geo.Coverage;
 /// <summary>A team as the model sees it: capacity, the LSOAs it takes referrals from, and whether it is hypothetical.</summary>
 public sealed record ModelTeam(string Id, string Name, double Capacity, bool CapacityAssumed, int[] Lsoas, double? AnnualCost, bool Hypothetical = false);
 
-/// <summary>The model evaluated on every LSOA: need, allocated capacity, covered need, whether a team reaches it.</summary>
+/// <summary>
+/// What is known about specialised parent-infant provision where an area's infants live. Never
+/// mixed up: <see cref="NotKnown"/> (nobody has told the register) is not <see cref="ConfirmedNone"/>
+/// (a dated source says there is no team).
+/// </summary>
+public enum TeamState { Served, InDevelopment, ConfirmedNone, NotKnown }
+
+public static class TeamStates
+{
+    public static readonly TeamState[] All = [TeamState.Served, TeamState.InDevelopment, TeamState.ConfirmedNone, TeamState.NotKnown];
+
+    public static string Id(this TeamState s) => s switch
+    {
+        TeamState.Served => "served",
+        TeamState.InDevelopment => "in_development",
+        TeamState.ConfirmedNone => "confirmed_none",
+        _ => "not_known",
+    };
+
+    public static string Label(this TeamState s) => s switch
+    {
+        TeamState.Served => "Served: an active team in the register takes referrals here",
+        TeamState.InDevelopment => "In development: a team is being set up here",
+        TeamState.ConfirmedNone => "Confirmed none: a dated source says there is no team",
+        _ => "Not known: the register has no team here and no source says there is none",
+    };
+}
+
+/// <summary>The model evaluated on every LSOA: need, allocated capacity, covered need, whether a team reaches it, and its team state.</summary>
 public sealed class CoverageRun
 {
     public required ModelSnapshot Snapshot { get; init; }
     public required ModelParameters Parameters { get; init; }
+    public required PopulationValues Population { get; init; }
     public required IReadOnlyList<ModelTeam> Teams { get; init; }
     public required double[] Need { get; init; }
     public required double[] Capacity { get; init; }
     public required double[] Covered { get; init; }
     public required bool[] Reached { get; init; }
+    public required TeamState[] State { get; init; }
 }
 
 /// <summary>One area's figures at one level.</summary>
 public sealed record AreaFigures(
     string Level, int Index, string Code, string Name,
     double Infants, double Births, double Need, double Capacity, double Covered, double ReachedInfants,
-    IReadOnlyList<ModelTeam> Teams)
+    IReadOnlyList<ModelTeam> Teams, double[] InfantsByState, double UnmetNotKnown)
 {
     public double Unmet => Math.Max(0, Need - Covered);
     public double GeographicCoverage => Infants > 0 ? ReachedInfants / Infants : 0;
     public double? UnmetPer1000Births => Births > 0 ? Unmet / Births * 1000 : null;
     public bool NoTeam => ReachedInfants <= 0;
+
+    /// <summary>The state of most of the area's infants (ties go to the better-known state).</summary>
+    public TeamState TeamState
+    {
+        get
+        {
+            int best = 0;
+            for (int k = 1; k < InfantsByState.Length; k++) if (InfantsByState[k] > InfantsByState[best]) best = k;
+            return TeamStates.All[best];
+        }
+    }
+
+    public double StateShare(TeamState s) => Infants > 0 ? InfantsByState[(int)s] / Infants : 0;
 }
 
 /// <summary>
@@ -35,32 +78,66 @@ public sealed record AreaFigures(
 /// </summary>
 public static class CoverageModel
 {
+    /// <summary>Whether a register team counts under these parameters (teams of uncertain fit may be left out).</summary>
+    public static bool Counts(Register.Team t, ModelParameters p) => p.IncludeUncertainTeams || !t.FitUncertain;
+
     /// <summary>The register's active teams, with the default capacity where none is published.</summary>
     public static List<ModelTeam> ActiveTeams(ModelSnapshot s, ModelParameters p) =>
-        s.Teams.Where(t => t.IsActive).Select(t => new ModelTeam(t.Id, t.Name,
+        s.Teams.Where(t => t.IsActive && Counts(t, p)).Select(t => new ModelTeam(t.Id, t.Name,
             t.CapacityFamiliesPerYear ?? p.DefaultCapacity, t.CapacityFamiliesPerYear is null,
             s.Resolve(t.ServiceAreas).Lsoas, t.AnnualCostGbp)).ToList();
 
     public static double[] Need(ModelSnapshot s, ModelParameters p)
     {
+        var births = s.Population(p.Population).Births;
         var need = new double[s.LsoaCount];
         if (p.NeedModel == NeedModel.Flat)
         {
-            for (int i = 0; i < need.Length; i++) need[i] = s.Births[i] * p.NeedRate;
+            for (int i = 0; i < need.Length; i++) need[i] = births[i] * p.NeedRate;
             return need;
         }
         // Deprivation-weighted, then normalised so that England's total equals the flat model's.
-        var decile = s.Deprivation[(p.Deprivation, "imd")].Decile;
+        var multiplier = NeedMultipliers(s, p);
         double flat = 0, weighted = 0;
         for (int i = 0; i < need.Length; i++)
         {
-            need[i] = s.Births[i] * p.NeedRate * p.Multiplier(decile[i]);
-            flat += s.Births[i] * p.NeedRate;
+            need[i] = births[i] * p.NeedRate * multiplier[i];
+            flat += births[i] * p.NeedRate;
             weighted += need[i];
         }
         double k = weighted > 0 ? flat / weighted : 1;
         for (int i = 0; i < need.Length; i++) need[i] *= k;
         return need;
+    }
+
+    /// <summary>Each LSOA's multiplier before normalisation: by IMD decile, or by its district's child poverty rate.</summary>
+    public static double[] NeedMultipliers(ModelSnapshot s, ModelParameters p)
+    {
+        var m = new double[s.LsoaCount];
+        if (p.NeedWeight == NeedWeight.Imd)
+        {
+            var decile = s.Deprivation[(p.Deprivation, "imd")].Decile;
+            for (int i = 0; i < m.Length; i++) m[i] = p.Multiplier(decile[i]);
+            return m;
+        }
+        var rate = ChildPovertyByLsoa(s);
+        double england = s.ChildPoverty.TryGetValue("E92000001", out var e) && Latest(e, "bhc") is { } pt ? pt.Percent : double.NaN;
+        for (int i = 0; i < m.Length; i++) m[i] = p.ChildPovertyMultiplier(rate[i], england);
+        return m;
+    }
+
+    /// <summary>The most recent point of a measure (bhc or ahc) in an area's series.</summary>
+    public static ChildPovertyPoint? Latest(IEnumerable<ChildPovertyPoint> series, string measure) =>
+        series.Where(x => x.Measure == measure).MaxBy(x => x.Fye);
+
+    /// <summary>Each LSOA's district's latest before-housing-costs child poverty rate (NaN where none).</summary>
+    public static double[] ChildPovertyByLsoa(ModelSnapshot s)
+    {
+        var lad = s.Levels["lad"];
+        var byLad = lad.Codes.Select(c => s.ChildPoverty.TryGetValue(c, out var x) && Latest(x, "bhc") is { } pt ? pt.Percent : double.NaN).ToArray();
+        var rate = new double[s.LsoaCount];
+        for (int i = 0; i < rate.Length; i++) rate[i] = lad.LsoaArea[i] >= 0 ? byLad[lad.LsoaArea[i]] : double.NaN;
+        return rate;
     }
 
     public static CoverageRun Run(ModelSnapshot s, IReadOnlyList<ModelTeam> teams, ModelParameters p, double[]? need = null)
@@ -71,7 +148,29 @@ public static class CoverageModel
         foreach (var t in teams) Allocate(t, need, capacity, reached);
         var covered = new double[s.LsoaCount];
         for (int i = 0; i < covered.Length; i++) covered[i] = Math.Min(need[i], capacity[i]);
-        return new CoverageRun { Snapshot = s, Parameters = p, Teams = teams, Need = need, Capacity = capacity, Covered = covered, Reached = reached };
+        return new CoverageRun
+        {
+            Snapshot = s, Parameters = p, Population = s.Population(p.Population), Teams = teams, Need = need, Capacity = capacity,
+            Covered = covered, Reached = reached, State = States(s, p, reached, teams),
+        };
+    }
+
+    /// <summary>
+    /// Each LSOA's team state: served where a counted team reaches it; else in development where a
+    /// team being set up will (not one a scenario closes); else confirmed none where a current
+    /// dated statement says so; else not known. A claim of an unnamed team leaves it not known.
+    /// </summary>
+    public static TeamState[] States(ModelSnapshot s, ModelParameters p, bool[] reached, IReadOnlyList<ModelTeam> teams, DateOnly? asOf = null)
+    {
+        var today = asOf ?? DateOnly.FromDateTime(DateTime.UtcNow);
+        var state = new TeamState[s.LsoaCount];
+        Array.Fill(state, TeamState.NotKnown);
+        foreach (var e in s.Evidence.Where(e => e.Evidence == "confirmed_none" && e.StillCurrent(today, p.EvidenceMaxAgeYears)))
+            foreach (var i in s.Resolve([e.AreaCode], anyLevel: true).Lsoas) state[i] = TeamState.ConfirmedNone;
+        foreach (var t in s.Teams.Where(t => t.IsInDevelopment && Counts(t, p)))
+            foreach (var i in s.Resolve(t.ServiceAreas).Lsoas) state[i] = TeamState.InDevelopment;
+        for (int i = 0; i < state.Length; i++) if (reached[i]) state[i] = TeamState.Served;
+        return state;
     }
 
     /// <summary>Shares a team's capacity over its LSOAs in proportion to their need.</summary>
@@ -92,15 +191,20 @@ public static class CoverageModel
         var s = run.Snapshot;
         var level = s.Levels[levelName];
         int n = level.Count;
+        var pop = run.Population;
         var infants = new double[n]; var births = new double[n]; var need = new double[n];
         var cap = new double[n]; var covered = new double[n]; var reachedInfants = new double[n];
+        var byState = new double[n][]; var unmetNotKnown = new double[n];
+        for (int a = 0; a < n; a++) byState[a] = new double[TeamStates.All.Length];
         for (int i = 0; i < s.LsoaCount; i++)
         {
             int a = level.LsoaArea[i];
             if (a < 0) continue;
-            infants[a] += s.Infants[i]; births[a] += s.Births[i]; need[a] += run.Need[i];
+            infants[a] += pop.Infants[i]; births[a] += pop.Births[i]; need[a] += run.Need[i];
             cap[a] += run.Capacity[i]; covered[a] += run.Covered[i];
-            if (run.Reached[i]) reachedInfants[a] += s.Infants[i];
+            if (run.Reached[i]) reachedInfants[a] += pop.Infants[i];
+            byState[a][(int)run.State[i]] += pop.Infants[i];
+            if (run.State[i] == TeamState.NotKnown) unmetNotKnown[a] += Math.Max(0, run.Need[i] - run.Covered[i]);
         }
         var teams = new List<ModelTeam>?[n];
         foreach (var t in run.Teams)
@@ -114,7 +218,7 @@ public static class CoverageModel
         var result = new AreaFigures[n];
         for (int a = 0; a < n; a++)
             result[a] = new AreaFigures(levelName, a, level.Codes[a], level.Names[a], infants[a], births[a], need[a], cap[a], covered[a],
-                reachedInfants[a], (IReadOnlyList<ModelTeam>?)teams[a] ?? []);
+                reachedInfants[a], (IReadOnlyList<ModelTeam>?)teams[a] ?? [], byState[a], unmetNotKnown[a]);
         return result;
     }
 

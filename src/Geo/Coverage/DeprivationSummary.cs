@@ -15,19 +15,21 @@ public static class DeprivationSummaries
 {
     public static string WeightsFor(string vintage) => vintage == "imd2019"
         ? "IMD 2019 File 6 population, mid-2015 (excluding prisoners), carried to LSOA 2021"
-        : "ONS mid-2020 population estimates carried to LSOA 2021 (IoD2025 denominators are not available here)";
+        : "ONS mid-2024 LSOA population estimates, all ages (IoD2025's own mid-2022 denominators are not available here)";
 
     /// <summary>
     /// For each area of the level: the population-weighted mean of LSOA IMD ranks (1 = most deprived;
     /// MHCLG's File 10 "average rank" is 33,756 minus this for IoD2025) and scores, the share of
     /// LSOAs in decile 1, the share of infants in deciles 1–2, and the infant-weighted Income score.
     /// </summary>
-    public static DeprivationSummary[] Compute(ModelSnapshot s, string levelName, string vintage)
+    /// <param name="population">Whose infants the infant-weighted measures count (a <see cref="ModelParameters.Populations"/> id).</param>
+    public static DeprivationSummary[] Compute(ModelSnapshot s, string levelName, string vintage, string population = ModelParameters.DefaultPopulation)
     {
         var level = s.Levels[levelName];
         var imd = s.Deprivation[(vintage, "imd")];
         s.Deprivation.TryGetValue((vintage, "income"), out var income);
-        var weights = vintage == "imd2019" ? s.Population2015 : s.Population2020;
+        var weights = vintage == "imd2019" ? s.Population2015 : s.Population("mid2024").Total;
+        var infantsOf = s.Population(population).Infants;
         bool hasScore = imd.Score.Any(double.IsFinite);
         bool hasIncome = income is not null && income.Score.Any(double.IsFinite);
         int n = level.Count;
@@ -43,10 +45,10 @@ public static class DeprivationSummaries
             if (hasScore) ws[a] += weights[i] * imd.Score[i];
             lsoas[a]++;
             if (imd.Decile[i] == 1) d1[a]++;
-            inf[a] += s.Infants[i];
-            if (imd.Decile[i] <= 2) inf12[a] += s.Infants[i];
-            if (hasIncome) incInf[a] += s.Infants[i] * income!.Score[i];
-            byDecile[a][imd.Decile[i] - 1] += s.Infants[i];
+            inf[a] += infantsOf[i];
+            if (imd.Decile[i] <= 2) inf12[a] += infantsOf[i];
+            if (hasIncome) incInf[a] += infantsOf[i] * income!.Score[i];
+            byDecile[a][imd.Decile[i] - 1] += infantsOf[i];
         }
         var result = new DeprivationSummary[n];
         for (int a = 0; a < n; a++)

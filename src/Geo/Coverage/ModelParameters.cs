@@ -6,26 +6,60 @@ public enum NeedModel { Flat, Deprivation }
 /// The need and coverage model's parameters. Every default has a source, listed by
 /// <see cref="Describe"/> and served at GET /api/model.
 /// </summary>
+/// <summary>What the deprivation need model weights by: the LSOA's IMD decile, or its district's child poverty rate.</summary>
+public enum NeedWeight { Imd, ChildPoverty }
+
 public sealed record ModelParameters(
     NeedModel NeedModel = NeedModel.Flat,
     double NeedRate = ModelParameters.DefaultNeedRate,
     double Gradient = ModelParameters.DefaultGradient,
     double DefaultCapacity = ModelParameters.DefaultTeamCapacity,
-    string Deprivation = "iod2025")
+    string Deprivation = "iod2025",
+    string Population = ModelParameters.DefaultPopulation,
+    NeedWeight NeedWeight = NeedWeight.Imd,
+    bool IncludeUncertainTeams = true,
+    double EvidenceMaxAgeYears = ModelParameters.DefaultEvidenceMaxAgeYears)
 {
     public const double DefaultNeedRate = 0.10;
     public const double DefaultGradient = 0.5;
     public const double DefaultTeamCapacity = 100;
     public const double DefaultAnnualCost = 157_000;
     public const double DefaultNewTeamCapacity = 150;
+    public const string DefaultPopulation = "mid2024";
+    public const double DefaultEvidenceMaxAgeYears = 3;
 
     public static readonly string[] DeprivationVintages = ["iod2025", "imd2019"];
+    public static readonly string[] Populations = ["mid2024", "mid2020"];
+
+    public static readonly IReadOnlyDictionary<string, string> PopulationDescriptions = new Dictionary<string, string>
+    {
+        ["mid2024"] = "ONS mid-2024: districts' ages 0 and 1 as published; LSOA infants estimated from the mid-2020 LSOA age structure and the mid-2024 LSOA totals, summing exactly to each district",
+        ["mid2020"] = "ONS mid-2020 LSOA 2011 estimates by single year of age, carried to LSOA 2021",
+    };
 
     /// <summary>The need multiplier for an LSOA of IMD decile d, before normalisation: 1 + g·(5.5 − d)/4.5.</summary>
     public double Multiplier(int decile) =>
         NeedModel == NeedModel.Flat || decile is < 1 or > 10 ? 1.0 : 1.0 + Gradient * (5.5 - decile) / 4.5;
 
+    /// <summary>The need multiplier for an LSOA whose district has child poverty rate r, England's being e, before
+    /// normalisation: 1 + g·(r/e − 1), never below 0.1 (a district at twice England's rate gets 1.5× at g = 0.5).</summary>
+    public double ChildPovertyMultiplier(double rate, double england) =>
+        NeedModel == NeedModel.Flat || !double.IsFinite(rate) || england <= 0 ? 1.0 : Math.Max(0.1, 1.0 + Gradient * (rate / england - 1));
+
+    /// <summary>The Parent-Infant Foundation's published counts of teams, each dated, for the register's completeness.</summary>
+    public static readonly IReadOnlyList<PublishedTeamCount> FoundationCounts =
+    [
+        new(38, "England", "2024-06-10", "\"38 teams in England when we need 400\"",
+            "https://parentinfantfoundation.org.uk/?p=7917"),
+        new(49, "UK", "2025-06-09", "49 teams, up from 27 in 2019 (Who is holding the baby?)",
+            "https://parentinfantfoundation.org.uk/?p=9797"),
+        new(51, "UK", "2025-12-11", "51 specialised parent-infant relationship teams",
+            "https://parentinfantfoundation.org.uk/?p=10937"),
+    ];
+
     public sealed record ParameterInfo(string Name, object Default, string Unit, string Description, string Source);
+
+    public sealed record PublishedTeamCount(int Teams, string Scope, string AsOf, string Says, string SourceUrl);
 
     public static IReadOnlyList<ParameterInfo> Describe() =>
     [
@@ -50,5 +84,17 @@ public sealed record ModelParameters(
         new("deprivation", "iod2025", "iod2025 | imd2019",
             "Deprivation vintage for summaries and the deprivation need model.",
             "English Indices of Deprivation 2025 (MHCLG, reissued 13 Nov 2025); IMD 2019 carried from LSOA 2011."),
+        new("population", DefaultPopulation, "mid2024 | mid2020",
+            "Which infants (ages 0 and 1; age 0 stands in for births) the model counts. mid2024: every district equals ONS's mid-2024 estimate exactly; its LSOAs are estimated (docs/model.md). mid2020: ONS's last LSOA estimates by single year of age, carried to LSOA 2021.",
+            "ONS mid-2024 population estimates (MYE2, July 2025) and mid-2024 LSOA totals; ONS mid-2020 LSOA estimates."),
+        new("need_weight", "imd", "imd | child_poverty",
+            "With need_model=deprivation, what sets the multiplier: imd, the LSOA's IMD decile (see gradient); child_poverty, its district's share of children in relative low income families before housing costs (FYE 2025): 1 + gradient·(rate/England rate − 1), at least 0.1, normalised like the IMD weighting.",
+            "DWP Children in low income families: local area statistics (via ONS Explore Local Statistics, March 2026). The gradient is a Cradle assumption."),
+        new("uncertain_teams", "include", "include | exclude",
+            "Whether register teams whose fit with the Parent-Infant Foundation's definition of a specialised parent-infant relationship team is uncertain (definition_fit=uncertain, e.g. a service for mild to moderate needs, or all under-fives) count as serving their areas.",
+            "Cradle register (data/teams/teams.csv), per team with its source."),
+        new("evidence_max_age_years", DefaultEvidenceMaxAgeYears, "years (0.5 to 20)",
+            "A dated statement that an area has no team (area evidence, confirmed_none) counts while it is at most this old; older ones read as not_known, since teams have been set up since.",
+            "Cradle assumption: teams opened in several such areas within three years (Blackpool 2022 → 2023, Nottingham 2021 → 2022, Kent 2023 → 2026)."),
     ];
 }

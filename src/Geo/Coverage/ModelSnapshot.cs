@@ -16,6 +16,16 @@ public sealed class AreaLevel(string name, string[] codes, string[] names, int[]
     public int Count => Codes.Length;
 }
 
+/// <summary>
+/// Per-LSOA counts of one population vintage: births (the age-0 count stands in), infants
+/// (ages 0 and 1) and all ages. Mid-2024 infants are estimates constrained to ONS's district
+/// figures; mid-2020 ones are ONS's LSOA 2011 estimates carried to LSOA 2021.
+/// </summary>
+public sealed record PopulationValues(string Id, string Description, double[] Births, double[] Infants, double[] Total);
+
+/// <summary>Children in relative low income families in one area, as DWP publishes them (or England, derived).</summary>
+public sealed record ChildPovertyPoint(string Measure, int Fye, double Percent, double? Children, bool Derived);
+
 /// <summary>Per-LSOA values of one deprivation measure of one vintage (NaN / 0 where missing).</summary>
 public sealed record MeasureValues(double[] Score, int[] Rank, int[] Decile);
 
@@ -31,10 +41,15 @@ public sealed class ModelSnapshot
     public required long DataVersion { get; init; }
     public required string[] LsoaCodes { get; init; }
     public required string[] LsoaNames { get; init; }
-    public required double[] Births { get; init; }
-    public required double[] Infants { get; init; }
-    public required double[] Population2020 { get; init; }
+    /// <summary>Population vintages by id (<see cref="ModelParameters.Populations"/>).</summary>
+    public required Dictionary<string, PopulationValues> Populations { get; init; }
+    /// <summary>IMD 2019's own denominators (File 6, mid-2015), carried to LSOA 2021.</summary>
     public required double[] Population2015 { get; init; }
+    /// <summary>Children in low income families by district, upper-tier council and England.</summary>
+    public required Dictionary<string, List<ChildPovertyPoint>> ChildPoverty { get; init; }
+    /// <summary>Each LSOA's upper-tier council (E06, E08, E09 or E10 code).</summary>
+    public required string?[] LsoaUpperTier { get; init; }
+    public required IReadOnlyList<AreaEvidence> Evidence { get; init; }
     public required Dictionary<string, AreaLevel> Levels { get; init; }
     public required Dictionary<(string Vintage, string Measure), MeasureValues> Deprivation { get; init; }
     public required Dictionary<(string Level, string Code), List<ParentShare>> Parents { get; init; }
@@ -46,14 +61,40 @@ public sealed class ModelSnapshot
     public int LsoaCount => LsoaCodes.Length;
     public static readonly string[] LevelNames = ["lsoa", "lad", "sicbl", "icb", "region", "england"];
 
-    /// <summary>LSOA indexes of a service area given as LAD 2024, ward 2024 or LSOA 2021 codes; unknown codes are returned.</summary>
     Dictionary<int, int[]>? _ladLsoas;
 
     /// <summary>Each district's LSOAs, built once.</summary>
     Dictionary<int, int[]> LadLsoas => _ladLsoas ??= Enumerable.Range(0, LsoaCount)
         .Where(k => Levels["lad"].LsoaArea[k] >= 0).GroupBy(k => Levels["lad"].LsoaArea[k]).ToDictionary(g => g.Key, g => g.ToArray());
 
-    public (int[] Lsoas, List<string> Unknown) Resolve(IEnumerable<string> codes)
+    Dictionary<string, int[]>? _upperTierLsoas;
+
+    /// <summary>Each upper-tier council's LSOAs (a county's are those of its districts).</summary>
+    Dictionary<string, int[]> UpperTierLsoas => _upperTierLsoas ??= Enumerable.Range(0, LsoaCount)
+        .Where(k => LsoaUpperTier[k] is not null).GroupBy(k => LsoaUpperTier[k]!).ToDictionary(g => g.Key, g => g.ToArray());
+
+    Dictionary<(string, int), int[]>? _areaLsoas;
+
+    /// <summary>The LSOAs of an area of any level, built once per level.</summary>
+    int[] AreaLsoas(string level, int area)
+    {
+        if (_areaLsoas is null)
+        {
+            var map = new Dictionary<(string, int), List<int>>();
+            foreach (var (name, lv) in Levels)
+                if (name is not ("lsoa" or "lad"))
+                    for (int k = 0; k < LsoaCount; k++)
+                        if (lv.LsoaArea[k] >= 0) (map.TryGetValue((name, lv.LsoaArea[k]), out var l) ? l : map[(name, lv.LsoaArea[k])] = []).Add(k);
+            _areaLsoas = map.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+        }
+        return _areaLsoas.GetValueOrDefault((level, area)) ?? [];
+    }
+
+    /// <summary>
+    /// LSOA indexes of areas given as LAD 2024, upper-tier council, ward 2024 or LSOA 2021 codes
+    /// (with <paramref name="anyLevel"/>, also sub-ICB locations, ICBs, regions); unknown codes are returned.
+    /// </summary>
+    public (int[] Lsoas, List<string> Unknown) Resolve(IEnumerable<string> codes, bool anyLevel = false)
     {
         var set = new HashSet<int>();
         var unknown = new List<string>();
@@ -64,12 +105,16 @@ public sealed class ModelSnapshot
             if (code.StartsWith("E05") && WardLsoas.TryGetValue(code, out var ward)) set.UnionWith(ward);
             else if (lsoa.Index.TryGetValue(code, out var i)) set.Add(i);
             else if (lad.Index.TryGetValue(code, out var a)) set.UnionWith(LadLsoas.GetValueOrDefault(a) ?? []);
+            else if (UpperTierLsoas.TryGetValue(code, out var u)) set.UnionWith(u);
+            else if (anyLevel && AreaLevelOfCode.TryGetValue(code, out var level)) set.UnionWith(AreaLsoas(level, Levels[level].Index[code]));
             else unknown.Add(code);
         }
         var result = set.ToArray();
         Array.Sort(result);
         return (result, unknown);
     }
+
+    public PopulationValues Population(string id) => Populations[id];
 
     /// <summary>Reads everything in one repeatable-read transaction, so the snapshot is of one data version.</summary>
     public static async Task<ModelSnapshot> LoadAsync(NpgsqlDataSource db, CancellationToken ct = default)
@@ -78,10 +123,14 @@ public sealed class ModelSnapshot
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var version = await conn.ExecuteScalarAsync<long>(new CommandDefinition("select data_version from cradle_meta.state", cancellationToken: ct));
         var lsoas = (await conn.QueryAsync<LsoaRow>(new CommandDefinition("""
-            select l.code, l.name, l.lad_code as Lad, l.sicbl_code as Sicbl, l.icb_code as Icb, l.region_code as Region, l.ward_code as Ward,
-                   p.age_0 as Age0, p.age_1 as Age1, p.all_ages as AllAges, coalesce(w.population_mid2015, 0)::double precision as Pop2015
+            select l.code, l.name, l.lad_code as Lad, l.utla_code as UpperTier, l.sicbl_code as Sicbl, l.icb_code as Icb, l.region_code as Region,
+                   l.ward_code as Ward,
+                   p.age_0 as Age0, p.age_1 as Age1, p.all_ages as AllAges,
+                   q.age_0 as Age0Mid2024, q.age_1 as Age1Mid2024, q.all_ages as AllAgesMid2024,
+                   coalesce(w.population_mid2015, 0)::double precision as Pop2015
             from cradle.lsoa l
             join cradle.population p on p.vintage = 'mid-2020' and p.geography = 'lsoa21' and p.code = l.code
+            join cradle.population q on q.vintage = 'mid-2024' and q.geography = 'lsoa21' and q.code = l.code
             left join cradle.population_imd2019_lsoa21 w on w.code = l.code
             where l.country = 'E'
             order by l.code
@@ -132,6 +181,10 @@ public sealed class ModelSnapshot
         var neighbours = (await conn.QueryAsync<(string Lad, string Neighbour)>(new CommandDefinition("select lad, neighbour from cradle.lad_adjacency", cancellationToken: ct)))
             .GroupBy(x => x.Lad).ToDictionary(g => g.Key, g => g.Select(x => x.Neighbour).ToArray());
         var teams = await TeamRegister.ListAsync(conn, ct);
+        var evidence = await TeamRegister.EvidenceAsync(conn, ct);
+        var poverty = (await conn.QueryAsync<(string Code, string Measure, int Fye, double Percent, double? Children, bool Derived)>(new CommandDefinition(
+            "select code, measure, fye, percent, children, derived from cradle.child_poverty order by code, measure, fye", cancellationToken: ct)))
+            .GroupBy(x => x.Code).ToDictionary(g => g.Key, g => g.Select(x => new ChildPovertyPoint(x.Measure, x.Fye, x.Percent, x.Children, x.Derived)).ToList());
 
         var levelOf = new Dictionary<string, string>();
         foreach (var (name, level) in levels) foreach (var code in level.Codes) levelOf.TryAdd(code, name);
@@ -141,10 +194,17 @@ public sealed class ModelSnapshot
             DataVersion = version,
             LsoaCodes = levels["lsoa"].Codes,
             LsoaNames = levels["lsoa"].Names,
-            Births = lsoas.Select(r => r.Age0).ToArray(),
-            Infants = lsoas.Select(r => r.Age0 + r.Age1).ToArray(),
-            Population2020 = lsoas.Select(r => r.AllAges).ToArray(),
+            Populations = new()
+            {
+                ["mid2024"] = new("mid2024", ModelParameters.PopulationDescriptions["mid2024"], lsoas.Select(r => r.Age0Mid2024).ToArray(),
+                    lsoas.Select(r => r.Age0Mid2024 + r.Age1Mid2024).ToArray(), lsoas.Select(r => r.AllAgesMid2024).ToArray()),
+                ["mid2020"] = new("mid2020", ModelParameters.PopulationDescriptions["mid2020"], lsoas.Select(r => r.Age0).ToArray(),
+                    lsoas.Select(r => r.Age0 + r.Age1).ToArray(), lsoas.Select(r => r.AllAges).ToArray()),
+            },
             Population2015 = lsoas.Select(r => r.Pop2015).ToArray(),
+            ChildPoverty = poverty,
+            LsoaUpperTier = lsoas.Select(r => r.UpperTier).ToArray(),
+            Evidence = evidence,
             Levels = levels,
             Deprivation = deprivation,
             Parents = parents,
@@ -155,6 +215,6 @@ public sealed class ModelSnapshot
         };
     }
 
-    sealed record LsoaRow(string Code, string Name, string? Lad, string? Sicbl, string? Icb, string? Region, string? Ward,
-        double Age0, double Age1, double AllAges, double Pop2015);
+    sealed record LsoaRow(string Code, string Name, string? Lad, string? UpperTier, string? Sicbl, string? Icb, string? Region, string? Ward,
+        double Age0, double Age1, double AllAges, double Age0Mid2024, double Age1Mid2024, double AllAgesMid2024, double Pop2015);
 }

@@ -3,7 +3,9 @@ namespace Cradle.Geo.Coverage;
 /// <summary>A place a new team could serve: one district or a connected group of districts in one ICB.</summary>
 public sealed record PlanCandidate(string[] Lads, string Icb, int[] Lsoas);
 
-public sealed record PlanPick(int Order, PlanCandidate Candidate, double Gain, double ObjectiveGain, double UnmetBefore, double UnmetAfter, int TiedWith);
+/// <param name="GainNotKnown">The part of the gain in LSOAs whose team state is not known.</param>
+public sealed record PlanPick(int Order, PlanCandidate Candidate, double Gain, double ObjectiveGain, double UnmetBefore, double UnmetAfter, int TiedWith,
+    double GainNotKnown);
 
 /// <summary>
 /// Where the next teams should go. Each new team has a fixed capacity shared over its area in
@@ -117,11 +119,15 @@ public static class Planner
             }
             if (best < 0) break;
             var pick = candidates[best];
+            var before = pick.Lsoas.Select(i => Math.Min(need[i], allocated[i])).ToArray();
             double unmetBefore = pick.Lsoas.Sum(i => need[i] - Math.Min(need[i], allocated[i]));
             CoverageModel.Allocate(new ModelTeam("", "", capacity, false, pick.Lsoas, null, true), need, allocated, null);
             double unmetAfter = pick.Lsoas.Sum(i => need[i] - Math.Min(need[i], allocated[i]));
+            double notKnown = 0;
+            for (int j = 0; j < pick.Lsoas.Length; j++)
+                if (baseline.State[pick.Lsoas[j]] == TeamState.NotKnown) notKnown += Math.Min(need[pick.Lsoas[j]], allocated[pick.Lsoas[j]]) - before[j];
             usedLads.UnionWith(pick.Lads);
-            picks.Add(new PlanPick(k + 1, pick, bestGain.Gain, bestGain.Objective, unmetBefore, unmetAfter, tied));
+            picks.Add(new PlanPick(k + 1, pick, bestGain.Gain, bestGain.Objective, unmetBefore, unmetAfter, tied, notKnown));
         }
         return picks;
     }

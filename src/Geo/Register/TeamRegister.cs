@@ -25,9 +25,10 @@ public sealed class TeamRegister(NpgsqlDataSource db)
         create schema if not exists cradle_register;
         create table if not exists cradle_register.teams (
           id text primary key, name text not null, provider text, status text not null,
-          started date, ended date, capacity_families_per_year double precision, annual_cost_gbp double precision,
+          started text, ended text, capacity_families_per_year double precision, capacity_source_url text,
+          annual_cost_gbp double precision, cost_source_url text, funder text, commissioner text,
           service_areas text[] not null, area_note text, base_lon double precision, base_lat double precision,
-          source_url text, last_verified date, notes text,
+          source_url text, source_date text, last_verified date, definition_fit text not null default 'meets', notes text,
           updated_at timestamptz not null default now(), updated_by text not null);
         create table if not exists cradle_register.history (
           seq bigserial primary key, team_id text not null, action text not null, actor text not null,
@@ -35,12 +36,30 @@ public sealed class TeamRegister(NpgsqlDataSource db)
         create index if not exists history_team on cradle_register.history (team_id, seq);
         create table if not exists cradle_register.imports (
           file text primary key, checksum text not null, imported_at timestamptz not null, teams int not null);
+        create table if not exists cradle_register.area_evidence (
+          area_code text not null, evidence text not null, statement text not null, source_url text not null,
+          source_date text not null, last_verified date not null, notes text,
+          primary key (area_code, evidence, source_url));
+        -- Registers made before partial dates and per-figure sources: widen them in place, once.
+        do $$ begin
+          if exists (select 1 from information_schema.columns where table_schema = 'cradle_register' and table_name = 'teams'
+                     and column_name = 'started' and data_type = 'date') then
+            alter table cradle_register.teams alter column started type text using started::text,
+              alter column ended type text using ended::text,
+              add column if not exists capacity_source_url text, add column if not exists cost_source_url text,
+              add column if not exists funder text, add column if not exists commissioner text,
+              add column if not exists source_date text,
+              add column if not exists definition_fit text not null default 'meets';
+          end if;
+        end $$;
         """;
 
     const string Columns = """
         id, name, provider, status, started, ended, capacity_families_per_year as CapacityFamiliesPerYear,
-        annual_cost_gbp as AnnualCostGbp, service_areas as ServiceAreas, area_note as AreaNote, base_lon as BaseLon,
-        base_lat as BaseLat, source_url as SourceUrl, last_verified as LastVerified, notes
+        capacity_source_url as CapacitySourceUrl, annual_cost_gbp as AnnualCostGbp, cost_source_url as CostSourceUrl,
+        funder, commissioner, service_areas as ServiceAreas, area_note as AreaNote, base_lon as BaseLon,
+        base_lat as BaseLat, source_url as SourceUrl, source_date as SourceDate, last_verified as LastVerified,
+        definition_fit as DefinitionFit, notes
         """;
 
     static TeamRegister() => SqlMapper.AddTypeHandler(new DateOnlyHandler());
@@ -83,13 +102,40 @@ public sealed class TeamRegister(NpgsqlDataSource db)
             r.After is null ? null : JsonDocument.Parse(r.After).RootElement, r.DataVersion)).ToList();
     }
 
-    public async Task<KnownCodes> KnownCodesAsync(NpgsqlConnection conn)
+    public static async Task<KnownCodes> KnownCodesAsync(NpgsqlConnection conn)
     {
         var lads = (await conn.QueryAsync<string>("select code from cradle.area where level = 'lad' and country = 'E'")).ToHashSet();
+        var upper = (await conn.QueryAsync<string>("select distinct utla_code from cradle.lsoa where country = 'E' and utla_code is not null")).ToHashSet();
         var wards = (await conn.QueryAsync<string>("select distinct ward_code from cradle.lsoa where country = 'E' and ward_code is not null")).ToHashSet();
         var lsoas = (await conn.QueryAsync<string>("select code from cradle.lsoa where country = 'E'")).ToHashSet();
-        return new KnownCodes(lads, wards, lsoas);
+        return new KnownCodes(lads, upper, wards, lsoas);
     }
+
+    /// <summary>Codes area evidence may name: those a team may serve, and sub-ICB locations and ICBs.</summary>
+    static async Task<Func<string, bool>> EvidenceAreasAsync(NpgsqlConnection conn, KnownCodes codes)
+    {
+        var nhs = (await conn.QueryAsync<string>("select code from cradle.area where level in ('sicbl', 'icb') and country = 'E'")).ToHashSet();
+        return code => codes.Contains(code) || nhs.Contains(code);
+    }
+
+    public async Task<List<AreaEvidence>> EvidenceAsync(CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await EvidenceAsync(conn, ct);
+    }
+
+    public static async Task<List<AreaEvidence>> EvidenceAsync(NpgsqlConnection conn, CancellationToken ct = default)
+    {
+        if (!await conn.ExecuteScalarAsync<bool>("select to_regclass('cradle_register.area_evidence') is not null")) return [];
+        var rows = await conn.QueryAsync<(string AreaCode, string Evidence, string Statement, string SourceUrl, string SourceDate, DateOnly LastVerified, string? Notes)>(
+            new CommandDefinition("""
+                select area_code, evidence, statement, source_url, source_date, last_verified, notes
+                from cradle_register.area_evidence order by area_code, evidence, source_date
+                """, cancellationToken: ct));
+        return rows.Select(r => new AreaEvidence(r.AreaCode, r.Evidence, r.Statement, r.SourceUrl, Partial(r.SourceDate)!.Value, r.LastVerified, r.Notes)).ToList();
+    }
+
+    static PartialDate? Partial(string? s) => PartialDate.TryParse(s, out var d) ? d : null;
 
     /// <summary>Stale: the team changed after the data version the writer read it at (the
     /// returned version is that change's).</summary>
@@ -137,19 +183,26 @@ public sealed class TeamRegister(NpgsqlDataSource db)
 
     static async Task Upsert(NpgsqlConnection conn, NpgsqlTransaction tx, Team t, string actor) =>
         await conn.ExecuteAsync("""
-            insert into cradle_register.teams (id, name, provider, status, started, ended, capacity_families_per_year, annual_cost_gbp,
-              service_areas, area_note, base_lon, base_lat, source_url, last_verified, notes, updated_at, updated_by)
-            values (@Id, @Name, @Provider, @Status, @Started, @Ended, @CapacityFamiliesPerYear, @AnnualCostGbp,
-              @ServiceAreas, @AreaNote, @BaseLon, @BaseLat, @SourceUrl, @LastVerified, @Notes, now(), @actor)
+            insert into cradle_register.teams (id, name, provider, status, started, ended, capacity_families_per_year, capacity_source_url,
+              annual_cost_gbp, cost_source_url, funder, commissioner, service_areas, area_note, base_lon, base_lat,
+              source_url, source_date, last_verified, definition_fit, notes, updated_at, updated_by)
+            values (@Id, @Name, @Provider, @Status, @Started, @Ended, @CapacityFamiliesPerYear, @CapacitySourceUrl,
+              @AnnualCostGbp, @CostSourceUrl, @Funder, @Commissioner, @ServiceAreas, @AreaNote, @BaseLon, @BaseLat,
+              @SourceUrl, @SourceDate, @LastVerified, @DefinitionFit, @Notes, now(), @actor)
             on conflict (id) do update set name = excluded.name, provider = excluded.provider, status = excluded.status,
               started = excluded.started, ended = excluded.ended, capacity_families_per_year = excluded.capacity_families_per_year,
-              annual_cost_gbp = excluded.annual_cost_gbp, service_areas = excluded.service_areas, area_note = excluded.area_note,
+              capacity_source_url = excluded.capacity_source_url, annual_cost_gbp = excluded.annual_cost_gbp,
+              cost_source_url = excluded.cost_source_url, funder = excluded.funder, commissioner = excluded.commissioner,
+              service_areas = excluded.service_areas, area_note = excluded.area_note,
               base_lon = excluded.base_lon, base_lat = excluded.base_lat, source_url = excluded.source_url,
-              last_verified = excluded.last_verified, notes = excluded.notes, updated_at = now(), updated_by = excluded.updated_by
+              source_date = excluded.source_date, last_verified = excluded.last_verified, definition_fit = excluded.definition_fit,
+              notes = excluded.notes, updated_at = now(), updated_by = excluded.updated_by
             """, new
         {
-            t.Id, t.Name, t.Provider, t.Status, t.Started, t.Ended, t.CapacityFamiliesPerYear, t.AnnualCostGbp,
-            ServiceAreas = t.ServiceAreas.ToArray(), t.AreaNote, t.BaseLon, t.BaseLat, t.SourceUrl, t.LastVerified, t.Notes, actor,
+            t.Id, t.Name, t.Provider, t.Status, Started = t.Started?.ToString(), Ended = t.Ended?.ToString(), t.CapacityFamiliesPerYear,
+            t.CapacitySourceUrl, t.AnnualCostGbp, t.CostSourceUrl, t.Funder, t.Commissioner,
+            ServiceAreas = t.ServiceAreas.ToArray(), t.AreaNote, t.BaseLon, t.BaseLat, t.SourceUrl, SourceDate = t.SourceDate?.ToString(),
+            t.LastVerified, t.DefinitionFit, t.Notes, actor,
         }, tx);
 
     static async Task<long> BumpVersion(NpgsqlConnection conn, NpgsqlTransaction tx, string id, string action, string actor, string? before)
@@ -168,13 +221,16 @@ public sealed class TeamRegister(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Replaces the register with a CSV file when it differs from the last one imported (or the
-    /// register is empty). Every row is validated first; any error names the line and nothing changes.
+    /// Replaces the register with its CSV files (the teams, and the area evidence beside them in
+    /// area-evidence.csv) when either differs from the last one imported, or the register is
+    /// empty. Every row is validated first; any error names the line, the team or area and the
+    /// field, and nothing changes.
     /// </summary>
     public async Task<(bool Imported, int Teams)> ImportAsync(string path, string actor, bool force = false, CancellationToken ct = default)
     {
+        var evidencePath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, EvidenceFile);
         var rows = TeamCsv.Read(path);
-        var checksum = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(path, ct)));
+        var checksum = Checksum(path, File.Exists(evidencePath) ? evidencePath : null);
         await using var conn = await db.OpenConnectionAsync(ct);
         await EnsureSchemaAsync(conn);
         var key = Path.GetFileName(path);
@@ -189,14 +245,22 @@ public sealed class TeamRegister(NpgsqlDataSource db)
         {
             var errors = TeamValidator.Validate(team, codes, today);
             if (!ids.Add(team.Id)) errors["id"] = [$"'{team.Id}' is used twice"];
-            if (errors.Count > 0) throw new DataFileException(path, where, new TeamValidationException(errors).Message);
+            if (errors.Count > 0)
+                throw new DataFileException(path, $"{where} (team '{team.Id}')", new TeamValidationException(errors).Message);
         }
+        var evidence = File.Exists(evidencePath) ? AreaEvidenceCsv.Read(evidencePath, await EvidenceAreasAsync(conn, codes), today) : [];
 
         await using var tx = await conn.BeginTransactionAsync(ct);
         var previous = (await conn.QueryAsync<(string Id, string Json)>(
             "select id, (to_jsonb(t) - 'updated_at' - 'updated_by')::text from cradle_register.teams t for update", transaction: tx)).ToDictionary(x => x.Id, x => x.Json);
         await conn.ExecuteAsync("delete from cradle_register.teams", transaction: tx);
         foreach (var (_, team) in rows) await Upsert(conn, tx, team, actor);
+        await conn.ExecuteAsync("delete from cradle_register.area_evidence", transaction: tx);
+        foreach (var e in evidence)
+            await conn.ExecuteAsync("""
+                insert into cradle_register.area_evidence (area_code, evidence, statement, source_url, source_date, last_verified, notes)
+                values (@AreaCode, @Evidence, @Statement, @SourceUrl, @SourceDate, @LastVerified, @Notes)
+                """, new { e.AreaCode, e.Evidence, e.Statement, e.SourceUrl, SourceDate = e.SourceDate.ToString(), e.LastVerified, e.Notes }, tx);
         long version = await conn.ExecuteScalarAsync<long>(
             "update cradle_meta.state set data_version = nextval('cradle_meta.data_version_seq'), changed_at = now() returning data_version", transaction: tx);
         await conn.ExecuteAsync("select pg_notify('cradle_data_version', @version::text)", new { version }, tx);
@@ -214,6 +278,17 @@ public sealed class TeamRegister(NpgsqlDataSource db)
         return (true, rows.Count);
     }
 
+    /// <summary>The area evidence's file name, beside the teams' CSV.</summary>
+    public const string EvidenceFile = "area-evidence.csv";
+
+    static string Checksum(string teams, string? evidence)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(File.ReadAllBytes(teams));
+        if (evidence is not null) sha.AppendData(File.ReadAllBytes(evidence));
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
     static async Task<bool> RegisterExists(NpgsqlConnection conn) =>
         await conn.ExecuteScalarAsync<bool>("select to_regclass('cradle_register.teams') is not null");
 
@@ -224,20 +299,27 @@ public sealed class TeamRegister(NpgsqlDataSource db)
         public string Name { get; set; } = "";
         public string? Provider { get; set; }
         public string Status { get; set; } = "";
-        public DateOnly? Started { get; set; }
-        public DateOnly? Ended { get; set; }
+        public string? Started { get; set; }
+        public string? Ended { get; set; }
         public double? CapacityFamiliesPerYear { get; set; }
+        public string? CapacitySourceUrl { get; set; }
         public double? AnnualCostGbp { get; set; }
+        public string? CostSourceUrl { get; set; }
+        public string? Funder { get; set; }
+        public string? Commissioner { get; set; }
         public string[] ServiceAreas { get; set; } = [];
         public string? AreaNote { get; set; }
         public double? BaseLon { get; set; }
         public double? BaseLat { get; set; }
         public string? SourceUrl { get; set; }
+        public string? SourceDate { get; set; }
         public DateOnly? LastVerified { get; set; }
+        public string DefinitionFit { get; set; } = "meets";
         public string? Notes { get; set; }
 
-        public Team ToTeam() => new(Id, Name, Provider, Status, Started, Ended, CapacityFamiliesPerYear, AnnualCostGbp, ServiceAreas,
-            AreaNote, BaseLon, BaseLat, SourceUrl, LastVerified, Notes);
+        public Team ToTeam() => new(Id, Name, Provider, Status, Partial(Started), Partial(Ended), CapacityFamiliesPerYear, CapacitySourceUrl,
+            AnnualCostGbp, CostSourceUrl, Funder, Commissioner, ServiceAreas, AreaNote, BaseLon, BaseLat, SourceUrl, Partial(SourceDate),
+            LastVerified, DefinitionFit, Notes);
     }
 
     /// <summary>Dapper passes DateOnly as a date parameter.</summary>

@@ -2,23 +2,27 @@ namespace Cradle.Geo.Sources;
 
 /// <summary>
 /// RFC 4180 CSV: quoted fields with embedded commas, quotes and line breaks; a byte-order mark;
-/// gzip. Records report the line they start on.
+/// gzip. Records report the line they start on. Some official sheets exported to CSV have title
+/// lines above the header (<paramref name="headerLine"/> says where it starts) and empty rows
+/// (every cell blank) after the table: both are skipped.
 /// </summary>
 public sealed class CsvFile : SourceFile
 {
     readonly List<(int Line, string?[] Cells)> _rows = [];
     readonly string[] _columns;
 
-    public CsvFile(string path) : base(path)
+    public CsvFile(string path, int headerLine = 1) : base(path)
     {
         var text = DecodeUtf8(path, ReadAllBytes(path));
         var rows = Parse(path, text);
-        if (rows.Count == 0) throw new DataFileException(path, null, "the file is empty: no header row");
-        _columns = rows[0].Cells.Select(c => c ?? "").ToArray();
-        for (int i = 1; i < rows.Count; i++)
+        int header = rows.FindIndex(r => r.Line >= headerLine);
+        if (header < 0 || rows[header].Line != headerLine)
+            throw new DataFileException(path, $"line {headerLine}", rows.Count == 0 ? "the file is empty: no header row" : "no header row starts on this line");
+        _columns = rows[header].Cells.Select(c => c ?? "").ToArray();
+        for (int i = header + 1; i < rows.Count; i++)
         {
             var (line, cells) = rows[i];
-            if (cells.Length == 1 && string.IsNullOrEmpty(cells[0])) continue; // blank line
+            if (cells.All(string.IsNullOrEmpty)) continue; // a blank line, or a row of empty cells
             if (cells.Length != _columns.Length)
                 throw new DataFileException(path, $"line {line}", $"{cells.Length} fields where the header has {_columns.Length}");
             _rows.Add((line, cells));

@@ -30,7 +30,8 @@ public abstract class SourceFile : IDisposable
     public abstract IEnumerable<RawRecord> Records();
     public virtual void Dispose() { }
 
-    public static SourceFile Open(string path, string? layer = null)
+    /// <param name="headerLine">For CSV: the line the header row starts on (1 unless title lines precede it).</param>
+    public static SourceFile Open(string path, string? layer = null, int headerLine = 1)
     {
         if (!File.Exists(path)) throw new DataFileException(path, null, "file not found");
         var name = path.ToLowerInvariant();
@@ -38,7 +39,7 @@ public abstract class SourceFile : IDisposable
         var ext = System.IO.Path.GetExtension(name);
         return ext switch
         {
-            ".csv" => new CsvFile(path),
+            ".csv" => new CsvFile(path, headerLine),
             ".geojson" or ".json" => new GeoJsonFile(path),
             ".shp" => new ShapefileSource(path),
             ".gpkg" => new GeoPackageFile(path, layer),

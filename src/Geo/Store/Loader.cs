@@ -120,7 +120,7 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
             var sw = Stopwatch.StartNew();
             var stats = new ReadStats();
             progress?.Report(new LoadProgress(d.Id, "read", 0, null));
-            using (var source = SourceFile.Open(files[d.Id], d.Layer))
+            using (var source = SourceFile.Open(files[d.Id], d.Layer, d.HeaderLine))
             {
                 await CreateRawTable(conn, tx, d);
                 await CopyRows(conn, d, DatasetReader.Read(d, source, stats, LoaderReads), ct);
@@ -188,7 +188,7 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
         {
             var d = manifest[id];
             var file = d.ResolveFile(dataDir) ?? throw new DataFileException(Path.Combine(dataDir, d.Files[0]), null, "not found");
-            using var source = SourceFile.Open(file, d.Layer);
+            using var source = SourceFile.Open(file, d.Layer, d.HeaderLine);
             await CreateRawTable(conn, tx, d, schema);
             await CopyRows(conn, d, DatasetReader.Read(d, source, new ReadStats(), LoaderReads), ct, schema);
             if (d.Kind != DatasetKind.Boundaries) continue;
@@ -217,7 +217,7 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
     static string SqlType(FieldType t) => t switch
     {
         FieldType.Int => "bigint",
-        FieldType.Number => "double precision",
+        FieldType.Number or FieldType.Percent => "double precision",
         _ => "text",
     };
 
@@ -238,7 +238,7 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
         var types = d.Fields.Select(f => f.Type switch
         {
             FieldType.Int => NpgsqlDbType.Bigint,
-            FieldType.Number => NpgsqlDbType.Double,
+            FieldType.Number or FieldType.Percent => NpgsqlDbType.Double,
             _ => NpgsqlDbType.Text,
         }).ToArray();
         await using var writer = await conn.BeginBinaryImportAsync(

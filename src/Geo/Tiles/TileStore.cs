@@ -18,7 +18,7 @@ public sealed class TileStore(NpgsqlDataSource db)
     {
         ["code"] = "String", ["name"] = "String",
         ["unmet_per_1000"] = "Number", ["coverage"] = "Number", ["need"] = "Number", ["unmet"] = "Number",
-        ["infants"] = "Number", ["no_team"] = "Boolean", ["imd_score"] = "Number", ["deprived_share"] = "Number", ["gap_rank"] = "Number",
+        ["infants"] = "Number", ["no_team"] = "Boolean", ["team_state"] = "String", ["imd_score"] = "Number", ["deprived_share"] = "Number", ["gap_rank"] = "Number",
     };
 
     public static readonly IReadOnlyList<TileLayer> Layers =
@@ -42,8 +42,9 @@ public sealed class TileStore(NpgsqlDataSource db)
         create unlogged table if not exists cradle_meta.tile_figures (
           data_version bigint not null, level text not null, code text not null,
           unmet_per_1000 real, coverage real, need real, unmet real, infants real, no_team boolean,
-          imd_score real, deprived_share real, gap_rank int, imd_decile smallint,
+          imd_score real, deprived_share real, gap_rank int, imd_decile smallint, team_state text,
           primary key (data_version, level, code));
+        alter table cradle_meta.tile_figures add column if not exists team_state text;
         create unlogged table if not exists cradle_meta.tile_teams (
           data_version bigint not null, id text not null, name text not null, status text not null,
           capacity real, capacity_assumed boolean not null, kind text not null, geom geometry(Geometry, 3857) not null);
@@ -89,7 +90,7 @@ public sealed class TileStore(NpgsqlDataSource db)
     {
         var decile = s.Deprivation[("iod2025", "imd")].Decile;
         await using var w = await conn.BeginBinaryImportAsync(
-            "copy cradle_meta.tile_figures (data_version, level, code, unmet_per_1000, coverage, need, unmet, infants, no_team, imd_score, deprived_share, gap_rank, imd_decile) from stdin (format binary)", ct);
+            "copy cradle_meta.tile_figures (data_version, level, code, unmet_per_1000, coverage, need, unmet, infants, no_team, imd_score, deprived_share, gap_rank, imd_decile, team_state) from stdin (format binary)", ct);
         foreach (var level in new[] { "lsoa", "lad", "sicbl", "icb", "region" })
         {
             var figures = CoverageModel.Aggregate(run, level);
@@ -112,6 +113,7 @@ public sealed class TileStore(NpgsqlDataSource db)
                 await w.WriteAsync((float)dep[a].ShareInfantsDeciles12, NpgsqlDbType.Real, ct);
                 await w.WriteAsync(ranks[a], NpgsqlDbType.Integer, ct);
                 if (level == "lsoa") await w.WriteAsync((short)decile[a], NpgsqlDbType.Smallint, ct); else await w.WriteNullAsync(ct);
+                await w.WriteAsync(f.TeamState.Id(), NpgsqlDbType.Text, ct);
             }
         }
         await w.CompleteAsync(ct);
@@ -150,7 +152,7 @@ public sealed class TileStore(NpgsqlDataSource db)
     /// </summary>
     public const string AreaTileSql = """
         select st_asmvt(q, @layer, 4096, 'geom') from (
-          select t.code, t.name, f.unmet_per_1000, f.coverage, f.need, f.unmet, f.infants, f.no_team,
+          select t.code, t.name, f.unmet_per_1000, f.coverage, f.need, f.unmet, f.infants, f.no_team, f.team_state,
                  f.imd_score, f.deprived_share, f.gap_rank, f.imd_decile,
                  st_asmvtgeom(t.geom, st_tileenvelope(@z, @x, @y), 4096, 64, true) as geom
           from cradle.area_tile t

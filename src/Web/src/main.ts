@@ -1,7 +1,7 @@
 // Cradle's viewer: wires the map, search, area panel, ranked table, scenario mode and register editing.
 import 'govuk-frontend/dist/govuk/govuk-frontend.min.css';
 import './styles.css';
-import { ApiError, getJson, type Area, type AreaDetail, type AreaList, type ScenarioArea, type TeamList } from './api';
+import { ApiError, getJson, type Area, type AreaDetail, type AreaList, type RegisterSummary, type ScenarioArea } from './api';
 import { esc } from './format';
 import { createMap, renderLegend, type MapHandle } from './map';
 import { renderPanel } from './panel';
@@ -153,11 +153,11 @@ async function loadDistricts(): Promise<void> {
 async function start(): Promise<void> {
   try {
     await getJson('/health/ready');
-    const [, regions, icbs, teams] = await Promise.all([
+    const [, regions, icbs, summary] = await Promise.all([
       loadDistricts(),
       getJson<AreaList>('/api/areas?level=region'),
       getJson<AreaList>('/api/areas?level=icb'),
-      getJson<TeamList>('/api/teams'),
+      getJson<RegisterSummary>('/api/teams/summary'),
     ]);
     allAreas = [...districts, ...regions.areas, ...icbs.areas].map((a) => ({ code: a.code, name: a.name, level: a.level, infants: a.infants_under_2 }));
     $('area-names').innerHTML = allAreas.map((a) => `<option value="${esc(a.name)}"></option>`).join('');
@@ -166,10 +166,8 @@ async function start(): Promise<void> {
       + `<optgroup label="Integrated Care Boards">${icbs.areas.map((r) => `<option value="${r.code}">${esc(r.name)}</option>`).join('')}</optgroup>`;
     ($('filter') as HTMLSelectElement).value = state.filter;
     table.setFilter(state.filter);
-    const notice = `Cradle’s register holds <strong>${teams.count} teams</strong> (${teams.active} active); the Parent-Infant Foundation counts about 49 in the UK,
-      so areas shown without a team may have one that is not yet recorded. Most capacities are assumed. Latest verification: ${esc(teams.last_verified ?? 'none')}.`;
-    $('register-notice').innerHTML = notice;
-    $('register-footer').innerHTML = `Team register: ${teams.count} teams, each with its source and the date it was last verified.`;
+    $('register-notice').innerHTML = `${esc(summary.notice)} Only ${summary.capacity_published} teams publish how many families they see; the rest use an assumed capacity.`;
+    $('register-footer').innerHTML = `Team register: ${summary.teams} teams, each with its source, the source’s date and the date it was last verified (${esc(summary.oldest_last_verified ?? '–')} to ${esc(summary.newest_last_verified ?? '–')}).`;
     showStatus('');
     if (!map) {
       const config = await getJson<{ basemap_url: string | null }>('/api/viewer/config').catch(() => ({ basemap_url: null }));

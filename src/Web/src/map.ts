@@ -2,7 +2,7 @@
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { fillColour, metricById, palette } from './metrics';
+import { fillColour, metricById, palette, teamStates } from './metrics';
 import { esc } from './format';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -37,9 +37,9 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
       { id: 'lad-fill', type: 'fill', source: 'lad', 'source-layer': 'lad', paint: { 'fill-color': fillColour(metricById(opts.metric)) as never, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 8, 0.85, 10, 0.25] } },
       { id: 'lsoa-fill', type: 'fill', source: 'lsoa', 'source-layer': 'lsoa', minzoom: 8,
         paint: { 'fill-color': ['step', ['get', 'imd_decile'], '#440154', 3, '#3b528b', 5, '#21918c', 7, '#5ec962', 9, '#fde725'] as never, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 8, 0, 10, 0.6] } },
-      { id: 'lad-noteam-hatch', type: 'fill', source: 'lad', 'source-layer': 'lad', filter: ['==', ['get', 'no_team'], true], maxzoom: 9, paint: { 'fill-pattern': 'hatch', 'fill-opacity': 0.35 } },
+      ...teamStates.filter((t) => t.pattern).map((t) => ({ id: `lad-${t.id}`, type: 'fill', source: 'lad', 'source-layer': 'lad',
+        filter: ['==', ['get', 'team_state'], t.id], maxzoom: 9, paint: { 'fill-pattern': t.pattern!, 'fill-opacity': 0.55 } } as maplibregl.LayerSpecification)),
       { id: 'lad-line', type: 'line', source: 'lad', 'source-layer': 'lad', paint: { 'line-color': '#ffffff', 'line-width': 0.6 } },
-      { id: 'lad-noteam', type: 'line', source: 'lad', 'source-layer': 'lad', filter: ['==', ['get', 'no_team'], true], paint: { 'line-color': '#0b0c0c', 'line-width': 0.8, 'line-dasharray': [1, 2] } },
       { id: 'icb-line', type: 'line', source: 'icb', 'source-layer': 'icb', paint: { 'line-color': '#0b0c0c', 'line-width': 1.2 } },
       { id: 'region-line', type: 'line', source: 'region', 'source-layer': 'region', paint: { 'line-color': '#0b0c0c', 'line-width': 2.2 } },
       { id: 'team-area', type: 'line', source: 'teams', 'source-layer': 'teams', filter: ['all', ['==', ['get', 'kind'], 'service_area'], ['==', ['get', 'status'], 'active']], paint: { 'line-color': '#ffdd00', 'line-width': 3.5 } },
@@ -59,13 +59,8 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
     attributionControl: { compact: true },
     canvasContextAttributes: { preserveDrawingBuffer: true },
   });
-  // Diagonal hatching marks districts no team reaches, whatever their colour.
-  const size = 8, hatch = new Uint8Array(size * size * 4);
-  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) {
-    const on = (x + y) % size === 0 || (x + y) % size === 1;
-    hatch.set(on ? [255, 255, 255, 255] : [0, 0, 0, 0], (y * size + x) * 4);
-  }
-  map.on('styleimagemissing', (e) => { if (e.id === 'hatch' && !map.hasImage('hatch')) map.addImage('hatch', { width: size, height: size, data: hatch }); });
+  // A pattern per team state but "served", whatever the fill colour: told apart without colour.
+  map.on('styleimagemissing', (e) => { const p = statePatterns[e.id]; if (p && !map.hasImage(e.id)) map.addImage(e.id, p); });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
   map.on('click', 'lad-fill', (e) => {
@@ -115,6 +110,18 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
   };
 }
 
+/** White-on-transparent patterns, 8 px: confirmed none = dense diagonal lines, not known = dots, in development = sparse other diagonal. */
+function pattern(on: (x: number, y: number) => boolean): { width: number; height: number; data: Uint8Array } {
+  const size = 8, data = new Uint8Array(size * size * 4);
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) data.set(on(x, y) ? [255, 255, 255, 255] : [0, 0, 0, 0], (y * size + x) * 4);
+  return { width: size, height: size, data };
+}
+const statePatterns: Record<string, { width: number; height: number; data: Uint8Array }> = {
+  'state-none': pattern((x, y) => (x + y) % 4 === 0),
+  'state-unknown': pattern((x, y) => x % 4 === 1 && y % 4 === 1),
+  'state-building': pattern((x, y) => (x - y + 8) % 8 === 0),
+};
+
 export function renderLegend(el: HTMLElement, metricId: string): void {
   const m = metricById(metricId);
   const rows = m.breaks.map((b, i) => {
@@ -125,7 +132,8 @@ export function renderLegend(el: HTMLElement, metricId: string): void {
   el.innerHTML = `<p class="govuk-body-s govuk-!-font-weight-bold govuk-!-margin-bottom-1">${esc(m.label)}</p>
     <p class="govuk-body-s govuk-!-margin-bottom-1">${esc(m.unit)}</p>
     <ul class="app-legend__list">${rows.join('')}
-      <li><span class="app-legend__swatch app-legend__swatch--noteam"></span>Hatched, dotted edge: no team</li>
       <li><span class="app-legend__swatch app-legend__swatch--team"></span>Team service area</li></ul>
+    <p class="govuk-body-s govuk-!-font-weight-bold govuk-!-margin-bottom-1">What is known about teams</p>
+    <ul class="app-legend__list" id="legend-states">${teamStates.map((t) => `<li data-state="${t.id}"><span class="app-legend__swatch app-legend__swatch--${t.id}"></span><strong>${esc(t.label)}</strong>: ${esc(t.explain)}</li>`).join('')}</ul>
     <p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0">Zoom in to see small areas (LSOAs) by deprivation decile: darkest = the 20% most deprived, lightest = the 20% least.</p>`;
 }

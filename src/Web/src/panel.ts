@@ -1,6 +1,10 @@
 // The "Area details" panel: figures, teams with sources, vintages, links.
 import type { AreaDetail, ScenarioArea } from './api';
 import { esc, n0, n1, pct } from './format';
+import { teamStates } from './metrics';
+
+const stateTag: Record<string, string> = { served: 'govuk-tag--green', in_development: 'govuk-tag--blue', confirmed_none: 'govuk-tag--red', not_known: 'govuk-tag--grey' };
+const stateLabel = (id: string) => teamStates.find((t) => t.id === id)?.label ?? id;
 
 export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: ScenarioArea | null): void {
   const a = d.area;
@@ -13,7 +17,11 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: ScenarioAr
         ${n0(t.capacity_families_per_year)} families a year${t.capacity_assumed ? ' <strong class="govuk-tag govuk-tag--yellow">assumed</strong>' : ''}.
         ${t.source_url ? `<a class="govuk-link" href="${esc(t.source_url)}" rel="noopener">Source</a>` : ''}
         Last verified: ${esc(t.last_verified ?? 'never')}.${t.area_note ? ` <span class="govuk-body-s">${esc(t.area_note)}</span>` : ''}</li>`).join('')}</ul>`
-    : '<p class="govuk-body"><strong class="govuk-tag govuk-tag--red">No team</strong> No active team in Cradle’s register takes referrals here.</p>';
+    : `<p class="govuk-body" data-field="team-state"><strong class="govuk-tag ${stateTag[a.team_state]}">${esc(stateLabel(a.team_state))}</strong> ${esc(teamStates.find((x) => x.id === a.team_state)?.explain ?? '')}.</p>`;
+  const others = d.other_register_teams.length
+    ? `<p class="govuk-body-s">Also in the register here: ${d.other_register_teams.map((t) => `${esc(t.name)} (${esc(t.status.replace('_', ' '))}${t.source_url ? `, <a class="govuk-link" href="${esc(t.source_url)}" rel="noopener">source</a>` : ''})`).join('; ')}.</p>` : '';
+  const evidence = d.area_evidence.length
+    ? `<ul class="govuk-list govuk-body-s">${d.area_evidence.map((e) => `<li>${e.evidence === 'confirmed_none' ? 'No team' : 'A team is said to exist, unnamed'} (${esc(e.source_date)}${e.current ? '' : ', too old to count'}): ${esc(e.statement)} <a class="govuk-link" href="${esc(e.source_url)}" rel="noopener">Source</a></li>`).join('')}</ul>` : '';
   const scenarioRows = scenario
     ? `<div class="govuk-inset-text" id="panel-scenario"><strong>With the scenario:</strong> unmet need falls from
         <span data-field="unmet-before">${n1(scenario.unmet_need_before)}</span> to <span data-field="unmet-after">${n1(scenario.unmet_need_after)}</span> families a year
@@ -35,9 +43,11 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: ScenarioAr
       ${row('Births (age 0)', n0(a.births_proxy))}
       ${a.deprivation ? row('Infants in the 20% most deprived LSOAs', pct(a.deprivation.share_infants_deciles_1_2)) : ''}
       ${a.deprivation?.mean_imd_score != null ? row('Mean IMD score', n1(a.deprivation.mean_imd_score)) : ''}
+      ${a.child_poverty?.before_housing_costs_percent != null ? row(`Children in low income families (FYE ${a.child_poverty.fye})`, `${n1(a.child_poverty.before_housing_costs_percent)}% before housing costs${a.child_poverty.after_housing_costs_percent != null ? `, ${n1(a.child_poverty.after_housing_costs_percent)}% after` : ''}`) : ''}
     </dl>
     <h3 class="govuk-heading-s">Teams</h3>
-    ${teams}
+    ${teams}${others}${evidence}
+    ${a.team_state_shares.not_known > 0 && a.team_state_shares.not_known < 1 ? `<p class="govuk-body-s">${pct(a.team_state_shares.not_known)} of infants here live where nothing is known about a team.</p>` : ''}
     <h3 class="govuk-heading-s">Compared with</h3>
     <p class="govuk-body-s">${compare || '–'}</p>
     <h3 class="govuk-heading-s">Data</h3>

@@ -45,9 +45,13 @@ function renderForm(el: HTMLElement, t: Team, readAt: number, key: string, onCha
   el.innerHTML = `
     <div class="govuk-form-group" id="group-status"><label class="govuk-label" for="team-status">Status</label>
       <p class="govuk-error-message" id="error-status" hidden></p>
-      <select class="govuk-select" id="team-status" aria-describedby="error-status">${['active', 'closed', 'unknown'].map((s) => `<option${s === t.status ? ' selected' : ''}>${s}</option>`).join('')}</select></div>
+      <select class="govuk-select" id="team-status" aria-describedby="error-status">${['active', 'in_development', 'closed', 'unknown'].map((s) => `<option${s === t.status ? ' selected' : ''}>${s}</option>`).join('')}</select></div>
+    ${field('ended', 'Ended (yyyy, yyyy-mm or yyyy-mm-dd; only if closed)', t.ended ?? '', 'text', 'govuk-input--width-10')}
     ${field('capacity_families_per_year', 'Families a year (blank if unpublished)', t.capacity_families_per_year?.toString() ?? '', 'text', 'govuk-input--width-5')}
-    ${field('service_areas', 'Service area codes (LAD, ward or LSOA, separated by spaces)', t.service_areas.join(' '), 'text', 'govuk-input--width-30')}
+    ${field('capacity_source_url', 'Page that publishes the families a year', t.capacity_source_url ?? '', 'url', 'govuk-input--width-30')}
+    ${field('service_areas', 'Service area codes (district, upper-tier council, ward or LSOA, separated by spaces)', t.service_areas.join(' '), 'text', 'govuk-input--width-30')}
+    ${field('source_url', 'Source: the page that says what this row says', t.source_url ?? '', 'url', 'govuk-input--width-30')}
+    ${field('source_date', 'Date of the source (yyyy, yyyy-mm or yyyy-mm-dd)', t.source_date ?? '', 'text', 'govuk-input--width-10')}
     ${field('last_verified', 'Last verified (yyyy-mm-dd)', t.last_verified ?? '', 'text', 'govuk-input--width-10')}
     <button class="govuk-button" id="team-save" type="button">Save ${esc(t.name)}</button>
     <div id="team-saved" role="status"></div>`;
@@ -58,8 +62,12 @@ function renderForm(el: HTMLElement, t: Team, readAt: number, key: string, onCha
     const body = {
       ...t,
       status: value('status'),
+      ended: value('ended') || null,
       capacity_families_per_year: capacity === '' ? null : Number(capacity),
+      capacity_source_url: value('capacity_source_url') || null,
       service_areas: value('service_areas').split(/[\s,;]+/).filter(Boolean),
+      source_url: value('source_url') || null,
+      source_date: value('source_date') || null,
       last_verified: value('last_verified') || null,
     };
     const saved = el.querySelector('#team-saved')!;

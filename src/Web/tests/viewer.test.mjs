@@ -89,6 +89,22 @@ test('the page loads and the map draws', async () => {
   await page.close();
 });
 
+test('the legend explains the four team states and the notice gives the register against the Foundation', async () => {
+  const page = await open();
+  const states = await page.locator('#legend-states li').evaluateAll((items) => items.map((li) => li.dataset.state));
+  assert.deepEqual(states, ['served', 'in_development', 'confirmed_none', 'not_known']);
+  assert.match(await page.locator('#legend-states').textContent(), /Not known: no team in the register, and no source says there is none/);
+  const notice = await page.locator('#register-notice').textContent();
+  assert.match(notice, /\d+ active/);
+  assert.match(notice, /38 teams in England \(June 2024\)/);
+  // Lincolnshire's districts are a confirmed gap; Sunderland is not known: the panel says which.
+  await page.goto(base + '/?area=E07000136');
+  await panel(page).getByText('Confirmed none').first().waitFor();
+  await page.goto(base + '/?area=E08000024');
+  await panel(page).locator('[data-field="team-state"]').getByText('Not known').waitFor();
+  await page.close();
+});
+
 test('searching "Newcastle" shows NEWPIP in the area panel', async () => {
   const page = await open();
   await page.getByRole('searchbox', { name: 'Search areas' }).fill('Newcastle');

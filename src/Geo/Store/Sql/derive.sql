@@ -11,12 +11,15 @@ select b.code, b.name, left(b.code, 1) as country,
        coalesce(e.corrected_value, w.lad24cd) as lad_code,
        w.wd24cd as ward_code, w.wd24nm as ward_name,
        i.sicbl24cd as sicbl_code, i.icb24cd as icb_code,
-       r.rgn23cd as region_code
+       r.rgn23cd as region_code,
+       u.utla23cd as utla_code
 from src_lsoa21 b
 left join src_lsoa21_lad24 w on w.lsoa21cd = b.code
 left join errata e on e.dataset = 'lookup_lsoa21_lad24' and e.field = 'lad24cd' and e.code = b.code
 left join src_lsoa21_icb24 i on i.lsoa21cd = b.code
-left join src_lad_rgn23 r on r.lad23cd = coalesce(e.corrected_value, w.lad24cd);
+left join src_lad_rgn23 r on r.lad23cd = coalesce(e.corrected_value, w.lad24cd)
+-- Upper-tier councils: the April 2023 lookup, the same for all 296 districts of 2024.
+left join src_ltla23_utla23 u on u.ltla23cd = coalesce(e.corrected_value, w.lad24cd);
 alter table lsoa add primary key (code);
 
 -- LSOA 2011 → 2021. Counts are carried with weight 1/n, n = the number of LSOA 2021 an LSOA 2011
@@ -53,6 +56,69 @@ select 'mid-2020', 'lsoa21', m.lsoa21cd,
 from src_pop_lsoa11 p
 join lsoa11_lsoa21 m on m.lsoa11cd = p.lsoa11cd
 group by m.lsoa21cd;
+
+-- Mid-2024: ONS's district and county estimates as published (MYE2), and LSOA 2021 infants
+-- estimated, since no LSOA count of infants newer than mid-2020 exists (docs/model.md, "Infants
+-- as of mid-2024"). Each LSOA's mid-2020 infants are grown with its own population (the ONS
+-- mid-2024 LSOA total over the mid-2020 total carried to LSOA 2021), then scaled so that every
+-- district's LSOAs sum exactly to the district's mid-2024 ages 0 and 1.
+insert into population
+select 'mid-2024', case when code ~ '^E1[01]' then 'county24' else 'lad24' end, code, all_ages, age_0, age_1, null
+from src_pop_lad_mid2024 where code ~ '^E(0[6-9]|1[01])';
+
+create temporary table population_mid2024_prior on commit drop as
+select l.code, l.lad_code, t.all_ages,
+       p.age_0 * t.all_ages / nullif(p.all_ages, 0) as prior_0,
+       p.age_1 * t.all_ages / nullif(p.all_ages, 0) as prior_1
+from lsoa l
+join src_pop_lsoa21_mid2024 t on t.lsoa21cd = l.code
+join population p on p.vintage = 'mid-2020' and p.geography = 'lsoa21' and p.code = l.code
+where l.country = 'E';
+
+insert into population
+select 'mid-2024', 'lsoa21', x.code, x.all_ages,
+       d.age_0 * coalesce(x.prior_0 / nullif(s.prior_0, 0), x.all_ages / nullif(s.all_ages, 0)),
+       d.age_1 * coalesce(x.prior_1 / nullif(s.prior_1, 0), x.all_ages / nullif(s.all_ages, 0)),
+       'estimated'
+from population_mid2024_prior x
+join (select lad_code, sum(prior_0) as prior_0, sum(prior_1) as prior_1, sum(all_ages) as all_ages
+      from population_mid2024_prior group by lad_code) s using (lad_code)
+join src_pop_lad_mid2024 d on d.code = x.lad_code;
+
+-- Children aged 0–15 in mid-2024: the denominators of DWP's child poverty rates.
+create table children_mid2024 as
+select code, (age_0 + age_1 + age_2 + age_3 + age_4 + age_5 + age_6 + age_7 + age_8 + age_9 + age_10
+              + age_11 + age_12 + age_13 + age_14 + age_15)::double precision as children_0_15
+from src_pop_lad_mid2024;
+alter table children_mid2024 add primary key (code);
+
+-- Children in relative low income families (DWP via ONS), before (bhc) and after (ahc) housing
+-- costs, by financial year ending (fye), for districts and upper-tier councils as published. The
+-- 2024 codes of Barnsley and Sheffield are kept (they are the LAD 2024 codes). DWP's Table 2
+-- adds the after-housing-costs counts. England is not published: it is derived from the
+-- district rates weighted by children aged 0–15 (mid-2024), and says so.
+create table child_poverty (
+  code       text not null,
+  measure    text not null,
+  fye        int not null,
+  percent    double precision not null,
+  children   double precision,
+  derived    boolean not null default false,
+  primary key (code, measure, fye)
+);
+insert into child_poverty (code, measure, fye, percent)
+select areacd, case when indicator like '%before%' then 'bhc' else 'ahc' end,
+       substr(period, 1, 4)::int + 1, observation
+from src_child_poverty_els
+where areacd ~ '^E(0[6-9]|10)';
+update child_poverty c set children = case c.fye when 2024 then d.children_fye2024 when 2025 then d.children_fye2025 end
+from src_child_poverty_dwp_ahc d
+where d.area_code = c.code and c.measure = 'ahc' and c.fye in (2024, 2025);
+insert into child_poverty (code, measure, fye, percent, children, derived)
+select 'E92000001', c.measure, c.fye, sum(c.percent * k.children_0_15) / sum(k.children_0_15), sum(c.children), true
+from child_poverty c join children_mid2024 k using (code)
+where c.code ~ '^E0[6-9]'
+group by c.measure, c.fye;
 
 -- Deprivation, long: one row per LSOA, vintage and measure (imd, the 7 domains, idaci, idaopi).
 create table deprivation (
@@ -178,11 +244,11 @@ from area where level = 'region';
 create index on area using gist (geom);
 create index on area (code);
 
--- Parents of each area with the share of its LSOAs and of its infants (ages 0–1, mid-2020
--- carried to LSOA 2021) that lie in each: a district split between ICBs lists each ICB.
+-- Parents of each area with the share of its LSOAs and of its infants (ages 0–1, mid-2024
+-- estimates) that lie in each: a district split between ICBs lists each ICB.
 create table area_parent as
 with infants as (
-  select code as lsoa, age_0 + age_1 as infants from population where vintage = 'mid-2020' and geography = 'lsoa21'
+  select code as lsoa, age_0 + age_1 as infants from population where vintage = 'mid-2024' and geography = 'lsoa21'
 ),
 pairs(child_level, parent_level) as (values
   ('lad', 'sicbl'), ('lad', 'icb'), ('lad', 'region'), ('lad', 'england'),

@@ -1,0 +1,96 @@
+using System.Globalization;
+using Cradle.Geo.Sources;
+
+namespace Cradle.Geo.Register;
+
+/// <summary>Reads the cells of one CSV record by column name, naming the line and column of a bad value.</summary>
+sealed class CsvCells(string path, RawRecord record, Dictionary<string, int> index)
+{
+    public string Where => record.Where;
+
+    public string? Text(string c) => index.TryGetValue(c, out var i) && i >= 0 && record.Cells[i] is { Length: > 0 } s && s.Trim() is { Length: > 0 } t ? t : null;
+
+    public double? Number(string c)
+    {
+        var s = Text(c);
+        if (s is null) return null;
+        return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
+            : throw Bad(c, $"'{s}' is not a number");
+    }
+
+    public DateOnly? Date(string c)
+    {
+        var s = Text(c);
+        if (s is null) return null;
+        return DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
+            : throw Bad(c, $"'{s}' is not a date (yyyy-mm-dd)");
+    }
+
+    public PartialDate? Partial(string c)
+    {
+        var s = Text(c);
+        if (s is null) return null;
+        return PartialDate.TryParse(s, out var d) ? d : throw Bad(c, $"'{s}' is not a date (yyyy, yyyy-mm or yyyy-mm-dd)");
+    }
+
+    public DataFileException Bad(string column, string message)
+    {
+        var id = Text("id") is { } i ? $" (team '{i}')" : Text("area_code") is { } a ? $" (area {a})" : "";
+        return new DataFileException(path, $"{record.Where}{id}, column '{column}'", message);
+    }
+
+    /// <summary>The column index of each wanted column (−1 when absent); a missing required column is an error.</summary>
+    public static Dictionary<string, int> Index(string path, CsvFile csv, IEnumerable<string> columns, params string[] required)
+    {
+        var names = csv.Columns.Select(HeaderMatch.Normalise).ToList();
+        var index = columns.ToDictionary(c => c, c => names.IndexOf(c));
+        var missing = required.Where(c => index[c] < 0).ToList();
+        if (missing.Count > 0) throw new DataFileException(path, "header", $"missing column(s) {string.Join(", ", missing)}");
+        var unknown = names.Where(n => n.Length > 0 && !index.ContainsKey(n)).ToList();
+        if (unknown.Count > 0) throw new DataFileException(path, "header", $"unknown column(s) {string.Join(", ", unknown)}; the columns are {string.Join(", ", index.Keys)}");
+        return index;
+    }
+}
+
+/// <summary>The register's CSV form (data/teams/teams.csv): one team a row, service areas separated by ';'.</summary>
+public static class TeamCsv
+{
+    public static readonly string[] Columns =
+    [
+        "id", "name", "provider", "status", "started", "ended",
+        "capacity_families_per_year", "capacity_source_url", "annual_cost_gbp", "cost_source_url", "funder", "commissioner",
+        "service_areas", "area_note", "base_lon", "base_lat", "source_url", "source_date", "last_verified", "definition_fit", "notes",
+    ];
+
+    public static string Write(IEnumerable<Team> teams)
+    {
+        var sb = new System.Text.StringBuilder();
+        CsvWriter.Row(sb, Columns);
+        foreach (var t in teams)
+            CsvWriter.Row(sb, [t.Id, t.Name, t.Provider, t.Status, t.Started?.ToString(), t.Ended?.ToString(),
+                t.CapacityFamiliesPerYear, t.CapacitySourceUrl, t.AnnualCostGbp, t.CostSourceUrl, t.Funder, t.Commissioner,
+                string.Join(';', t.ServiceAreas), t.AreaNote, t.BaseLon, t.BaseLat, t.SourceUrl, t.SourceDate?.ToString(), t.LastVerified,
+                t.DefinitionFit, t.Notes]);
+        return sb.ToString();
+    }
+
+    /// <summary>Parses the CSV; a malformed value names its line, the team and the column.</summary>
+    public static List<(string Where, Team Team)> Read(string path)
+    {
+        using var csv = new CsvFile(path);
+        var index = CsvCells.Index(path, csv, Columns, "id", "name", "status", "service_areas", "source_url", "source_date", "last_verified", "definition_fit");
+        var teams = new List<(string, Team)>();
+        foreach (var record in csv.Records())
+        {
+            var r = new CsvCells(path, record, index);
+            teams.Add((r.Where, new Team(r.Text("id") ?? "", r.Text("name") ?? "", r.Text("provider"), r.Text("status") ?? "",
+                r.Partial("started"), r.Partial("ended"),
+                r.Number("capacity_families_per_year"), r.Text("capacity_source_url"), r.Number("annual_cost_gbp"), r.Text("cost_source_url"),
+                r.Text("funder"), r.Text("commissioner"),
+                (r.Text("service_areas") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                r.Text("area_note"), r.Number("base_lon"), r.Number("base_lat"), r.Text("source_url"), r.Partial("source_date"),
+                r.Date("last_verified"), r.Text("definition_fit") ?? "", r.Text("notes"))));
+        }
+        return teams;
+    }
+}
