@@ -19,7 +19,7 @@ RID := linux-$(shell uname -m | sed -e s/x86_64/x64/ -e s/aarch64/arm64/)
 export CRADLE_DLL := $(abspath $(DLL))
 SOURCES := $(shell find src tests bench -name '*.cs' -o -name '*.csproj' -o -name '*.sql' -o -path '*/fixtures/*' -type f | grep -v '/obj/\|/bin/') Directory.Build.props
 
-.PHONY: run up down db deps build load test bench chaos clean help data key
+.PHONY: run up down db deps build load test bench chaos clean help data key api-types
 
 help:
 	@echo "make run    install what is missing, start PostGIS, load the data if needed, serve http://127.0.0.1:$(PORT)"
@@ -74,7 +74,13 @@ down:
 
 test: data db $(SLN_STAMP) $(WEB_DIST)
 	@scripts/deps.sh gdal chromium
+	@scripts/api-types.sh check
 	@scripts/test.sh
+
+# The viewer's API types, generated from the OpenAPI document (commit the result; make test checks it).
+api-types: $(SLN_STAMP)
+	@cd src/Web && npm ci --no-audit --no-fund --loglevel=error
+	@scripts/api-types.sh write
 
 # An API key for register edits: make key NAME=you (prints the key once; keeps its hash).
 key: build

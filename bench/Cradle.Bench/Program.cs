@@ -174,6 +174,7 @@ async Task ApiBenches()
         string Fill(string file) => File.ReadAllText(Path.Combine(root, "bench/mapserver", file))
             .Replace("@DIR@", msDir).Replace("@PORT@", "18095").Replace("@PROCS@", Environment.ProcessorCount.ToString())
             .Replace("@PGPASSFILE@", Environment.GetEnvironmentVariable("PGPASSFILE") ?? "")
+            .Replace("@COLUMNS@", string.Join(", ", Cradle.Geo.Tiles.TileFigures.Columns.Select(c => "f." + c.Id)))
             // The session settings Cradle's API uses (CradleDatabase.ServingOptions), so both read the database alike.
             .Replace("@CONNECTION@", $"host={cb.Host} port={cb.Port} user={cb.Username} dbname={cb.Database} options='{CradleDatabase.ServingOptions}'");
         File.WriteAllText(Path.Combine(msDir, "cradle.map"), Fill("cradle.map.in"));

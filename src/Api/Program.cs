@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "teams" => await TeamsCommand.RunAsync(args[1..]),
     "keys" => TeamsCommand.Keys(args[1..]),
     "ingest" => await IngestCommand.RunAsync(args[1..]),
+    "openapi" => await ServeCommand.OpenApiAsync(args[1..]),
     null => await ServeCommand.RunAsync([]),
     "-h" or "--help" or "help" => Usage(0),
     var other => Usage(2, $"unknown command '{other}'"),
@@ -21,6 +22,7 @@ static int Usage(int code, string? error = null)
                cradle serve [--urls URL]
                cradle teams import FILE [--force] | cradle teams export [FILE]
                cradle keys add NAME [--file FILE]
+               cradle openapi [FILE]   (the OpenAPI document, without a database)
         The database comes from CRADLE_DB (a Npgsql connection string) or the project-local cluster on PGPORT (55432).
         """);
     return code;

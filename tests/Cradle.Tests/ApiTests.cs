@@ -34,7 +34,7 @@ public sealed class ApiTests(DatabaseFixture db)
         var body = await db.Http.GetFromJsonAsync<JsonElement>("/api/datasets");
         Assert.Equal(await db.DataVersion(), body.GetProperty("data_version").GetInt64());
         var datasets = body.GetProperty("datasets").EnumerateArray().ToList();
-        Assert.Equal(25, datasets.Count);
+        Assert.Equal(27, datasets.Count);
         var d = datasets.Single(x => x.GetProperty("id").GetString() == id);
         Assert.Equal(rows, d.GetProperty("rows").GetInt32());
         Assert.Equal(england, d.GetProperty("england_rows").GetInt32());

@@ -30,5 +30,20 @@ public sealed class ScratchDataDir : IDisposable
 
     public void Remove(string relative) => File.Delete(System.IO.Path.Combine(Path, relative));
 
+    /// <summary>Replaces a (plain or gzipped) text file by the real one's lines, changed.</summary>
+    public void Rewrite(string relative, Func<IEnumerable<string>, IEnumerable<string>> change)
+    {
+        var real = Real(relative);
+        bool gz = relative.EndsWith(".gz");
+        string text;
+        using (var input = File.OpenRead(real))
+        using (var reader = new StreamReader(gz ? new System.IO.Compression.GZipStream(input, System.IO.Compression.CompressionMode.Decompress) : input))
+            text = reader.ReadToEnd();
+        var output = string.Join("\n", change(text.Split('\n')));
+        using var file = File.Create(Replace(relative));
+        using var writer = new StreamWriter(gz ? new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest) : file);
+        writer.Write(output);
+    }
+
     public void Dispose() => Directory.Delete(Path, recursive: true);
 }

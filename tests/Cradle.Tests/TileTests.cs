@@ -57,10 +57,10 @@ public sealed class TileTests(DatabaseFixture db)
         Assert.Equal("lad", layer.Name);
         var newcastle = layer.Features.Single(f => (string)f.Attributes["code"] == "E08000021");
         Assert.Equal("Newcastle upon Tyne", newcastle.Attributes["name"]);
-        Assert.Equal(9.18, Convert.ToDouble(newcastle.Attributes["unmet_per_1000"]), 1);
-        Assert.Equal(1.0, Convert.ToDouble(newcastle.Attributes["coverage"]), 3);
+        Assert.Equal(9.18, Convert.ToDouble(newcastle.Attributes["unmet_need_per_1000_births"]), 1);
+        Assert.Equal(1.0, Convert.ToDouble(newcastle.Attributes["geographic_coverage"]), 3);
         Assert.False((bool)newcastle.Attributes["no_team"]);
-        Assert.Equal(3050 + 3180, Convert.ToDouble(newcastle.Attributes["infants"]), 0); // ONS mid-2024, ages 0 and 1
+        Assert.Equal(3050 + 3180, Convert.ToDouble(newcastle.Attributes["infants_under_2"]), 0); // ONS mid-2024, ages 0 and 1
         Assert.Equal("served", newcastle.Attributes["team_state"]);
         // The decoded polygon sits where Newcastle is.
         var c = newcastle.Geometry.EnvelopeInternal.Centre;

@@ -3,7 +3,9 @@ using System.Text;
 using System.Text.Json.Serialization;
 using Cradle.Api.Infrastructure;
 using Cradle.Geo;
+using Cradle.Geo.Catalog;
 using Cradle.Geo.Coverage;
+using Microsoft.AspNetCore.Mvc;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -34,24 +36,54 @@ public sealed record ListTotals(double NeedFamiliesPerYear, double UnmetNeed, do
 public sealed record GapList(string Level, long DataVersion, string DeprivationVintage, NeedModelOut NeedModel, string? Within, int Count,
     ListTotals Totals, IReadOnlyList<AreaOut> Areas);
 
+/// <summary>The query of GET /api/areas.</summary>
+public sealed record AreaListQuery(
+    [FromQuery(Name = "level")] string? Level,
+    [FromQuery(Name = "within")] string? Within,
+    [FromQuery(Name = "format")] string? Format) : IQueryParameters
+{
+    public string LevelId => Level ?? "lad";
+    public ProblemHttpResult? Check() => LevelParameter.Check(Level, _ => true) ?? AreaQueries.CheckFormat(Format) ?? AreaQueries.CheckCode("within", Within);
+}
+
+/// <summary>The query of GET /api/gaps.</summary>
+public sealed record GapQuery(
+    [FromQuery(Name = "level")] string? Level,
+    [FromQuery(Name = "within")] string? Within,
+    [FromQuery(Name = "limit")] string? Limit,
+    [FromQuery(Name = "format")] string? Format) : IQueryParameters
+{
+    public string LevelId => Level ?? "lad";
+    public int Count => Limit is null ? 20 : int.Parse(Limit, System.Globalization.CultureInfo.InvariantCulture);
+
+    public ProblemHttpResult? Check() =>
+        LevelParameter.Check(Level, l => l.Gaps) ?? AreaQueries.CheckFormat(Format) ?? AreaQueries.CheckCode("within", Within)
+        ?? (Limit is not null && !QueryParameterExtensions.IsWholeNumber(Limit, 1, 10_000, out _)
+            ? ApiProblems.BadParameter("limit", $"'{ModelQuery.Clip(Limit)}' is not a whole number from 1 to 10,000") : null);
+}
+
+public static class AreaQueries
+{
+    public static ProblemHttpResult? CheckFormat(string? format) =>
+        format is null or "json" or "csv" or "geojson" ? null : ApiProblems.BadParameter("format", $"'{ModelQuery.Clip(format)}' is not json, csv or geojson");
+
+    public static ProblemHttpResult? CheckCode(string name, string? code) =>
+        code is null || ModelQuery.IsCode(code) ? null : ApiProblems.BadParameter(name, $"'{ModelQuery.Clip(code)}' is not an area code");
+}
+
 public static class AreaEndpoints
 {
-    static readonly string[] ListLevels = ["lsoa", "lad", "sicbl", "icb", "region", "england"];
-
     public static void MapAreas(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api").WithTags("Areas");
-        group.MapGet("/areas", List)
-            .AllowQuery(["level", "within", "format", .. ModelQuery.Names])
+        group.MapGet("/areas", List).Query(typeof(AreaListQuery), typeof(ModelQueryParameters))
             .WithSummary("Need, coverage and unmet need for every area of a level")
-            .WithDescription("level: lsoa, lad (default), sicbl, icb, region or england. within: an area code (a region, ICB, sub-ICB location or district) whose areas to list. deprivation: iod2025 (default) or imd2019. need_model: flat (default) or deprivation, with gradient. format: json (default), csv or geojson (CRS84).");
-        group.MapGet("/areas/{code}", Detail)
-            .AllowQuery(ModelQuery.Names)
-            .WithSummary("One area of any level, with its infants by deprivation decile, the teams serving it and how it compares with its region and England");
-        group.MapGet("/gaps", Gaps)
-            .AllowQuery(["level", "within", "limit", "format", .. ModelQuery.Names])
+            .WithDescription($"level: {string.Join(", ", AreaLevels.Ids())} (default lad; GET /api/catalog describes each). within: an area code whose areas to list (e.g. level=lad&within=E10000016, Kent's districts). population: mid2024 (default) or mid2020. deprivation: iod2025 (default) or imd2019. need_model: flat (default) or deprivation, with gradient and need_weight (imd or child_poverty). uncertain_teams: include (default) or exclude. evidence_max_age_years: how old a statement of no team may be and still count (default 3). format: json (default), csv or geojson (CRS84).");
+        group.MapGet("/areas/{code}", Detail).Query(typeof(ModelQueryParameters)).ProducesProblem(404)
+            .WithSummary("One area of any level, with its parents, its infants by deprivation decile, the teams serving it, the evidence about provision, and how it compares with its region and England");
+        group.MapGet("/gaps", Gaps).Query(typeof(GapQuery), typeof(ModelQueryParameters))
             .WithSummary("The under-served areas, ranked by unmet need (families a year)")
-            .WithDescription("level: lad (default), sicbl, icb or region; within: an area code; limit: 1–10,000 (default 20).");
+            .WithDescription($"level: {string.Join(", ", AreaLevels.Ids(l => l.Gaps))} (default lad); within: an area code; limit: 1–10,000 (default 20); format and the model parameters as for /api/areas. Totals say how much of the unmet need lies where nothing is known about provision.");
     }
 
     /// <summary>The areas of a level, optionally those with any LSOA inside another area.</summary>
@@ -59,29 +91,29 @@ public static class AreaEndpoints
     {
         var lv = s.Levels[level];
         if (within is null) return (Enumerable.Range(0, lv.Count).ToList(), null);
-        if (!ModelQuery.IsCode(within)) return (null, ApiProblems.BadParameter("within", $"'{ModelQuery.Clip(within)}' is not an area code"));
         if (!s.AreaLevelOfCode.TryGetValue(within, out var wl)) return (null, ApiProblems.BadParameter("within", $"no area has code {within}"));
         var container = s.Levels[wl];
-        int w = container.Index[within];
         var set = new SortedSet<int>();
-        for (int i = 0; i < s.LsoaCount; i++)
-            if (container.LsoaArea[i] == w && lv.LsoaArea[i] >= 0) set.Add(lv.LsoaArea[i]);
+        foreach (var i in container.LsoasOf(container.Index[within]))
+            if (lv.LsoaArea[i] >= 0) set.Add(lv.LsoaArea[i]);
         return (set.ToList(), null);
     }
 
-    static async Task<IResult> List(HttpRequest request, ModelStore store, NpgsqlDataSource db, string? level, string? within, string? format, CancellationToken ct)
+    static async Task<Results<Ok<AreaList>, ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> List(
+        [AsParameters] AreaListQuery q, [AsParameters] ModelQueryParameters m, ModelStore store, NpgsqlDataSource db, CancellationToken ct)
     {
-        var (lvl, lp) = ModelQuery.Level(level, "lad", ListLevels);
-        if (lp is not null) return lp;
-        var (p, pp) = ModelQuery.Parse(request.Query);
-        if (pp is not null) return pp;
-        if (format is not (null or "json" or "csv" or "geojson")) return ApiProblems.BadParameter("format", $"'{ModelQuery.Clip(format)}' is not json, csv or geojson");
+        var p = m.Parameters;
         var s = await store.SnapshotAsync(ct);
-        var (indexes, sp) = Select(s, lvl!, within);
-        if (sp is not null) return sp;
-        var areas = Figures(store, s, lvl!, p!, indexes!);
-        return await Render(db, s, lvl!, areas, format, new AreaList(lvl!, s.DataVersion, p!.Deprivation, AreaOutput.Describe(p), within, areas.Count,
-            Totals(areas), areas), ct);
+        var (indexes, problem) = Select(s, q.LevelId, q.Within);
+        if (problem is not null) return problem;
+        var areas = Figures(store, s, q.LevelId, p, indexes!);
+        var list = new AreaList(q.LevelId, s.DataVersion, p.Deprivation, AreaOutput.Describe(p), q.Within, areas.Count, Totals(areas), areas);
+        return q.Format switch
+        {
+            "csv" => Csv(areas),
+            "geojson" => await GeoJson(db, q.LevelId, areas, ct),
+            _ => TypedResults.Ok(list),
+        };
     }
 
     public static ListTotals Totals(IReadOnlyList<AreaOut> areas)
@@ -99,63 +131,41 @@ public static class AreaEndpoints
         return indexes.Select(i => AreaOutput.Build(s, figures[i], ranks[i], deprivation[i])).ToList();
     }
 
-    static async Task<IResult> Render(NpgsqlDataSource db, ModelSnapshot s, string level, List<AreaOut> areas, string? format, object json, CancellationToken ct)
+    static ContentHttpResult Csv(List<AreaOut> areas)
     {
-        switch (format)
-        {
-            case "csv":
-                var sb = new StringBuilder();
-                CsvWriter.Row(sb, AreaOutput.CsvColumns);
-                foreach (var a in areas) CsvWriter.Row(sb, AreaOutput.Flatten(a));
-                return TypedResults.Text(sb.ToString(), "text/csv; charset=utf-8", Encoding.UTF8);
-            case "geojson":
-                return TypedResults.Text(await GeoJson(db, level, areas, ct), "application/geo+json", Encoding.UTF8);
-            default:
-                return TypedResults.Ok(json);
-        }
+        var sb = new StringBuilder();
+        CsvWriter.Row(sb, AreaOutput.CsvColumns);
+        foreach (var a in areas) CsvWriter.Row(sb, AreaOutput.Flatten(a));
+        return TypedResults.Text(sb.ToString(), "text/csv; charset=utf-8", Encoding.UTF8);
     }
 
     /// <summary>A FeatureCollection in CRS84 with the flattened figures as properties; geometry from PostGIS.</summary>
-    static async Task<string> GeoJson(NpgsqlDataSource db, string level, List<AreaOut> areas, CancellationToken ct)
+    static async Task<FileContentHttpResult> GeoJson(NpgsqlDataSource db, string level, List<AreaOut> areas, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         var geometry = (await conn.QueryAsync<(string Code, string Json)>(new CommandDefinition(
             "select code, st_asgeojson(st_transform(geom, 4326), 6) from cradle.area where level = @level and code = any(@codes)",
             new { level, codes = areas.Select(a => a.Code).ToArray() }, cancellationToken: ct))).ToDictionary(x => x.Code, x => x.Json);
-        var sb = new StringBuilder("{\"type\":\"FeatureCollection\",\"features\":[");
-        for (int k = 0; k < areas.Count; k++)
-        {
-            if (k > 0) sb.Append(',');
-            var values = AreaOutput.Flatten(areas[k]);
-            var props = new Dictionary<string, object?>();
-            for (int c = 0; c < values.Length; c++) props[AreaOutput.CsvColumns[c]] = values[c];
-            sb.Append("{\"type\":\"Feature\",\"id\":").Append(System.Text.Json.JsonSerializer.Serialize(areas[k].Code))
-              .Append(",\"properties\":").Append(System.Text.Json.JsonSerializer.Serialize(props))
-              .Append(",\"geometry\":").Append(geometry.GetValueOrDefault(areas[k].Code) ?? "null").Append('}');
-        }
-        return sb.Append("]}").ToString();
+        var features = areas.Select(a => new GeoJsonFeature(a.Code, geometry.GetValueOrDefault(a.Code), AreaOutput.Properties(a)));
+        return TypedResults.Bytes(GeoJsonWriter.Collection(features), GeoJsonWriter.MediaType);
     }
 
-    static async Task<IResult> Detail(HttpRequest request, ModelStore store, string code, CancellationToken ct)
+    static async Task<Results<Ok<AreaDetail>, ProblemHttpResult>> Detail([AsParameters] ModelQueryParameters m, ModelStore store, string code, CancellationToken ct)
     {
         if (!ModelQuery.IsCode(code)) return ApiProblems.BadParameter("code", $"'{ModelQuery.Clip(code)}' is not an area code (a letter and eight digits)");
-        var (parsed, pp) = ModelQuery.Parse(request.Query);
-        if (pp is not null) return pp;
-        var p = parsed!;
+        var p = m.Parameters;
         var s = await store.SnapshotAsync(ct);
         if (!s.AreaLevelOfCode.TryGetValue(code, out var level)) return ApiProblems.NotFound("area", $"No area in England has code {code}.");
         int index = s.Levels[level].Index[code];
         var area = Figures(store, s, level, p, [index]).Single();
         var deprivation = store.Deprivation(s, level, p)[index];
-
         TeamDetail Detail(Cradle.Geo.Register.Team t, bool counted) => new(t.Id, t.Name, t.Provider, t.Status, t.DefinitionFit,
             counted ? t.CapacityFamiliesPerYear ?? p.DefaultCapacity : t.CapacityFamiliesPerYear, counted && t.CapacityFamiliesPerYear is null,
             t.CapacitySourceUrl, t.AnnualCostGbp, t.Funder, t.Commissioner, t.SourceUrl, t.SourceDate?.ToString(), t.LastVerified, t.AreaNote);
         var servingIds = area.Teams.Select(t => t.Id).ToHashSet();
         var serving = s.Teams.Where(t => servingIds.Contains(t.Id)).Select(t => Detail(t, true)).ToList();
         // The area's LSOAs, to find the register's other teams and the evidence that touch it.
-        var lv = s.Levels[level];
-        var inside = Enumerable.Range(0, s.LsoaCount).Where(i => lv.LsoaArea[i] == index).ToHashSet();
+        var inside = s.Levels[level].LsoasOf(index).ToHashSet();
         bool Touches(IEnumerable<string> codes) => s.Resolve(codes, anyLevel: true).Lsoas.Any(inside.Contains);
         var others = s.Teams.Where(t => !servingIds.Contains(t.Id) && Touches(t.ServiceAreas)).Select(t => Detail(t, false)).ToList();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
@@ -180,21 +190,20 @@ public static class AreaEndpoints
         ]));
     }
 
-    static async Task<IResult> Gaps(HttpRequest request, ModelStore store, NpgsqlDataSource db, string? level, string? within, string? limit, string? format, CancellationToken ct)
+    static async Task<Results<Ok<GapList>, ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> Gaps(
+        [AsParameters] GapQuery q, [AsParameters] ModelQueryParameters m, ModelStore store, NpgsqlDataSource db, CancellationToken ct)
     {
-        var (lvl, lp) = ModelQuery.Level(level, "lad", "lad", "sicbl", "icb", "region");
-        if (lp is not null) return lp;
-        int n = 20;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out n) || n < 1 || n > 10_000))
-            return ApiProblems.BadParameter("limit", $"'{ModelQuery.Clip(limit)}' is not a whole number from 1 to 10,000");
-        if (format is not (null or "json" or "csv" or "geojson")) return ApiProblems.BadParameter("format", $"'{ModelQuery.Clip(format)}' is not json, csv or geojson");
-        var (p, pp) = ModelQuery.Parse(request.Query);
-        if (pp is not null) return pp;
+        var p = m.Parameters;
         var s = await store.SnapshotAsync(ct);
-        var (indexes, sp) = Select(s, lvl!, within);
-        if (sp is not null) return sp;
-        var areas = Figures(store, s, lvl!, p!, indexes!).OrderBy(a => a.GapRank).ThenBy(a => a.Code).Take(n).ToList();
-        return await Render(db, s, lvl!, areas, format, new GapList(lvl!, s.DataVersion, p!.Deprivation, AreaOutput.Describe(p), within, areas.Count,
-            Totals(areas), areas), ct);
+        var (indexes, problem) = Select(s, q.LevelId, q.Within);
+        if (problem is not null) return problem;
+        var areas = Figures(store, s, q.LevelId, p, indexes!).OrderBy(a => a.GapRank).ThenBy(a => a.Code).Take(q.Count).ToList();
+        var list = new GapList(q.LevelId, s.DataVersion, p.Deprivation, AreaOutput.Describe(p), q.Within, areas.Count, Totals(areas), areas);
+        return q.Format switch
+        {
+            "csv" => Csv(areas),
+            "geojson" => await GeoJson(db, q.LevelId, areas, ct),
+            _ => TypedResults.Ok(list),
+        };
     }
 }

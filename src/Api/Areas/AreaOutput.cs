@@ -59,31 +59,16 @@ public static class AreaOutput
     public static TeamStateShares Shares(AreaFigures f) => new(R(f.StateShare(TeamState.Served), 4), R(f.StateShare(TeamState.InDevelopment), 4),
         R(f.StateShare(TeamState.ConfirmedNone), 4), R(f.StateShare(TeamState.NotKnown), 4));
 
+    /// <summary>The area's parents as the catalog lists them for its level (district → upper tier → ICBs → NHS region, region),
+    /// each with its share of the area's infants.</summary>
     public static IReadOnlyList<ParentRef> Parents(ModelSnapshot s, string level, string code, int lsoaIndex = -1)
     {
         if (level == "lsoa")
-        {
-            var list = new List<ParentRef>();
-            foreach (var l in new[] { "lad", "sicbl", "icb", "region" })
-            {
-                var lv = s.Levels[l];
-                int a = lv.LsoaArea[lsoaIndex];
-                if (a >= 0) list.Add(new ParentRef(l, lv.Codes[a], lv.Names[a], 1));
-            }
-            return list;
-        }
-        if (!s.Parents.TryGetValue((level, code), out var ps)) return [];
-        string[] wanted = level switch
-        {
-            "lad" => ["region", "icb"],
-            "sicbl" => ["region", "icb"],
-            "icb" => ["region"],
-            "region" => ["england"],
-            _ => [],
-        };
-        return ps.Where(p => wanted.Contains(p.Level))
-            .OrderBy(p => Array.IndexOf(wanted, p.Level)).ThenByDescending(p => p.InfantsShare)
-            .Select(p => new ParentRef(p.Level, p.Code, p.Name, R(p.InfantsShare, 4))).ToList();
+            return Cradle.Geo.Catalog.AreaLevels.Get("lsoa").Parents.Select(l => (l, a: s.Levels[l].LsoaArea[lsoaIndex])).Where(x => x.a >= 0)
+                .Select(x => new ParentRef(x.l, s.Levels[x.l].Codes[x.a], s.Levels[x.l].Names[x.a], 1)).ToList();
+        return s.Parents.TryGetValue((level, code), out var ps)
+            ? ps.Select(p => new ParentRef(p.Level, p.Code, p.Name, R(p.InfantsShare, 4))).ToList()
+            : [];
     }
 
     public static AreaOut Build(ModelSnapshot s, AreaFigures f, int gapRank, DeprivationSummary? d) => new(
@@ -110,6 +95,13 @@ public static class AreaOutput
         "share_infants_deciles_1_2", "mean_income_score_infant_weighted",
         "child_poverty_fye", "child_poverty_bhc_percent", "child_poverty_ahc_percent",
     ];
+
+    /// <summary>The flattened fields as GeoJSON or OGC properties, named as the CSV columns.</summary>
+    public static IReadOnlyList<KeyValuePair<string, object?>> Properties(AreaOut a)
+    {
+        var values = Flatten(a);
+        return CsvColumns.Select((c, i) => new KeyValuePair<string, object?>(c, values[i])).ToList();
+    }
 
     /// <summary>The same fields flattened, one value per CSV column (and GeoJSON property).</summary>
     public static object?[] Flatten(AreaOut a)

@@ -1,4 +1,5 @@
 using Cradle.Api.Areas;
+using Cradle.Api.Catalog;
 using Cradle.Api.Datasets;
 using Cradle.Api.Health;
 using Cradle.Api.Infrastructure;
@@ -23,6 +24,38 @@ public static class ServeCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        var app = Build(args);
+        if (app is null) return 2;
+        await app.RunAsync();
+        return 0;
+    }
+
+    /// <summary>
+    /// `cradle openapi [FILE]`: the OpenAPI document, as the server serves it, written without a
+    /// database (the app starts on a free loopback port, is asked for it, and stops). The viewer's
+    /// API types are generated from it.
+    /// </summary>
+    public static async Task<int> OpenApiAsync(string[] args)
+    {
+        var app = Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=None"]);
+        if (app is null) return 2;
+        await app.StartAsync();
+        try
+        {
+            var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+            using var http = new HttpClient();
+            var json = await http.GetStringAsync($"{address}/openapi/v1.json");
+            // Stable output: the same document gives the same bytes.
+            var pretty = System.Text.Json.Nodes.JsonNode.Parse(json)!.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n";
+            if (args.Length > 0) await File.WriteAllTextAsync(args[0], pretty); else Console.Write(pretty);
+            return 0;
+        }
+        finally { await app.StopAsync(); }
+    }
+
+    static WebApplication? Build(string[] args)
+    {
         var builder = WebApplication.CreateSlimBuilder(args);
         if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
             builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable("PORT") ?? "8080"}");
@@ -38,17 +71,35 @@ public static class ServeCommand
         builder.Services.AddSingleton<FailedAuthLimiter>();
         builder.Services.AddSingleton<Cradle.Geo.Tiles.TileStore>();
         builder.Services.AddSingleton<Cradle.Api.Tiles.TileCache>();
+        builder.Services.AddSingleton<TilePublisher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TilePublisher>());
         // Cross-origin reads only for the origins configured (Cradle:CorsOrigins, comma-separated); same origin always works.
         var origins = (builder.Configuration["Cradle:CorsOrigins"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         builder.Services.AddCors(o => o.AddDefaultPolicy(p => p.WithOrigins(origins).WithMethods("GET", "HEAD")
             .AllowAnyHeader().WithExposedHeaders("ETag", "X-Data-Version")));
         // snake_case everywhere, as analysts' tools (R, pandas, QGIS) expect field names.
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            // Numbers are numbers: the document (and the viewer's generated types) must not say "number or string".
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        builder.Services.AddOpenApi(o => o.AddSchemaTransformer((schema, context, _) =>
+        {
+            // A partial date is written as text: yyyy, yyyy-mm or yyyy-mm-dd.
+            if (context.JsonTypeInfo.Type == typeof(Cradle.Geo.Register.PartialDate))
+            {
+                schema.Type = Microsoft.OpenApi.JsonSchemaType.String;
+                schema.Properties?.Clear();
+                schema.Required?.Clear();
+                schema.Pattern = @"^\d{4}(-\d{2}(-\d{2})?)?$";
+            }
+            return Task.CompletedTask;
+        }).AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Cradle API";
-            doc.Info.Description = "Need, coverage and unmet need for parent-infant relationship teams in England, by LSOA, district, sub-ICB location, ICB and region; the team register; scenarios and a planner. Data: ONS and MHCLG under the Open Government Licence v3.0.";
+            doc.Info.Description = $"Need, coverage and unmet need for parent-infant relationship teams in England, by {string.Join(", ", Cradle.Geo.Catalog.AreaLevels.All.Select(l => l.Singular.ToLowerInvariant()))}; the team register and what is known where there is none; scenarios and a planner. Data: ONS, MHCLG and DWP under the Open Government Licence v3.0.";
             return Task.CompletedTask;
         }));
 
@@ -61,7 +112,7 @@ public static class ServeCommand
             if (!System.Net.IPAddress.TryParse(proxy, out var address))
             {
                 Console.Error.WriteLine($"cradle serve: Cradle:TrustedProxies: '{proxy}' is not an IP address");
-                return 2;
+                return null;
             }
             proxies.Add(address);
         }
@@ -84,6 +135,7 @@ public static class ServeCommand
         app.MapHealth();
         app.MapDatasets();
         app.MapModel();
+        app.MapCatalog();
         app.MapAreas();
         app.MapTeams();
         app.MapScenarios();
@@ -91,8 +143,7 @@ public static class ServeCommand
         app.MapTiles();
         app.MapOgc();
         app.MapMaps();
-        await app.RunAsync();
-        return 0;
+        return app;
     }
 
     /// <summary>A database that is down or restarting is a 503 problem, not a 500.</summary>

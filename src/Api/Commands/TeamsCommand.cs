@@ -19,6 +19,7 @@ public static class TeamsCommand
                 case ["import", var file, .. var rest]:
                     var (imported, n) = await register.ImportAsync(file, "import:" + Path.GetFileName(file), force: rest.Contains("--force"));
                     Console.WriteLine(imported ? $"cradle: imported {n} teams from {file}" : $"cradle: {file} unchanged since its last import ({n} teams); --force to import anyway");
+                    if (imported) await Cradle.Geo.Tiles.TileFigures.PublishCurrentAsync(db);
                     return 0;
                 case ["export", .. var rest]:
                     var csv = TeamCsv.Write(await register.ListAsync());

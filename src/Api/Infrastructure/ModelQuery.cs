@@ -73,13 +73,6 @@ public static class ModelQuery
         return (p, null);
     }
 
-    public static (string? Level, ProblemHttpResult? Problem) Level(string? value, string fallback, params string[] allowed)
-    {
-        var level = value ?? fallback;
-        return allowed.Contains(level) ? (level, null)
-            : (null, ApiProblems.BadParameter("level", $"'{Clip(level)}' is not one of {string.Join(", ", allowed)}"));
-    }
-
     public static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "…";
 
     /// <summary>A well-formed GSS code (E01…, E06…, E54…, E92000001): nine characters, a letter then eight digits.</summary>

@@ -34,6 +34,7 @@ public sealed class ModelStore(NpgsqlDataSource db, DataVersionMonitor versions)
             // Runs of older versions are of no further use.
             foreach (var key in _runs.Keys.Where(k => k.Item1 != fresh.DataVersion)) _runs.TryRemove(key, out _);
             foreach (var key in _deprivation.Keys.Where(k => k.Item1 != fresh.DataVersion)) _deprivation.TryRemove(key, out _);
+            foreach (var key in _breaks.Keys.Where(k => k.Item1 != fresh.DataVersion)) _breaks.TryRemove(key, out _);
             return fresh;
         }
         finally { _loading.Release(); }
@@ -47,6 +48,24 @@ public sealed class ModelStore(NpgsqlDataSource db, DataVersionMonitor versions)
         // Bounded: parameter sets in use are few, but must never grow without end.
         if (_runs.Count >= 64) _runs.Clear();
         return _runs.GetOrAdd(key, _ => CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p));
+    }
+
+    readonly ConcurrentDictionary<(long, string, string), double[]> _breaks = new();
+
+    /// <summary>A figure's class breaks at every level it applies to, for this data version (quintiles where it has no fixed breaks).</summary>
+    public IReadOnlyDictionary<string, double[]> Breaks(ModelSnapshot s, Cradle.Geo.Catalog.Figure f, ModelParameters p)
+    {
+        var result = new Dictionary<string, double[]>();
+        if (f.Value is null && f.Breaks is null) return result;
+        foreach (var level in Cradle.Geo.Catalog.AreaLevels.All.Where(l => f.AppliesTo(l.Id)))
+            result[level.Id] = _breaks.GetOrAdd((s.DataVersion, f.Id, level.Id), _ =>
+            {
+                if (f.Breaks is { } fixedBreaks) return fixedBreaks;
+                var figures = CoverageModel.Aggregate(Baseline(s, p), level.Id);
+                var dep = Deprivation(s, level.Id, p);
+                return Cradle.Geo.Catalog.Figures.BreaksFor(f, figures.Select((x, i) => f.Value!(x, dep[i]) ?? double.NaN));
+            });
+        return result;
     }
 
     public DeprivationSummary[] Deprivation(ModelSnapshot s, string level, ModelParameters p) =>

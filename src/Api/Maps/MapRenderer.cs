@@ -173,7 +173,7 @@ public static class MapRenderer
     }
 
     static MapClass ClassOf(IReadOnlyList<MapClass> classes, double v) =>
-        classes.FirstOrDefault(c => v >= c.From && v <= c.To) ?? (v < classes[0].From ? classes[0] : classes[^1]);
+        classes.FirstOrDefault(c => v >= c.From && v < c.To) ?? (v < classes[0].From ? classes[0] : classes[^1]);
 
     static SKPath ToPath(Geometry g, Func<Coordinate, SKPoint> p)
     {

@@ -1,5 +1,6 @@
 using Cradle.Api.Infrastructure;
 using Cradle.Geo.Coverage;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cradle.Api.Model;
 
@@ -14,11 +15,11 @@ public static class ModelEndpoints
         app.MapGet("/api/model", Get).AllowQuery().WithTags("Model")
             .WithSummary("The need and coverage model: its parameters, their defaults and their sources");
 
-    static async Task<IResult> Get(ModelStore store, CancellationToken ct)
+    static async Task<Ok<ModelOut>> Get(ModelStore store, CancellationToken ct)
     {
         var s = await store.SnapshotAsync(ct);
         var active = s.Teams.Where(t => t.IsActive).ToList();
-        return TypedResults.Ok(new ModelOut(s.DataVersion, ModelSnapshot.LevelNames, ModelParameters.Describe(),
+        return TypedResults.Ok(new ModelOut(s.DataVersion, Cradle.Geo.Catalog.AreaLevels.Ids(), ModelParameters.Describe(),
         [
             "Infants: population aged 0 and 1 per LSOA 2021; age 0 stands in for annual births. By default ONS mid-2024: each district exactly as ONS publishes it, its LSOAs estimated from their mid-2020 age structure and mid-2024 totals (docs/model.md); population=mid2020 uses ONS's mid-2020 LSOA 2011 estimates carried to LSOA 2021.",
             "Need (families a year) = need_rate × births per LSOA; with need_model=deprivation, × a decile multiplier, normalised so England's total is unchanged.",

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cradle.Api.Areas;
 using Cradle.Api.Infrastructure;
+using Cradle.Geo.Catalog;
 using Cradle.Geo.Coverage;
 using Cradle.Geo.Tiles;
 using Dapper;
@@ -20,27 +21,27 @@ public static class OgcEndpoints
     const string GeoJson = "application/geo+json";
     const string Json = "application/json";
 
+    /// <summary>One collection per catalog level that has one, and the teams.</summary>
     static readonly (string Id, string Title, string Level)[] Collections =
     [
-        ("lad", "Local authority districts (May 2024) with need, coverage and unmet need", "lad"),
-        ("lsoa", "LSOA 2021 with need, coverage, unmet need and deprivation", "lsoa"),
-        ("sicbl", "Sub-ICB locations (April 2024) with need, coverage and unmet need", "sicbl"),
-        ("icb", "Integrated Care Boards (April 2024) with need, coverage and unmet need", "icb"),
-        ("region", "Regions with need, coverage and unmet need", "region"),
+        .. AreaLevels.All.Where(l => l.Ogc).Select(l => (l.Id, $"{l.Plural} ({l.Vintage}) with need, coverage, unmet need and what is known about teams", l.Id)),
         ("teams", "Parent-infant relationship teams: service areas", "teams"),
     ];
 
     public static void MapOgc(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/ogc").WithTags("OGC API Features");
-        g.MapGet("/", Landing).AllowQuery("f").WithSummary("OGC API landing page");
-        g.MapGet("/conformance", Conformance).AllowQuery("f").WithSummary("Conformance classes");
-        g.MapGet("/api", () => Results.Redirect("/openapi/v1.json")).AllowQuery("f").WithSummary("The API definition (OpenAPI 3)");
-        g.MapGet("/collections", ListCollections).AllowQuery("f").WithSummary("The feature collections");
-        g.MapGet("/collections/{id}", Collection).AllowQuery("f").WithSummary("One collection");
+        // The OGC documents are JSON made to the standard's shapes, declared here as such.
+        g.MapGet("/", Landing).AllowQuery("f").WithSummary("OGC API landing page").Produces(200, contentType: Json).ProducesProblem(400);
+        g.MapGet("/conformance", Conformance).AllowQuery("f").WithSummary("Conformance classes").Produces(200, contentType: Json).ProducesProblem(400);
+        g.MapGet("/api", () => TypedResults.Redirect("/openapi/v1.json")).AllowQuery("f").WithSummary("The API definition (OpenAPI 3)");
+        g.MapGet("/collections", ListCollections).AllowQuery("f").WithSummary("The feature collections").Produces(200, contentType: Json).ProducesProblem(400);
+        g.MapGet("/collections/{id}", Collection).AllowQuery("f").WithSummary("One collection").Produces(200, contentType: Json).ProducesProblem(400).ProducesProblem(404);
         g.MapGet("/collections/{id}/items", Items).AllowQuery("f", "bbox", "limit", "offset")
-            .WithSummary("Features of a collection (bbox in CRS84, limit 1–10,000, default 10; next links)");
-        g.MapGet("/collections/{id}/items/{featureId}", Item).AllowQuery("f").WithSummary("One feature by code (or team id)");
+            .WithSummary("Features of a collection (bbox in CRS84, limit 1–10,000, default 10; next links)")
+            .Produces(200, contentType: GeoJson).ProducesProblem(400).ProducesProblem(404);
+        g.MapGet("/collections/{id}/items/{featureId}", Item).AllowQuery("f").WithSummary("One feature by code (or team id)")
+            .Produces(200, contentType: GeoJson).ProducesProblem(400).ProducesProblem(404);
     }
 
     static string Base(HttpRequest r) => $"{r.Scheme}://{r.Host}{r.PathBase}/ogc";
@@ -172,12 +173,15 @@ public static class OgcEndpoints
         if (skip + rows.Count < matched) links.Add(Link(self + Query(skip + n), "next", GeoJson, "Next page"));
         if (skip > 0) links.Add(Link(self + Query(Math.Max(0, skip - n)), "prev", GeoJson, "Previous page"));
         var features = c.Id == "teams" ? TeamProperties(s, rows) : AreaProperties(store, s, c.Level, rows);
-        var sb = new StringBuilder("{\"type\":\"FeatureCollection\",\"features\":[");
-        sb.Append(string.Join(',', features));
-        sb.Append("],\"numberMatched\":").Append(matched).Append(",\"numberReturned\":").Append(rows.Count)
-          .Append(",\"timeStamp\":").Append(JsonSerializer.Serialize(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ")))
-          .Append(",\"links\":").Append(links.ToJsonString()).Append('}');
-        return TypedResults.Text(sb.ToString(), GeoJson, Encoding.UTF8);
+        var body = GeoJsonWriter.Collection(features, w =>
+        {
+            w.WriteNumber("numberMatched", matched);
+            w.WriteNumber("numberReturned", rows.Count);
+            w.WriteString("timeStamp", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"));
+            w.WritePropertyName("links");
+            links.WriteTo(w);
+        });
+        return TypedResults.Bytes(body, GeoJson);
     }
 
     static async Task<IResult> Item(HttpRequest r, ModelStore store, NpgsqlDataSource db, string id, string featureId, CancellationToken ct)
@@ -193,14 +197,14 @@ public static class OgcEndpoints
             "select code, st_asgeojson(st_transform(geom, 4326), 6) from cradle.area where level = @level and code = @featureId and country = 'E'",
             new { level = c.Level, featureId }, cancellationToken: ct))).ToList();
         if (rows.Count == 0) return ApiProblems.NotFound("feature", $"No feature '{ModelQuery.Clip(featureId)}' in {id}.");
-        var feature = JsonNode.Parse((c.Id == "teams" ? TeamProperties(s, rows) : AreaProperties(store, s, c.Level, rows)).Single())!.AsObject();
+        var feature = (c.Id == "teams" ? TeamProperties(s, rows) : AreaProperties(store, s, c.Level, rows)).Single();
         var b = Base(r);
-        feature["links"] = new JsonArray(Link($"{b}/collections/{id}/items/{Uri.EscapeDataString(featureId)}", "self", GeoJson),
+        var links = new JsonArray(Link($"{b}/collections/{id}/items/{Uri.EscapeDataString(featureId)}", "self", GeoJson),
             Link($"{b}/collections/{id}", "collection", Json));
-        return JsonResult(feature, GeoJson);
+        return TypedResults.Bytes(GeoJsonWriter.Single(feature, w => { w.WritePropertyName("links"); links.WriteTo(w); }), GeoJson);
     }
 
-    static IEnumerable<string> AreaProperties(ModelStore store, ModelSnapshot s, string level, List<(string Code, string Geometry)> rows)
+    static IEnumerable<GeoJsonFeature> AreaProperties(ModelStore store, ModelSnapshot s, string level, List<(string Code, string Geometry)> rows)
     {
         var p = new ModelParameters();
         var figures = CoverageModel.Aggregate(store.Baseline(s, p), level);
@@ -208,15 +212,8 @@ public static class OgcEndpoints
         var dep = store.Deprivation(s, level, p);
         var index = s.Levels[level].Index;
         foreach (var (code, geometry) in rows)
-        {
-            var props = new Dictionary<string, object?>();
-            if (index.TryGetValue(code, out var i))
-            {
-                var values = AreaOutput.Flatten(AreaOutput.Build(s, figures[i], ranks[i], dep[i]));
-                for (int k = 0; k < values.Length; k++) props[AreaOutput.CsvColumns[k]] = values[k];
-            }
-            yield return $"{{\"type\":\"Feature\",\"id\":{JsonSerializer.Serialize(code)},\"geometry\":{geometry},\"properties\":{JsonSerializer.Serialize(props)}}}";
-        }
+            yield return new GeoJsonFeature(code, geometry, index.TryGetValue(code, out var i)
+                ? AreaOutput.Properties(AreaOutput.Build(s, figures[i], ranks[i], dep[i])) : []);
     }
 
     /// <summary>Each team's service area (the union of its LSOAs), in one query: the union is made
@@ -238,12 +235,12 @@ public static class OgcEndpoints
         return (rows.Skip(skip).Take(n).ToList(), rows.Count);
     }
 
-    static IEnumerable<string> TeamProperties(ModelSnapshot s, List<(string Code, string Geometry)> rows)
+    static IEnumerable<GeoJsonFeature> TeamProperties(ModelSnapshot s, List<(string Code, string Geometry)> rows)
     {
         foreach (var (id, geometry) in rows)
         {
             var t = s.Teams.First(x => x.Id == id);
-            var props = new Dictionary<string, object?>
+            yield return new GeoJsonFeature(id, geometry, new Dictionary<string, object?>
             {
                 ["id"] = t.Id, ["name"] = t.Name, ["provider"] = t.Provider, ["status"] = t.Status, ["definition_fit"] = t.DefinitionFit,
                 ["started"] = t.Started?.ToString(), ["ended"] = t.Ended?.ToString(),
@@ -251,8 +248,7 @@ public static class OgcEndpoints
                 ["annual_cost_gbp"] = t.AnnualCostGbp, ["funder"] = t.Funder, ["commissioner"] = t.Commissioner,
                 ["service_areas"] = string.Join(';', t.ServiceAreas), ["area_note"] = t.AreaNote, ["source_url"] = t.SourceUrl,
                 ["source_date"] = t.SourceDate?.ToString(), ["last_verified"] = t.LastVerified?.ToString("yyyy-MM-dd"),
-            };
-            yield return $"{{\"type\":\"Feature\",\"id\":{JsonSerializer.Serialize(id)},\"geometry\":{geometry},\"properties\":{JsonSerializer.Serialize(props)}}}";
+            }.ToList());
         }
     }
 }

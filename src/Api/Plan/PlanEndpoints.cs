@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using Cradle.Api.Infrastructure;
 using Cradle.Geo.Coverage;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cradle.Api.Plan;
 
 public sealed record PlanRequest(int? Teams, double? BudgetGbp, double? CapacityFamiliesPerYear, double? AnnualCost, int? MaxGroupSize,
     bool? DeprivationWeighted, string? Within, string? NeedModel, double? Gradient, string? Deprivation,
-    string? Population = null, string? NeedWeight = null, string? UncertainTeams = null, double? EvidenceMaxAgeYears = null);
+    string? Population = null, string? NeedWeight = null, string? UncertainTeams = null, double? EvidenceMaxAgeYears = null, string? CandidateLevel = null);
 
 public sealed record PlanArea(string Code, string Name);
 
@@ -21,11 +22,11 @@ public sealed record PlanResult(long DataVersion, int TeamsRequested, double Cap
 public static class PlanEndpoints
 {
     public static void MapPlan(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/plan", Plan).AllowQuery().WithTags("Planner")
+        app.MapPost("/api/plan", Plan).AllowQuery().WithTags("Planner").ProducesProblem(400).ProducesProblem(413).ProducesProblem(415)
             .WithSummary("Where should the next N teams (or a budget) go?")
-            .WithDescription("Body: {\"teams\": N (1–20) or \"budget_gbp\": B, \"capacity_families_per_year\" (150), \"annual_cost\" (157000), \"max_group_size\" (1–4 neighbouring districts in one ICB, default 3), \"deprivation_weighted\" (false), \"within\" (an area code), \"need_model\", \"gradient\", \"deprivation\"}. Greedy maximum coverage of a monotone submodular objective; new teams do not overlap.");
+            .WithDescription("Body: {\"teams\": N (1–20) or \"budget_gbp\": B, \"capacity_families_per_year\" (150), \"annual_cost\" (157000), \"max_group_size\" (1–4 neighbouring districts in one ICB, default 3), \"deprivation_weighted\" (false), \"within\" (an area code), \"candidate_level\" (lad: districts and groups of neighbouring districts, default; utla: whole upper-tier councils), \"need_model\", \"gradient\", \"deprivation\"}. Greedy maximum coverage of a monotone submodular objective; new teams do not overlap.");
 
-    static async Task<IResult> Plan(HttpRequest request, ModelStore store, CancellationToken ct)
+    static async Task<Results<Ok<PlanResult>, ProblemHttpResult>> Plan(HttpRequest request, ModelStore store, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var (body, problem) = await JsonBody.ReadAsync<PlanRequest>(request);
@@ -39,6 +40,7 @@ public static class PlanEndpoints
         if (!double.IsFinite(capacity) || capacity <= 0 || capacity > 100_000) errors["capacity_families_per_year"] = ["must be more than 0 and at most 100,000"];
         if (!double.IsFinite(cost) || cost < 0 || cost > 1e9) errors["annual_cost"] = ["must be between 0 and 1,000,000,000"];
         if (groups is < 1 or > 4) errors["max_group_size"] = ["must be 1 to 4 districts"];
+        if (body.CandidateLevel is not (null or "lad" or "utla")) errors["candidate_level"] = ["must be lad (districts and groups of neighbouring districts) or utla (whole upper-tier councils)"];
         int n = 0;
         if (body.Teams is not null == body.BudgetGbp is not null) errors["teams"] = ["give either teams (how many) or budget_gbp, not both"];
         else if (body.Teams is { } t)
@@ -61,14 +63,12 @@ public static class PlanEndpoints
         if (body.Within is { } within)
         {
             if (!ModelQuery.IsCode(within) || !s.AreaLevelOfCode.TryGetValue(within, out var wl) || wl == "lsoa")
-                errors["within"] = [$"'{ModelQuery.Clip(within)}' is not a district, sub-ICB location, ICB, region or England"];
+                errors["within"] = [$"'{ModelQuery.Clip(within)}' is not the code of an area of one of {string.Join(", ", Cradle.Geo.Catalog.AreaLevels.Ids(l => l.Id != "lsoa"))}"];
             else
             {
                 var lad = s.Levels["lad"];
                 var container = s.Levels[wl];
-                int w = container.Index[within];
-                var inside = new HashSet<string>();
-                for (int i = 0; i < s.LsoaCount; i++) if (container.LsoaArea[i] == w && lad.LsoaArea[i] >= 0) inside.Add(lad.Codes[lad.LsoaArea[i]]);
+                var inside = container.LsoasOf(container.Index[within]).Where(i => lad.LsoaArea[i] >= 0).Select(i => lad.Codes[lad.LsoaArea[i]]).ToHashSet();
                 include = inside.Contains;
             }
         }
@@ -76,7 +76,7 @@ public static class PlanEndpoints
 
         var baseline = store.Baseline(s, p!);
         var weights = Planner.Weights(s, p!, body.DeprivationWeighted ?? false);
-        var candidates = Planner.Candidates(s, groups, include);
+        var candidates = body.CandidateLevel == "utla" ? Planner.UpperTierCandidates(s, include) : Planner.Candidates(s, groups, include);
         var picks = Planner.Greedy(baseline, candidates, n, capacity, weights, Planner.Weights(s, p!, deprivationWeighted: true));
         var ladNames = s.Levels["lad"];
         var icbNames = s.Levels["icb"];

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Cradle.Api.Infrastructure;
 using Cradle.Geo.Coverage;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cradle.Api.Scenarios;
 
@@ -29,21 +30,19 @@ public sealed record ScenarioResult(long DataVersion, string Level, object NeedM
 
 public static class ScenarioEndpoints
 {
-    static readonly string[] Levels = ["lsoa", "lad", "sicbl", "icb", "region", "england"];
-
     public static void MapScenarios(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/scenarios", Run).AllowQuery().WithTags("Scenarios")
+        app.MapPost("/api/scenarios", Run).AllowQuery().WithTags("Scenarios").ProducesProblem(400).ProducesProblem(413).ProducesProblem(415)
             .WithSummary("What if: add hypothetical teams and close existing ones; before and after per affected area, and totals")
-            .WithDescription("Stateless. Body: {\"teams\": [{\"name\", \"areas\": [LAD, ward or LSOA codes], \"capacity_families_per_year\" (default 150), \"annual_cost\" (default 157000)}], \"close\": [team ids], \"level\": lad (default), \"need_model\", \"gradient\", \"deprivation\"}.");
+            .WithDescription("Stateless. Body: {\"teams\": [{\"name\", \"areas\": [district, upper-tier council, ward or LSOA codes], \"capacity_families_per_year\" (default 150), \"annual_cost\" (default 157000)}], \"close\": [team ids], \"level\": lad (default), \"need_model\", \"gradient\", \"deprivation\"}.");
 
-    static async Task<IResult> Run(HttpRequest request, ModelStore store, CancellationToken ct)
+    static async Task<Results<Ok<ScenarioResult>, ProblemHttpResult>> Run(HttpRequest request, ModelStore store, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync<ScenarioRequest>(request);
         if (problem is not null) return problem;
         var (p, pp) = ModelQuery.Parse(body!.NeedModel, body.Gradient, body.Deprivation, body.Population, body.NeedWeight, body.UncertainTeams, body.EvidenceMaxAgeYears);
         if (pp is not null) return pp;
-        var (level, lp) = ModelQuery.Level(body.Level, "lad", Levels);
-        if (lp is not null) return lp;
+        if (LevelParameter.Check(body.Level, _ => true) is { } lp) return lp;
+        var level = body.Level ?? "lad";
         var s = await store.SnapshotAsync(ct);
 
         var errors = new Dictionary<string, string[]>();
@@ -64,9 +63,9 @@ public static class ScenarioEndpoints
             var cost = t.AnnualCost ?? ModelParameters.DefaultAnnualCost;
             if (!double.IsFinite(capacity) || capacity < 0 || capacity > 100_000) errors[$"{f}.capacity_families_per_year"] = ["must be between 0 and 100,000"];
             if (!double.IsFinite(cost) || cost < 0 || cost > 1e9) errors[$"{f}.annual_cost"] = ["must be between 0 and 1,000,000,000"];
-            if (t.Areas is null || t.Areas.Length == 0 || t.Areas.Length > 5000) { errors[$"{f}.areas"] = ["give 1 to 5,000 LAD, ward or LSOA codes"]; continue; }
+            if (t.Areas is null || t.Areas.Length == 0 || t.Areas.Length > 5000) { errors[$"{f}.areas"] = [$"give 1 to 5,000 codes: {Cradle.Geo.Register.KnownCodes.Kinds}"]; continue; }
             var (lsoas, unknown) = s.Resolve(t.Areas);
-            if (unknown.Count > 0) { errors[$"{f}.areas"] = unknown.Take(10).Select(c => $"'{ModelQuery.Clip(c)}' is not an English LAD 2024, ward 2024 or LSOA 2021 code").ToArray(); continue; }
+            if (unknown.Count > 0) { errors[$"{f}.areas"] = unknown.Take(10).Select(c => $"'{ModelQuery.Clip(c)}' is not {Cradle.Geo.Register.KnownCodes.Kinds}").ToArray(); continue; }
             added.Add(new ModelTeam($"scenario-{k + 1}", name, capacity, false, lsoas, cost, Hypothetical: true));
             addedOut.Add(new ScenarioTeamOut(name, t.Areas, capacity, cost, lsoas.Length, Math.Round(lsoas.Sum(i => baseline.Need[i]), 2)));
         }
@@ -76,8 +75,8 @@ public static class ScenarioEndpoints
         if (errors.Count > 0) return ApiProblems.Invalid(errors, "Invalid scenario");
 
         var after = CoverageModel.Run(s, baseline.Teams.Where(t => !close.Contains(t.Id)).Concat(added).ToList(), p!, baseline.Need);
-        var before = CoverageModel.Aggregate(baseline, level!);
-        var changed = CoverageModel.Aggregate(after, level!);
+        var before = CoverageModel.Aggregate(baseline, level);
+        var changed = CoverageModel.Aggregate(after, level);
         var areas = new List<ScenarioArea>();
         for (int a = 0; a < before.Length; a++)
         {
@@ -94,7 +93,7 @@ public static class ScenarioEndpoints
         var totals = new ScenarioTotals(R(need), R(coveredBefore), R(coveredAfter), R(extra), R(need - coveredBefore), R(need - coveredAfter),
             R(UnmetNotKnown(baseline)), R(UnmetNotKnown(after)), newCost,
             extra > 1e-9 && added.Count > 0 ? Math.Round(newCost / extra, 0) : null);
-        return TypedResults.Ok(new ScenarioResult(s.DataVersion, level!, Areas.AreaOutput.Describe(p!), addedOut, close, totals, areas.Count,
+        return TypedResults.Ok(new ScenarioResult(s.DataVersion, level, Areas.AreaOutput.Describe(p!), addedOut, close, totals, areas.Count,
             areas.OrderByDescending(x => Math.Abs(x.UnmetNeedBefore - x.UnmetNeedAfter)).ToList()));
     }
 

@@ -38,27 +38,27 @@ public static class TeamEndpoints
     public static void MapTeams(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/teams").WithTags("Teams");
-        group.MapGet("/", List).AllowQuery("format")
+        group.MapGet("/", List).AllowQuery("format").ProducesProblem(400)
             .WithSummary("The team register")
             .WithDescription("Every team with its status, capacity, service area, source and the date it was last verified. format: json (default) or csv (the register's import format). The register is incomplete: the Parent-Infant Foundation counts about 49 UK teams.");
         group.MapGet("/summary", Summary).AllowQuery()
             .WithSummary("How complete the register is: English teams by status, against the Parent-Infant Foundation's latest counts");
-        app.MapGet("/api/area-evidence", Evidence).AllowQuery("format").WithTags("Teams")
+        app.MapGet("/api/area-evidence", Evidence).AllowQuery("format").WithTags("Teams").ProducesProblem(400)
             .WithSummary("What dated sources say where the register has no team: confirmed_none, or team_claimed_unnamed")
             .WithDescription("format: json (default) or csv (the import format of data/teams/area-evidence.csv). A confirmed_none older than evidence_max_age_years (GET /api/model) reads as not_known.");
-        group.MapGet("/{id}", Get).AllowQuery().WithSummary("One team");
-        group.MapGet("/{id}/history", History).AllowQuery().WithSummary("Every change to a team: who, when, before and after");
-        group.MapPost("/", Create).AllowQuery().AddEndpointFilter<RequireApiKey>()
+        group.MapGet("/{id}", Get).AllowQuery().WithSummary("One team").ProducesProblem(404);
+        group.MapGet("/{id}/history", History).AllowQuery().WithSummary("Every change to a team: who, when, before and after").ProducesProblem(404);
+        group.MapPost("/", Create).AllowQuery().AddEndpointFilter<RequireApiKey>().ProducesProblem(401).ProducesProblem(409)
             .WithSummary("Add a team (bearer API key required)");
-        group.MapPut("/{id}", Update).AllowQuery().AddEndpointFilter<RequireApiKey>()
+        group.MapPut("/{id}", Update).AllowQuery().AddEndpointFilter<RequireApiKey>().ProducesProblem(401).ProducesProblem(412)
             .WithSummary("Replace a team (bearer API key required)")
             .WithDescription(IfMatchNote);
-        group.MapDelete("/{id}", Delete).AllowQuery().AddEndpointFilter<RequireApiKey>()
+        group.MapDelete("/{id}", Delete).AllowQuery().AddEndpointFilter<RequireApiKey>().ProducesProblem(401).ProducesProblem(412)
             .WithSummary("Remove a team (bearer API key required)")
             .WithDescription(IfMatchNote);
     }
 
-    static async Task<IResult> List(TeamRegister register, ModelStore store, string? format, CancellationToken ct)
+    static async Task<Results<Ok<TeamListOut>, ContentHttpResult, ProblemHttpResult>> List(TeamRegister register, ModelStore store, string? format, CancellationToken ct)
     {
         if (format is not (null or "json" or "csv")) return ApiProblems.BadParameter("format", $"'{ModelQuery.Clip(format)}' is not json or csv");
         var version = await store.CurrentVersionAsync(ct);
@@ -68,7 +68,7 @@ public static class TeamEndpoints
             "An incomplete register (see GET /api/teams/summary): correct it through this API or data/teams/teams.csv.", teams.Select(TeamBody.From).ToList()));
     }
 
-    static async Task<IResult> Summary(ModelStore store, CancellationToken ct)
+    static async Task<Ok<RegisterSummary>> Summary(ModelStore store, CancellationToken ct)
     {
         var s = await store.SnapshotAsync(ct);
         var byStatus = Team.Statuses.ToDictionary(x => x, x => s.Teams.Count(t => t.Status == x));
@@ -92,7 +92,7 @@ public static class TeamEndpoints
         return $"{Months[d.Month - 1]} {d.Year}";
     }
 
-    static async Task<IResult> Evidence(ModelStore store, string? format, CancellationToken ct)
+    static async Task<Results<Ok<EvidenceList>, ContentHttpResult, ProblemHttpResult>> Evidence(ModelStore store, string? format, CancellationToken ct)
     {
         if (format is not (null or "json" or "csv")) return ApiProblems.BadParameter("format", $"'{ModelQuery.Clip(format)}' is not json or csv");
         var s = await store.SnapshotAsync(ct);
@@ -115,7 +115,7 @@ public static class TeamEndpoints
     const string IfMatchNote = "Send If-Match with the ETag of the GET you edited from (or \"v\" and the data_version it carried): if the team has changed since, the answer is 412 and nothing is written. Without If-Match the write replaces whatever is there.";
 
     /// <summary>The data version an If-Match ETag ("v123-…", as GET /api/* sends) was read at; * or none is null.</summary>
-    static (long? ReadAt, IResult? Problem) ReadAt(HttpRequest request)
+    static (long? ReadAt, ProblemHttpResult? Problem) ReadAt(HttpRequest request)
     {
         var header = request.Headers.IfMatch.ToString().Trim();
         if (header is "" or "*") return (null, null);
@@ -128,7 +128,7 @@ public static class TeamEndpoints
     static ProblemHttpResult Stale(string id, long changedAt) => TypedResults.Problem(statusCode: 412, title: "Changed since you read it",
         detail: $"Team '{id}' was changed at data version {changedAt}, after the version your If-Match names. Read it again (GET /api/teams/{id}, or its history) and reapply your change.");
 
-    static async Task<IResult> Create(HttpContext http, TeamRegister register, DataVersionMonitor versions, CancellationToken ct)
+    static async Task<Results<Created<TeamWritten>, ProblemHttpResult>> Create(HttpContext http, TeamRegister register, DataVersionMonitor versions, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync<TeamBody>(http.Request);
         if (problem is not null) return problem;
@@ -144,7 +144,7 @@ public static class TeamEndpoints
         catch (TeamValidationException e) { return ApiProblems.Invalid(e.Errors, "Invalid team"); }
     }
 
-    static async Task<IResult> Update(HttpContext http, TeamRegister register, DataVersionMonitor versions, string id, CancellationToken ct)
+    static async Task<Results<Ok<TeamWritten>, ProblemHttpResult>> Update(HttpContext http, TeamRegister register, DataVersionMonitor versions, string id, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync<TeamBody>(http.Request);
         if (problem is not null) return problem;
@@ -164,7 +164,7 @@ public static class TeamEndpoints
         catch (TeamValidationException e) { return ApiProblems.Invalid(e.Errors, "Invalid team"); }
     }
 
-    static async Task<IResult> Delete(HttpContext http, TeamRegister register, DataVersionMonitor versions, string id, CancellationToken ct)
+    static async Task<Results<NoContent, ProblemHttpResult>> Delete(HttpContext http, TeamRegister register, DataVersionMonitor versions, string id, CancellationToken ct)
     {
         var (readAt, badHeader) = ReadAt(http.Request);
         if (badHeader is not null) return badHeader;

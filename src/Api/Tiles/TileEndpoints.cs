@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Cradle.Api.Infrastructure;
+using Cradle.Geo.Catalog;
 using Cradle.Geo.Tiles;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,16 +15,17 @@ public static class TileEndpoints
     public static void MapTiles(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/tiles").WithTags("Tiles");
-        group.MapGet("/{layer}/{z}/{x}/{y}.mvt", Tile).AllowQuery("v")
+        group.MapGet("/{layer}/{z}/{x}/{y}.mvt", Tile).AllowQuery("v").Produces(200, contentType: MvtType).Produces(304).ProducesProblem(400).ProducesProblem(404)
             .WithSummary("A Mapbox vector tile (Web Mercator XYZ)")
-            .WithDescription("Layers: region, icb, sicbl, lad, lsoa (from zoom 8) and teams. Each area carries code, name, unmet_per_1000 (unmet need per 1,000 births), coverage (geographic, 0–1), need, unmet, infants, no_team, team_state (served, in_development, confirmed_none or not_known: the state of most of the area's infants), imd_score, deprived_share (infants in deciles 1–2), gap_rank; LSOAs also imd_decile. 204 for an empty tile; gzip when accepted; ETag and 304.");
-        group.MapGet("/{layer}.json", TileJson).AllowQuery().WithSummary("TileJSON 3.0 for a layer");
-        group.MapGet("/style.json", Style).AllowQuery().WithSummary("A MapLibre style for the default view: districts by unmet need per 1,000 births");
+            .WithDescription($"Layers: {string.Join(", ", TileStore.Layers.Select(l => l.MinZoom > 0 ? $"{l.Id} (from zoom {l.MinZoom})" : l.Id))}. Each area carries code, name and the figures {string.Join(", ", TileFigures.Columns.Select(f => f.Id))} (GET /api/catalog describes each; imd_decile for LSOAs only). 204 for an empty tile; gzip when accepted; ETag and 304.");
+        group.MapGet("/{layer}.json", TileJson).AllowQuery().WithSummary("TileJSON 3.0 for a layer").Produces(200, contentType: "application/json").ProducesProblem(404);
+        group.MapGet("/style.json", Style).AllowQuery().WithSummary("A MapLibre style for the default view: districts by unmet need per 1,000 births").Produces(200, contentType: "application/json");
     }
 
     static TileLayer? Find(string id) => TileStore.Layers.FirstOrDefault(l => l.Id == id);
 
-    static async Task<IResult> Tile(HttpContext http, ModelStore store, TileStore tiles, TileCache cache, string layer, string z, string x, string y, CancellationToken ct)
+    static async Task<Results<FileContentHttpResult, NoContent, StatusCodeHttpResult, ProblemHttpResult>> Tile(HttpContext http, ModelStore store,
+        TilePublisher publisher, TileStore tiles, TileCache cache, string layer, string z, string x, string y, CancellationToken ct)
     {
         var spec = Find(layer);
         if (spec is null) return ApiProblems.NotFound("layer", $"No tile layer '{ModelQuery.Clip(layer)}'; layers are {string.Join(", ", TileStore.Layers.Select(l => l.Id))}.");
@@ -33,15 +35,16 @@ public static class TileEndpoints
         if (!long.TryParse(x, out var xl) || xl < 0 || xl >= n) return ApiProblems.BadParameter("x", $"'{ModelQuery.Clip(x)}' is not a column from 0 to {n - 1} at zoom {zi}");
         if (!long.TryParse(y, out var yl) || yl < 0 || yl >= n) return ApiProblems.BadParameter("y", $"'{ModelQuery.Clip(y)}' is not a row from 0 to {n - 1} at zoom {zi}");
 
-        var s = await store.SnapshotAsync(ct);
-        var key = new TileKey(s.DataVersion, layer, zi, (int)xl, (int)yl);
-        var etag = $"\"v{s.DataVersion}-{layer}-{zi}-{xl}-{yl}\"";
+        // Tiles are read at the newest version whose figures are published (at most a moment behind an edit).
+        long version = await publisher.VersionForTilesAsync(await store.CurrentVersionAsync(ct), TimeSpan.FromSeconds(5), ct);
+        var key = new TileKey(version, layer, zi, (int)xl, (int)yl);
+        var etag = $"\"v{version}-{layer}-{zi}-{xl}-{yl}\"";
         var response = http.Response;
         response.Headers.ETag = etag;
         response.Headers.Vary = "Accept-Encoding";
-        response.Headers["X-Data-Version"] = s.DataVersion.ToString();
+        response.Headers["X-Data-Version"] = version.ToString();
         // A URL carrying the current data version (as TileJSON's does) never changes.
-        response.Headers.CacheControl = http.Request.Query["v"] == s.DataVersion.ToString()
+        response.Headers.CacheControl = http.Request.Query["v"] == version.ToString()
             ? "public, max-age=86400, immutable" : "public, max-age=60, must-revalidate";
         if (http.Request.Headers.IfNoneMatch.Any(v => v?.Contains(etag) == true)) return TypedResults.StatusCode(304);
 
@@ -49,9 +52,7 @@ public static class TileEndpoints
         bool gzip = http.Request.Headers.AcceptEncoding.Any(v => v?.Contains("gzip", StringComparison.OrdinalIgnoreCase) == true);
         if (!cache.TryGet(key, out var tile))
         {
-            var p = new Cradle.Geo.Coverage.ModelParameters();
-            await tiles.EnsureFiguresAsync(s, store.Baseline(s, p), level => store.Deprivation(s, level, p), ct);
-            var raw = await tiles.TileAsync(layer, zi, (int)xl, (int)yl, s.DataVersion, ct);
+            var raw = await tiles.TileAsync(layer, zi, (int)xl, (int)yl, version, ct);
             if (raw.Length == 0) { cache.Add(key, new CachedTile([], 0)); return TypedResults.NoContent(); }
             // Nothing to keep and a client that wants it plain: no gzip to write and undo.
             if (!cache.Enabled && !gzip) return TypedResults.Bytes(raw, MvtType);
@@ -84,11 +85,11 @@ public static class TileEndpoints
 
     static string BaseUrl(HttpRequest r) => $"{r.Scheme}://{r.Host}{r.PathBase}";
 
-    static async Task<IResult> TileJson(HttpRequest request, ModelStore store, string layer, CancellationToken ct)
+    static async Task<Results<ContentHttpResult, ProblemHttpResult>> TileJson(HttpRequest request, ModelStore store, TilePublisher publisher, string layer, CancellationToken ct)
     {
         var spec = Find(layer);
         if (spec is null) return ApiProblems.NotFound("layer", $"No tile layer '{ModelQuery.Clip(layer)}'.");
-        var version = await store.CurrentVersionAsync(ct);
+        var version = await publisher.VersionForTilesAsync(await store.CurrentVersionAsync(ct), TimeSpan.FromSeconds(5), ct);
         var fields = new JsonObject();
         foreach (var (k, v) in spec.Fields) fields[k] = v;
         var doc = new JsonObject
@@ -113,32 +114,43 @@ public static class TileEndpoints
         return TypedResults.Text(doc.ToJsonString(), "application/json");
     }
 
-    /// <summary>Colour-blind-safe sequential classes (viridis, 5 steps) for unmet need per 1,000 births (0–100).</summary>
-    static readonly (double Break, string Colour)[] UnmetClasses = [(0, "#fde725"), (20, "#5ec962"), (40, "#21918c"), (60, "#3b528b"), (80, "#440154")];
-
-    static async Task<IResult> Style(HttpRequest request, ModelStore store, CancellationToken ct)
+    /// <summary>
+    /// The default view as a MapLibre style: districts by unmet need per 1,000 births in the
+    /// catalog's classes and palette, with the areas no team is known to serve marked, and the
+    /// catalog's other levels outlined.
+    /// </summary>
+    static async Task<ContentHttpResult> Style(HttpRequest request, ModelStore store, CancellationToken ct)
     {
         await store.CurrentVersionAsync(ct);
         var b = BaseUrl(request);
-        JsonObject Source(string id) => new() { ["type"] = "vector", ["url"] = $"{b}/tiles/{id}.json" };
-        var step = new JsonArray("step", new JsonArray("coalesce", new JsonArray("get", "unmet_per_1000"), 0), UnmetClasses[0].Colour);
-        foreach (var (brk, colour) in UnmetClasses.Skip(1)) { step.Add(brk); step.Add(colour); }
+        var figure = Figures.Get("unmet_need_per_1000_births");
+        var palette = Figures.PaletteOf(figure).Colours;
+        var step = new JsonArray("step", new JsonArray("coalesce", new JsonArray("get", figure.Id), 0), palette[0]);
+        for (int k = 1; k < figure.Breaks!.Length; k++) { step.Add(figure.Breaks[k]); step.Add(palette[k]); }
+        var sources = new JsonObject();
+        foreach (var layer in TileStore.Layers) sources[layer.Id] = new JsonObject { ["type"] = "vector", ["url"] = $"{b}/tiles/{layer.Id}.json" };
+        var layers = new JsonArray(
+            new JsonObject { ["id"] = "background", ["type"] = "background", ["paint"] = new JsonObject { ["background-color"] = "#f3f2f1" } },
+            new JsonObject { ["id"] = "lad-unmet", ["type"] = "fill", ["source"] = "lad", ["source-layer"] = "lad", ["paint"] = new JsonObject { ["fill-color"] = step, ["fill-opacity"] = 0.85 } },
+            new JsonObject { ["id"] = "lad-not-known", ["type"] = "line", ["source"] = "lad", ["source-layer"] = "lad", ["filter"] = new JsonArray("==", new JsonArray("get", "team_state"), "not_known"),
+                ["paint"] = new JsonObject { ["line-color"] = "#0b0c0c", ["line-width"] = 0.8, ["line-dasharray"] = new JsonArray(1, 2) } },
+            new JsonObject { ["id"] = "lad-confirmed-none", ["type"] = "line", ["source"] = "lad", ["source-layer"] = "lad", ["filter"] = new JsonArray("==", new JsonArray("get", "team_state"), "confirmed_none"),
+                ["paint"] = new JsonObject { ["line-color"] = "#d4351c", ["line-width"] = 1.5 } },
+            new JsonObject { ["id"] = "lad-outline", ["type"] = "line", ["source"] = "lad", ["source-layer"] = "lad", ["paint"] = new JsonObject { ["line-color"] = "#ffffff", ["line-width"] = 0.4 } });
+        // The coarser levels as outlines, heavier the coarser.
+        foreach (var (level, width) in AreaLevels.All.Where(l => l.Tiles is not null && l.Id is not ("lsoa" or "lad")).Select((l, i) => (l, 0.8 + 0.3 * i)))
+            layers.Add(new JsonObject { ["id"] = $"{level.Id}-outline", ["type"] = "line", ["source"] = level.Id, ["source-layer"] = level.Id,
+                ["layout"] = new JsonObject { ["visibility"] = level.Id is "icb" or "region" ? "visible" : "none" },
+                ["paint"] = new JsonObject { ["line-color"] = "#0b0c0c", ["line-width"] = Math.Round(width, 1) } });
+        layers.Add(new JsonObject { ["id"] = "teams-area", ["type"] = "line", ["source"] = "teams", ["source-layer"] = "teams",
+            ["filter"] = new JsonArray("all", new JsonArray("==", new JsonArray("get", "kind"), "service_area"), new JsonArray("==", new JsonArray("get", "status"), "active")),
+            ["paint"] = new JsonObject { ["line-color"] = "#ffdd00", ["line-width"] = 3 } });
         var style = new JsonObject
         {
             ["version"] = 8,
             ["name"] = "Cradle: unmet need for parent-infant relationship teams",
-            ["sources"] = new JsonObject { ["lad"] = Source("lad"), ["icb"] = Source("icb"), ["region"] = Source("region"), ["lsoa"] = Source("lsoa"), ["teams"] = Source("teams") },
-            ["layers"] = new JsonArray(
-                new JsonObject { ["id"] = "background", ["type"] = "background", ["paint"] = new JsonObject { ["background-color"] = "#f3f2f1" } },
-                new JsonObject { ["id"] = "lad-unmet", ["type"] = "fill", ["source"] = "lad", ["source-layer"] = "lad", ["paint"] = new JsonObject { ["fill-color"] = step, ["fill-opacity"] = 0.85 } },
-                new JsonObject { ["id"] = "lad-no-team", ["type"] = "line", ["source"] = "lad", ["source-layer"] = "lad", ["filter"] = new JsonArray("==", new JsonArray("get", "no_team"), true),
-                    ["paint"] = new JsonObject { ["line-color"] = "#d4351c", ["line-width"] = 1.2, ["line-dasharray"] = new JsonArray(2, 1) } },
-                new JsonObject { ["id"] = "lad-outline", ["type"] = "line", ["source"] = "lad", ["source-layer"] = "lad", ["paint"] = new JsonObject { ["line-color"] = "#ffffff", ["line-width"] = 0.4 } },
-                new JsonObject { ["id"] = "icb-outline", ["type"] = "line", ["source"] = "icb", ["source-layer"] = "icb", ["paint"] = new JsonObject { ["line-color"] = "#0b0c0c", ["line-width"] = 1.0 } },
-                new JsonObject { ["id"] = "region-outline", ["type"] = "line", ["source"] = "region", ["source-layer"] = "region", ["paint"] = new JsonObject { ["line-color"] = "#0b0c0c", ["line-width"] = 2.0 } },
-                new JsonObject { ["id"] = "teams-area", ["type"] = "line", ["source"] = "teams", ["source-layer"] = "teams",
-                    ["filter"] = new JsonArray("all", new JsonArray("==", new JsonArray("get", "kind"), "service_area"), new JsonArray("==", new JsonArray("get", "status"), "active")),
-                    ["paint"] = new JsonObject { ["line-color"] = "#ffdd00", ["line-width"] = 3 } }),
+            ["sources"] = sources,
+            ["layers"] = layers,
             ["metadata"] = new JsonObject { ["attribution"] = Attribution },
         };
         return TypedResults.Text(style.ToJsonString(), "application/json");

@@ -140,7 +140,8 @@ public static class CoverageModel
         return rate;
     }
 
-    public static CoverageRun Run(ModelSnapshot s, IReadOnlyList<ModelTeam> teams, ModelParameters p, double[]? need = null)
+    /// <param name="asOf">The day whose evidence counts as current (today unless a test says otherwise).</param>
+    public static CoverageRun Run(ModelSnapshot s, IReadOnlyList<ModelTeam> teams, ModelParameters p, double[]? need = null, DateOnly? asOf = null)
     {
         need ??= Need(s, p);
         var capacity = new double[s.LsoaCount];
@@ -151,7 +152,7 @@ public static class CoverageModel
         return new CoverageRun
         {
             Snapshot = s, Parameters = p, Population = s.Population(p.Population), Teams = teams, Need = need, Capacity = capacity,
-            Covered = covered, Reached = reached, State = States(s, p, reached, teams),
+            Covered = covered, Reached = reached, State = States(s, p, reached, asOf),
         };
     }
 
@@ -160,7 +161,7 @@ public static class CoverageModel
     /// team being set up will (not one a scenario closes); else confirmed none where a current
     /// dated statement says so; else not known. A claim of an unnamed team leaves it not known.
     /// </summary>
-    public static TeamState[] States(ModelSnapshot s, ModelParameters p, bool[] reached, IReadOnlyList<ModelTeam> teams, DateOnly? asOf = null)
+    public static TeamState[] States(ModelSnapshot s, ModelParameters p, bool[] reached, DateOnly? asOf = null)
     {
         var today = asOf ?? DateOnly.FromDateTime(DateTime.UtcNow);
         var state = new TeamState[s.LsoaCount];

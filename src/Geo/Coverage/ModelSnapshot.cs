@@ -5,15 +5,31 @@ using Npgsql;
 namespace Cradle.Geo.Coverage;
 
 /// <summary>The areas of one level: codes, names, and which area each LSOA falls in.</summary>
-public sealed class AreaLevel(string name, string[] codes, string[] names, int[] lsoaArea)
+public sealed class LevelAreas(Catalog.AreaLevel spec, string[] codes, string[] names, int[] lsoaArea)
 {
-    public string Name { get; } = name;
+    public Catalog.AreaLevel Spec { get; } = spec;
+    public string Name => Spec.Id;
     public string[] Codes { get; } = codes;
     public string[] Names { get; } = names;
     /// <summary>For each LSOA (by snapshot index), the index of its area at this level, or −1.</summary>
     public int[] LsoaArea { get; } = lsoaArea;
     public Dictionary<string, int> Index { get; } = codes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
     public int Count => Codes.Length;
+
+    int[][]? _lsoas;
+
+    /// <summary>Each area's LSOAs, built once.</summary>
+    public int[] LsoasOf(int area)
+    {
+        if (_lsoas is null)
+        {
+            var lists = new List<int>[Count];
+            for (int a = 0; a < Count; a++) lists[a] = [];
+            for (int k = 0; k < LsoaArea.Length; k++) if (LsoaArea[k] >= 0) lists[LsoaArea[k]].Add(k);
+            _lsoas = lists.Select(l => l.ToArray()).ToArray();
+        }
+        return _lsoas[area];
+    }
 }
 
 /// <summary>
@@ -47,71 +63,45 @@ public sealed class ModelSnapshot
     public required double[] Population2015 { get; init; }
     /// <summary>Children in low income families by district, upper-tier council and England.</summary>
     public required Dictionary<string, List<ChildPovertyPoint>> ChildPoverty { get; init; }
-    /// <summary>Each LSOA's upper-tier council (E06, E08, E09 or E10 code).</summary>
-    public required string?[] LsoaUpperTier { get; init; }
     public required IReadOnlyList<AreaEvidence> Evidence { get; init; }
-    public required Dictionary<string, AreaLevel> Levels { get; init; }
+    /// <summary>The areas of every level of the catalog, by level id.</summary>
+    public required Dictionary<string, LevelAreas> Levels { get; init; }
     public required Dictionary<(string Vintage, string Measure), MeasureValues> Deprivation { get; init; }
     public required Dictionary<(string Level, string Code), List<ParentShare>> Parents { get; init; }
     public required Dictionary<string, int[]> WardLsoas { get; init; }
     public required Dictionary<string, string[]> LadNeighbours { get; init; }
     public required IReadOnlyList<Team> Teams { get; init; }
+    /// <summary>The finest level each code belongs to (a unitary authority's code is both a district and an upper-tier council).</summary>
     public required Dictionary<string, string> AreaLevelOfCode { get; init; }
 
     public int LsoaCount => LsoaCodes.Length;
-    public static readonly string[] LevelNames = ["lsoa", "lad", "sicbl", "icb", "region", "england"];
-
-    Dictionary<int, int[]>? _ladLsoas;
-
-    /// <summary>Each district's LSOAs, built once.</summary>
-    Dictionary<int, int[]> LadLsoas => _ladLsoas ??= Enumerable.Range(0, LsoaCount)
-        .Where(k => Levels["lad"].LsoaArea[k] >= 0).GroupBy(k => Levels["lad"].LsoaArea[k]).ToDictionary(g => g.Key, g => g.ToArray());
-
-    Dictionary<string, int[]>? _upperTierLsoas;
-
-    /// <summary>Each upper-tier council's LSOAs (a county's are those of its districts).</summary>
-    Dictionary<string, int[]> UpperTierLsoas => _upperTierLsoas ??= Enumerable.Range(0, LsoaCount)
-        .Where(k => LsoaUpperTier[k] is not null).GroupBy(k => LsoaUpperTier[k]!).ToDictionary(g => g.Key, g => g.ToArray());
-
-    Dictionary<(string, int), int[]>? _areaLsoas;
-
-    /// <summary>The LSOAs of an area of any level, built once per level.</summary>
-    int[] AreaLsoas(string level, int area)
-    {
-        if (_areaLsoas is null)
-        {
-            var map = new Dictionary<(string, int), List<int>>();
-            foreach (var (name, lv) in Levels)
-                if (name is not ("lsoa" or "lad"))
-                    for (int k = 0; k < LsoaCount; k++)
-                        if (lv.LsoaArea[k] >= 0) (map.TryGetValue((name, lv.LsoaArea[k]), out var l) ? l : map[(name, lv.LsoaArea[k])] = []).Add(k);
-            _areaLsoas = map.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
-        }
-        return _areaLsoas.GetValueOrDefault((level, area)) ?? [];
-    }
 
     /// <summary>
-    /// LSOA indexes of areas given as LAD 2024, upper-tier council, ward 2024 or LSOA 2021 codes
-    /// (with <paramref name="anyLevel"/>, also sub-ICB locations, ICBs, regions); unknown codes are returned.
+    /// LSOA indexes of areas given as ward 2024 codes or codes of any level a team's service area
+    /// may name (LSOA, district, upper-tier council); with <paramref name="anyLevel"/>, codes of
+    /// every level. Unknown codes are returned.
     /// </summary>
     public (int[] Lsoas, List<string> Unknown) Resolve(IEnumerable<string> codes, bool anyLevel = false)
     {
         var set = new HashSet<int>();
         var unknown = new List<string>();
-        var lad = Levels["lad"];
-        var lsoa = Levels["lsoa"];
         foreach (var code in codes.Distinct())
         {
             if (code.StartsWith("E05") && WardLsoas.TryGetValue(code, out var ward)) set.UnionWith(ward);
-            else if (lsoa.Index.TryGetValue(code, out var i)) set.Add(i);
-            else if (lad.Index.TryGetValue(code, out var a)) set.UnionWith(LadLsoas.GetValueOrDefault(a) ?? []);
-            else if (UpperTierLsoas.TryGetValue(code, out var u)) set.UnionWith(u);
-            else if (anyLevel && AreaLevelOfCode.TryGetValue(code, out var level)) set.UnionWith(AreaLsoas(level, Levels[level].Index[code]));
+            else if (LevelOf(code, anyLevel) is { } level) set.UnionWith(level.LsoasOf(level.Index[code]));
             else unknown.Add(code);
         }
         var result = set.ToArray();
         Array.Sort(result);
         return (result, unknown);
+    }
+
+    /// <summary>The finest level having this code (of those a team may serve, unless any level will do).</summary>
+    LevelAreas? LevelOf(string code, bool anyLevel)
+    {
+        foreach (var spec in Catalog.AreaLevels.All)
+            if ((anyLevel || spec.TeamServiceArea) && Levels[spec.Id].Index.ContainsKey(code)) return Levels[spec.Id];
+        return null;
     }
 
     public PopulationValues Population(string id) => Populations[id];
@@ -123,8 +113,7 @@ public sealed class ModelSnapshot
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var version = await conn.ExecuteScalarAsync<long>(new CommandDefinition("select data_version from cradle_meta.state", cancellationToken: ct));
         var lsoas = (await conn.QueryAsync<LsoaRow>(new CommandDefinition("""
-            select l.code, l.name, l.lad_code as Lad, l.utla_code as UpperTier, l.sicbl_code as Sicbl, l.icb_code as Icb, l.region_code as Region,
-                   l.ward_code as Ward,
+            select l.code, l.name, l.ward_code as Ward,
                    p.age_0 as Age0, p.age_1 as Age1, p.all_ages as AllAges,
                    q.age_0 as Age0Mid2024, q.age_1 as Age1Mid2024, q.all_ages as AllAgesMid2024,
                    coalesce(w.population_mid2015, 0)::double precision as Pop2015
@@ -138,25 +127,21 @@ public sealed class ModelSnapshot
         int n = lsoas.Count;
         var lsoaIndex = lsoas.Select((r, i) => (r.Code, i)).ToDictionary(x => x.Code, x => x.i);
 
+        // Every level of the catalog: its English areas (code order) and each LSOA's area.
         var areas = (await conn.QueryAsync<(string Level, string Code, string Name)>(new CommandDefinition(
-            "select level, code, name from cradle.area where country = 'E' and level in ('lad', 'sicbl', 'icb', 'region', 'england') order by level, code",
-            cancellationToken: ct))).ToLookup(a => a.Level);
-        AreaLevel Level(string level, Func<LsoaRow, string?> of)
+            "select level, code, name from cradle.area where country = 'E' order by level, code", cancellationToken: ct))).ToLookup(a => a.Level);
+        var membership = (await conn.QueryAsync<(string Level, string Lsoa, string Code)>(new CommandDefinition(
+            "select level, lsoa, area_code from cradle.lsoa_membership", cancellationToken: ct))).ToLookup(m => m.Level);
+        var levels = new Dictionary<string, LevelAreas>();
+        foreach (var spec in Catalog.AreaLevels.All)
         {
-            var rows = areas[level].ToList();
+            var rows = areas[spec.Id].ToList();
             var idx = rows.Select((r, i) => (r.Code, i)).ToDictionary(x => x.Code, x => x.i);
-            return new AreaLevel(level, rows.Select(r => r.Code).ToArray(), rows.Select(r => r.Name).ToArray(),
-                lsoas.Select(r => of(r) is { } c && idx.TryGetValue(c, out var k) ? k : -1).ToArray());
+            var of = Enumerable.Repeat(-1, n).ToArray();
+            foreach (var m in membership[spec.Id])
+                if (lsoaIndex.TryGetValue(m.Lsoa, out var k) && idx.TryGetValue(m.Code, out var a)) of[k] = a;
+            levels[spec.Id] = new LevelAreas(spec, rows.Select(r => r.Code).ToArray(), rows.Select(r => r.Name).ToArray(), of);
         }
-        var levels = new Dictionary<string, AreaLevel>
-        {
-            ["lsoa"] = new("lsoa", lsoas.Select(r => r.Code).ToArray(), lsoas.Select(r => r.Name).ToArray(), Enumerable.Range(0, n).ToArray()),
-            ["lad"] = Level("lad", r => r.Lad),
-            ["sicbl"] = Level("sicbl", r => r.Sicbl),
-            ["icb"] = Level("icb", r => r.Icb),
-            ["region"] = Level("region", r => r.Region),
-            ["england"] = Level("england", _ => "E92000001"),
-        };
 
         var deprivation = new Dictionary<(string, string), MeasureValues>();
         foreach (var d in await conn.QueryAsync<(string Vintage, string Measure, string Code, double? Score, int Rank, int Decile)>(new CommandDefinition(
@@ -170,12 +155,8 @@ public sealed class ModelSnapshot
             m.Decile[i] = d.Decile;
         }
 
-        var names = areas.SelectMany(g => g).ToDictionary(a => (a.Level, a.Code), a => a.Name);
-        var parents = (await conn.QueryAsync<(string Level, string Code, string ParentLevel, string ParentCode, double? InfantsShare, long Lsoas)>(new CommandDefinition(
-            "select level, code, parent_level, parent_code, infants_share, lsoa_count from cradle.area_parent", cancellationToken: ct)))
-            .GroupBy(p => (p.Level, p.Code))
-            .ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.InfantsShare ?? 0).ThenBy(p => p.ParentCode)
-                .Select(p => new ParentShare(p.ParentLevel, p.ParentCode, names.GetValueOrDefault((p.ParentLevel, p.ParentCode), p.ParentCode), p.InfantsShare ?? 0, p.Lsoas)).ToList());
+        var infants2024 = lsoas.Select(r => r.Age0Mid2024 + r.Age1Mid2024).ToArray();
+        var parents = ParentShares(levels, infants2024);
 
         var wards = lsoas.Select((r, i) => (r.Ward, i)).Where(x => x.Ward is not null).GroupBy(x => x.Ward!).ToDictionary(g => g.Key, g => g.Select(x => x.i).ToArray());
         var neighbours = (await conn.QueryAsync<(string Lad, string Neighbour)>(new CommandDefinition("select lad, neighbour from cradle.lad_adjacency", cancellationToken: ct)))
@@ -203,7 +184,6 @@ public sealed class ModelSnapshot
             },
             Population2015 = lsoas.Select(r => r.Pop2015).ToArray(),
             ChildPoverty = poverty,
-            LsoaUpperTier = lsoas.Select(r => r.UpperTier).ToArray(),
             Evidence = evidence,
             Levels = levels,
             Deprivation = deprivation,
@@ -215,6 +195,43 @@ public sealed class ModelSnapshot
         };
     }
 
-    sealed record LsoaRow(string Code, string Name, string? Lad, string? UpperTier, string? Sicbl, string? Icb, string? Region, string? Ward,
+    sealed record LsoaRow(string Code, string Name, string? Ward,
         double Age0, double Age1, double AllAges, double Age0Mid2024, double Age1Mid2024, double AllAgesMid2024, double Pop2015);
+
+    /// <summary>
+    /// The parents the catalog gives each level, with the share of the area's LSOAs and infants
+    /// (mid-2024) in each: a district split between ICBs lists each ICB. Built from the LSOAs,
+    /// so that they agree with every figure.
+    /// </summary>
+    public static Dictionary<(string Level, string Code), List<ParentShare>> ParentShares(Dictionary<string, LevelAreas> levels, double[] infants)
+    {
+        var result = new Dictionary<(string, string), List<ParentShare>>();
+        foreach (var child in levels.Values)
+            foreach (var parentId in child.Spec.Parents)
+            {
+                var parent = levels[parentId];
+                var acc = new Dictionary<(int Child, int Parent), (double Infants, long Lsoas)>();
+                var totals = new double[child.Count];
+                for (int k = 0; k < infants.Length; k++)
+                {
+                    int c = child.LsoaArea[k], p = parent.LsoaArea[k];
+                    if (c < 0 || p < 0) continue;
+                    var v = acc.GetValueOrDefault((c, p));
+                    acc[(c, p)] = (v.Infants + infants[k], v.Lsoas + 1);
+                    totals[c] += infants[k];
+                }
+                foreach (var ((c, p), v) in acc)
+                {
+                    var key = (child.Name, child.Codes[c]);
+                    if (!result.TryGetValue(key, out var list)) result[key] = list = [];
+                    list.Add(new ParentShare(parent.Name, parent.Codes[p], parent.Names[p], totals[c] > 0 ? v.Infants / totals[c] : 0, v.Lsoas));
+                }
+            }
+        // In the catalog's order of parents, and within a level by share of infants.
+        return result.ToDictionary(kv => kv.Key, kv =>
+        {
+            var order = levels[kv.Key.Item1].Spec.Parents.ToList();
+            return kv.Value.OrderBy(p => order.IndexOf(p.Level)).ThenByDescending(p => p.InfantsShare).ThenBy(p => p.Code, StringComparer.Ordinal).ToList();
+        });
+    }
 }

@@ -61,6 +61,23 @@ public static class Planner
         return result;
     }
 
+    /// <summary>Each upper-tier council as one candidate (a county with all its districts), optionally only those within an area.</summary>
+    public static List<PlanCandidate> UpperTierCandidates(ModelSnapshot s, Func<string, bool>? include = null)
+    {
+        var lad = s.Levels["lad"];
+        var utla = s.Levels["utla"];
+        var result = new List<PlanCandidate>();
+        for (int u = 0; u < utla.Count; u++)
+        {
+            var lsoas = utla.LsoasOf(u);
+            var lads = lsoas.Select(i => lad.Codes[lad.LsoaArea[i]]).Distinct().Order().ToArray();
+            if (include is not null && !lads.All(include)) continue;
+            var icb = s.Parents.TryGetValue(("utla", utla.Codes[u]), out var ps) ? ps.FirstOrDefault(p => p.Level == "icb")?.Code : null;
+            if (icb is not null) result.Add(new PlanCandidate(lads, icb, lsoas));
+        }
+        return result;
+    }
+
     /// <summary>The gain of adding a team of this capacity to the candidate's area, given current capacities.</summary>
     public static (double Gain, double Objective) Gain(PlanCandidate c, double capacity, double[] need, double[] allocated, double[] weight)
     {

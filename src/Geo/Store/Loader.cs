@@ -137,7 +137,7 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
 
         var derive = Stopwatch.StartNew();
         progress?.Report(new LoadProgress("model", "derive", 0, null));
-        await conn.ExecuteAsync(CradleDatabase.Sql("derive.sql"), transaction: tx, commandTimeout: 3600);
+        await LevelDeriver.RunAsync(conn, tx, ct);
         progress?.Report(new LoadProgress("model", "checks", 0, null));
         await RunChecks(conn, tx);
         double deriveSeconds = derive.Elapsed.TotalSeconds;
@@ -408,7 +408,8 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         // The derived model and the errata feed every figure, so a change to either reloads.
-        sha.AppendData(Encoding.UTF8.GetBytes(ModelVersion + JsonSerializer.Serialize(d) + CradleDatabase.Sql("derive.sql") + CradleDatabase.Sql("checks.sql")));
+        sha.AppendData(Encoding.UTF8.GetBytes(ModelVersion + JsonSerializer.Serialize(d) + CradleDatabase.Sql("derive.sql") + CradleDatabase.Sql("derive-areas.sql")
+            + CradleDatabase.Sql("checks.sql") + JsonSerializer.Serialize(Catalog.AreaLevels.All)));
         if (errata is not null && File.Exists(errata)) sha.AppendData(File.ReadAllBytes(errata));
         var parts = new List<string> { file };
         if (file.EndsWith(".shp", StringComparison.OrdinalIgnoreCase))

@@ -1,18 +1,19 @@
 // Cradle's viewer: wires the map, search, area panel, ranked table, scenario mode and register editing.
 import 'govuk-frontend/dist/govuk/govuk-frontend.min.css';
 import './styles.css';
-import { ApiError, getJson, type Area, type AreaDetail, type AreaList, type RegisterSummary, type ScenarioArea } from './api';
+import { ApiError, getJson, type Area, type AreaDetail, type AreaList, type Catalog, type RegisterSummary, type ScenarioArea } from './api';
 import { esc } from './format';
 import { createMap, renderLegend, type MapHandle } from './map';
 import { renderPanel } from './panel';
 import { renderRegister } from './register';
 import { renderPlan, renderScenario, renderScenarioError, runPlan, runScenario } from './scenario';
-import { readState, writeState, type ViewState } from './state';
+import { readState, writeState, defaultMetric, type ViewState } from './state';
+import { areaLevels, getCatalog, level as levelOf, mapFigures, setCatalog } from './metrics';
 import { RankedTable } from './table';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const state: ViewState = readState();
-let districts: Area[] = [];
+let districts: Area[] = []; // the areas of the chosen level
 let scenarioAreas = new Map<string, ScenarioArea>();
 let map: MapHandle | null = null;
 let allAreas: { code: string; name: string; level: string; infants: number }[] = [];
@@ -52,7 +53,7 @@ async function select(code: string | null, zoom = false): Promise<void> {
     if (mine !== selection) return;
     renderPanel(panel, detail, scenarioAreas.get(code) ?? null);
     if (zoom && map) {
-      const ogc = await getJson<{ bbox?: number[]; geometry: { coordinates: unknown } }>(`/ogc/collections/${detail.area.level === 'lad' ? 'lad' : detail.area.level}/items/${code}`).catch(() => null);
+      const ogc = await getJson<{ bbox?: number[]; geometry: { coordinates: unknown } }>(`/ogc/collections/${detail.area.level}/items/${code}`).catch(() => null);
       if (ogc && mine === selection) map.fitTo(bbox(ogc.geometry.coordinates));
     }
   } catch (e) {
@@ -85,7 +86,7 @@ function search(): void {
   const matches = allAreas.filter((a) => score(a) < 3).sort((a, b) => score(a) - score(b) || b.infants - a.infants);
   const hint = $('search-hint');
   const hit = matches[0];
-  if (!hit) { hint.textContent = `No area matches “${q}”. Try a district, ICB or region name, or a code.`; return; }
+  if (!hit) { hint.textContent = `No area matches “${q}”. Try the name of a district, council, ICB or region, or a code.`; return; }
   const others = matches.slice(1, 6);
   hint.innerHTML = `Showing ${esc(hit.name)}.${others.length ? ` Also matching: ${others.map((o) => `<a class="govuk-link" href="?area=${o.code}" data-code="${o.code}">${esc(o.name)}</a>`).join(', ')}.` : ''}`;
   hint.querySelectorAll<HTMLAnchorElement>('a[data-code]').forEach((a) => a.addEventListener('click', (e) => { e.preventDefault(); void select(a.dataset.code!, true); }));
@@ -120,8 +121,8 @@ async function applyScenario(): Promise<void> {
     scenarioAreas = new Map(r.areas.map((a) => [a.code, a]));
     renderScenario(out, r, new Map(districts.map((d) => [d.code, d.name])));
     table.setScenario(new Map(r.areas.map((a) => [a.code, a.unmet_need_after])));
-    const metric = state.metric === 'coverage' ? 'coverage' : 'unmet_per_1000';
-    map?.setScenario(new Map(r.areas.map((a) => [a.code, metric === 'coverage' ? a.geographic_coverage_after : a.unmet_need_per_1000_births_after ?? 0])), metric);
+    const metric = state.metric === 'geographic_coverage' ? 'geographic_coverage' : 'unmet_need_per_1000_births';
+    map?.setScenario(new Map(r.areas.map((a) => [a.code, metric === 'geographic_coverage' ? a.geographic_coverage_after : a.unmet_need_per_1000_births_after ?? 0])), metric);
     if (state.area) await select(state.area);
   } catch (e) {
     renderScenarioError(out, e);
@@ -132,7 +133,7 @@ function clearScenario(): void {
   state.scenario = null;
   scenarioAreas = new Map();
   table.setScenario(new Map());
-  map?.setScenario(null, 'unmet_per_1000');
+  map?.setScenario(null, 'unmet_need_per_1000_births');
   $('scenario-result').innerHTML = '';
   renderPicked();
   writeState(state);
@@ -145,22 +146,30 @@ function setScenarioMode(on: boolean): void {
 }
 
 async function loadDistricts(): Promise<void> {
-  const list = await getJson<AreaList>('/api/areas?level=lad');
+  const list = await getJson<AreaList>(`/api/areas?level=${encodeURIComponent(state.level)}`);
   districts = list.areas;
+  table.setLevel(levelOf(state.level));
   table.setAreas(districts);
 }
 
 async function start(): Promise<void> {
   try {
     await getJson('/health/ready');
-    const [, regions, icbs, summary] = await Promise.all([
+    setCatalog(await getJson<Catalog>('/api/catalog'));
+    renderLevelControl();
+    const [, summary, ...lists] = await Promise.all([
       loadDistricts(),
-      getJson<AreaList>('/api/areas?level=region'),
-      getJson<AreaList>('/api/areas?level=icb'),
       getJson<RegisterSummary>('/api/teams/summary'),
+      // Search finds areas of every level the catalog marks as searchable.
+      ...getCatalog().levels.filter((l) => l.search).map((l) => getJson<AreaList>(`/api/areas?level=${l.id}`)),
     ]);
-    allAreas = [...districts, ...regions.areas, ...icbs.areas].map((a) => ({ code: a.code, name: a.name, level: a.level, infants: a.infants_under_2 }));
+    const byLevel = new Map(lists.map((l) => [l.level, l.areas]));
+    const regions = { areas: byLevel.get('region') ?? [] }, icbs = { areas: byLevel.get('icb') ?? [] };
+    allAreas = lists.flatMap((l) => l.areas).map((a) => ({ code: a.code, name: a.name, level: a.level, infants: a.infants_under_2 }));
     $('area-names').innerHTML = allAreas.map((a) => `<option value="${esc(a.name)}"></option>`).join('');
+    const defaults = getCatalog().defaults;
+    if (!($('capacity') as HTMLInputElement).value) ($('capacity') as HTMLInputElement).value = String(defaults.new_team_capacity);
+    if (!($('cost') as HTMLInputElement).value) ($('cost') as HTMLInputElement).value = String(defaults.annual_cost);
     ($('filter') as HTMLSelectElement).innerHTML = '<option value="">All of England</option>'
       + `<optgroup label="Regions">${regions.areas.map((r) => `<option value="${r.code}">${esc(r.name)}</option>`).join('')}</optgroup>`
       + `<optgroup label="Integrated Care Boards">${icbs.areas.map((r) => `<option value="${r.code}">${esc(r.name)}</option>`).join('')}</optgroup>`;
@@ -172,7 +181,7 @@ async function start(): Promise<void> {
     if (!map) {
       const config = await getJson<{ basemap_url: string | null }>('/api/viewer/config').catch(() => ({ basemap_url: null }));
       map = createMap($('map'), {
-        basemap: config.basemap_url, centre: state.centre, zoom: state.zoom, metric: state.metric,
+        basemap: config.basemap_url, centre: state.centre, zoom: state.zoom, level: state.level, metric: state.metric,
         onClick: (code) => { if (scenarioMode()) togglePicked(code); void select(code); },
         onMove: () => { const c = map!.map.getCenter(); state.centre = [c.lng, c.lat]; state.zoom = map!.map.getZoom(); writeState(state); },
       });
@@ -181,10 +190,15 @@ async function start(): Promise<void> {
         map!.select(state.area);
         renderPicked();
         window.cradle.ready = true;
-        if (state.scenario) { setScenarioMode(true); ($('capacity') as HTMLInputElement).value = String(state.scenario.capacity); ($('cost') as HTMLInputElement).value = String(state.scenario.cost); void applyScenario(); }
+        if (state.scenario) {
+          setScenarioMode(true);
+          if (Number.isFinite(state.scenario.capacity)) ($('capacity') as HTMLInputElement).value = String(state.scenario.capacity);
+          if (Number.isFinite(state.scenario.cost)) ($('cost') as HTMLInputElement).value = String(state.scenario.cost);
+          void applyScenario();
+        }
       });
     }
-    renderLegend($('legend'), state.metric);
+    renderLegend($('legend'), state.metric, state.level);
     if (state.area) void select(state.area);
     void renderRegister($('register'), () => { map?.refresh(); void loadDistricts(); if (state.area) void select(state.area); });
   } catch (e) {
@@ -194,11 +208,35 @@ async function start(): Promise<void> {
   }
 }
 
-($('metric') as HTMLSelectElement).value = state.metric;
+/** The "Areas" control and the measures of the chosen level, both from the catalog. */
+function renderLevelControl(): void {
+  const levelSelect = $('level') as HTMLSelectElement;
+  levelSelect.innerHTML = areaLevels().map((l) => `<option value="${esc(l.id)}">${esc(l.plural)}</option>`).join('');
+  if (!areaLevels().some((l) => l.id === state.level)) state.level = 'lad';
+  levelSelect.value = state.level;
+  const figures = mapFigures(state.level);
+  if (!figures.some((f) => f.id === state.metric)) state.metric = defaultMetric;
+  ($('metric') as HTMLSelectElement).innerHTML = figures.map((f) => `<option value="${esc(f.id)}">${esc(f.label)}</option>`).join('');
+  ($('metric') as HTMLSelectElement).value = state.metric;
+  const l = levelOf(state.level);
+  $('table-title').textContent = `${l.plural} ranked by unmet need`;
+}
+
+$('level').addEventListener('change', () => {
+  state.level = ($('level') as HTMLSelectElement).value;
+  state.area = null;
+  clearScenario();
+  renderLevelControl();
+  map?.setLevel(state.level, state.metric);
+  map?.setMetric(state.metric);
+  renderLegend($('legend'), state.metric, state.level);
+  writeState(state);
+  void loadDistricts();
+});
 $('metric').addEventListener('change', () => {
   state.metric = ($('metric') as HTMLSelectElement).value;
   map?.setMetric(state.metric);
-  renderLegend($('legend'), state.metric);
+  renderLegend($('legend'), state.metric, state.level);
   writeState(state);
 });
 $('filter').addEventListener('change', () => { state.filter = ($('filter') as HTMLSelectElement).value; table.setFilter(state.filter); writeState(state); });

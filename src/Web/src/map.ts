@@ -2,7 +2,7 @@
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { fillColour, metricById, palette, teamStates } from './metrics';
+import { breaks, decileColour, figure, fillColour, format, level as levelOf, palette, teamStates } from './metrics';
 import { esc } from './format';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -10,6 +10,7 @@ maplibregl.setWorkerUrl(workerUrl);
 export interface MapHandle {
   map: maplibregl.Map;
   setMetric(id: string): void;
+  setLevel(id: string, metric: string): void;
   select(code: string | null): void;
   setPicked(codes: string[]): void;
   setScenario(values: Map<string, number> | null, metric: string): void;
@@ -19,36 +20,43 @@ export interface MapHandle {
   refresh(): void;
 }
 
-export function createMap(container: HTMLElement, opts: { basemap: string | null; centre: [number, number] | null; zoom: number | null; metric: string; onClick: (code: string) => void; onMove: () => void }): MapHandle {
+export function createMap(container: HTMLElement, opts: { basemap: string | null; centre: [number, number] | null; zoom: number | null; level: string; metric: string; onClick: (code: string) => void; onMove: () => void }): MapHandle {
   const origin = window.location.origin;
+  // One vector source per level of the catalog that has tiles; the chosen level is filled, the others outlined on demand.
+  const levelSources = Object.fromEntries(
+    [...new Set(['lad', 'lsoa', 'icb', 'region', opts.level])].map((id) => [id, { type: 'vector', url: `${origin}/tiles/${id}.json`, promoteId: 'code' }]));
+  const fill = (id: string, metric: string): maplibregl.LayerSpecification => ({
+    id: 'area-fill', type: 'fill', source: id, 'source-layer': id,
+    paint: { 'fill-color': fillColour(figure(metric), id) as never, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 8, 0.85, 10, 0.25] },
+  });
   const style: maplibregl.StyleSpecification = {
     version: 8,
     sources: {
-      lad: { type: 'vector', url: `${origin}/tiles/lad.json`, promoteId: 'code' },
-      lsoa: { type: 'vector', url: `${origin}/tiles/lsoa.json`, promoteId: 'code' },
-      icb: { type: 'vector', url: `${origin}/tiles/icb.json` },
-      region: { type: 'vector', url: `${origin}/tiles/region.json` },
+      ...levelSources,
       teams: { type: 'vector', url: `${origin}/tiles/teams.json` },
       ...(opts.basemap ? { basemap: { type: 'raster', tiles: [opts.basemap], tileSize: 256, attribution: '© OpenStreetMap contributors' } } : {}),
-    },
+    } as maplibregl.StyleSpecification['sources'],
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#f3f2f1' } },
       ...(opts.basemap ? [{ id: 'basemap', type: 'raster', source: 'basemap', paint: { 'raster-opacity': 0.6 } } as maplibregl.LayerSpecification] : []),
-      { id: 'lad-fill', type: 'fill', source: 'lad', 'source-layer': 'lad', paint: { 'fill-color': fillColour(metricById(opts.metric)) as never, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 8, 0.85, 10, 0.25] } },
+      fill(opts.level, opts.metric),
       { id: 'lsoa-fill', type: 'fill', source: 'lsoa', 'source-layer': 'lsoa', minzoom: 8,
-        paint: { 'fill-color': ['step', ['get', 'imd_decile'], '#440154', 3, '#3b528b', 5, '#21918c', 7, '#5ec962', 9, '#fde725'] as never, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 8, 0, 10, 0.6] } },
-      ...teamStates.filter((t) => t.pattern).map((t) => ({ id: `lad-${t.id}`, type: 'fill', source: 'lad', 'source-layer': 'lad',
-        filter: ['==', ['get', 'team_state'], t.id], maxzoom: 9, paint: { 'fill-pattern': t.pattern!, 'fill-opacity': 0.55 } } as maplibregl.LayerSpecification)),
-      { id: 'lad-line', type: 'line', source: 'lad', 'source-layer': 'lad', paint: { 'line-color': '#ffffff', 'line-width': 0.6 } },
+        paint: { 'fill-color': decileColour() as never, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 8, 0, 10, 0.6] } },
+      ...statePatternLayers(opts.level),
+      { id: 'area-line', type: 'line', source: opts.level, 'source-layer': opts.level, paint: { 'line-color': '#ffffff', 'line-width': 0.6 } },
       { id: 'icb-line', type: 'line', source: 'icb', 'source-layer': 'icb', paint: { 'line-color': '#0b0c0c', 'line-width': 1.2 } },
       { id: 'region-line', type: 'line', source: 'region', 'source-layer': 'region', paint: { 'line-color': '#0b0c0c', 'line-width': 2.2 } },
       { id: 'team-area', type: 'line', source: 'teams', 'source-layer': 'teams', filter: ['all', ['==', ['get', 'kind'], 'service_area'], ['==', ['get', 'status'], 'active']], paint: { 'line-color': '#ffdd00', 'line-width': 3.5 } },
       { id: 'team-area-edge', type: 'line', source: 'teams', 'source-layer': 'teams', filter: ['all', ['==', ['get', 'kind'], 'service_area'], ['==', ['get', 'status'], 'active']], paint: { 'line-color': '#0b0c0c', 'line-width': 1 } },
       { id: 'team-base', type: 'circle', source: 'teams', 'source-layer': 'teams', filter: ['==', ['get', 'kind'], 'base'], paint: { 'circle-radius': 6, 'circle-color': '#ffdd00', 'circle-stroke-color': '#0b0c0c', 'circle-stroke-width': 2 } },
-      { id: 'lad-picked', type: 'line', source: 'lad', 'source-layer': 'lad', filter: ['in', ['get', 'code'], ['literal', []]], paint: { 'line-color': '#f47738', 'line-width': 4 } },
-      { id: 'lad-selected', type: 'line', source: 'lad', 'source-layer': 'lad', filter: ['==', ['get', 'code'], ''], paint: { 'line-color': '#d4351c', 'line-width': 4 } },
+      { id: 'area-picked', type: 'line', source: opts.level, 'source-layer': opts.level, filter: ['in', ['get', 'code'], ['literal', []]], paint: { 'line-color': '#f47738', 'line-width': 4 } },
+      { id: 'area-selected', type: 'line', source: opts.level, 'source-layer': opts.level, filter: ['==', ['get', 'code'], ''], paint: { 'line-color': '#d4351c', 'line-width': 4 } },
     ],
   };
+  function statePatternLayers(id: string): maplibregl.LayerSpecification[] {
+    return teamStates().filter((t) => t.pattern).map((t) => ({ id: `area-${t.id}`, type: 'fill', source: id, 'source-layer': id,
+      filter: ['==', ['get', 'team_state'], t.id], maxzoom: 9, paint: { 'fill-pattern': t.pattern!, 'fill-opacity': 0.55 } } as maplibregl.LayerSpecification));
+  }
   const map = new maplibregl.Map({
     container,
     style,
@@ -63,15 +71,16 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
   map.on('styleimagemissing', (e) => { const p = statePatterns[e.id]; if (p && !map.hasImage(e.id)) map.addImage(e.id, p); });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
-  map.on('click', 'lad-fill', (e) => {
+  map.on('click', 'area-fill', (e) => {
     const code = e.features?.[0]?.properties?.code as string | undefined;
     if (code) opts.onClick(code);
   });
-  map.on('mouseenter', 'lad-fill', () => { map.getCanvas().style.cursor = 'pointer'; });
-  map.on('mouseleave', 'lad-fill', () => { map.getCanvas().style.cursor = ''; });
+  map.on('mouseenter', 'area-fill', () => { map.getCanvas().style.cursor = 'pointer'; });
+  map.on('mouseleave', 'area-fill', () => { map.getCanvas().style.cursor = ''; });
   map.on('moveend', opts.onMove);
 
   let scenarioCodes: string[] = [];
+  let current = opts.level;
   // Changes asked for before the style has loaded wait for it.
   let loaded = false;
   const pending: (() => void)[] = [];
@@ -80,28 +89,44 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
   return {
     map,
     setMetric(id) {
-      whenLoaded(() => map.setPaintProperty('lad-fill', 'fill-color', fillColour(metricById(id)) as never));
+      whenLoaded(() => map.setPaintProperty('area-fill', 'fill-color', fillColour(figure(id), current) as never));
+    },
+    setLevel(id, metric) {
+      whenLoaded(() => {
+        if (id === current) return;
+        if (!map.getSource(id)) map.addSource(id, { type: 'vector', url: `${origin}/tiles/${id}.json`, promoteId: 'code' });
+        // The level's own layers, rebuilt on its source, in the same places in the stack.
+        const rebuild = (layer: maplibregl.LayerSpecification) => { const before = map.getStyle().layers[map.getStyle().layers.findIndex((l) => l.id === layer.id) + 1]?.id; map.removeLayer(layer.id); map.addLayer(layer, before); };
+        rebuild(fill(id, metric));
+        for (const t of teamStates().filter((x) => x.pattern)) map.removeLayer(`area-${t.id}`);
+        for (const l of statePatternLayers(id)) map.addLayer(l, 'area-line');
+        rebuild({ id: 'area-line', type: 'line', source: id, 'source-layer': id, paint: { 'line-color': '#ffffff', 'line-width': 0.6 } });
+        rebuild({ id: 'area-picked', type: 'line', source: id, 'source-layer': id, filter: ['in', ['get', 'code'], ['literal', []]], paint: { 'line-color': '#f47738', 'line-width': 4 } });
+        rebuild({ id: 'area-selected', type: 'line', source: id, 'source-layer': id, filter: ['==', ['get', 'code'], ''], paint: { 'line-color': '#d4351c', 'line-width': 4 } });
+        current = id;
+      });
     },
     select(code) {
-      whenLoaded(() => map.setFilter('lad-selected', ['==', ['get', 'code'], code ?? '']));
+      whenLoaded(() => map.setFilter('area-selected', ['==', ['get', 'code'], code ?? '']));
     },
     setPicked(codes) {
-      whenLoaded(() => map.setFilter('lad-picked', ['in', ['get', 'code'], ['literal', codes]]));
+      whenLoaded(() => map.setFilter('area-picked', ['in', ['get', 'code'], ['literal', codes]]));
     },
     setScenario(values, metric) {
       whenLoaded(() => this.applyScenario(values, metric));
     },
     applyScenario(values: Map<string, number> | null, metric: string) {
-      for (const code of scenarioCodes) map.removeFeatureState({ source: 'lad', sourceLayer: 'lad', id: code });
+      for (const code of scenarioCodes) map.removeFeatureState({ source: current, sourceLayer: current, id: code });
       scenarioCodes = [];
       if (!values) return;
       for (const [code, value] of values) {
-        map.setFeatureState({ source: 'lad', sourceLayer: 'lad', id: code }, { [metric]: value });
+        map.setFeatureState({ source: current, sourceLayer: current, id: code }, { [metric]: value });
         scenarioCodes.push(code);
       }
     },
     refresh() {
-      for (const id of ['lad', 'lsoa', 'icb', 'region', 'teams'])
+      const style = map.getStyle();
+      for (const id of Object.keys(style.sources).filter((k) => k !== 'basemap'))
         (map.getSource(id) as maplibregl.VectorTileSource | undefined)?.setUrl(`${origin}/tiles/${id}.json?t=${Date.now()}`);
     },
     fitTo(bounds) {
@@ -110,30 +135,35 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
   };
 }
 
-/** White-on-transparent patterns, 8 px: confirmed none = dense diagonal lines, not known = dots, in development = sparse other diagonal. */
+/** White-on-transparent patterns, 8 px, as the catalog describes them: dense diagonal lines (confirmed none), dots (not known), sparse other diagonal (in development). */
 function pattern(on: (x: number, y: number) => boolean): { width: number; height: number; data: Uint8Array } {
   const size = 8, data = new Uint8Array(size * size * 4);
   for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) data.set(on(x, y) ? [255, 255, 255, 255] : [0, 0, 0, 0], (y * size + x) * 4);
   return { width: size, height: size, data };
 }
 const statePatterns: Record<string, { width: number; height: number; data: Uint8Array }> = {
-  'state-none': pattern((x, y) => (x + y) % 4 === 0),
-  'state-unknown': pattern((x, y) => x % 4 === 1 && y % 4 === 1),
-  'state-building': pattern((x, y) => (x - y + 8) % 8 === 0),
+  'state-confirmed_none': pattern((x, y) => (x + y) % 4 === 0),
+  'state-not_known': pattern((x, y) => x % 4 === 1 && y % 4 === 1),
+  'state-in_development': pattern((x, y) => (x - y + 8) % 8 === 0),
 };
 
-export function renderLegend(el: HTMLElement, metricId: string): void {
-  const m = metricById(metricId);
-  const rows = m.breaks.map((b, i) => {
-    const next = m.breaks[i + 1];
-    const label = next === undefined ? `${m.format(b)} and over` : `${m.format(b)} to ${m.format(next)}`;
-    return `<li><span class="app-legend__swatch" style="background:${palette[i]}"></span>${esc(label)}</li>`;
+export function renderLegend(el: HTMLElement, metricId: string, levelId: string): void {
+  const f = figure(metricId);
+  const colours = palette(f.palette);
+  const b = breaks(f, levelId);
+  const rows = b.map((x, i) => {
+    const next = b[i + 1];
+    const label = next === undefined ? `${format(f, x)} and over` : `${format(f, x)} to ${format(f, next)}`;
+    return `<li><span class="app-legend__swatch" style="background:${colours[i]}"></span>${esc(label)}</li>`;
   });
-  el.innerHTML = `<p class="govuk-body-s govuk-!-font-weight-bold govuk-!-margin-bottom-1">${esc(m.label)}</p>
-    <p class="govuk-body-s govuk-!-margin-bottom-1">${esc(m.unit)}</p>
+  const deciles = palette(figure('imd_decile').palette);
+  el.innerHTML = `<p class="govuk-body-s govuk-!-font-weight-bold govuk-!-margin-bottom-1">${esc(f.label)}: ${esc(levelOf(levelId).plural.toLowerCase())}</p>
+    <p class="govuk-body-s govuk-!-margin-bottom-1">${esc(f.unit)}</p>
     <ul class="app-legend__list">${rows.join('')}
       <li><span class="app-legend__swatch app-legend__swatch--team"></span>Team service area</li></ul>
     <p class="govuk-body-s govuk-!-font-weight-bold govuk-!-margin-bottom-1">What is known about teams</p>
-    <ul class="app-legend__list" id="legend-states">${teamStates.map((t) => `<li data-state="${t.id}"><span class="app-legend__swatch app-legend__swatch--${t.id}"></span><strong>${esc(t.label)}</strong>: ${esc(t.explain)}</li>`).join('')}</ul>
-    <p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0">Zoom in to see small areas (LSOAs) by deprivation decile: darkest = the 20% most deprived, lightest = the 20% least.</p>`;
+    <ul class="app-legend__list" id="legend-states">${teamStates().map((t) => `<li data-state="${t.id}"><span class="app-legend__swatch app-legend__swatch--${t.id}"></span><strong>${esc(t.label)}</strong>: ${esc(t.explain)}</li>`).join('')}</ul>
+    <p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0">Zoom in to see small areas (LSOAs) by deprivation decile:
+      <span class="app-legend__ramp" aria-hidden="true">${deciles.map((c) => `<span style="background:${c}"></span>`).join('')}</span>
+      from the 10% most deprived (left) to the least (right).</p>`;
 }

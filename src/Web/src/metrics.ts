@@ -1,32 +1,52 @@
-import type { TeamStateId } from './api';
-// The measures a district can be coloured by: the tile attribute, its label, unit and classes.
-export interface Metric { id: string; label: string; unit: string; breaks: number[]; format: (v: number) => string }
+// The figures, palettes, levels and team states come from the server's catalog (GET /api/catalog):
+// nothing here repeats them. This module only turns them into MapLibre expressions and text.
+import type { Catalog, Figure, Level, TeamStateId } from './api';
 
-/** Viridis, 5 steps: sequential and colour-blind safe; darker = more. */
-export const palette = ['#fde725', '#5ec962', '#21918c', '#3b528b', '#440154'];
+let catalog: Catalog | null = null;
 
-export const metrics: Metric[] = [
-  { id: 'unmet_per_1000', label: 'Unmet need per 1,000 births', unit: 'unmet families a year per 1,000 births', breaks: [0, 20, 40, 60, 80], format: (v) => v.toFixed(0) },
-  { id: 'coverage', label: 'Geographic coverage', unit: 'share of infants where a team takes referrals', breaks: [0, 0.2, 0.4, 0.6, 0.8], format: (v) => `${(v * 100).toFixed(0)}%` },
-  { id: 'need', label: 'Need', unit: 'families a year needing a specialised service', breaks: [0, 100, 200, 300, 500], format: (v) => v.toFixed(0) },
-  { id: 'infants', label: 'Infants under 2', unit: 'infants under 2 (mid-2024; small areas estimated)', breaks: [0, 2000, 4000, 6000, 10000], format: (v) => v.toFixed(0) },
-  { id: 'deprived_share', label: 'Deprivation', unit: 'share of infants in the 20% most deprived LSOAs (IoD2025)', breaks: [0, 0.2, 0.4, 0.6, 0.8], format: (v) => `${(v * 100).toFixed(0)}%` },
-];
+export function setCatalog(c: Catalog): void { catalog = c; }
+export function getCatalog(): Catalog {
+  if (!catalog) throw new Error('the catalog is not loaded');
+  return catalog;
+}
 
-export const metricById = (id: string): Metric => metrics.find((m) => m.id === id) ?? metrics[0]!;
+export const figure = (id: string): Figure => getCatalog().figures.find((f) => f.id === id) ?? getCatalog().figures[0]!;
+export const level = (id: string): Level => getCatalog().levels.find((l) => l.id === id) ?? getCatalog().levels.find((l) => l.id === 'lad')!;
+export const palette = (id: string | null | undefined): string[] => [...(getCatalog().palettes.find((p) => p.id === id)?.colours ?? [])];
+
+/** The levels the viewer offers under "Areas": those with tiles that people look for by name. */
+export const areaLevels = (): Level[] => getCatalog().levels.filter((l) => l.tiles && l.search);
+
+/** The figures a level can be coloured by. */
+export const mapFigures = (levelId: string): Figure[] => getCatalog().figures.filter((f) => f.map && f.levels.includes(levelId));
+
+/** The class lower bounds in force for a figure at a level. */
+export const breaks = (f: Figure, levelId: string): number[] => [...(f.breaks[levelId] ?? [])];
+
+/** A value as the catalog says to write it. */
+export function format(f: Figure, v: number): string {
+  const digits = { maximumFractionDigits: f.decimals, minimumFractionDigits: 0 };
+  return f.format === 'percent' ? `${new Intl.NumberFormat('en-GB', digits).format(v * 100)}%` : new Intl.NumberFormat('en-GB', digits).format(v);
+}
 
 /** A MapLibre step expression: the scenario's value (feature-state) if any, else the tile's. */
-export function fillColour(m: Metric): unknown[] {
-  const value = ['coalesce', ['feature-state', m.id], ['get', m.id], 0];
-  const expr: unknown[] = ['step', value, palette[0]];
-  m.breaks.slice(1).forEach((b, i) => expr.push(b, palette[i + 1]));
+export function fillColour(f: Figure, levelId: string): unknown[] {
+  const colours = palette(f.palette);
+  const b = breaks(f, levelId);
+  const value = ['coalesce', ['feature-state', f.id], ['get', f.id], 0];
+  const expr: unknown[] = ['step', value, colours[0]];
+  b.slice(1).forEach((x, i) => expr.push(x, colours[i + 1]));
   return expr;
 }
 
-/** The four team states, never mixed up; each has its own pattern on the map, so colour is not needed to tell them apart. */
-export const teamStates: { id: TeamStateId; label: string; explain: string; pattern: string | null }[] = [
-  { id: 'served', label: 'Served', explain: 'an active team in the register takes referrals here', pattern: null },
-  { id: 'in_development', label: 'In development', explain: 'a team is being set up here', pattern: 'state-building' },
-  { id: 'confirmed_none', label: 'Confirmed none', explain: 'a dated source says there is no team', pattern: 'state-none' },
-  { id: 'not_known', label: 'Not known', explain: 'no team in the register, and no source says there is none', pattern: 'state-unknown' },
-];
+/** LSOA deprivation deciles in the catalog's own palette (not the district measure's). */
+export function decileColour(): unknown[] {
+  const colours = palette(figure('imd_decile').palette);
+  const expr: unknown[] = ['step', ['get', 'imd_decile'], colours[0]];
+  colours.slice(1).forEach((c, i) => expr.push(i + 2, c));
+  return expr;
+}
+
+/** The team states, with the map pattern each is drawn with (served is plain). */
+export const teamStates = (): { id: TeamStateId; label: string; explain: string; pattern: string | null }[] =>
+  getCatalog().team_states.map((s) => ({ id: s.id as TeamStateId, label: s.label, explain: s.explain, pattern: s.pattern ? `state-${s.id}` : null }));

@@ -4,7 +4,7 @@ import { esc, n0, n1, pct } from './format';
 import { teamStates } from './metrics';
 
 const stateTag: Record<string, string> = { served: 'govuk-tag--green', in_development: 'govuk-tag--blue', confirmed_none: 'govuk-tag--red', not_known: 'govuk-tag--grey' };
-const stateLabel = (id: string) => teamStates.find((t) => t.id === id)?.label ?? id;
+const stateLabel = (id: string) => teamStates().find((t) => t.id === id)?.label ?? id;
 
 export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: ScenarioArea | null): void {
   const a = d.area;
@@ -17,7 +17,7 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: ScenarioAr
         ${n0(t.capacity_families_per_year)} families a year${t.capacity_assumed ? ' <strong class="govuk-tag govuk-tag--yellow">assumed</strong>' : ''}.
         ${t.source_url ? `<a class="govuk-link" href="${esc(t.source_url)}" rel="noopener">Source</a>` : ''}
         Last verified: ${esc(t.last_verified ?? 'never')}.${t.area_note ? ` <span class="govuk-body-s">${esc(t.area_note)}</span>` : ''}</li>`).join('')}</ul>`
-    : `<p class="govuk-body" data-field="team-state"><strong class="govuk-tag ${stateTag[a.team_state]}">${esc(stateLabel(a.team_state))}</strong> ${esc(teamStates.find((x) => x.id === a.team_state)?.explain ?? '')}.</p>`;
+    : `<p class="govuk-body" data-field="team-state"><strong class="govuk-tag ${stateTag[a.team_state]}">${esc(stateLabel(a.team_state))}</strong> ${esc(teamStates().find((x) => x.id === a.team_state)?.explain ?? '')}.</p>`;
   const others = d.other_register_teams.length
     ? `<p class="govuk-body-s">Also in the register here: ${d.other_register_teams.map((t) => `${esc(t.name)} (${esc(t.status.replace('_', ' '))}${t.source_url ? `, <a class="govuk-link" href="${esc(t.source_url)}" rel="noopener">source</a>` : ''})`).join('; ')}.</p>` : '';
   const evidence = d.area_evidence.length

@@ -49,7 +49,7 @@ function renderForm(el: HTMLElement, t: Team, readAt: number, key: string, onCha
     ${field('ended', 'Ended (yyyy, yyyy-mm or yyyy-mm-dd; only if closed)', t.ended ?? '', 'text', 'govuk-input--width-10')}
     ${field('capacity_families_per_year', 'Families a year (blank if unpublished)', t.capacity_families_per_year?.toString() ?? '', 'text', 'govuk-input--width-5')}
     ${field('capacity_source_url', 'Page that publishes the families a year', t.capacity_source_url ?? '', 'url', 'govuk-input--width-30')}
-    ${field('service_areas', 'Service area codes (district, upper-tier council, ward or LSOA, separated by spaces)', t.service_areas.join(' '), 'text', 'govuk-input--width-30')}
+    ${field('service_areas', 'Service area codes (district, upper-tier council, ward or LSOA, separated by spaces)', (t.service_areas ?? []).join(' '), 'text', 'govuk-input--width-30')}
     ${field('source_url', 'Source: the page that says what this row says', t.source_url ?? '', 'url', 'govuk-input--width-30')}
     ${field('source_date', 'Date of the source (yyyy, yyyy-mm or yyyy-mm-dd)', t.source_date ?? '', 'text', 'govuk-input--width-10')}
     ${field('last_verified', 'Last verified (yyyy-mm-dd)', t.last_verified ?? '', 'text', 'govuk-input--width-10')}
@@ -72,7 +72,7 @@ function renderForm(el: HTMLElement, t: Team, readAt: number, key: string, onCha
     };
     const saved = el.querySelector('#team-saved')!;
     try {
-      await sendJson('PUT', `/api/teams/${encodeURIComponent(t.id)}`, body, key, readAt);
+      await sendJson('PUT', `/api/teams/${encodeURIComponent(t.id ?? '')}`, body, key, readAt);
       onChanged();
     } catch (e) {
       const err = e as ApiError;

@@ -1,12 +1,16 @@
 // The view in the URL, so that a link shows the same thing: metric, selection, map view, filter, scenario.
 export interface ViewState {
+  level: string;
   metric: string;
   area: string | null;
   centre: [number, number] | null;
   zoom: number | null;
   filter: string;
+  /** Capacity and cost are NaN when the URL does not give them: the catalog's defaults apply. */
   scenario: { areas: string[]; capacity: number; cost: number } | null;
 }
+
+export const defaultMetric = 'unmet_need_per_1000_births';
 
 export function readState(search = window.location.search): ViewState {
   const q = new URLSearchParams(search);
@@ -14,12 +18,13 @@ export function readState(search = window.location.search): ViewState {
   let scenario: ViewState['scenario'] = null;
   const s = q.get('scenario');
   if (s) {
-    const [areas = '', capacity = '150', cost = '160000'] = s.split('|');
+    const [areas = '', capacity = '', cost = ''] = s.split('|');
     const codes = areas.split(',').filter((x) => /^E\d{8}$/.test(x));
-    if (codes.length) scenario = { areas: codes, capacity: Number(capacity) || 0, cost: Number(cost) || 0 };
+    if (codes.length) scenario = { areas: codes, capacity: capacity === '' ? NaN : Number(capacity), cost: cost === '' ? NaN : Number(cost) };
   }
   return {
-    metric: q.get('metric') ?? 'unmet_per_1000',
+    level: /^[a-z]{2,10}$/.test(q.get('level') ?? '') ? q.get('level')! : 'lad',
+    metric: q.get('metric') ?? defaultMetric,
     area: /^E\d{8}$/.test(q.get('area') ?? '') ? q.get('area') : null,
     centre: c && c.length === 2 && c.every(Number.isFinite) ? [c[0]!, c[1]!] : null,
     zoom: q.get('z') !== null && Number.isFinite(Number(q.get('z'))) ? Number(q.get('z')) : null,
@@ -30,7 +35,8 @@ export function readState(search = window.location.search): ViewState {
 
 export function writeState(s: ViewState): void {
   const q = new URLSearchParams();
-  if (s.metric !== 'unmet_per_1000') q.set('metric', s.metric);
+  if (s.level !== 'lad') q.set('level', s.level);
+  if (s.metric !== defaultMetric) q.set('metric', s.metric);
   if (s.area) q.set('area', s.area);
   if (s.centre) q.set('c', s.centre.map((v) => v.toFixed(4)).join(','));
   if (s.zoom !== null) q.set('z', s.zoom.toFixed(2));

@@ -1,16 +1,16 @@
 // The ranked table of districts: filter by region or ICB, sort, select, download.
-import type { Area } from './api';
+import type { Area, Level } from './api';
 import { esc, n0, n1, pct } from './format';
 
 interface Column { key: string; label: string; value: (a: Area) => number | string; show: (a: Area) => string; numeric: boolean }
 
 const columns: Column[] = [
   { key: 'gap_rank', label: 'Rank', value: (a) => a.gap_rank, show: (a) => n0(a.gap_rank), numeric: true },
-  { key: 'name', label: 'District', value: (a) => a.name, show: (a) => esc(a.name), numeric: false },
+  { key: 'name', label: 'Area', value: (a) => a.name, show: (a) => esc(a.name), numeric: false },
   { key: 'unmet_need', label: 'Unmet need (families a year)', value: (a) => a.unmet_need, show: (a) => n1(a.unmet_need), numeric: true },
   { key: 'unmet_need_per_1000_births', label: 'Unmet per 1,000 births', value: (a) => a.unmet_need_per_1000_births ?? 0, show: (a) => n1(a.unmet_need_per_1000_births), numeric: true },
   { key: 'geographic_coverage', label: 'Coverage', value: (a) => a.geographic_coverage, show: (a) => pct(a.geographic_coverage), numeric: true },
-  { key: 'teams', label: 'Teams', value: (a) => a.teams.length, show: (a) => (a.teams.length ? esc(a.teams.map((t) => t.name).join(', ')) : '<strong class="govuk-tag govuk-tag--red">No team</strong>'), numeric: false },
+  { key: 'teams', label: 'Teams', value: (a) => a.teams.length, show: (a) => (a.teams.length ? esc(a.teams.map((t) => t.name).join(', ')) : `<strong class="govuk-tag ${a.team_state === 'confirmed_none' ? 'govuk-tag--red' : 'govuk-tag--grey'}">${a.team_state === 'confirmed_none' ? 'Confirmed none' : a.team_state === 'in_development' ? 'In development' : 'Not known'}</strong>`), numeric: false },
 ];
 
 export class RankedTable {
@@ -37,6 +37,9 @@ export class RankedTable {
     });
   }
 
+  private nameLabel = 'District';
+
+  setLevel(level: Level): void { this.nameLabel = level.singular; }
   setAreas(areas: Area[]): void { this.areas = areas; this.render(); }
   setFilter(code: string): void { this.filter = code; this.render(); }
   setSelected(code: string | null): void { this.selected = code; this.render(); }
@@ -58,7 +61,7 @@ export class RankedTable {
     this.head.innerHTML = columns.map((c) => {
       const sort = c.key === this.sortKey ? (this.ascending ? 'ascending' : 'descending') : 'none';
       return `<th scope="col" class="govuk-table__header${c.numeric ? ' govuk-table__header--numeric' : ''}" aria-sort="${sort}">
-        <button type="button" class="app-sort" data-key="${c.key}">${esc(c.label)}${sort === 'none' ? '' : `<span aria-hidden="true">${sort === 'ascending' ? ' ▲' : ' ▼'}</span>`}</button></th>`;
+        <button type="button" class="app-sort" data-key="${c.key}">${esc(c.key === 'name' ? this.nameLabel : c.label)}${sort === 'none' ? '' : `<span aria-hidden="true">${sort === 'ascending' ? ' ▲' : ' ▼'}</span>`}</button></th>`;
     }).join('') + (withAfter ? '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Unmet with scenario</th>' : '');
     this.head.querySelectorAll<HTMLButtonElement>('button.app-sort').forEach((b) =>
       b.addEventListener('click', () => {

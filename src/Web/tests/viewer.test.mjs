@@ -105,6 +105,23 @@ test('the legend explains the four team states and the notice gives the register
   await page.close();
 });
 
+test('the "Areas" control lists the catalog\'s levels and switching to upper-tier councils shows Kent', async () => {
+  const page = await open();
+  const catalog = await (await fetch(`${base}/api/catalog`)).json();
+  const expected = catalog.levels.filter((l) => l.tiles && l.search).map((l) => l.id);
+  const offered = await page.getByLabel('Areas').locator('option').evaluateAll((os) => os.map((o) => o.value));
+  assert.deepEqual(offered, expected);
+  assert.ok(offered.includes('utla') && offered.includes('nhser'));
+  await page.getByLabel('Areas').selectOption('utla');
+  await page.locator('#ranking-body tr[data-code="E10000016"]').waitFor();
+  assert.match(await page.locator('#table-title').textContent(), /Upper-tier councils ranked/);
+  await page.locator('#ranking-body tr[data-code="E10000016"]').click();
+  await panel(page).getByText('Kent').first().waitFor();
+  assert.match(page.url(), /level=utla/);
+  assert.match(await page.locator('#legend').textContent(), /upper-tier councils/);
+  await page.close();
+});
+
 test('searching "Newcastle" shows NEWPIP in the area panel', async () => {
   const page = await open();
   await page.getByRole('searchbox', { name: 'Search areas' }).fill('Newcastle');
@@ -151,21 +168,21 @@ test('sorting the table works', async () => {
   assert.equal(await page.locator('th:has(button[data-key="name"])').getAttribute('aria-sort'), 'ascending');
   await page.getByRole('button', { name: 'District', exact: true }).click();
   assert.equal(await page.locator('th:has(button[data-key="name"])').getAttribute('aria-sort'), 'descending');
-  await page.getByLabel('Show districts in').selectOption({ label: 'North East' });
+  await page.getByLabel('Show areas in').selectOption({ label: 'North East' });
   assert.equal(await page.locator('#ranking-body tr').count(), 12);
   await page.close();
 });
 
 test('the URL restores the same view in a new page', async () => {
   const page = await open();
-  await page.getByLabel('Colour districts by').selectOption('coverage');
+  await page.getByLabel('Colour areas by').selectOption('geographic_coverage');
   await page.locator('#ranking-body tr[data-code="E08000021"]').click();
   await panel(page).getByText('NEWPIP').first().waitFor();
   await page.evaluate(() => new Promise((r) => window.cradle.map.map.once('idle', r)));
   const url = page.url();
   await page.close();
   const again = await open(new URL(url).pathname + new URL(url).search);
-  assert.equal(await again.getByLabel('Colour districts by').inputValue(), 'coverage');
+  assert.equal(await again.getByLabel('Colour areas by').inputValue(), 'geographic_coverage');
   await panel(again).getByText('NEWPIP').first().waitFor();
   assert.equal(await again.locator('#ranking-body tr.app-selected').getAttribute('data-code'), 'E08000021');
   await again.close();

@@ -9,11 +9,6 @@ select format('LSOA %s (%s) in England has no region (its LAD %s is not in the r
 select format('LSOA %s: the LSOA→LAD lookup says %s, IoD2025 File 1 says %s; record an erratum or fix the lookup', l.code, l.lad_code, f.lad24cd)
 from lsoa l join src_iod2025_file1 f on f.lsoa21cd = l.code where l.lad_code <> f.lad24cd
 ----
-select format('%s areas at level %s, expected %s', coalesce(n, 0), level, expected)
-from (values ('lad', 296), ('sicbl', 106), ('icb', 42), ('region', 9), ('england', 1)) e(level, expected)
-left join (select level, count(*) n from area where country = 'E' group by level) a using (level)
-where coalesce(n, 0) <> expected
-----
 select format('LSOA 2011 %s in IMD 2019 has no LSOA 2021 in the change lookup', d.lsoa11cd)
 from src_imd2019_file1 d where not exists (select 1 from lsoa11_lsoa21 m where m.lsoa11cd = d.lsoa11cd)
 ----

@@ -184,14 +184,15 @@ create table population_imd2019 as
 select lsoa11cd as code, population_mid2015, children_0_15_mid2015 from src_imd2019_file6;
 alter table population_imd2019 add primary key (code);
 
--- Which areas each LSOA 2021 belongs to, one row per level (England only above LAD).
-create table lsoa_membership as
-select code as lsoa, 'lad' as level, lad_code as area_code from lsoa where lad_code is not null
-union all select code, 'sicbl', sicbl_code from lsoa where sicbl_code is not null
-union all select code, 'icb', icb_code from lsoa where icb_code is not null
-union all select code, 'region', region_code from lsoa where region_code is not null
-union all select code, 'england', 'E92000001' from lsoa where country = 'E';
-create index on lsoa_membership (level, area_code);
+-- Which area of each level each English LSOA 2021 lies in, and every area's outline: built level
+-- by level from the catalog (src/Geo/Catalog/AreaLevels.cs) after this script.
+create table lsoa_membership (
+  lsoa       text not null,
+  level      text not null,
+  area_code  text not null,
+  area_name  text not null,
+  primary key (level, lsoa)
+);
 
 -- Areas of every level: code, name, vintage, geometry in EPSG:27700.
 create table area (
@@ -203,72 +204,9 @@ create table area (
   geom     geometry(MultiPolygon, 27700) not null,
   primary key (level, code)
 );
-insert into area select 'lsoa', code, name, '2021', left(code, 1), geom from src_lsoa21;
+-- LSOA 2011 and LAD 2019 outlines, for the IMD 2019 vintage (not levels of the model).
 insert into area select 'lsoa11', code, name, '2011', left(code, 1), geom from src_lsoa11;
-insert into area select 'lad', code, name, '2024', left(code, 1), geom from src_lad24;
 insert into area select 'lad19', code, name, '2019', left(code, 1), geom from src_lad19;
-
--- ICB, sub-ICB location and region outlines: dissolved from LSOA 2021 through the lookups (the
--- published ICB file here is simplified to ~5% of its vertices). Sub-ICB locations first, then
--- ICBs from them; regions from per-district dissolves, which is faster than one big union.
-create temporary table lad_from_lsoa on commit drop as
-select l.lad_code as code, st_union(b.geom) as geom
-from lsoa l join src_lsoa21 b on b.code = l.code
-where l.country = 'E'
-group by l.lad_code;
-
-insert into area
-select 'sicbl', s.sicbl24cd, min(s.sicbl24nm), '2024', 'E',
-       st_multi(st_collectionextract(st_union(b.geom), 3))
-from src_lsoa21_icb24 s join src_lsoa21 b on b.code = s.lsoa21cd
-group by s.sicbl24cd;
-
-insert into area
-select 'icb', i.icb24cd, min(i.icb24nm), '2024', 'E',
-       st_multi(st_collectionextract(st_union(a.geom), 3))
-from (select distinct sicbl24cd, icb24cd, icb24nm from src_lsoa21_icb24) i
-join area a on a.level = 'sicbl' and a.code = i.sicbl24cd
-group by i.icb24cd;
-
-insert into area
-select 'region', r.rgn23cd, min(r.rgn23nm), '2023', 'E',
-       st_multi(st_collectionextract(st_union(d.geom), 3))
-from src_lad_rgn23 r join lad_from_lsoa d on d.code = r.lad23cd
-group by r.rgn23cd;
-
-insert into area
-select 'england', 'E92000001', 'England', '2024', 'E',
-       st_multi(st_collectionextract(st_union(geom), 3))
-from area where level = 'region';
-
-create index on area using gist (geom);
-create index on area (code);
-
--- Parents of each area with the share of its LSOAs and of its infants (ages 0–1, mid-2024
--- estimates) that lie in each: a district split between ICBs lists each ICB.
-create table area_parent as
-with infants as (
-  select code as lsoa, age_0 + age_1 as infants from population where vintage = 'mid-2024' and geography = 'lsoa21'
-),
-pairs(child_level, parent_level) as (values
-  ('lad', 'sicbl'), ('lad', 'icb'), ('lad', 'region'), ('lad', 'england'),
-  ('sicbl', 'icb'), ('sicbl', 'region'), ('sicbl', 'england'),
-  ('icb', 'region'), ('icb', 'england'), ('region', 'england')
-),
-joined as (
-  select p.child_level, c.area_code as code, p.parent_level, q.area_code as parent_code,
-         count(*) as lsoa_count, sum(coalesce(i.infants, 0)) as infants
-  from pairs p
-  join lsoa_membership c on c.level = p.child_level
-  join lsoa_membership q on q.lsoa = c.lsoa and q.level = p.parent_level
-  left join infants i on i.lsoa = c.lsoa
-  group by p.child_level, c.area_code, p.parent_level, q.area_code
-)
-select child_level as level, code, parent_level, parent_code, lsoa_count,
-       lsoa_count::double precision / sum(lsoa_count) over (partition by child_level, code, parent_level) as lsoa_share,
-       infants / nullif(sum(infants) over (partition by child_level, code, parent_level), 0) as infants_share
-from joined;
-alter table area_parent add primary key (level, code, parent_level, parent_code);
 
 -- Web Mercator copies generalised per zoom band, for vector tiles. A band's tolerance is one
 -- tile unit (4096 per tile) at its highest zoom, so the simplification is never visible.
@@ -285,40 +223,3 @@ language sql immutable parallel safe as $$
                 else st_transform(g, 3857) end), 3))
 $$;
 
--- English areas only (tiles show England), with their names, so a tile reads one table; rows
--- are stored in geohash order, so one tile's areas sit on neighbouring pages.
-create table area_tile as
-select a.level, a.code, b.zband, a.name, tile_geometry(a.geom, b.tolerance)::geometry(MultiPolygon, 3857) as geom
-from area a
-cross join tile_band b
-where a.country = 'E'
-  and (a.level in ('lad', 'sicbl', 'icb', 'region', 'england') or (a.level = 'lsoa' and b.minzoom >= 6))
-order by a.level, b.zband, st_geohash(st_transform(st_pointonsurface(a.geom), 4326), 10);
-alter table area_tile add primary key (level, zband, code);
--- One spatial index per layer and band, as a tile reads exactly one: a single index over all of
--- them made PostgreSQL AND it with the primary key, reading all 33,755 LSOA entries per tile.
-do $$
-declare lvl text; band int;
-begin
-  foreach lvl in array array['england', 'region', 'icb', 'sicbl', 'lad', 'lsoa'] loop
-    for band in select zband from tile_band loop
-      execute format('create index on area_tile using gist (geom) where level = %L and zband = %s', lvl, band);
-    end loop;
-  end loop;
-end $$;
-
--- Neighbouring English districts (sharing a boundary, within 50 m to bridge BUC generalisation
--- slivers), for the planner's candidate groups.
-create table lad_adjacency as
-select a.code as lad, b.code as neighbour
-from area a
-join area b on b.level = 'lad' and b.country = 'E' and b.code <> a.code and st_dwithin(a.geom, b.geom, 50)
-where a.level = 'lad' and a.country = 'E';
-alter table lad_adjacency add primary key (lad, neighbour);
-
--- IMD 2019 weights on LSOA 2021: File 6 mid-2015 population carried like any count.
-create table population_imd2019_lsoa21 as
-select m.lsoa21cd as code, sum(f.population_mid2015 * m.weight)::double precision as population_mid2015
-from lsoa11_lsoa21 m join src_imd2019_file6 f on f.lsoa11cd = m.lsoa11cd
-group by m.lsoa21cd;
-alter table population_imd2019_lsoa21 add primary key (code);

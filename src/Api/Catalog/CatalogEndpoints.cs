@@ -1,0 +1,50 @@
+using Cradle.Api.Infrastructure;
+using Cradle.Geo.Catalog;
+using Cradle.Geo.Coverage;
+using Cradle.Geo.Tiles;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cradle.Api.Catalog;
+
+public sealed record LevelTilesOut(string Layer, int MinZoom, int MaxZoom, string TileJson);
+
+public sealed record LevelOut(string Id, string Singular, string Plural, string CodePattern, string Vintage, string Description,
+    IReadOnlyList<string> Parents, int Count, LevelTilesOut? Tiles, string? OgcCollection, bool Search, bool Gaps, bool Maps, bool TeamServiceArea);
+
+/// <summary>A figure as clients need it to draw and label it; <c>Breaks</c> by level, the classes in force for this data version.</summary>
+public sealed record FigureOut(string Id, string Label, string Unit, string Description, string Format, int Decimals, string? Palette,
+    IReadOnlyList<string> Levels, bool Tile, bool Map, IReadOnlyDictionary<string, double[]> Breaks);
+
+public sealed record TeamStateOut(string Id, string Label, string Explain, string? Pattern);
+
+public sealed record ModelDefaults(double NeedRate, double DefaultCapacity, double NewTeamCapacity, double AnnualCost, double Gradient,
+    string Population, string Deprivation, double EvidenceMaxAgeYears);
+
+public sealed record CatalogOut(long DataVersion, IReadOnlyList<LevelOut> Levels, IReadOnlyList<FigureOut> Figures, IReadOnlyList<Palette> Palettes,
+    IReadOnlyList<TeamStateOut> TeamStates, ModelDefaults Defaults);
+
+/// <summary>GET /api/catalog: the levels, figures, palettes, team states and model defaults, one source for server and viewer.</summary>
+public static class CatalogEndpoints
+{
+    public static void MapCatalog(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/catalog", Get).AllowQuery().WithTags("Model")
+            .WithSummary("The catalog: every level of areas, every figure (label, unit, format, palette, class breaks), the team states and the model's defaults");
+
+    public static readonly ModelDefaults Defaults = new(ModelParameters.DefaultNeedRate, ModelParameters.DefaultTeamCapacity,
+        ModelParameters.DefaultNewTeamCapacity, ModelParameters.DefaultAnnualCost, ModelParameters.DefaultGradient,
+        ModelParameters.DefaultPopulation, "iod2025", ModelParameters.DefaultEvidenceMaxAgeYears);
+
+    static async Task<Ok<CatalogOut>> Get(ModelStore store, CancellationToken ct)
+    {
+        var s = await store.SnapshotAsync(ct);
+        var p = new ModelParameters();
+        var levels = AreaLevels.All.Select(l => new LevelOut(l.Id, l.Singular, l.Plural, l.CodePattern, l.Vintage, l.Description, l.Parents,
+            s.Levels[l.Id].Count,
+            l.Tiles is { } t ? new LevelTilesOut(l.Id, t.MinZoom, t.MaxZoom, $"/tiles/{l.Id}.json") : null,
+            l.Ogc ? l.Id : null, l.Search, l.Gaps, l.Maps, l.TeamServiceArea)).ToList();
+        var figures = Cradle.Geo.Catalog.Figures.All.Select(f => new FigureOut(f.Id, f.Label, f.Unit, f.Description, f.Format.ToString().ToLowerInvariant(),
+            f.Decimals, f.Palette, AreaLevels.Ids(l => f.AppliesTo(l.Id)), f.Tile, f.Map, store.Breaks(s, f, p))).ToList();
+        var states = Cradle.Geo.Catalog.Figures.TeamStateVocabulary.Select(x => new TeamStateOut(x.State.Id(), x.Label, x.Explain, x.Pattern)).ToList();
+        return TypedResults.Ok(new CatalogOut(s.DataVersion, levels, figures, Cradle.Geo.Catalog.Figures.Palettes, states, Defaults));
+    }
+}

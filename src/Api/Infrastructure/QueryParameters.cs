@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Reflection;
+using Cradle.Geo.Catalog;
+using Cradle.Geo.Coverage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Cradle.Api.Infrastructure;
+
+/// <summary>
+/// Query parameters bound as a record ([AsParameters]) that checks itself. Values arrive as text
+/// so that a bad one gets Cradle's own message naming the parameter, not the framework's.
+/// </summary>
+public interface IQueryParameters
+{
+    /// <summary>The first problem with the values given, or null.</summary>
+    ProblemHttpResult? Check();
+}
+
+/// <summary>The one validation step: any [AsParameters] argument that checks itself is checked before the handler runs.</summary>
+public sealed class ValidateQuery : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        foreach (var argument in context.Arguments)
+            if (argument is IQueryParameters q && q.Check() is { } problem) return problem;
+        return await next(context);
+    }
+}
+
+public static class QueryParameterExtensions
+{
+    /// <summary>The query names a parameter record binds, from its [FromQuery] attributes.</summary>
+    public static string[] NamesOf(Type record) => record.GetConstructors().Single().GetParameters()
+        .Select(p => p.GetCustomAttribute<FromQueryAttribute>()?.Name ?? p.Name!).ToArray();
+
+    /// <summary>Allows exactly the query names of these parameter records (and any extra names), and checks them.</summary>
+    public static RouteHandlerBuilder Query(this RouteHandlerBuilder b, params Type[] records) =>
+        b.AllowQuery(records.SelectMany(NamesOf).ToArray()).AddEndpointFilter<ValidateQuery>().ProducesProblem(400);
+
+    public static bool IsWholeNumber(string s, int min, int max, out int n) =>
+        int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out n) && n >= min && n <= max;
+}
+
+/// <summary>The model's parameters as every model endpoint takes them in its query string.</summary>
+public sealed record ModelQueryParameters(
+    [FromQuery(Name = "need_model")] string? NeedModel,
+    [FromQuery(Name = "gradient")] string? Gradient,
+    [FromQuery(Name = "need_weight")] string? NeedWeight,
+    [FromQuery(Name = "deprivation")] string? Deprivation,
+    [FromQuery(Name = "population")] string? Population,
+    [FromQuery(Name = "uncertain_teams")] string? UncertainTeams,
+    [FromQuery(Name = "evidence_max_age_years")] string? EvidenceMaxAgeYears) : IQueryParameters
+{
+    ModelQuery.Given Given => new(NeedModel, Gradient, Deprivation, Population, NeedWeight, UncertainTeams, EvidenceMaxAgeYears);
+
+    public ProblemHttpResult? Check() => ModelQuery.Parse(Given).Problem;
+
+    /// <summary>The parameters, once <see cref="Check"/> has passed.</summary>
+    public ModelParameters Parameters => ModelQuery.Parse(Given).Parameters!;
+}
+
+/// <summary>A level of the catalog named in a query (level=…), with the levels an endpoint allows.</summary>
+public static class LevelParameter
+{
+    public static ProblemHttpResult? Check(string? value, Func<AreaLevel, bool> allowed, string name = "level")
+    {
+        if (value is null) return null;
+        return AreaLevels.TryGet(value, out var l) && allowed(l) ? null
+            : ApiProblems.BadParameter(name, $"'{ModelQuery.Clip(value)}' is not one of {string.Join(", ", AreaLevels.Ids(allowed))}");
+    }
+}

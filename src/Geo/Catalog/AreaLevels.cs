@@ -1,0 +1,136 @@
+using System.Text.RegularExpressions;
+
+namespace Cradle.Geo.Catalog;
+
+/// <summary>How a level's outlines are made: an official boundary table, or dissolved from the
+/// areas of a finer level that nest in it (so that every level's edges coincide at every zoom).</summary>
+public sealed record LevelGeometry(string? Table = null, string? DissolveFrom = null)
+{
+    /// <summary>An official boundary file's rows: <paramref name="select"/> gives code, name, geom (27700).</summary>
+    public static LevelGeometry Official(string select) => new(Table: select);
+    public static LevelGeometry Dissolved(string from) => new(DissolveFrom: from);
+}
+
+/// <summary>Vector tiles of a level: its zoom range.</summary>
+public sealed record LevelTiles(int MinZoom, int MaxZoom = 14);
+
+/// <summary>
+/// One level of areas, in one place: what its codes look like, what it is called, how each
+/// English LSOA 2021 is assigned to it (SQL run on the staging schema at load time), its parents,
+/// how its outlines are made, its tile layer, its OGC collection, and where else it appears.
+/// The loader, the model, the API, the tiles, OGC, maps and the viewer all read this.
+/// </summary>
+public sealed record AreaLevel(
+    string Id,
+    string Singular,
+    string Plural,
+    string CodePattern,
+    string Vintage,
+    string Description,
+    /// <summary>SQL returning (lsoa, code, name) for each English LSOA 2021 in an area of this level.</summary>
+    string Membership,
+    LevelGeometry Geometry,
+    /// <summary>The coarser levels an area of this level lists as its parents, in the order shown.</summary>
+    IReadOnlyList<string> Parents,
+    int ExpectedInEngland,
+    LevelTiles? Tiles,
+    bool Ogc = true,
+    bool Search = true,
+    bool Gaps = true,
+    bool Maps = true,
+    /// <summary>SQL run before <see cref="Membership"/> (helper tables it reads).</summary>
+    string? Prepare = null,
+    /// <summary>SQL queries returning one text column of problems; any row fails the load.</summary>
+    IReadOnlyList<string>? Checks = null,
+    /// <summary>Whether a team's service area may name areas of this level.</summary>
+    bool TeamServiceArea = false)
+{
+    public Regex CodeRegex { get; } = new(CodePattern, RegexOptions.Compiled | RegexOptions.CultureInvariant);
+}
+
+/// <summary>The catalog of levels, finest first. Adding a level is one entry here (and the manifest entries for its data).</summary>
+public static class AreaLevels
+{
+    public static readonly IReadOnlyList<AreaLevel> All =
+    [
+        new("lsoa", "LSOA", "LSOAs", @"^E01\d{6}$", "2021",
+            "Lower layer Super Output Areas (December 2021): about 1,500 people each.",
+            "select code as lsoa, code, name from lsoa where country = 'E'",
+            LevelGeometry.Official("select code, name, geom from src_lsoa21"),
+            ["lad", "utla", "sicbl", "icb", "nhser", "region"], 33_755, new LevelTiles(8), Search: false, Gaps: false, Maps: false,
+            TeamServiceArea: true),
+        new("lad", "District", "Districts", @"^E0[6-9]\d{6}$", "2024",
+            "Local authority districts (May 2024): unitary authorities, metropolitan districts, London boroughs and shire districts.",
+            "select l.code as lsoa, l.lad_code as code, d.name from lsoa l join src_lad24 d on d.code = l.lad_code where l.country = 'E'",
+            LevelGeometry.Official("select code, name, geom from src_lad24"),
+            ["utla", "sicbl", "icb", "nhser", "region"], 296, new LevelTiles(0), TeamServiceArea: true),
+        new("utla", "Upper-tier council", "Upper-tier councils", @"^E(0[6-9]|10)\d{6}$", "2023",
+            "Upper-tier local authorities: county councils and unitary authorities, which hold the public health grant and children's services. A unitary authority, metropolitan district or London borough is its own upper tier.",
+            "select l.code as lsoa, u.utla23cd as code, u.utla23nm as name from lsoa l join src_ltla23_utla23 u on u.ltla23cd = l.lad_code where l.country = 'E'",
+            LevelGeometry.Dissolved("lad"),
+            ["icb", "nhser", "region"], 153, new LevelTiles(0), TeamServiceArea: true),
+        new("sicbl", "Sub-ICB location", "Sub-ICB locations", @"^E38\d{6}$", "2024",
+            "Sub-ICB locations (April 2024), the former CCG areas.",
+            "select l.code as lsoa, l.sicbl_code as code, s.sicbl24nm as name from lsoa l join (select distinct sicbl24cd, sicbl24nm from src_lsoa21_icb24) s on s.sicbl24cd = l.sicbl_code where l.country = 'E'",
+            LevelGeometry.Dissolved("lsoa"),
+            ["icb", "nhser", "region"], 106, new LevelTiles(0)),
+        new("icb", "ICB", "ICBs", @"^E54\d{6}$", "2024",
+            "Integrated Care Boards (April 2024).",
+            "select l.code as lsoa, l.icb_code as code, i.icb24nm as name from lsoa l join (select distinct icb24cd, icb24nm from src_lsoa21_icb24) i on i.icb24cd = l.icb_code where l.country = 'E'",
+            LevelGeometry.Dissolved("sicbl"),
+            ["nhser", "region"], 42, new LevelTiles(0)),
+        new("nhser", "NHS region", "NHS regions", @"^E40\d{6}$", "2024",
+            "NHS England regions (January 2024). No lookup is published: each ICB is assigned to the region in which its LSOAs' population-weighted centroids fall.",
+            "select m.lsoa, r.nhser_code as code, r.nhser_name as name from lsoa_membership m join icb_nhser r on r.icb_code = m.area_code where m.level = 'icb'",
+            LevelGeometry.Dissolved("icb"),
+            [], 7, new LevelTiles(0),
+            Prepare: """
+                create temporary table icb_lsoa_nhser on commit drop as
+                select m.area_code as icb_code, n.nhser24cd as nhser_code, n.nhser24nm as nhser_name, count(*) as lsoas
+                from lsoa_membership m
+                join src_lsoa21_pwc c on c.lsoa21cd = m.lsoa
+                join src_nhser24 n on st_contains(n.geom, st_setsrid(st_point(c.x, c.y), 27700))
+                where m.level = 'icb'
+                group by 1, 2, 3;
+                create temporary table icb_nhser on commit drop as
+                select icb_code, min(nhser_code) as nhser_code, min(nhser_name) as nhser_name from icb_lsoa_nhser group by icb_code having count(*) = 1;
+                """,
+            Checks:
+            [
+                """
+                select format('ICB %s (%s): its LSOAs'' population-weighted centroids fall in %s NHS regions (%s); an ICB must lie wholly in one',
+                              x.icb_code, min(m.area_name), count(*), string_agg(x.nhser_name || ': ' || x.lsoas || ' LSOAs', ', ' order by x.lsoas desc))
+                from icb_lsoa_nhser x join lsoa_membership m on m.level = 'icb' and m.area_code = x.icb_code
+                group by x.icb_code having count(distinct x.nhser_code) > 1
+                """,
+                """
+                select format('ICB %s (%s): none of its LSOAs'' population-weighted centroids falls in an NHS region', m.area_code, min(m.area_name))
+                from lsoa_membership m where m.level = 'icb' and not exists (select 1 from icb_lsoa_nhser x where x.icb_code = m.area_code)
+                group by m.area_code
+                """,
+            ]),
+        new("region", "Region", "Regions", @"^E12\d{6}$", "2023",
+            "Regions (December 2023), as ONS publishes statistics for them.",
+            "select l.code as lsoa, l.region_code as code, r.rgn23nm as name from lsoa l join (select distinct rgn23cd, rgn23nm from src_lad_rgn23) r on r.rgn23cd = l.region_code where l.country = 'E'",
+            LevelGeometry.Dissolved("lad"),
+            ["england"], 9, new LevelTiles(0)),
+        new("england", "England", "England", @"^E92000001$", "2024",
+            "England as a whole.",
+            "select code as lsoa, 'E92000001' as code, 'England' as name from lsoa where country = 'E'",
+            LevelGeometry.Dissolved("region"),
+            [], 1, null, Ogc: false, Search: false, Gaps: false, Maps: false),
+    ];
+
+    public static AreaLevel Get(string id) => All.FirstOrDefault(l => l.Id == id) ?? throw new KeyNotFoundException($"no level '{id}' in the catalog");
+
+    public static bool TryGet(string? id, out AreaLevel level)
+    {
+        level = All.FirstOrDefault(l => l.Id == id)!;
+        return level is not null;
+    }
+
+    public static IEnumerable<AreaLevel> Where(Func<AreaLevel, bool> f) => All.Where(f);
+
+    /// <summary>Ids of the levels for which something holds, for messages and parameter lists.</summary>
+    public static string[] Ids(Func<AreaLevel, bool>? f = null) => All.Where(f ?? (_ => true)).Select(l => l.Id).ToArray();
+}

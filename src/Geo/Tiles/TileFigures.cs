@@ -1,0 +1,152 @@
+using Cradle.Geo.Catalog;
+using Cradle.Geo.Coverage;
+using Cradle.Geo.Store;
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Cradle.Geo.Tiles;
+
+/// <summary>
+/// The figures vector tiles show, published once per data version (default model parameters)
+/// when the version is made: by the load, by a register import, or after a register edit by the
+/// API's background publisher. Tile requests only read them. Publishing is idempotent and one
+/// publisher writes at a time per database, so several processes may all try.
+/// </summary>
+public static class TileFigures
+{
+    /// <summary>The tile figures' columns, in order: every figure the catalog marks for tiles.</summary>
+    public static readonly IReadOnlyList<Figure> Columns = Figures.All.Where(f => f.Tile).ToList();
+
+    static string SqlType(Figure f) => f.Format switch
+    {
+        FigureFormat.Category => "text",
+        FigureFormat.Flag => "boolean",
+        _ => "real",
+    };
+
+    /// <summary>The table's DDL, made from the catalog: a figure added there is a column here.</summary>
+    static string Schema => $"""
+        create unlogged table if not exists cradle_meta.tile_figures (
+          data_version bigint not null, level text not null, code text not null,
+          {string.Join(", ", Columns.Select(f => $"{f.Id} {SqlType(f)}"))},
+          primary key (data_version, level, code));
+        {CradleDatabase.Sql("tile-teams.sql")}
+        """;
+
+    /// <summary>The newest version whose figures are published, or −1.</summary>
+    public static async Task<long> PublishedVersionAsync(NpgsqlConnection conn, CancellationToken ct = default)
+    {
+        if (!await conn.ExecuteScalarAsync<bool>(new CommandDefinition("select to_regclass('cradle_meta.tile_published') is not null", cancellationToken: ct))) return -1;
+        return await conn.ExecuteScalarAsync<long?>(new CommandDefinition("select max(data_version) from cradle_meta.tile_published", cancellationToken: ct)) ?? -1;
+    }
+
+    /// <summary>Publishes the current data version's figures unless they are there (a load or import that changed nothing costs one query).</summary>
+    public static async Task<long> PublishCurrentAsync(NpgsqlDataSource db, CancellationToken ct = default)
+    {
+        await using (var conn = await db.OpenConnectionAsync(ct))
+        {
+            var current = await conn.ExecuteScalarAsync<long>(new CommandDefinition("select data_version from cradle_meta.state", cancellationToken: ct));
+            if (await PublishedVersionAsync(conn, ct) >= current) return current;
+        }
+        return await PublishAsync(db, await ModelSnapshot.LoadAsync(db, ct), ct);
+    }
+
+    /// <summary>Writes the figures of this snapshot's version unless they are there; returns the version.</summary>
+    public static async Task<long> PublishAsync(NpgsqlDataSource db, ModelSnapshot s, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await EnsureSchemaAsync(conn, ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(7461726)", transaction: tx, cancellationToken: ct)); // one writer per database
+        if (await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "select exists (select 1 from cradle_meta.tile_published where data_version = @v)", new { v = s.DataVersion }, tx, cancellationToken: ct)))
+            return s.DataVersion;
+        // Keep the version before this one too: requests still on it must not find its figures gone.
+        await conn.ExecuteAsync(new CommandDefinition("""
+            delete from cradle_meta.tile_figures where data_version < (select coalesce(max(data_version), 0) from cradle_meta.tile_published where data_version < @v);
+            delete from cradle_meta.tile_teams where data_version < (select coalesce(max(data_version), 0) from cradle_meta.tile_published where data_version < @v);
+            delete from cradle_meta.tile_published where data_version < (select coalesce(max(data_version), 0) from cradle_meta.tile_published where data_version < @v);
+            """, new { v = s.DataVersion }, tx, cancellationToken: ct));
+        var p = new ModelParameters();
+        var run = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p);
+        await WriteFigures(conn, s, run, p, ct);
+        await WriteTeams(conn, tx, s, run, ct);
+        await conn.ExecuteAsync(new CommandDefinition("insert into cradle_meta.tile_published (data_version) values (@v)", new { v = s.DataVersion }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return s.DataVersion;
+    }
+
+    static async Task EnsureSchemaAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        // A table made before a figure was added to the catalog lacks its column: start it afresh (it is only a cache of the model).
+        var existing = (await conn.QueryAsync<string>(new CommandDefinition("""
+            select column_name from information_schema.columns where table_schema = 'cradle_meta' and table_name = 'tile_figures' order by ordinal_position
+            """, cancellationToken: ct))).ToList();
+        var wanted = new[] { "data_version", "level", "code" }.Concat(Columns.Select(c => c.Id)).ToList();
+        if (existing.Count > 0 && !existing.SequenceEqual(wanted))
+            await conn.ExecuteAsync(new CommandDefinition("drop table cradle_meta.tile_figures; drop table if exists cradle_meta.tile_published", cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(Schema, cancellationToken: ct));
+    }
+
+    static async Task WriteFigures(NpgsqlConnection conn, ModelSnapshot s, CoverageRun run, ModelParameters p, CancellationToken ct)
+    {
+        var decile = s.Deprivation[(p.Deprivation, "imd")].Decile;
+        await using var w = await conn.BeginBinaryImportAsync(
+            $"copy cradle_meta.tile_figures (data_version, level, code, {string.Join(", ", Columns.Select(c => c.Id))}) from stdin (format binary)", ct);
+        foreach (var level in AreaLevels.All.Where(l => l.Tiles is not null))
+        {
+            var figures = CoverageModel.Aggregate(run, level.Id);
+            var ranks = CoverageModel.GapRanks(figures);
+            var dep = DeprivationSummaries.Compute(s, level.Id, p.Deprivation, p.Population);
+            for (int a = 0; a < figures.Length; a++)
+            {
+                var f = figures[a];
+                await w.StartRowAsync(ct);
+                await w.WriteAsync(s.DataVersion, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(level.Id, NpgsqlDbType.Text, ct);
+                await w.WriteAsync(f.Code, NpgsqlDbType.Text, ct);
+                foreach (var c in Columns)
+                {
+                    object? value = c.Id switch
+                    {
+                        "team_state" => f.TeamState.Id(),
+                        "no_team" => f.NoTeam,
+                        "gap_rank" => (double)ranks[a],
+                        "imd_decile" => level.Id == "lsoa" ? (double)decile[a] : null,
+                        _ => c.AppliesTo(level.Id) ? c.Value?.Invoke(f, dep[a]) : null,
+                    };
+                    switch (value)
+                    {
+                        case null: await w.WriteNullAsync(ct); break;
+                        case string text: await w.WriteAsync(text, NpgsqlDbType.Text, ct); break;
+                        case bool flag: await w.WriteAsync(flag, NpgsqlDbType.Boolean, ct); break;
+                        case double d: await w.WriteAsync((float)d, NpgsqlDbType.Real, ct); break;
+                    }
+                }
+            }
+        }
+        await w.CompleteAsync(ct);
+    }
+
+    /// <summary>Every team's service area (the union of its LSOAs) and base point, in one statement.</summary>
+    static async Task WriteTeams(NpgsqlConnection conn, NpgsqlTransaction tx, ModelSnapshot s, CoverageRun run, CancellationToken ct)
+    {
+        var counted = run.Teams.ToDictionary(t => t.Id);
+        var pairs = s.Teams.SelectMany(t => s.Resolve(t.ServiceAreas).Lsoas.Select(i => (t.Id, Code: s.LsoaCodes[i]))).ToList();
+        var teams = s.Teams.Select(t => new
+        {
+            t.Id, t.Name, t.Status,
+            Capacity = t.CapacityFamiliesPerYear ?? (counted.TryGetValue(t.Id, out var m) ? m.Capacity : (double?)null),
+            Assumed = t.CapacityFamiliesPerYear is null, t.BaseLon, t.BaseLat,
+        }).ToList();
+        await conn.ExecuteAsync(new CommandDefinition(CradleDatabase.Sql("tile-teams-publish.sql"), new
+        {
+            v = s.DataVersion,
+            pairIds = pairs.Select(p => p.Id).ToArray(), pairCodes = pairs.Select(p => p.Code).ToArray(),
+            ids = teams.Select(t => t.Id).ToArray(), names = teams.Select(t => t.Name).ToArray(), statuses = teams.Select(t => t.Status).ToArray(),
+            capacities = teams.Select(t => t.Capacity).ToArray(), assumed = teams.Select(t => t.Assumed).ToArray(),
+            lons = teams.Select(t => t.BaseLon).ToArray(), lats = teams.Select(t => t.BaseLat).ToArray(),
+        }, tx, cancellationToken: ct));
+    }
+}
