@@ -227,6 +227,11 @@ async Task ApiBenches()
         var areas = await Wrk($"http://127.0.0.1:{ports.Cached}/api/areas?level=lad", null, 8, wrkSeconds);
         Line("areas-lad-p50", areas.P50Ms, "ms", "target 10 ms", 10, "ms", areas.P50Ms / 10, "≤ 10 ms", areas.P50Ms <= 10 && Clean("areas-lad-p50", areas));
 
+        // ---- areas-utla-p50: the upper-tier councils the catalog added
+        await http.GetAsync($"http://127.0.0.1:{ports.Cached}/api/areas?level=utla");
+        var utla = await Wrk($"http://127.0.0.1:{ports.Cached}/api/areas?level=utla", null, 8, wrkSeconds);
+        Line("areas-utla-p50", utla.P50Ms, "ms", "target 10 ms", 10, "ms", utla.P50Ms / 10, "≤ 10 ms", utla.P50Ms <= 10 && Clean("areas-utla-p50", utla));
+
         // ---- scenario-one-team-p50
         var luaScenario = Path.Combine(Path.GetTempPath(), "cradle-scenario.lua");
         await File.WriteAllTextAsync(luaScenario, "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n" +

@@ -119,12 +119,16 @@ public sealed class CatalogTests(DatabaseFixture db)
         var official = new Cradle.Geo.Reprojection(source.Crs!.ToBritishNationalGrid()!).Apply(record.ReadGeometry()!);
         var wkb = await db.Scalar<byte[]>("select st_asbinary(geom) from cradle.area where level = @level and code = @code", new { level, code });
         var ours = new NetTopologySuite.IO.WKBReader().Read(wkb);
-        // Coastlines differ (BUC clips to the coast more coarsely than LSOA BSC), so compare the land
-        // both agree is the area: their symmetric difference is small against the area itself.
+        // Their symmetric difference is small against the area itself.
         double difference = ours.SymmetricDifference(official).Area / official.Area;
         Assert.True(difference < 0.03, $"{level} {code}: outlines differ by {difference:P1} of the area");
-        double hausdorff = NetTopologySuite.Algorithm.Distance.DiscreteHausdorffDistance.Distance(ours.Boundary, official.Boundary);
-        Assert.True(hausdorff < 5_000, $"{level} {code}: Hausdorff distance {hausdorff:N0} m");
+        // Inland, where an edge is shared with a neighbour, the edges lie within the generalisation of
+        // each other. Coastlines are left out: BUC and BSC clip to the coast differently (estuaries, islands).
+        var coast = new NetTopologySuite.IO.WKBReader().Read(await db.Scalar<byte[]>("select st_asbinary(st_boundary(geom)) from cradle.area where level = 'england'")).Buffer(3_000);
+        var inlandOurs = ours.Boundary.Difference(coast);
+        var inlandOfficial = official.Boundary.Difference(coast);
+        double hausdorff = NetTopologySuite.Algorithm.Distance.DiscreteHausdorffDistance.Distance(inlandOurs, inlandOfficial);
+        Assert.True(hausdorff < 1_500, $"{level} {code}: inland edges up to {hausdorff:N0} m apart");
     }
 
     [Fact]
@@ -132,8 +136,9 @@ public sealed class CatalogTests(DatabaseFixture db)
     {
         var mvt = await Run("ogrinfo", "-q", "-so", $"MVT:{db.BaseAddress}tiles/utla/6/31/20.mvt");
         Assert.Contains("utla", mvt);
-        var ogc = await Run("ogrinfo", "-q", "-so", $"OAPIF:{db.BaseAddress}ogc", "utla");
-        Assert.Contains("Feature Count: 153", ogc);
+        var ogc = await Run("ogrinfo", "-q", "-geom=NO", $"OAPIF:{db.BaseAddress}ogc", "utla");
+        Assert.Equal(153, ogc.Split('\n').Count(l => l.StartsWith("OGRFeature(utla)")));
+        Assert.Contains("Kent", ogc);
     }
 
     static async Task<string> Run(string file, params string[] args)

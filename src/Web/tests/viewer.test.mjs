@@ -109,10 +109,10 @@ test('the "Areas" control lists the catalog\'s levels and switching to upper-tie
   const page = await open();
   const catalog = await (await fetch(`${base}/api/catalog`)).json();
   const expected = catalog.levels.filter((l) => l.tiles && l.search).map((l) => l.id);
-  const offered = await page.getByLabel('Areas').locator('option').evaluateAll((os) => os.map((o) => o.value));
+  const offered = await page.getByLabel('Areas', { exact: true }).locator('option').evaluateAll((os) => os.map((o) => o.value));
   assert.deepEqual(offered, expected);
   assert.ok(offered.includes('utla') && offered.includes('nhser'));
-  await page.getByLabel('Areas').selectOption('utla');
+  await page.getByLabel('Areas', { exact: true }).selectOption('utla');
   await page.locator('#ranking-body tr[data-code="E10000016"]').waitFor();
   assert.match(await page.locator('#table-title').textContent(), /Upper-tier councils ranked/);
   await page.locator('#ranking-body tr[data-code="E10000016"]').click();
@@ -151,7 +151,9 @@ test('a scenario team in Sunderland lowers its unmet need in the panel and the t
   assert.equal(Math.round(before - after), 150);
   const cell = await page.locator('#ranking-body tr[data-code="E08000024"] td[data-field="after"]').textContent();
   assert.equal(Number(cell.replace(/,/g, '')), after);
-  assert.match(await page.locator('#cost-per-family').textContent(), /£1,067/);
+  // The default cost is the catalog's (one source for server and viewer): £157,000 / 150 families.
+  const { defaults } = await (await fetch(`${base}/api/catalog`)).json();
+  assert.equal(await page.locator('#cost-per-family').textContent(), `£${Math.round(defaults.annual_cost / 150).toLocaleString('en-GB')}`);
   assert.match(page.url(), /scenario=E08000024/);
   await page.screenshot({ path: path.join(artifacts, 'scenario-sunderland.png'), fullPage: true });
   await page.close();
