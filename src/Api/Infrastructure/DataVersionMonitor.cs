@@ -12,29 +12,20 @@ namespace Cradle.Api.Infrastructure;
 public sealed class DataVersionMonitor(NpgsqlDataSource db, ILogger<DataVersionMonitor> log) : BackgroundService
 {
     public const string Channel = "cradle_data_version";
-    long _current = -1; // -1: not known, ask the database
+    readonly MonotonicVersion _current = new(); // -1: not known, ask the database
 
     public async Task<long> GetAsync(CancellationToken ct)
     {
-        var v = Interlocked.Read(ref _current);
+        var v = _current.Value;
         if (v >= 0) return v;
         await using var conn = await db.OpenConnectionAsync(ct);
         return await conn.ExecuteScalarAsync<long>(new CommandDefinition("select data_version from cradle_meta.state", cancellationToken: ct));
     }
 
-    /// <summary>A version this process has just committed (a register edit): newer wins at once.</summary>
+    /// <summary>A version this process has just committed (a register edit): newer wins at once (unless the version is not known at all).</summary>
     public void Observe(long version)
     {
-        long seen;
-        do { seen = Interlocked.Read(ref _current); if (seen < 0 || seen >= version) return; }
-        while (Interlocked.CompareExchange(ref _current, version, seen) != seen);
-    }
-
-    void Raise(long version)
-    {
-        long seen;
-        do { seen = Interlocked.Read(ref _current); if (seen >= version) return; }
-        while (Interlocked.CompareExchange(ref _current, version, seen) != seen);
+        if (_current.Value >= 0) _current.Raise(version);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stop)
@@ -45,17 +36,17 @@ public sealed class DataVersionMonitor(NpgsqlDataSource db, ILogger<DataVersionM
             {
                 await using var conn = await db.OpenConnectionAsync(stop);
                 // Versions only grow (one sequence): a late notification must not take us back.
-                conn.Notification += (_, e) => { if (long.TryParse(e.Payload, out var v)) Raise(v); };
+                conn.Notification += (_, e) => { if (long.TryParse(e.Payload, out var v)) _current.Raise(v); };
                 await conn.ExecuteAsync($"listen {Channel}");
                 // Read after listening, so no change can slip between the two.
                 var version = await conn.ExecuteScalarAsync<long?>("select data_version from cradle_meta.state where to_regclass('cradle_meta.state') is not null");
-                Interlocked.Exchange(ref _current, version ?? -1);
+                _current.Reset(version ?? -1);
                 while (!stop.IsCancellationRequested) await conn.WaitAsync(TimeSpan.FromSeconds(30), stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
             catch (Exception e)
             {
-                Interlocked.Exchange(ref _current, -1);
+                _current.Reset(-1);
                 log.LogWarning("data version listener down ({Message}); reading the version per request until it is back", e.Message);
                 try { await Task.Delay(1000, stop); } catch (OperationCanceledException) { }
             }

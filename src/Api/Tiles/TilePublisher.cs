@@ -12,10 +12,10 @@ namespace Cradle.Api.Tiles;
 /// </summary>
 public sealed class TilePublisher(NpgsqlDataSource db, ModelStore store, DataVersionMonitor versions, ILogger<TilePublisher> log) : BackgroundService
 {
-    long _published = -1;
+    readonly MonotonicVersion _published = new();
 
     /// <summary>The newest version whose figures are published, as far as this process knows.</summary>
-    public long Published => Interlocked.Read(ref _published);
+    public long Published => _published.Value;
 
     /// <summary>
     /// The version tiles should be read at for the current data version: it once published, after
@@ -27,7 +27,7 @@ public sealed class TilePublisher(NpgsqlDataSource db, ModelStore store, DataVer
         var until = DateTime.UtcNow + wait;
         while (DateTime.UtcNow < until && Published < current) await Task.Delay(20, ct);
         if (Published >= current) return current;
-        if (Published < 0) Raise(await ReadPublishedAsync(ct));
+        if (Published < 0) _published.Raise(await ReadPublishedAsync(ct));
         return Published >= 0 ? Math.Min(Published, current) : current;
     }
 
@@ -35,13 +35,6 @@ public sealed class TilePublisher(NpgsqlDataSource db, ModelStore store, DataVer
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         return await TileFigures.PublishedVersionAsync(conn, ct);
-    }
-
-    void Raise(long version)
-    {
-        long seen;
-        do { seen = Interlocked.Read(ref _published); if (seen >= version) return; }
-        while (Interlocked.CompareExchange(ref _published, version, seen) != seen);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stop)
@@ -54,7 +47,7 @@ public sealed class TilePublisher(NpgsqlDataSource db, ModelStore store, DataVer
                 if (Published < current)
                 {
                     var s = await store.SnapshotAsync(stop);
-                    Raise(await TileFigures.PublishAsync(db, s, stop));
+                    _published.Raise(await TileFigures.PublishAsync(db, s, stop));
                 }
                 await Task.Delay(100, stop);
             }

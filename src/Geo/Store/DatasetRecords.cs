@@ -1,11 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Cradle.Geo.Sources;
 using Dapper;
 using Npgsql;
-using NetTopologySuite.Geometries;
-using NpgsqlTypes;
 
 namespace Cradle.Geo.Store;
 

@@ -1,12 +1,7 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Cradle.Geo.Sources;
 using Dapper;
 using Npgsql;
-using NetTopologySuite.Geometries;
-using NpgsqlTypes;
 
 namespace Cradle.Geo.Store;
 
