@@ -72,7 +72,7 @@ public static class LoadCommand
                     var now = DateTime.UtcNow;
                     if (p.Stage == "read") datasetStarted = now;
                     var rate = p.Stage == "done" ? $" {p.Done:N0} rows, {p.Done / Math.Max(0.001, (now - datasetStarted).TotalSeconds):N0} rows/s" : "";
-                    if (p.Stage is "read" or "done" or "derive" or "checks" or "swap" or "references" || (p.Stage.StartsWith("waiting") && p.Done % 10 == 0))
+                    if (p.Stage is "read" or "done" or "derive" or "checks" or "swap" or "references" or "tiles" || p.Stage.StartsWith("level ") || (p.Stage.StartsWith("waiting") && p.Done % 10 == 0))
                         Console.WriteLine($"[{(now - started).TotalSeconds,6:0.0}s] {p.Dataset}: {p.Stage}{rate}");
                 });
                 result = await new Loader(db, progress).RunAsync(options);

@@ -16,13 +16,14 @@ public static partial class LevelDeriver
     [GeneratedRegex("^[a-z][a-z0-9_]{0,30}$")]
     private static partial Regex Identifier();
 
-    public static async Task RunAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct = default)
+    public static async Task RunAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IProgress<LoadProgress>? progress = null, CancellationToken ct = default)
     {
         await conn.ExecuteAsync(new CommandDefinition(CradleDatabase.Sql("derive.sql"), transaction: tx, commandTimeout: 3600, cancellationToken: ct));
         var problems = new List<string>();
         foreach (var level in AreaLevels.All)
         {
             if (!Identifier().IsMatch(level.Id)) throw new InvalidOperationException($"catalog level id '{level.Id}' is not an identifier");
+            progress?.Report(new LoadProgress("model", $"level {level.Id}", 0, null));
             if (level.Prepare is { } prepare) await Exec(conn, tx, prepare, ct);
             await Exec(conn, tx, $"insert into lsoa_membership (lsoa, level, area_code, area_name) select lsoa, '{level.Id}', code, name from ({level.Membership}) m", ct);
             foreach (var check in level.Checks ?? []) problems.AddRange(await Problems(conn, tx, check, ct));
@@ -32,6 +33,7 @@ public static partial class LevelDeriver
         if (problems.Count > 0)
             throw new InvalidOperationException("the areas fail their checks:\n  " + string.Join("\n  ", problems));
 
+        progress?.Report(new LoadProgress("model", "tiles", 0, null));
         await Exec(conn, tx, "create table tile_level (level text primary key, minzoom int not null, maxzoom int not null)", ct);
         foreach (var l in AreaLevels.All.Where(l => l.Tiles is not null))
             await conn.ExecuteAsync(new CommandDefinition("insert into tile_level values (@Id, @Min, @Max)",
