@@ -204,6 +204,19 @@ public sealed class CoverageTests(DatabaseFixture db)
         Assert.Equal(-277, body.GetProperty("totals").GetProperty("extra_families_covered").GetDouble(), 1);
     }
 
+    [Fact]
+    public async Task Replacing_a_closed_team_prices_the_new_team_by_what_it_covers_not_by_the_net_change()
+    {
+        // NEWPIP (277 a year) closes and a smaller team of 150 replaces it: 127 fewer families net, but the new team reaches 150.
+        var (status, body) = await db.Send(HttpMethod.Post, "/api/scenarios",
+            """{"close":["newpip"],"teams":[{"areas":["E08000021"],"capacity_families_per_year":150,"annual_cost":157000}]}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var totals = body.GetProperty("totals");
+        Assert.Equal(150 - 277, totals.GetProperty("extra_families_covered").GetDouble(), 1);
+        Assert.Equal(150, totals.GetProperty("extra_families_covered_by_new_teams").GetDouble(), 1);
+        Assert.Equal(157_000 / 150.0, totals.GetProperty("cost_per_extra_family_reached").GetDouble(), 0);
+    }
+
     [Theory]
     [InlineData("""{"teams":[{"areas":["E99999999"]}]}""", "teams[0].areas")]
     [InlineData("""{"teams":[{"areas":["E08000024"],"capacity_families_per_year":-5}]}""", "teams[0].capacity_families_per_year")]

@@ -123,6 +123,32 @@ public sealed class ModelUnitTests
     }
 
     [Fact]
+    public void An_area_without_infants_takes_the_state_of_most_of_its_LSOAs_not_the_first_state()
+    {
+        var s = Tiny([Team("c", "in_development", ["E07000003"])]);
+        // District C's infants estimated as none (as one LSOA's are in the mid-2020 estimates).
+        var pop = s.Population("mid2020");
+        double[] infants = [.. pop.Infants]; infants[4] = infants[5] = 0;
+        s.Populations["mid2020"] = pop with { Infants = infants };
+        var run = Run(s, new ModelParameters(Population: "mid2020"));
+        var c = CoverageModel.Aggregate(run, "lad").Single(x => x.Code == "E07000003");
+        Assert.Equal(0, c.Infants);
+        Assert.Equal(TeamState.InDevelopment, c.TeamState);
+        var nothing = CoverageModel.Aggregate(Run(s, new ModelParameters(Population: "mid2020")), "lad").Single(x => x.Code == "E06000001");
+        Assert.Equal(TeamState.NotKnown, nothing.TeamState);
+    }
+
+    [Fact]
+    public void Child_poverty_weighting_is_neutral_where_either_rate_is_unknown()
+    {
+        var p = new ModelParameters(NeedModel: NeedModel.Deprivation, NeedWeight: NeedWeight.ChildPoverty);
+        Assert.Equal(1.0, p.ChildPovertyMultiplier(double.NaN, 20));
+        Assert.Equal(1.0, p.ChildPovertyMultiplier(30, double.NaN));
+        Assert.Equal(1.0, p.ChildPovertyMultiplier(30, 0));
+        Assert.True(p.ChildPovertyMultiplier(30, 20) > 1.0);
+    }
+
+    [Fact]
     public void Closed_and_unknown_teams_serve_nobody_and_uncertain_ones_can_be_left_out()
     {
         var s = Tiny([Team("x", "closed", ["E06000001"], 50), Team("y", "unknown", ["E07000002"], 50), Team("z", "active", ["E07000003"], 50, fit: "uncertain")]);

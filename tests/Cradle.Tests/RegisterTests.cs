@@ -56,6 +56,26 @@ public sealed class RegisterTests(DatabaseFixture db)
     }
 
     [Fact]
+    public async Task Two_editors_adding_the_same_team_at_once_get_one_201_and_one_409()
+    {
+        var body = TestTeams.Json("test-race");
+        try
+        {
+            for (int round = 0; round < 5; round++)
+            {
+                var both = await Task.WhenAll(db.Send(HttpMethod.Post, "/api/teams", body, db.ApiKey), db.Send(HttpMethod.Post, "/api/teams", body, db.ApiKey));
+                Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], both.Select(x => x.Status).Order());
+                Assert.Equal(HttpStatusCode.NoContent, (await db.Send(HttpMethod.Delete, "/api/teams/test-race", null, db.ApiKey)).Status);
+            }
+            // "summary" is an address of its own, not a team.
+            var (status, problem) = await db.Send(HttpMethod.Post, "/api/teams", TestTeams.Json("summary"), db.ApiKey);
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Contains("reserved", problem.GetProperty("errors").GetProperty("id")[0].GetString());
+        }
+        finally { await db.Send(HttpMethod.Delete, "/api/teams/test-race", null, db.ApiKey); }
+    }
+
+    [Fact]
     public async Task Writes_need_a_valid_key()
     {
         var version = await db.DataVersion();

@@ -167,12 +167,35 @@ public sealed class TileTests(DatabaseFixture db)
     }
 
     [Fact]
+    public async Task An_earlier_days_tile_figures_are_published_again_whole_with_nothing_doubled()
+    {
+        var version = await db.DataVersion();
+        Task<int> Teams(long v) => db.Scalar<int>("select count(*)::int from cradle_meta.tile_teams where data_version = @v", new { v });
+        int figures = await db.Scalar<int>("select count(*)::int from cradle_meta.tile_figures where data_version = @v", new { v = version });
+        int teams = await Teams(version);
+        Assert.True(figures > 30_000 && teams > 0, $"{figures} figure rows, {teams} team rows published for v{version}");
+        // As if published yesterday: team states may have aged since (a statement of "no team" gone stale).
+        await db.Scalar<int>("update cradle_meta.tile_published set as_of = as_of - 1 where data_version = @v returning 1", new { v = version });
+        var edition = await Cradle.Geo.Tiles.TileFigures.PublishCurrentAsync(db.Db);
+        Assert.Equal(Cradle.Geo.Tiles.TileEdition.Today(version), edition);
+        Assert.Equal(figures, await db.Scalar<int>("select count(*)::int from cradle_meta.tile_figures where data_version = @v", new { v = version }));
+        Assert.Equal(teams, await Teams(version));
+        // Published again for today, a second call writes nothing.
+        var publishedAt = await db.Scalar<DateTime>("select published_at from cradle_meta.tile_published where data_version = @v", new { v = version });
+        Assert.Equal(edition, await Cradle.Geo.Tiles.TileFigures.PublishCurrentAsync(db.Db));
+        Assert.Equal(publishedAt, await db.Scalar<DateTime>("select published_at from cradle_meta.tile_published where data_version = @v", new { v = version }));
+    }
+
+    [Fact]
     public async Task TileJSON_and_the_style_describe_the_layers()
     {
         var tj = await db.GetJson("/tiles/lsoa.json");
         Assert.Equal("3.0.0", tj.GetProperty("tilejson").GetString());
         Assert.Equal(8, tj.GetProperty("minzoom").GetInt32());
-        Assert.EndsWith($"/tiles/lsoa/{{z}}/{{x}}/{{y}}.mvt?v={await db.DataVersion()}", tj.GetProperty("tiles")[0].GetString());
+        // The URL names the edition: the data version and the day its team states hold for.
+        var asOf = DateOnly.Parse(tj.GetProperty("as_of").GetString()!);
+        Assert.Equal(DateOnly.FromDateTime(DateTime.UtcNow), asOf);
+        Assert.EndsWith($"/tiles/lsoa/{{z}}/{{x}}/{{y}}.mvt?v={await db.DataVersion()}.{asOf:yyyyMMdd}", tj.GetProperty("tiles")[0].GetString());
         var layer = tj.GetProperty("vector_layers")[0];
         Assert.Equal("lsoa", layer.GetProperty("id").GetString());
         Assert.Equal("Number", layer.GetProperty("fields").GetProperty("imd_decile").GetString());

@@ -20,7 +20,7 @@ public sealed record Comparison(string Level, string Code, string Name,
 
 public sealed record TeamDetail(string Id, string Name, string? Provider, string Status, string DefinitionFit, double? CapacityFamiliesPerYear,
     bool CapacityAssumed, string? CapacitySourceUrl, double? AnnualCostGbp, string? Funder, string? Commissioner,
-    string? SourceUrl, string? SourceDate, DateOnly? LastVerified, string? AreaNote);
+    string? SourceUrl, string? SourceDate, DateOnly? LastVerified, string? AreaNote, bool SourceOld);
 
 /// <summary>A dated statement about provision in (or around) the area, and whether it still counts.</summary>
 public sealed record EvidenceOut(string AreaCode, string Evidence, string Statement, string SourceUrl, string SourceDate, DateOnly LastVerified,
@@ -83,7 +83,7 @@ public static class AreaEndpoints
             .WithSummary("One area of any level, with its parents, its infants by deprivation decile, the teams serving it, the evidence about provision, and how it compares with its region and England");
         group.MapGet("/gaps", Gaps).Query(typeof(GapQuery), typeof(ModelQueryParameters))
             .WithSummary("The under-served areas, ranked by unmet need (families a year)")
-            .WithDescription($"level: {string.Join(", ", AreaLevels.Ids(l => l.Gaps))} (default lad); within: an area code; limit: 1–10,000 (default 20); format and the model parameters as for /api/areas. Totals say how much of the unmet need lies where nothing is known about provision.");
+            .WithDescription($"level: {string.Join(", ", AreaLevels.Ids(l => l.Gaps))} (default lad); within: an area code; limit: 1–10,000 (default 20); format and the model parameters as for /api/areas. Totals are of the areas listed (the top `limit`, not all of England) and say how much of their unmet need lies where nothing is known about provision.");
     }
 
     /// <summary>The areas of a level, optionally those with any LSOA inside another area.</summary>
@@ -159,16 +159,18 @@ public static class AreaEndpoints
         int index = s.Levels[level].Index[code];
         var area = Figures(store, s, level, p, [index]).Single();
         var deprivation = store.Deprivation(s, level, p)[index];
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        // source_old: the newest source is older than a statement of "no team" may be and still count.
         TeamDetail Detail(Cradle.Geo.Register.Team t, bool counted) => new(t.Id, t.Name, t.Provider, t.Status, t.DefinitionFit,
             counted ? t.CapacityFamiliesPerYear ?? p.DefaultCapacity : t.CapacityFamiliesPerYear, counted && t.CapacityFamiliesPerYear is null,
-            t.CapacitySourceUrl, t.AnnualCostGbp, t.Funder, t.Commissioner, t.SourceUrl, t.SourceDate?.ToString(), t.LastVerified, t.AreaNote);
+            t.CapacitySourceUrl, t.AnnualCostGbp, t.Funder, t.Commissioner, t.SourceUrl, t.SourceDate?.ToString(), t.LastVerified, t.AreaNote,
+            t.SourceOlderThan(today, p.EvidenceMaxAgeYears));
         var servingIds = area.Teams.Select(t => t.Id).ToHashSet();
         var serving = s.Teams.Where(t => servingIds.Contains(t.Id)).Select(t => Detail(t, true)).ToList();
         // The area's LSOAs, to find the register's other teams and the evidence that touch it.
         var inside = s.Levels[level].LsoasOf(index).ToHashSet();
         bool Touches(IEnumerable<string> codes) => s.Resolve(codes, anyLevel: true).Lsoas.Any(inside.Contains);
         var others = s.Teams.Where(t => !servingIds.Contains(t.Id) && Touches(t.ServiceAreas)).Select(t => Detail(t, false)).ToList();
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var evidence = s.Evidence.Where(e => Touches([e.AreaCode])).Select(e => new EvidenceOut(e.AreaCode, e.Evidence, e.Statement, e.SourceUrl,
             e.SourceDate.ToString(), e.LastVerified, e.Evidence == "team_claimed_unnamed" || e.StillCurrent(today, p.EvidenceMaxAgeYears), e.Notes)).ToList();
 

@@ -21,7 +21,7 @@ public sealed record ModelDefaults(double NeedRate, double DefaultCapacity, doub
     string Population, string Deprivation, double EvidenceMaxAgeYears);
 
 public sealed record CatalogOut(long DataVersion, IReadOnlyList<LevelOut> Levels, IReadOnlyList<FigureOut> Figures, IReadOnlyList<Palette> Palettes,
-    IReadOnlyList<TeamStateOut> TeamStates, ModelDefaults Defaults);
+    string NoValueColour, IReadOnlyList<TeamStateOut> TeamStates, ModelDefaults Defaults);
 
 /// <summary>GET /api/catalog: the levels, figures, palettes, team states and model defaults, one source for server and viewer.</summary>
 public static class CatalogEndpoints
@@ -37,14 +37,13 @@ public static class CatalogEndpoints
     static async Task<Ok<CatalogOut>> Get(ModelStore store, CancellationToken ct)
     {
         var s = await store.SnapshotAsync(ct);
-        var p = new ModelParameters();
         var levels = AreaLevels.All.Select(l => new LevelOut(l.Id, l.Singular, l.Plural, l.CodePattern, l.Vintage, l.Description, l.Parents,
             s.Levels[l.Id].Count,
             l.Tiles is { } t ? new LevelTilesOut(l.Id, t.MinZoom, t.MaxZoom, $"/tiles/{l.Id}.json") : null,
             l.Ogc ? l.Id : null, l.Search, l.Gaps, l.Maps, l.TeamServiceArea)).ToList();
         var figures = Cradle.Geo.Catalog.Figures.All.Select(f => new FigureOut(f.Id, f.Label, f.Unit, f.Description, f.Format.ToString().ToLowerInvariant(),
-            f.Decimals, f.Palette, AreaLevels.Ids(l => f.AppliesTo(l.Id)), f.Tile, f.Map, store.Breaks(s, f, p))).ToList();
+            f.Decimals, f.Palette, AreaLevels.Ids(l => f.AppliesTo(l.Id)), f.Tile, f.Map, store.Breaks(s, f))).ToList();
         var states = Cradle.Geo.Catalog.Figures.TeamStateVocabulary.Select(x => new TeamStateOut(x.State.Id(), x.Label, x.Explain, x.Pattern)).ToList();
-        return TypedResults.Ok(new CatalogOut(s.DataVersion, levels, figures, Cradle.Geo.Catalog.Figures.Palettes, states, Defaults));
+        return TypedResults.Ok(new CatalogOut(s.DataVersion, levels, figures, Cradle.Geo.Catalog.Figures.Palettes, Cradle.Geo.Catalog.Figures.NoValueColour, states, Defaults));
     }
 }

@@ -81,9 +81,9 @@ public static class LoadCommand
             // The register lives beside the data and survives reloads; the CSV is imported when it changed.
             var (imported, count) = await new Cradle.Geo.Register.TeamRegister(db).ImportAsync(teams, "import:" + Path.GetFileName(teams));
             Console.WriteLine(imported ? $"cradle: team register imported from {teams}: {count} teams" : $"cradle: team register unchanged ({count} teams)");
-            // Tiles read figures published once per data version, made here with the version.
+            // Tiles read figures published once per data version and day, made here with the version.
             var published = await Cradle.Geo.Tiles.TileFigures.PublishCurrentAsync(db);
-            Console.WriteLine($"cradle: tile figures published for data version {published}");
+            Console.WriteLine($"cradle: tile figures published for data version {published.DataVersion} as of {published.AsOf:yyyy-MM-dd}");
             return 0;
         }
         catch (DataFileException e) { return Fail(1, e.Message); }

@@ -6,8 +6,8 @@ namespace Cradle.Api.Infrastructure;
 public sealed record GeoJsonFeature(string Id, string? Geometry, IReadOnlyList<KeyValuePair<string, object?>> Properties);
 
 /// <summary>
-/// GeoJSON written as a stream (Utf8JsonWriter): properties serialised value by value, geometry
-/// copied as PostGIS wrote it. No string building.
+/// GeoJSON written with a Utf8JsonWriter into one buffer: properties serialised value by value,
+/// geometry copied as PostGIS wrote it. No string building.
 /// </summary>
 public static class GeoJsonWriter
 {
@@ -53,7 +53,9 @@ public static class GeoJsonWriter
         foreach (var (key, value) in f.Properties)
         {
             w.WritePropertyName(key);
-            JsonSerializer.Serialize(w, value, value?.GetType() ?? typeof(object));
+            // JSON has no NaN or infinity: a figure that cannot be computed is null.
+            if (value is double d && !double.IsFinite(d) || value is float x && !float.IsFinite(x)) w.WriteNullValue();
+            else JsonSerializer.Serialize(w, value, value?.GetType() ?? typeof(object));
         }
         w.WriteEndObject();
         extra?.Invoke(w);

@@ -7,8 +7,6 @@ namespace Cradle.Api.Infrastructure;
 /// <summary>Parses and checks the query parameters shared by the model endpoints.</summary>
 public static class ModelQuery
 {
-    public static readonly string[] Names = ["need_model", "gradient", "deprivation", "population", "need_weight", "uncertain_teams", "evidence_max_age_years"];
-
     /// <summary>The model parameters as given, in a query string or a request body.</summary>
     public sealed record Given(string? NeedModel = null, string? Gradient = null, string? Deprivation = null, string? Population = null,
         string? NeedWeight = null, string? UncertainTeams = null, string? EvidenceMaxAgeYears = null);

@@ -47,14 +47,19 @@ public sealed class ModelStore(NpgsqlDataSource db, DataVersionMonitor versions)
         if (_runs.TryGetValue(key, out var run)) return run;
         // Bounded: parameter sets in use are few, but must never grow without end.
         if (_runs.Count >= 64) _runs.Clear();
-        return _runs.GetOrAdd(key, _ => CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p));
+        return _runs.GetOrAdd(key, k => CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p, asOf: k.Item3));
     }
 
     readonly ConcurrentDictionary<(long, string, string), double[]> _breaks = new();
 
-    /// <summary>A figure's class breaks at every level it applies to, for this data version (quintiles where it has no fixed breaks).</summary>
-    public IReadOnlyDictionary<string, double[]> Breaks(ModelSnapshot s, Cradle.Geo.Catalog.Figure f, ModelParameters p)
+    /// <summary>
+    /// A figure's class breaks at every level it applies to, for this data version (quintiles where
+    /// it has no fixed breaks), always of the default model: one set of classes per version, so
+    /// that maps made with other parameters stay comparable with the catalog's legend.
+    /// </summary>
+    public IReadOnlyDictionary<string, double[]> Breaks(ModelSnapshot s, Cradle.Geo.Catalog.Figure f)
     {
+        var p = new ModelParameters();
         var result = new Dictionary<string, double[]>();
         if (f.Value is null && f.Breaks is null) return result;
         foreach (var level in Cradle.Geo.Catalog.AreaLevels.All.Where(l => f.AppliesTo(l.Id)))

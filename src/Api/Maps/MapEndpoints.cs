@@ -53,9 +53,9 @@ public static class MapEndpoints
 
     /// <summary>The map of an area and its neighbours for a figure, as PNG (or, with a PDF canvas, for reports).</summary>
     public static async Task<MapRequest> Request(ModelStore store, NpgsqlDataSource db, ModelSnapshot s, string level, string code, Figure m, int w, int h,
-        ModelParameters p, CoverageRun? run, CancellationToken ct)
+        ModelParameters p, CancellationToken ct)
     {
-        run ??= store.Baseline(s, p);
+        var run = store.Baseline(s, p);
         var lv = s.Levels[level];
         int index = lv.Index[code];
         var figures = CoverageModel.Aggregate(run, level);
@@ -86,7 +86,7 @@ public static class MapEndpoints
             .Select(wkb => reader.Read(wkb)).ToList();
 
         var palette = Figures.PaletteOf(m).Colours;
-        var breaks = store.Breaks(s, m, p)[level];
+        var breaks = store.Breaks(s, m)[level];
         var classes = breaks.Select((b, i) => new MapClass(b, i + 1 < breaks.Length ? breaks[i + 1] : double.PositiveInfinity, SKColor.Parse(palette[i]),
             i + 1 < breaks.Length ? $"{m.Text(b)} – {m.Text(breaks[i + 1])}" : $"{m.Text(b)} and over")).ToList();
         return new MapRequest($"{m.Label}: {figures[index].Name}", $"{AreaLevels.Get(level).Singular} and neighbours · data version {s.DataVersion}",
@@ -94,5 +94,5 @@ public static class MapEndpoints
     }
 
     static async Task<byte[]> Render(ModelStore store, NpgsqlDataSource db, ModelSnapshot s, string level, string code, Figure m, int w, int h, ModelParameters p, CancellationToken ct) =>
-        MapRenderer.Render(await Request(store, db, s, level, code, m, w, h, p, null, ct));
+        MapRenderer.Render(await Request(store, db, s, level, code, m, w, h, p, ct));
 }

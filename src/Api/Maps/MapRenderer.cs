@@ -18,10 +18,6 @@ public sealed record MapRequest(string Title, string Subtitle, string Unit, IRea
 /// </summary>
 public static class MapRenderer
 {
-    /// <summary>Viridis, 5 steps: sequential and colour-blind safe; dark = more of the metric.</summary>
-    public static readonly SKColor[] Palette =
-        [SKColor.Parse("#fde725"), SKColor.Parse("#5ec962"), SKColor.Parse("#21918c"), SKColor.Parse("#3b528b"), SKColor.Parse("#440154")];
-
     static SKTypeface Font(bool bold)
     {
         // DejaVu ships with Debian (fonts-dejavu-core); fall back to whatever fontconfig finds.
@@ -87,7 +83,7 @@ public static class MapRenderer
         foreach (var a in r.Areas)
         {
             using var path = ToPath(a.Geometry, P);
-            fill.Color = a.Value is { } v ? ClassOf(r.Classes, v).Colour : SKColor.Parse("#b1b4b6");
+            fill.Color = a.Value is { } v && double.IsFinite(v) ? ClassOf(r.Classes, v).Colour : SKColor.Parse(Cradle.Geo.Catalog.Figures.NoValueColour);
             canvas.DrawPath(path, fill);
             if (PatternOf(a.State) is { } pattern) { canvas.Save(); canvas.ClipPath(path, antialias: true); canvas.DrawPath(path, pattern); canvas.Restore(); }
             canvas.DrawPath(path, edge);
@@ -120,10 +116,10 @@ public static class MapRenderer
         foreach (var state in Cradle.Geo.Coverage.TeamStates.All)
         {
             var swatch = new SKRect(lx, ly, lx + 28 * scale, ly + 20 * scale);
-            fill.Color = Palette[^1];
+            fill.Color = r.Classes[^1].Colour; // the patterns are drawn over the darkest class, as on the map
             canvas.DrawRect(swatch, fill);
             if (PatternOf(state) is { } pattern) { canvas.Save(); canvas.ClipRect(swatch); using (var sp = new SKPath()) { sp.AddRect(swatch); canvas.DrawPath(sp, pattern); } canvas.Restore(); }
-            canvas.DrawText(StateLegend(state), lx + 36 * scale, ly + 15 * scale, smallFont, ink);
+            canvas.DrawText(Cradle.Geo.Catalog.Figures.TeamStateVocabulary.Single(x => x.State == state).Label, lx + 36 * scale, ly + 15 * scale, smallFont, ink);
             ly += 26 * scale;
         }
         ly += 4 * scale;
@@ -151,14 +147,6 @@ public static class MapRenderer
         using var data = image.Encode(SKEncodedImageFormat.Png, 90);
         return data.ToArray();
     }
-
-    static string StateLegend(Cradle.Geo.Coverage.TeamState s) => s switch
-    {
-        Cradle.Geo.Coverage.TeamState.Served => "Served by a team (plain)",
-        Cradle.Geo.Coverage.TeamState.InDevelopment => "Team in development",
-        Cradle.Geo.Coverage.TeamState.ConfirmedNone => "Confirmed: no team",
-        _ => "Not known",
-    };
 
     static IEnumerable<string> Wrap(string text, SKFont font, float width)
     {

@@ -100,7 +100,7 @@ public static class OgcEndpoints
         ["links"] = new JsonArray(
             Link($"{b}/collections/{c.Id}", "self", Json),
             Link($"{b}/collections/{c.Id}/items", "items", GeoJson, "Features"),
-            Link($"{b.Replace("/ogc", "")}/tiles/{c.Id}.json", "related", Json, "Vector tiles (TileJSON)")),
+            Link($"{b[..^"/ogc".Length]}/tiles/{c.Id}.json" /* the site root: b ends in /ogc */, "related", Json, "Vector tiles (TileJSON)")),
     };
 
     static IResult ListCollections(HttpRequest r)

@@ -96,7 +96,10 @@ public static class PlanEndpoints
                 Math.Round(cumulative, 2), pk.Gain > 0 ? Math.Round(cost / pk.Gain, 0) : null, reason);
         }).ToList();
         return TypedResults.Ok(new PlanResult(s.DataVersion, n, capacity, cost, groups, body.DeprivationWeighted ?? false, candidates.Count,
-            "Greedy maximum coverage over single districts and connected groups of neighbouring districts within one ICB, new teams not overlapping. The objective (need met) is monotone submodular, so greedy is within 1 − 1/e of the best set of the same size without the no-overlap rule, and within 1/(k+1) with it (k = max_group_size). Ties (common with a flat need model) go to the pick reaching more families in deprived areas.",
+            (body.CandidateLevel == "utla"
+                ? "Greedy maximum coverage over whole upper-tier councils (each a candidate for one team), new teams not overlapping. The objective (need met) is monotone submodular, so greedy is within 1 − 1/e of the best set of the same size without the no-overlap rule."
+                : "Greedy maximum coverage over single districts and connected groups of neighbouring districts within one ICB, new teams not overlapping. The objective (need met) is monotone submodular, so greedy is within 1 − 1/e of the best set of the same size without the no-overlap rule, and within 1/(k+1) with it (k = max_group_size).")
+              + " Ties (common with a flat need model) go to the pick reaching more families in deprived areas.",
             Math.Round(cumulative, 2), cost * picks.Count, cumulative > 0 ? Math.Round(cost * picks.Count / cumulative, 0) : null,
             Math.Round(baseline.Need.Sum() - baseline.Covered.Sum(), 2), Math.Round(Scenarios.ScenarioEndpoints.UnmetNotKnown(baseline), 2),
             "The planner works on need: much of the unmet need it targets is where the register knows of no team but no source says there is none (not_known); check local provision before relying on a pick.",

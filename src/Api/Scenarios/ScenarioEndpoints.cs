@@ -23,7 +23,7 @@ public sealed record ScenarioArea(
 public sealed record ScenarioTotals(
     double NeedFamiliesPerYear, double CoveredNeedBefore, double CoveredNeedAfter, double ExtraFamiliesCovered,
     double UnmetNeedBefore, double UnmetNeedAfter, double UnmetNeedInNotKnownBefore, double UnmetNeedInNotKnownAfter,
-    double AnnualCostOfNewTeams, double? CostPerExtraFamilyReached);
+    double ExtraFamiliesCoveredByNewTeams, double AnnualCostOfNewTeams, double? CostPerExtraFamilyReached);
 
 public sealed record ScenarioResult(long DataVersion, string Level, object NeedModel, IReadOnlyList<ScenarioTeamOut> Teams,
     IReadOnlyList<string> Closed, ScenarioTotals Totals, int AreasAffected, IReadOnlyList<ScenarioArea> Areas);
@@ -74,7 +74,8 @@ public static class ScenarioEndpoints
         if (unknownClose.Count > 0) errors["close"] = unknownClose.Take(10).Select(id => $"'{ModelQuery.Clip(id)}' is not an active team in the register").ToArray();
         if (errors.Count > 0) return ApiProblems.Invalid(errors, "Invalid scenario");
 
-        var after = CoverageModel.Run(s, baseline.Teams.Where(t => !close.Contains(t.Id)).Concat(added).ToList(), p!, baseline.Need);
+        var kept = baseline.Teams.Where(t => !close.Contains(t.Id)).ToList();
+        var after = CoverageModel.Run(s, kept.Concat(added).ToList(), p!, baseline.Need);
         var before = CoverageModel.Aggregate(baseline, level);
         var changed = CoverageModel.Aggregate(after, level);
         var areas = new List<ScenarioArea>();
@@ -90,9 +91,11 @@ public static class ScenarioEndpoints
         }
         double need = baseline.Need.Sum(), coveredBefore = baseline.Covered.Sum(), coveredAfter = after.Covered.Sum();
         double extra = coveredAfter - coveredBefore, newCost = added.Sum(t => t.AnnualCost ?? 0);
+        // What the new teams buy, against the register without the closed teams: a closure's loss is not the new teams' cost.
+        double byNew = close.Length == 0 ? extra : added.Count == 0 ? 0 : coveredAfter - CoverageModel.Run(s, kept, p!, baseline.Need).Covered.Sum();
         var totals = new ScenarioTotals(R(need), R(coveredBefore), R(coveredAfter), R(extra), R(need - coveredBefore), R(need - coveredAfter),
-            R(UnmetNotKnown(baseline)), R(UnmetNotKnown(after)), newCost,
-            extra > 1e-9 && added.Count > 0 ? Math.Round(newCost / extra, 0) : null);
+            R(UnmetNotKnown(baseline)), R(UnmetNotKnown(after)), R(byNew), newCost,
+            byNew > 1e-9 && added.Count > 0 ? Math.Round(newCost / byNew, 0) : null);
         return TypedResults.Ok(new ScenarioResult(s.DataVersion, level, Areas.AreaOutput.Describe(p!), addedOut, close, totals, areas.Count,
             areas.OrderByDescending(x => Math.Abs(x.UnmetNeedBefore - x.UnmetNeedAfter)).ToList()));
     }

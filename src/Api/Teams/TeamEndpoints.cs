@@ -28,7 +28,7 @@ public sealed record TeamWritten(long DataVersion, TeamBody Team);
 
 /// <summary>How complete the register is: its English teams by status, against the Foundation's published counts.</summary>
 public sealed record RegisterSummary(long DataVersion, int Teams, IReadOnlyDictionary<string, int> ByStatus, int DefinitionFitUncertain,
-    int CapacityPublished, DateOnly? OldestLastVerified, DateOnly? NewestLastVerified, IReadOnlyList<ModelParameters.PublishedTeamCount> FoundationCounts,
+    int CapacityPublished, int ActiveWithOldSource, DateOnly? OldestLastVerified, DateOnly? NewestLastVerified, IReadOnlyList<ModelParameters.PublishedTeamCount> FoundationCounts,
     IReadOnlyDictionary<string, int> AreaEvidence, string Notice);
 
 public sealed record EvidenceList(long DataVersion, int Count, IReadOnlyList<AreaEvidence> Evidence);
@@ -40,7 +40,8 @@ public static class TeamEndpoints
         var group = app.MapGroup("/api/teams").WithTags("Teams");
         group.MapGet("/", List).AllowQuery("format").ProducesProblem(400)
             .WithSummary("The team register")
-            .WithDescription("Every team with its status, capacity, service area, source and the date it was last verified. format: json (default) or csv (the register's import format). The register is incomplete: the Parent-Infant Foundation counts about 49 UK teams.");
+            .WithDescription("Every team with its status, capacity, service area, source and the date it was last verified. format: json (default) or csv (the register's import format). " +
+                $"The register is incomplete: {FoundationNote} (GET /api/teams/summary compares).");
         group.MapGet("/summary", Summary).AllowQuery()
             .WithSummary("How complete the register is: English teams by status, against the Parent-Infant Foundation's latest counts");
         app.MapGet("/api/area-evidence", Evidence).AllowQuery("format").WithTags("Teams").ProducesProblem(400)
@@ -48,12 +49,12 @@ public static class TeamEndpoints
             .WithDescription("format: json (default) or csv (the import format of data/teams/area-evidence.csv). A confirmed_none older than evidence_max_age_years (GET /api/model) reads as not_known.");
         group.MapGet("/{id}", Get).AllowQuery().WithSummary("One team").ProducesProblem(404);
         group.MapGet("/{id}/history", History).AllowQuery().WithSummary("Every change to a team: who, when, before and after").ProducesProblem(404);
-        group.MapPost("/", Create).AllowQuery().AddEndpointFilter<RequireApiKey>().ProducesProblem(401).ProducesProblem(409)
+        group.MapPost("/", Create).AllowQuery().AddEndpointFilter<RequireApiKey>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415)
             .WithSummary("Add a team (bearer API key required)");
-        group.MapPut("/{id}", Update).AllowQuery().AddEndpointFilter<RequireApiKey>().ProducesProblem(401).ProducesProblem(412)
+        group.MapPut("/{id}", Update).AllowQuery().AddEndpointFilter<RequireApiKey>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(412).ProducesProblem(413).ProducesProblem(415)
             .WithSummary("Replace a team (bearer API key required)")
             .WithDescription(IfMatchNote);
-        group.MapDelete("/{id}", Delete).AllowQuery().AddEndpointFilter<RequireApiKey>().ProducesProblem(401).ProducesProblem(412)
+        group.MapDelete("/{id}", Delete).AllowQuery().AddEndpointFilter<RequireApiKey>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(412)
             .WithSummary("Remove a team (bearer API key required)")
             .WithDescription(IfMatchNote);
     }
@@ -68,18 +69,25 @@ public static class TeamEndpoints
             "An incomplete register (see GET /api/teams/summary): correct it through this API or data/teams/teams.csv.", teams.Select(TeamBody.From).ToList()));
     }
 
+    /// <summary>The Foundation's latest published counts, as text, from the one list of them.</summary>
+    static string FoundationNote => string.Join(" and ", new[] { "England", "UK" }
+        .Select(scope => ModelParameters.FoundationCounts.Where(c => c.Scope == scope).MaxBy(c => c.AsOf)!)
+        .Select(c => $"the Parent-Infant Foundation counted {c.Teams} teams in {(c.Scope == "UK" ? "the UK" : c.Scope)} ({Month(c.AsOf)})"));
+
     static async Task<Ok<RegisterSummary>> Summary(ModelStore store, CancellationToken ct)
     {
         var s = await store.SnapshotAsync(ct);
         var byStatus = Team.Statuses.ToDictionary(x => x, x => s.Teams.Count(t => t.Status == x));
         var england = ModelParameters.FoundationCounts.Where(c => c.Scope == "England").MaxBy(c => c.AsOf)!;
         var uk = ModelParameters.FoundationCounts.Where(c => c.Scope == "UK").MaxBy(c => c.AsOf)!;
+        var years = ModelParameters.DefaultEvidenceMaxAgeYears;
+        var old = s.Teams.Count(t => t.IsActive && t.SourceOlderThan(DateOnly.FromDateTime(DateTime.UtcNow), years));
         var notice = $"The register holds {s.Teams.Count} English teams: {byStatus["active"]} active, {byStatus["in_development"]} in development, " +
-            $"{byStatus["unknown"]} of unknown status and {byStatus["closed"]} closed. The Parent-Infant Foundation counted {england.Teams} teams in England " +
-            $"({Month(england.AsOf)}) and {uk.Teams} in the UK ({Month(uk.AsOf)}); its list is not public. Where the register has no team and no dated " +
-            "source says there is none, Cradle says 'not known', not 'no team'.";
+            $"{byStatus["unknown"]} of unknown status and {byStatus["closed"]} closed; {old} of the active teams rest on a source more than {years:0} years old. " +
+            $"The Parent-Infant Foundation counted {england.Teams} teams in England ({Month(england.AsOf)}) and {uk.Teams} in the UK ({Month(uk.AsOf)}); " +
+            "its list is not public. Where the register has no team and no dated source says there is none, Cradle says 'not known', not 'no team'.";
         return TypedResults.Ok(new RegisterSummary(s.DataVersion, s.Teams.Count, byStatus, s.Teams.Count(t => t.FitUncertain),
-            s.Teams.Count(t => t.CapacityFamiliesPerYear is not null), s.Teams.Min(t => t.LastVerified), s.Teams.Max(t => t.LastVerified),
+            s.Teams.Count(t => t.CapacityFamiliesPerYear is not null), old, s.Teams.Min(t => t.LastVerified), s.Teams.Max(t => t.LastVerified),
             ModelParameters.FoundationCounts, AreaEvidence.Kinds.ToDictionary(k => k, k => s.Evidence.Count(e => e.Evidence == k)), notice));
     }
 

@@ -15,10 +15,10 @@ public static class TileEndpoints
     public static void MapTiles(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/tiles").WithTags("Tiles");
-        group.MapGet("/{layer}/{z}/{x}/{y}.mvt", Tile).AllowQuery("v").Produces(200, contentType: MvtType).Produces(304).ProducesProblem(400).ProducesProblem(404)
+        group.MapGet("/{layer}/{z}/{x}/{y}.mvt", Tile).AllowQuery("v").Produces(200, contentType: MvtType).Produces(304).ProducesProblem(400).ProducesProblem(404).ProducesProblem(503)
             .WithSummary("A Mapbox vector tile (Web Mercator XYZ)")
             .WithDescription($"Layers: {string.Join(", ", TileStore.Layers.Select(l => l.MinZoom > 0 ? $"{l.Id} (from zoom {l.MinZoom})" : l.Id))}. Each area carries code, name and the figures {string.Join(", ", TileFigures.Columns.Select(f => f.Id))} (GET /api/catalog describes each; imd_decile for LSOAs only). 204 for an empty tile; gzip when accepted; ETag and 304.");
-        group.MapGet("/{layer}.json", TileJson).AllowQuery().WithSummary("TileJSON 3.0 for a layer").Produces(200, contentType: "application/json").ProducesProblem(404);
+        group.MapGet("/{layer}.json", TileJson).AllowQuery().WithSummary("TileJSON 3.0 for a layer").Produces(200, contentType: "application/json").ProducesProblem(404).ProducesProblem(503);
         group.MapGet("/style.json", Style).AllowQuery().WithSummary("A MapLibre style for the default view: districts by unmet need per 1,000 births").Produces(200, contentType: "application/json");
     }
 
@@ -35,16 +35,18 @@ public static class TileEndpoints
         if (!long.TryParse(x, out var xl) || xl < 0 || xl >= n) return ApiProblems.BadParameter("x", $"'{ModelQuery.Clip(x)}' is not a column from 0 to {n - 1} at zoom {zi}");
         if (!long.TryParse(y, out var yl) || yl < 0 || yl >= n) return ApiProblems.BadParameter("y", $"'{ModelQuery.Clip(y)}' is not a row from 0 to {n - 1} at zoom {zi}");
 
-        // Tiles are read at the newest version whose figures are published (at most a moment behind an edit).
-        long version = await publisher.VersionForTilesAsync(await store.CurrentVersionAsync(ct), TimeSpan.FromSeconds(5), ct);
-        var key = new TileKey(version, layer, zi, (int)xl, (int)yl);
-        var etag = $"\"v{version}-{layer}-{zi}-{xl}-{yl}\"";
+        // Tiles are read at the newest published edition (at most a moment behind an edit).
+        var edition = await publisher.EditionForTilesAsync(await store.CurrentVersionAsync(ct), TimeSpan.FromSeconds(5), ct);
+        if (edition is null) return NotYetPublished(http);
+        long version = edition.DataVersion;
+        var key = new TileKey(edition, layer, zi, (int)xl, (int)yl);
+        var etag = $"\"v{edition.Tag}-{layer}-{zi}-{xl}-{yl}\"";
         var response = http.Response;
         response.Headers.ETag = etag;
         response.Headers.Vary = "Accept-Encoding";
         response.Headers["X-Data-Version"] = version.ToString();
-        // A URL carrying the current data version (as TileJSON's does) never changes.
-        response.Headers.CacheControl = http.Request.Query["v"] == version.ToString()
+        // A URL carrying the current edition's tag (as TileJSON's does) never changes.
+        response.Headers.CacheControl = http.Request.Query["v"] == edition.Tag
             ? "public, max-age=86400, immutable" : "public, max-age=60, must-revalidate";
         if (http.Request.Headers.IfNoneMatch.Any(v => v?.Contains(etag) == true)) return TypedResults.StatusCode(304);
 
@@ -68,6 +70,15 @@ public static class TileEndpoints
         return TypedResults.Bytes(Gunzip(tile.Gzipped), MvtType);
     }
 
+    /// <summary>No figures are published yet (the first load is still running): say so, and let nothing cache it.</summary>
+    static ProblemHttpResult NotYetPublished(HttpContext http)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers.RetryAfter = "5";
+        return TypedResults.Problem(title: "Tiles not ready", detail: "The tile figures of the data are not published yet (a load is still running); try again shortly.",
+            statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
     static byte[] Gzip(byte[] raw)
     {
         using var ms = new MemoryStream();
@@ -89,7 +100,8 @@ public static class TileEndpoints
     {
         var spec = Find(layer);
         if (spec is null) return ApiProblems.NotFound("layer", $"No tile layer '{ModelQuery.Clip(layer)}'.");
-        var version = await publisher.VersionForTilesAsync(await store.CurrentVersionAsync(ct), TimeSpan.FromSeconds(5), ct);
+        var edition = await publisher.EditionForTilesAsync(await store.CurrentVersionAsync(ct), TimeSpan.FromSeconds(5), ct);
+        if (edition is null) return NotYetPublished(request.HttpContext);
         var fields = new JsonObject();
         foreach (var (k, v) in spec.Fields) fields[k] = v;
         var doc = new JsonObject
@@ -100,7 +112,7 @@ public static class TileEndpoints
             ["version"] = "1.0.0",
             ["attribution"] = Attribution,
             ["scheme"] = "xyz",
-            ["tiles"] = new JsonArray($"{BaseUrl(request)}/tiles/{spec.Id}/{{z}}/{{x}}/{{y}}.mvt?v={version}"),
+            ["tiles"] = new JsonArray($"{BaseUrl(request)}/tiles/{spec.Id}/{{z}}/{{x}}/{{y}}.mvt?v={edition.Tag}"),
             ["minzoom"] = spec.MinZoom,
             ["maxzoom"] = spec.MaxZoom,
             ["bounds"] = new JsonArray(TileStore.Bounds.Select(b => (JsonNode)b).ToArray()),
@@ -109,7 +121,8 @@ public static class TileEndpoints
             {
                 ["id"] = spec.Id, ["description"] = spec.Title, ["minzoom"] = spec.MinZoom, ["maxzoom"] = spec.MaxZoom, ["fields"] = fields,
             }),
-            ["data_version"] = version,
+            ["data_version"] = edition.DataVersion,
+            ["as_of"] = edition.AsOf.ToString("yyyy-MM-dd"),
         };
         return TypedResults.Text(doc.ToJsonString(), "application/json");
     }
@@ -119,19 +132,20 @@ public static class TileEndpoints
     /// catalog's classes and palette, with the areas no team is known to serve marked, and the
     /// catalog's other levels outlined.
     /// </summary>
-    static async Task<ContentHttpResult> Style(HttpRequest request, ModelStore store, CancellationToken ct)
+    static ContentHttpResult Style(HttpRequest request)
     {
-        await store.CurrentVersionAsync(ct);
         var b = BaseUrl(request);
         var figure = Figures.Get("unmet_need_per_1000_births");
         var palette = Figures.PaletteOf(figure).Colours;
-        var step = new JsonArray("step", new JsonArray("coalesce", new JsonArray("get", figure.Id), 0), palette[0]);
+        var step = new JsonArray("step", new JsonArray("to-number", new JsonArray("get", figure.Id), 0), palette[0]);
         for (int k = 1; k < figure.Breaks!.Length; k++) { step.Add(figure.Breaks[k]); step.Add(palette[k]); }
+        // An area without the figure (no births) is grey, not the lowest class.
+        var fill = new JsonArray("case", new JsonArray("==", new JsonArray("get", figure.Id), null), Figures.NoValueColour, step);
         var sources = new JsonObject();
         foreach (var layer in TileStore.Layers) sources[layer.Id] = new JsonObject { ["type"] = "vector", ["url"] = $"{b}/tiles/{layer.Id}.json" };
         var layers = new JsonArray(
             new JsonObject { ["id"] = "background", ["type"] = "background", ["paint"] = new JsonObject { ["background-color"] = "#f3f2f1" } },
-            new JsonObject { ["id"] = "lad-unmet", ["type"] = "fill", ["source"] = "lad", ["source-layer"] = "lad", ["paint"] = new JsonObject { ["fill-color"] = step, ["fill-opacity"] = 0.85 } },
+            new JsonObject { ["id"] = "lad-unmet", ["type"] = "fill", ["source"] = "lad", ["source-layer"] = "lad", ["paint"] = new JsonObject { ["fill-color"] = fill, ["fill-opacity"] = 0.85 } },
             new JsonObject { ["id"] = "lad-not-known", ["type"] = "line", ["source"] = "lad", ["source-layer"] = "lad", ["filter"] = new JsonArray("==", new JsonArray("get", "team_state"), "not_known"),
                 ["paint"] = new JsonObject { ["line-color"] = "#0b0c0c", ["line-width"] = 0.8, ["line-dasharray"] = new JsonArray(1, 2) } },
             new JsonObject { ["id"] = "lad-confirmed-none", ["type"] = "line", ["source"] = "lad", ["source-layer"] = "lad", ["filter"] = new JsonArray("==", new JsonArray("get", "team_state"), "confirmed_none"),

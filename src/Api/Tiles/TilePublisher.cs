@@ -5,36 +5,45 @@ using Npgsql;
 namespace Cradle.Api.Tiles;
 
 /// <summary>
-/// Publishes the tile figures of each new data version in the background (a register edit made
-/// through the API; loads and imports publish their own), so that no GET writes. Tiles are served
-/// at the newest published version: a request just after an edit waits briefly for the new
-/// figures, and otherwise gets the previous version's, whole.
+/// Publishes the tile figures in the background whenever today's edition is missing: after a
+/// register edit made through the API (loads and imports publish their own) and at midnight, when
+/// team states may age. No GET writes. Tiles are served at the newest published edition: a
+/// request just after an edit waits briefly for the new figures, and otherwise gets the previous
+/// edition's, whole.
 /// </summary>
 public sealed class TilePublisher(NpgsqlDataSource db, ModelStore store, DataVersionMonitor versions, ILogger<TilePublisher> log) : BackgroundService
 {
-    readonly MonotonicVersion _published = new();
+    readonly Lock _gate = new();
+    TileEdition? _published;
 
-    /// <summary>The newest version whose figures are published, as far as this process knows.</summary>
-    public long Published => _published.Value;
+    /// <summary>The newest edition published, as far as this process knows.</summary>
+    public TileEdition? Published { get { lock (_gate) return _published; } }
 
-    /// <summary>
-    /// The version tiles should be read at for the current data version: it once published, after
-    /// waiting up to <paramref name="wait"/>; otherwise the newest published before it.
-    /// </summary>
-    public async Task<long> VersionForTilesAsync(long current, TimeSpan wait, CancellationToken ct)
+    void Raise(TileEdition? edition)
     {
-        if (Published >= current) return current;
-        var until = DateTime.UtcNow + wait;
-        while (DateTime.UtcNow < until && Published < current) await Task.Delay(20, ct);
-        if (Published >= current) return current;
-        if (Published < 0) _published.Raise(await ReadPublishedAsync(ct));
-        return Published >= 0 ? Math.Min(Published, current) : current;
+        lock (_gate) if (edition is not null && edition.IsAfter(_published)) _published = edition;
     }
 
-    async Task<long> ReadPublishedAsync(CancellationToken ct)
+    /// <summary>
+    /// The edition tiles should be read at for the current data version: today's once published,
+    /// after waiting up to <paramref name="wait"/>; otherwise the newest published before it; null
+    /// when nothing is published yet (the caller answers 503, and nothing is cached).
+    /// </summary>
+    public async Task<TileEdition?> EditionForTilesAsync(long current, TimeSpan wait, CancellationToken ct)
+    {
+        var wanted = TileEdition.Today(current);
+        if (!wanted.IsAfter(Published)) return Published;
+        if (Published is null) Raise(await ReadPublishedAsync(ct));
+        var until = DateTime.UtcNow + wait;
+        while (DateTime.UtcNow < until && wanted.IsAfter(Published)) await Task.Delay(20, ct);
+        // Today's, or else the newest there is: its figures are whole (the one before is kept too).
+        return Published;
+    }
+
+    async Task<TileEdition?> ReadPublishedAsync(CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        return await TileFigures.PublishedVersionAsync(conn, ct);
+        return await TileFigures.PublishedAsync(conn, ct);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stop)
@@ -43,11 +52,13 @@ public sealed class TilePublisher(NpgsqlDataSource db, ModelStore store, DataVer
         {
             try
             {
-                var current = await versions.GetAsync(stop);
-                if (Published < current)
+                var wanted = TileEdition.Today(await versions.GetAsync(stop));
+                // Another process (a load, an import) may have published it already: one query, no snapshot.
+                if (wanted.IsAfter(Published)) Raise(await ReadPublishedAsync(stop));
+                if (wanted.IsAfter(Published))
                 {
                     var s = await store.SnapshotAsync(stop);
-                    _published.Raise(await TileFigures.PublishAsync(db, s, stop));
+                    Raise(await TileFigures.PublishAsync(db, s, stop));
                 }
                 await Task.Delay(100, stop);
             }

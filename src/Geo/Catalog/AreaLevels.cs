@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Cradle.Geo.Catalog;
 
 /// <summary>How a level's outlines are made: an official boundary table, or dissolved from the
@@ -43,10 +41,7 @@ public sealed record AreaLevel(
     /// <summary>SQL queries returning one text column of problems; any row fails the load.</summary>
     IReadOnlyList<string>? Checks = null,
     /// <summary>Whether a team's service area may name areas of this level.</summary>
-    bool TeamServiceArea = false)
-{
-    public Regex CodeRegex { get; } = new(CodePattern, RegexOptions.Compiled | RegexOptions.CultureInvariant);
-}
+    bool TeamServiceArea = false);
 
 /// <summary>The catalog of levels, finest first. Adding a level is one entry here (and the manifest entries for its data).</summary>
 public static class AreaLevels
@@ -128,8 +123,6 @@ public static class AreaLevels
         level = All.FirstOrDefault(l => l.Id == id)!;
         return level is not null;
     }
-
-    public static IEnumerable<AreaLevel> Where(Func<AreaLevel, bool> f) => All.Where(f);
 
     /// <summary>Ids of the levels for which something holds, for messages and parameter lists.</summary>
     public static string[] Ids(Func<AreaLevel, bool>? f = null) => All.Where(f ?? (_ => true)).Select(l => l.Id).ToArray();

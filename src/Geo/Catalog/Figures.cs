@@ -44,6 +44,9 @@ public sealed record Palette(string Id, string Description, IReadOnlyList<string
 /// <summary>The vocabulary of figures, palettes and team states, shared by server and viewer (GET /api/catalog).</summary>
 public static class Figures
 {
+    /// <summary>The fill of an area a figure has no value for (no births, say): never a class's colour.</summary>
+    public const string NoValueColour = "#b1b4b6";
+
     public static readonly IReadOnlyList<Palette> Palettes =
     [
         new("viridis", "Viridis, 5 steps: sequential, colour-blind safe; darker = more.", ["#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"]),

@@ -22,13 +22,6 @@ public static class TeamStates
         _ => "not_known",
     };
 
-    public static string Label(this TeamState s) => s switch
-    {
-        TeamState.Served => "Served: an active team in the register takes referrals here",
-        TeamState.InDevelopment => "In development: a team is being set up here",
-        TeamState.ConfirmedNone => "Confirmed none: a dated source says there is no team",
-        _ => "Not known: the register has no team here and no source says there is none",
-    };
 }
 
 /// <summary>The model evaluated on every LSOA: need, allocated capacity, covered need, whether a team reaches it, and its team state.</summary>
@@ -49,22 +42,31 @@ public sealed class CoverageRun
 public sealed record AreaFigures(
     string Level, int Index, string Code, string Name,
     double Infants, double Births, double Need, double Capacity, double Covered, double ReachedInfants,
-    IReadOnlyList<ModelTeam> Teams, double[] InfantsByState, double UnmetNotKnown)
+    IReadOnlyList<ModelTeam> Teams, double[] InfantsByState, int[] LsoasByState, double UnmetNotKnown)
 {
     public double Unmet => Math.Max(0, Need - Covered);
     public double GeographicCoverage => Infants > 0 ? ReachedInfants / Infants : 0;
     public double? UnmetPer1000Births => Births > 0 ? Unmet / Births * 1000 : null;
     public bool NoTeam => ReachedInfants <= 0;
 
-    /// <summary>The state of most of the area's infants (ties go to the better-known state).</summary>
+    /// <summary>
+    /// The state of most of the area's infants (ties go to the better-known state); where no
+    /// infants are estimated, of most of its LSOAs; not known for an area with neither.
+    /// </summary>
     public TeamState TeamState
     {
         get
         {
-            int best = 0;
-            for (int k = 1; k < InfantsByState.Length; k++) if (InfantsByState[k] > InfantsByState[best]) best = k;
-            return TeamStates.All[best];
+            if (Infants > 0) return Majority(k => InfantsByState[k]);
+            return LsoasByState.Sum() > 0 ? Majority(k => LsoasByState[k]) : TeamState.NotKnown;
         }
+    }
+
+    static TeamState Majority(Func<int, double> weight)
+    {
+        int best = 0;
+        for (int k = 1; k < TeamStates.All.Length; k++) if (weight(k) > weight(best)) best = k;
+        return TeamStates.All[best];
     }
 
     public double StateShare(TeamState s) => Infants > 0 ? InfantsByState[(int)s] / Infants : 0;
@@ -195,8 +197,8 @@ public static class CoverageModel
         var pop = run.Population;
         var infants = new double[n]; var births = new double[n]; var need = new double[n];
         var cap = new double[n]; var covered = new double[n]; var reachedInfants = new double[n];
-        var byState = new double[n][]; var unmetNotKnown = new double[n];
-        for (int a = 0; a < n; a++) byState[a] = new double[TeamStates.All.Length];
+        var byState = new double[n][]; var lsoasByState = new int[n][]; var unmetNotKnown = new double[n];
+        for (int a = 0; a < n; a++) { byState[a] = new double[TeamStates.All.Length]; lsoasByState[a] = new int[TeamStates.All.Length]; }
         for (int i = 0; i < s.LsoaCount; i++)
         {
             int a = level.LsoaArea[i];
@@ -205,6 +207,7 @@ public static class CoverageModel
             cap[a] += run.Capacity[i]; covered[a] += run.Covered[i];
             if (run.Reached[i]) reachedInfants[a] += pop.Infants[i];
             byState[a][(int)run.State[i]] += pop.Infants[i];
+            lsoasByState[a][(int)run.State[i]]++;
             if (run.State[i] == TeamState.NotKnown) unmetNotKnown[a] += Math.Max(0, run.Need[i] - run.Covered[i]);
         }
         var teams = new List<ModelTeam>?[n];
@@ -219,7 +222,7 @@ public static class CoverageModel
         var result = new AreaFigures[n];
         for (int a = 0; a < n; a++)
             result[a] = new AreaFigures(levelName, a, level.Codes[a], level.Names[a], infants[a], births[a], need[a], cap[a], covered[a],
-                reachedInfants[a], (IReadOnlyList<ModelTeam>?)teams[a] ?? [], byState[a], unmetNotKnown[a]);
+                reachedInfants[a], (IReadOnlyList<ModelTeam>?)teams[a] ?? [], byState[a], lsoasByState[a], unmetNotKnown[a]);
         return result;
     }
 

@@ -44,7 +44,7 @@ public sealed record ModelParameters(
     /// <summary>The need multiplier for an LSOA whose district has child poverty rate r, England's being e, before
     /// normalisation: 1 + g·(r/e − 1), never below 0.1 (a district at twice England's rate gets 1.5× at g = 0.5).</summary>
     public double ChildPovertyMultiplier(double rate, double england) =>
-        NeedModel == NeedModel.Flat || !double.IsFinite(rate) || england <= 0 ? 1.0 : Math.Max(0.1, 1.0 + Gradient * (rate / england - 1));
+        NeedModel == NeedModel.Flat || !double.IsFinite(rate) || !(double.IsFinite(england) && england > 0) ? 1.0 : Math.Max(0.1, 1.0 + Gradient * (rate / england - 1));
 
     /// <summary>The Parent-Infant Foundation's published counts of teams, each dated, for the register's completeness.</summary>
     public static readonly IReadOnlyList<PublishedTeamCount> FoundationCounts =

@@ -155,6 +155,12 @@ public sealed class ModelSnapshot
             m.Decile[i] = d.Decile;
         }
 
+        // Every per-LSOA array is indexed by the LSOA level's code order: the population rows must be those very codes.
+        var lsoaLevel = levels["lsoa"].Codes;
+        if (lsoaLevel.Length != n || !lsoas.Select(r => r.Code).SequenceEqual(lsoaLevel, StringComparer.Ordinal))
+            throw new InvalidOperationException(
+                $"the data is inconsistent: {n} English LSOAs have both populations but the LSOA level holds {lsoaLevel.Length} " +
+                $"(first difference: {lsoas.Select(r => r.Code).Zip(lsoaLevel).FirstOrDefault(x => x.First != x.Second)}); reload with 'cradle load'");
         var infants2024 = lsoas.Select(r => r.Age0Mid2024 + r.Age1Mid2024).ToArray();
         var parents = ParentShares(levels, infants2024);
 

@@ -41,6 +41,14 @@ public sealed record Team(
     public bool IsActive => Status == "active";
     public bool IsInDevelopment => Status == "in_development";
     public bool FitUncertain => DefinitionFit == "uncertain";
+
+    /// <summary>
+    /// Whether the newest source for the row (read generously: a month or year as its last day)
+    /// is older than <paramref name="years"/> on <paramref name="asOf"/>. Such a team still counts;
+    /// it is flagged, since nothing public has re-confirmed it since.
+    /// </summary>
+    public bool SourceOlderThan(DateOnly asOf, double years) =>
+        SourceDate is not { } d || d.Latest < asOf.AddDays(-(int)Math.Round(years * 365.25));
 }
 
 /// <summary>The codes that exist, so that a team's service area can be checked.</summary>

@@ -31,8 +31,6 @@ public sealed class TeamRegister(NpgsqlDataSource db)
         definition_fit as DefinitionFit, notes
         """;
 
-    static TeamRegister() => SqlMapper.AddTypeHandler(new DateOnlyHandler());
-
     public static async Task EnsureSchemaAsync(NpgsqlConnection conn) => await conn.ExecuteAsync(Schema);
 
     public async Task<List<Team>> ListAsync(CancellationToken ct = default)
@@ -131,7 +129,8 @@ public sealed class TeamRegister(NpgsqlDataSource db)
             if (errors.Count > 0) throw new TeamValidationException(errors);
         }
         await using var tx = await conn.BeginTransactionAsync(ct);
-        // Lock the row (or the gap) so that two writers of one team serialise.
+        // Two writers of one team serialise, even two creating it (a row lock cannot lock a row not yet there).
+        await conn.ExecuteAsync("select pg_advisory_xact_lock(hashtext('cradle team ' || @id))", new { id }, tx);
         var before = await conn.QuerySingleOrDefaultAsync<string>(
             "select to_jsonb(t) - 'updated_at' - 'updated_by' from cradle_register.teams t where id = @id for update", new { id }, tx);
         if (action == "create" && before is not null) return (Outcome.Conflict, 0);
@@ -289,16 +288,5 @@ public sealed class TeamRegister(NpgsqlDataSource db)
         public Team ToTeam() => new(Id, Name, Provider, Status, Partial(Started), Partial(Ended), CapacityFamiliesPerYear, CapacitySourceUrl,
             AnnualCostGbp, CostSourceUrl, Funder, Commissioner, ServiceAreas, AreaNote, BaseLon, BaseLat, SourceUrl, Partial(SourceDate),
             LastVerified, DefinitionFit, Notes);
-    }
-
-    /// <summary>Dapper passes DateOnly as a date parameter.</summary>
-    sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>
-    {
-        public override void SetValue(System.Data.IDbDataParameter parameter, DateOnly value)
-        {
-            parameter.DbType = System.Data.DbType.Date;
-            parameter.Value = value;
-        }
-        public override DateOnly Parse(object value) => value is DateTime d ? DateOnly.FromDateTime(d) : (DateOnly)value;
     }
 }

@@ -23,6 +23,8 @@ public static partial class TeamValidator
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,62}$")]
     private static partial Regex IdPattern();
 
+    static readonly HashSet<string> Reserved = ["summary"];
+
     // England in lon/lat, generously.
     const double MinLon = -6.5, MaxLon = 2.0, MinLat = 49.8, MaxLat = 55.9;
 
@@ -30,6 +32,8 @@ public static partial class TeamValidator
     {
         var e = new FieldErrors();
         if (!IdPattern().IsMatch(t.Id ?? "")) e.Add("id", "must be 2–63 lower-case letters, digits or hyphens, starting with a letter or digit");
+        // /api/teams/summary is an address of its own: a team so named could never be read.
+        else if (Reserved.Contains(t.Id!)) e.Add("id", $"'{t.Id}' is reserved (it is an address under /api/teams)");
         if (string.IsNullOrWhiteSpace(t.Name)) e.Add("name", "is required");
         else if (t.Name.Length > 200) e.Add("name", "must be at most 200 characters");
         Length(e, "provider", t.Provider, 200);

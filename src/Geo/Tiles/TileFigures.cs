@@ -8,9 +8,25 @@ using NpgsqlTypes;
 namespace Cradle.Geo.Tiles;
 
 /// <summary>
-/// The figures vector tiles show, published once per data version (default model parameters)
-/// when the version is made: by the load, by a register import, or after a register edit by the
-/// API's background publisher. Tile requests only read them. Publishing is idempotent and one
+/// One publication of the tile figures: a data version's, as they stand on one day (team states
+/// age: a statement of "no team" stops counting once it is too old).
+/// </summary>
+public sealed record TileEdition(long DataVersion, DateOnly AsOf)
+{
+    /// <summary>Today's edition of a data version (UTC, as the model dates it).</summary>
+    public static TileEdition Today(long version) => new(version, DateOnly.FromDateTime(DateTime.UtcNow));
+
+    /// <summary>Whether this edition is later than <paramref name="other"/>: a newer version, or the same one on a later day.</summary>
+    public bool IsAfter(TileEdition? other) => other is null || DataVersion > other.DataVersion || (DataVersion == other.DataVersion && AsOf > other.AsOf);
+
+    /// <summary>The tag tile URLs and ETags carry: it changes whenever the figures may.</summary>
+    public string Tag => $"{DataVersion}.{AsOf:yyyyMMdd}";
+}
+
+/// <summary>
+/// The figures vector tiles show, published once per data version and day (default model
+/// parameters): by the load, by a register import, and by the API's background publisher after
+/// a register edit or at midnight. Tile requests only read them. Publishing is idempotent and one
 /// publisher writes at a time per database, so several processes may all try.
 /// </summary>
 public static class TileFigures
@@ -34,59 +50,74 @@ public static class TileFigures
         {CradleDatabase.Sql("tile-teams.sql")}
         """;
 
-    /// <summary>The newest version whose figures are published, or −1.</summary>
-    public static async Task<long> PublishedVersionAsync(NpgsqlConnection conn, CancellationToken ct = default)
+    /// <summary>The newest published edition, or null when none is.</summary>
+    public static async Task<TileEdition?> PublishedAsync(NpgsqlConnection conn, CancellationToken ct = default)
     {
-        if (!await conn.ExecuteScalarAsync<bool>(new CommandDefinition("select to_regclass('cradle_meta.tile_published') is not null", cancellationToken: ct))) return -1;
-        return await conn.ExecuteScalarAsync<long?>(new CommandDefinition("select max(data_version) from cradle_meta.tile_published", cancellationToken: ct)) ?? -1;
+        // No table, or one made before editions had a day: nothing usable is published (PublishAsync makes it afresh).
+        if (!await conn.ExecuteScalarAsync<bool>(new CommandDefinition("""
+                select exists (select 1 from information_schema.columns where table_schema = 'cradle_meta' and table_name = 'tile_published' and column_name = 'as_of')
+                """, cancellationToken: ct))) return null;
+        var rows = await conn.QueryAsync<(long Version, DateOnly AsOf)>(new CommandDefinition(
+            "select data_version, as_of from cradle_meta.tile_published order by data_version desc limit 1", cancellationToken: ct));
+        return rows.Select(r => new TileEdition(r.Version, r.AsOf)).SingleOrDefault();
     }
 
-    /// <summary>Publishes the current data version's figures unless they are there (a load or import that changed nothing costs one query).</summary>
-    public static async Task<long> PublishCurrentAsync(NpgsqlDataSource db, CancellationToken ct = default)
+    /// <summary>Publishes today's edition of the current data version unless it is there (a load or import that changed nothing costs two queries).</summary>
+    public static async Task<TileEdition> PublishCurrentAsync(NpgsqlDataSource db, CancellationToken ct = default)
     {
         await using (var conn = await db.OpenConnectionAsync(ct))
         {
-            var current = await conn.ExecuteScalarAsync<long>(new CommandDefinition("select data_version from cradle_meta.state", cancellationToken: ct));
-            if (await PublishedVersionAsync(conn, ct) >= current) return current;
+            var today = TileEdition.Today(await conn.ExecuteScalarAsync<long>(new CommandDefinition("select data_version from cradle_meta.state", cancellationToken: ct)));
+            if (await PublishedAsync(conn, ct) is { } published && !today.IsAfter(published)) return published;
         }
         return await PublishAsync(db, await ModelSnapshot.LoadAsync(db, ct), ct);
     }
 
-    /// <summary>Writes the figures of this snapshot's version unless they are there; returns the version.</summary>
-    public static async Task<long> PublishAsync(NpgsqlDataSource db, ModelSnapshot s, CancellationToken ct = default)
+    /// <summary>
+    /// Writes today's figures of this snapshot's version unless they are there, replacing an
+    /// earlier day's of the same version; returns the edition now published.
+    /// </summary>
+    public static async Task<TileEdition> PublishAsync(NpgsqlDataSource db, ModelSnapshot s, CancellationToken ct = default)
     {
+        var edition = TileEdition.Today(s.DataVersion);
         await using var conn = await db.OpenConnectionAsync(ct);
-        await EnsureSchemaAsync(conn, ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(7461726)", transaction: tx, cancellationToken: ct)); // one writer per database
-        if (await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
-                "select exists (select 1 from cradle_meta.tile_published where data_version = @v)", new { v = s.DataVersion }, tx, cancellationToken: ct)))
-            return s.DataVersion;
+        await EnsureSchemaAsync(conn, tx, ct);
+        var published = await conn.QuerySingleOrDefaultAsync<DateOnly?>(new CommandDefinition(
+            "select as_of from cradle_meta.tile_published where data_version = @v", new { v = s.DataVersion }, tx, cancellationToken: ct));
+        if (published is { } day && day >= edition.AsOf) return edition with { AsOf = day };
         // Keep the version before this one too: requests still on it must not find its figures gone.
+        // This version's own rows (an earlier day's) are replaced whole in this transaction.
         await conn.ExecuteAsync(new CommandDefinition("""
-            delete from cradle_meta.tile_figures where data_version < (select coalesce(max(data_version), 0) from cradle_meta.tile_published where data_version < @v);
-            delete from cradle_meta.tile_teams where data_version < (select coalesce(max(data_version), 0) from cradle_meta.tile_published where data_version < @v);
-            delete from cradle_meta.tile_published where data_version < (select coalesce(max(data_version), 0) from cradle_meta.tile_published where data_version < @v);
+            delete from cradle_meta.tile_figures where data_version = @v or data_version < (select coalesce(max(data_version), 0) from cradle_meta.tile_published where data_version < @v);
+            delete from cradle_meta.tile_teams where data_version = @v or data_version < (select coalesce(max(data_version), 0) from cradle_meta.tile_published where data_version < @v);
+            delete from cradle_meta.tile_published where data_version = @v or data_version < (select coalesce(max(data_version), 0) from cradle_meta.tile_published where data_version < @v);
             """, new { v = s.DataVersion }, tx, cancellationToken: ct));
         var p = new ModelParameters();
-        var run = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p);
+        var run = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p, asOf: edition.AsOf);
         await WriteFigures(conn, s, run, p, ct);
         await WriteTeams(conn, tx, s, run, ct);
-        await conn.ExecuteAsync(new CommandDefinition("insert into cradle_meta.tile_published (data_version) values (@v)", new { v = s.DataVersion }, tx, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition("insert into cradle_meta.tile_published (data_version, as_of) values (@v, @day)",
+            new { v = s.DataVersion, day = edition.AsOf }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
-        return s.DataVersion;
+        return edition;
     }
 
-    static async Task EnsureSchemaAsync(NpgsqlConnection conn, CancellationToken ct)
+    static async Task EnsureSchemaAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
         // A table made before a figure was added to the catalog lacks its column: start it afresh (it is only a cache of the model).
         var existing = (await conn.QueryAsync<string>(new CommandDefinition("""
-            select column_name from information_schema.columns where table_schema = 'cradle_meta' and table_name = 'tile_figures' order by ordinal_position
-            """, cancellationToken: ct))).ToList();
-        var wanted = new[] { "data_version", "level", "code" }.Concat(Columns.Select(c => c.Id)).ToList();
+            select table_name || '.' || column_name from information_schema.columns
+            where table_schema = 'cradle_meta' and table_name in ('tile_figures', 'tile_published') order by table_name, ordinal_position
+            """, transaction: tx, cancellationToken: ct))).ToList();
+        var wanted = new[] { "data_version", "level", "code" }.Concat(Columns.Select(c => c.Id)).Select(c => "tile_figures." + c)
+            .Concat(new[] { "data_version", "as_of", "published_at" }.Select(c => "tile_published." + c)).ToList();
         if (existing.Count > 0 && !existing.SequenceEqual(wanted))
-            await conn.ExecuteAsync(new CommandDefinition("drop table cradle_meta.tile_figures; drop table if exists cradle_meta.tile_published", cancellationToken: ct));
-        await conn.ExecuteAsync(new CommandDefinition(Schema, cancellationToken: ct));
+            await conn.ExecuteAsync(new CommandDefinition(
+                "drop table if exists cradle_meta.tile_figures; drop table if exists cradle_meta.tile_teams; drop table if exists cradle_meta.tile_published",
+                transaction: tx, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(Schema, transaction: tx, cancellationToken: ct));
     }
 
     static async Task WriteFigures(NpgsqlConnection conn, ModelSnapshot s, CoverageRun run, ModelParameters p, CancellationToken ct)
@@ -113,7 +144,8 @@ public static class TileFigures
                         "team_state" => f.TeamState.Id(),
                         "no_team" => f.NoTeam,
                         "gap_rank" => (double)ranks[a],
-                        "imd_decile" => level.Id == "lsoa" ? (double)decile[a] : null,
+                        // Decile 0: the LSOA has no IoD2025 figure (the load refuses that today; a tile says nothing rather than "decile 0").
+                        "imd_decile" => level.Id == "lsoa" && decile[a] > 0 ? (double)decile[a] : null,
                         _ => c.AppliesTo(level.Id) ? c.Value?.Invoke(f, dep[a]) : null,
                     };
                     switch (value)
@@ -121,6 +153,7 @@ public static class TileFigures
                         case null: await w.WriteNullAsync(ct); break;
                         case string text: await w.WriteAsync(text, NpgsqlDbType.Text, ct); break;
                         case bool flag: await w.WriteAsync(flag, NpgsqlDbType.Boolean, ct); break;
+                        case double d when !double.IsFinite(d): await w.WriteNullAsync(ct); break;
                         case double d: await w.WriteAsync((float)d, NpgsqlDbType.Real, ct); break;
                     }
                 }

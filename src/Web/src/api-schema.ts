@@ -590,7 +590,7 @@ export interface paths {
         };
         /**
          * The under-served areas, ranked by unmet need (families a year)
-         * @description level: lad, utla, sicbl, icb, nhser, region (default lad); within: an area code; limit: 1–10,000 (default 20); format and the model parameters as for /api/areas. Totals say how much of the unmet need lies where nothing is known about provision.
+         * @description level: lad, utla, sicbl, icb, nhser, region (default lad); within: an area code; limit: 1–10,000 (default 20); format and the model parameters as for /api/areas. Totals are of the areas listed (the top `limit`, not all of England) and say how much of their unmet need lies where nothing is known about provision.
          */
         get: {
             parameters: {
@@ -650,7 +650,7 @@ export interface paths {
         };
         /**
          * The team register
-         * @description Every team with its status, capacity, service area, source and the date it was last verified. format: json (default) or csv (the register's import format). The register is incomplete: the Parent-Infant Foundation counts about 49 UK teams.
+         * @description Every team with its status, capacity, service area, source and the date it was last verified. format: json (default) or csv (the register's import format). The register is incomplete: the Parent-Infant Foundation counted 38 teams in England (June 2024) and the Parent-Infant Foundation counted 51 teams in the UK (December 2025) (GET /api/teams/summary compares).
          */
         get: {
             parameters: {
@@ -703,6 +703,15 @@ export interface paths {
                         "application/json": components["schemas"]["TeamWritten"];
                     };
                 };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
                 /** @description Unauthorized */
                 401: {
                     headers: {
@@ -714,6 +723,24 @@ export interface paths {
                 };
                 /** @description Conflict */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Payload Too Large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unsupported Media Type */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -828,6 +855,15 @@ export interface paths {
                         "application/json": components["schemas"]["TeamWritten"];
                     };
                 };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
                 /** @description Unauthorized */
                 401: {
                     headers: {
@@ -837,8 +873,35 @@ export interface paths {
                         "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
                 /** @description Precondition Failed */
                 412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Payload Too Large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unsupported Media Type */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -871,8 +934,26 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
                 /** @description Unauthorized */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1007,6 +1088,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1045,6 +1135,15 @@ export interface paths {
                 };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1505,6 +1604,7 @@ export interface components {
             levels: components["schemas"]["LevelOut"][];
             figures: components["schemas"]["FigureOut"][];
             palettes: components["schemas"]["Palette"][];
+            no_value_colour: string;
             team_states: components["schemas"]["TeamStateOut"][];
             defaults: components["schemas"]["ModelDefaults"];
         };
@@ -1833,6 +1933,8 @@ export interface components {
             definition_fit_uncertain: number;
             /** Format: int32 */
             capacity_published: number;
+            /** Format: int32 */
+            active_with_old_source: number;
             /** Format: date */
             oldest_last_verified: null | string;
             /** Format: date */
@@ -1913,6 +2015,8 @@ export interface components {
             /** Format: double */
             unmet_need_in_not_known_after: number;
             /** Format: double */
+            extra_families_covered_by_new_teams: number;
+            /** Format: double */
             annual_cost_of_new_teams: number;
             /** Format: double */
             cost_per_extra_family_reached: null | number;
@@ -1977,6 +2081,7 @@ export interface components {
             /** Format: date */
             last_verified: null | string;
             area_note: null | string;
+            source_old: boolean;
         };
         TeamListOut: {
             /** Format: int64 */

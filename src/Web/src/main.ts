@@ -17,6 +17,7 @@ let districts: Area[] = []; // the areas of the chosen level
 let scenarioAreas = new Map<string, ScenarioArea>();
 let map: MapHandle | null = null;
 let allAreas: { code: string; name: string; level: string; infants: number }[] = [];
+let byLevel = new Map<string, Area[]>(); // the searchable levels' areas, for search and the "Show areas in" filter
 
 declare global { interface Window { cradle: { map: MapHandle | null; ready: boolean } } }
 window.cradle = { map: null, ready: false };
@@ -105,21 +106,21 @@ function renderPicked(): void {
   const codes = state.scenario?.areas ?? [];
   map?.setPicked(codes);
   const names = codes.map((c) => districts.find((d) => d.code === c)?.name ?? c);
-  $('scenario-areas').innerHTML = codes.length ? `The new team would serve: <strong>${esc(names.join(', '))}</strong>.` : 'No districts picked yet.';
+  $('scenario-areas').innerHTML = codes.length ? `The new team would serve: <strong>${esc(names.join(', '))}</strong>.` : 'No areas picked yet.';
 }
 
 async function applyScenario(): Promise<void> {
   const out = $('scenario-result');
   const capacity = Number(($('capacity') as HTMLInputElement).value);
   const cost = Number(($('cost') as HTMLInputElement).value);
-  if (!state.scenario?.areas.length) { out.innerHTML = '<p class="govuk-error-message">Pick at least one district first.</p>'; return; }
+  if (!state.scenario?.areas.length) { out.innerHTML = '<p class="govuk-error-message">Pick at least one area first.</p>'; return; }
   state.scenario.capacity = capacity; state.scenario.cost = cost;
   writeState(state);
   out.innerHTML = '<p class="govuk-body">Working it out…</p>';
   try {
-    const r = await runScenario(state.scenario);
+    const r = await runScenario(state.scenario, state.level);
     scenarioAreas = new Map(r.areas.map((a) => [a.code, a]));
-    renderScenario(out, r, new Map(districts.map((d) => [d.code, d.name])));
+    renderScenario(out, r, new Map(districts.map((d) => [d.code, d.name])), levelOf(state.level).singular);
     table.setScenario(new Map(r.areas.map((a) => [a.code, a.unmet_need_after])));
     const metric = state.metric === 'geographic_coverage' ? 'geographic_coverage' : 'unmet_need_per_1000_births';
     map?.setScenario(new Map(r.areas.map((a) => [a.code, metric === 'geographic_coverage' ? a.geographic_coverage_after : a.unmet_need_per_1000_births_after ?? 0])), metric);
@@ -140,6 +141,8 @@ function clearScenario(): void {
 }
 
 function setScenarioMode(on: boolean): void {
+  // A team serves districts, upper-tier councils or LSOAs (the catalog says which): at other levels there is nothing to pick.
+  if (on && !levelOf(state.level).team_service_area) on = false;
   $('scenario').hidden = !on;
   $('scenario-toggle').setAttribute('aria-pressed', String(on));
   $('scenario-toggle').textContent = on ? 'Close the scenario' : 'Try a new team (scenario)';
@@ -163,18 +166,13 @@ async function start(): Promise<void> {
       // Search finds areas of every level the catalog marks as searchable.
       ...getCatalog().levels.filter((l) => l.search).map((l) => getJson<AreaList>(`/api/areas?level=${l.id}`)),
     ]);
-    const byLevel = new Map(lists.map((l) => [l.level, l.areas]));
-    const regions = { areas: byLevel.get('region') ?? [] }, icbs = { areas: byLevel.get('icb') ?? [] };
+    byLevel = new Map(lists.map((l) => [l.level, l.areas]));
     allAreas = lists.flatMap((l) => l.areas).map((a) => ({ code: a.code, name: a.name, level: a.level, infants: a.infants_under_2 }));
     $('area-names').innerHTML = allAreas.map((a) => `<option value="${esc(a.name)}"></option>`).join('');
     const defaults = getCatalog().defaults;
     if (!($('capacity') as HTMLInputElement).value) ($('capacity') as HTMLInputElement).value = String(defaults.new_team_capacity);
     if (!($('cost') as HTMLInputElement).value) ($('cost') as HTMLInputElement).value = String(defaults.annual_cost);
-    ($('filter') as HTMLSelectElement).innerHTML = '<option value="">All of England</option>'
-      + `<optgroup label="Regions">${regions.areas.map((r) => `<option value="${r.code}">${esc(r.name)}</option>`).join('')}</optgroup>`
-      + `<optgroup label="Integrated Care Boards">${icbs.areas.map((r) => `<option value="${r.code}">${esc(r.name)}</option>`).join('')}</optgroup>`;
-    ($('filter') as HTMLSelectElement).value = state.filter;
-    table.setFilter(state.filter);
+    renderFilter();
     $('register-notice').innerHTML = `${esc(summary.notice)} Only ${summary.capacity_published} teams publish how many families they see; the rest use an assumed capacity.`;
     $('register-footer').innerHTML = `Team register: ${summary.teams} teams, each with its source, the source’s date and the date it was last verified (${esc(summary.oldest_last_verified ?? '–')} to ${esc(summary.newest_last_verified ?? '–')}).`;
     showStatus('');
@@ -220,10 +218,32 @@ function renderLevelControl(): void {
   ($('metric') as HTMLSelectElement).value = state.metric;
   const l = levelOf(state.level);
   $('table-title').textContent = `${l.plural} ranked by unmet need`;
+  const toggle = $('scenario-toggle') as HTMLButtonElement, hint = $('scenario-hint');
+  toggle.disabled = !l.team_service_area;
+  const servable = getCatalog().levels.filter((x) => x.team_service_area && areaLevels().includes(x)).map((x) => x.plural.toLowerCase());
+  hint.hidden = l.team_service_area;
+  hint.textContent = l.team_service_area ? '' : `A team's area is made of ${servable.join(' or ')}: choose one of those under Areas to try a new team.`;
+  if (byLevel.size) renderFilter();
 }
 
-$('level').addEventListener('change', () => {
-  state.level = ($('level') as HTMLSelectElement).value;
+/** "Show areas in": the areas of every level the chosen level nests in, as the catalog lists them. */
+function renderFilter(): void {
+  const select = $('filter') as HTMLSelectElement;
+  const groups = levelOf(state.level).parents.filter((p) => byLevel.has(p)).map((p) => {
+    const areas = [...byLevel.get(p)!].sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
+    return `<optgroup label="${esc(levelOf(p).plural)}">${areas.map((a) => `<option value="${esc(a.code)}">${esc(a.name)}</option>`).join('')}</optgroup>`;
+  });
+  select.innerHTML = '<option value="">All of England</option>' + groups.join('');
+  // A filter by an area the chosen level does not nest in shows nothing: drop it.
+  if (![...select.options].some((o) => o.value === state.filter)) state.filter = '';
+  select.value = state.filter;
+  table.setFilter(state.filter);
+}
+
+$('level').addEventListener('change', () => changeLevel(($('level') as HTMLSelectElement).value));
+
+function changeLevel(id: string): void {
+  state.level = id;
   state.area = null;
   clearScenario();
   renderLevelControl();
@@ -232,7 +252,7 @@ $('level').addEventListener('change', () => {
   renderLegend($('legend'), state.metric, state.level);
   writeState(state);
   void loadDistricts();
-});
+}
 $('metric').addEventListener('change', () => {
   state.metric = ($('metric') as HTMLSelectElement).value;
   map?.setMetric(state.metric);
@@ -252,6 +272,9 @@ $('plan-run').addEventListener('click', async () => {
     renderPlan(out, await runPlan(Number(($('plan-teams') as HTMLInputElement).value), ($('plan-deprived') as HTMLInputElement).checked,
       Number(($('capacity') as HTMLInputElement).value), Number(($('cost') as HTMLInputElement).value)));
     out.querySelectorAll<HTMLButtonElement>('button[data-areas]').forEach((b) => b.addEventListener('click', () => {
+      // The planner picks districts: show them at that level.
+      if (state.level !== 'lad') changeLevel('lad');
+      setScenarioMode(true);
       state.scenario = { areas: b.dataset.areas!.split(','), capacity: Number(($('capacity') as HTMLInputElement).value), cost: Number(($('cost') as HTMLInputElement).value) };
       renderPicked();
       void applyScenario();

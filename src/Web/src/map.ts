@@ -2,7 +2,7 @@
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { breaks, decileColour, figure, fillColour, format, level as levelOf, palette, teamStates } from './metrics';
+import { breaks, decileColour, figure, fillColour, format, level as levelOf, noValueColour, palette, teamStates } from './metrics';
 import { esc } from './format';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -160,6 +160,7 @@ export function renderLegend(el: HTMLElement, metricId: string, levelId: string)
   el.innerHTML = `<p class="govuk-body-s govuk-!-font-weight-bold govuk-!-margin-bottom-1">${esc(f.label)}: ${esc(levelOf(levelId).plural.toLowerCase())}</p>
     <p class="govuk-body-s govuk-!-margin-bottom-1">${esc(f.unit)}</p>
     <ul class="app-legend__list">${rows.join('')}
+      <li><span class="app-legend__swatch" style="background:${noValueColour()}"></span>No figure for this area</li>
       <li><span class="app-legend__swatch app-legend__swatch--team"></span>Team service area</li></ul>
     <p class="govuk-body-s govuk-!-font-weight-bold govuk-!-margin-bottom-1">What is known about teams</p>
     <ul class="app-legend__list" id="legend-states">${teamStates().map((t) => `<li data-state="${t.id}"><span class="app-legend__swatch app-legend__swatch--${t.id}"></span><strong>${esc(t.label)}</strong>: ${esc(t.explain)}</li>`).join('')}</ul>

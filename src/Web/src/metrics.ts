@@ -29,14 +29,17 @@ export function format(f: Figure, v: number): string {
   return f.format === 'percent' ? `${new Intl.NumberFormat('en-GB', digits).format(v * 100)}%` : new Intl.NumberFormat('en-GB', digits).format(v);
 }
 
-/** A MapLibre step expression: the scenario's value (feature-state) if any, else the tile's. */
+/** The fill of an area with no figure (no births, say): the catalog's grey, never the lowest class. */
+export const noValueColour = (): string => getCatalog().no_value_colour;
+
+/** A MapLibre step expression: the scenario's value (feature-state) if any, else the tile's; grey where there is neither. */
 export function fillColour(f: Figure, levelId: string): unknown[] {
   const colours = palette(f.palette);
   const b = breaks(f, levelId);
-  const value = ['coalesce', ['feature-state', f.id], ['get', f.id], 0];
-  const expr: unknown[] = ['step', value, colours[0]];
+  const value = ['coalesce', ['feature-state', f.id], ['get', f.id]];
+  const expr: unknown[] = ['step', ['to-number', value, 0], colours[0]];
   b.slice(1).forEach((x, i) => expr.push(x, colours[i + 1]));
-  return expr;
+  return ['case', ['==', value, null], noValueColour(), expr];
 }
 
 /** LSOA deprivation deciles in the catalog's own palette (not the district measure's). */

@@ -1,7 +1,7 @@
 // The "Area details" panel: figures, teams with sources, vintages, links.
 import type { AreaDetail, ScenarioArea } from './api';
 import { esc, n0, n1, pct } from './format';
-import { teamStates } from './metrics';
+import { level as levelOf, teamStates } from './metrics';
 
 const stateTag: Record<string, string> = { served: 'govuk-tag--green', in_development: 'govuk-tag--blue', confirmed_none: 'govuk-tag--red', not_known: 'govuk-tag--grey' };
 const stateLabel = (id: string) => teamStates().find((t) => t.id === id)?.label ?? id;
@@ -16,7 +16,7 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: ScenarioAr
     ? `<ul class="govuk-list">${d.teams_serving.map((t) => `<li><strong>${esc(t.name)}</strong> (${esc(t.provider ?? 'provider not recorded')}):
         ${n0(t.capacity_families_per_year)} families a year${t.capacity_assumed ? ' <strong class="govuk-tag govuk-tag--yellow">assumed</strong>' : ''}.
         ${t.source_url ? `<a class="govuk-link" href="${esc(t.source_url)}" rel="noopener">Source</a>` : ''}
-        Last verified: ${esc(t.last_verified ?? 'never')}.${t.area_note ? ` <span class="govuk-body-s">${esc(t.area_note)}</span>` : ''}</li>`).join('')}</ul>`
+        Last verified: ${esc(t.last_verified ?? 'never')}.${t.source_old ? ` <strong class="govuk-tag govuk-tag--yellow">Source from ${esc(t.source_date ?? 'an unknown date')}: not re-confirmed since</strong>` : ''}${t.area_note ? ` <span class="govuk-body-s">${esc(t.area_note)}</span>` : ''}</li>`).join('')}</ul>`
     : `<p class="govuk-body" data-field="team-state"><strong class="govuk-tag ${stateTag[a.team_state]}">${esc(stateLabel(a.team_state))}</strong> ${esc(teamStates().find((x) => x.id === a.team_state)?.explain ?? '')}.</p>`;
   const others = d.other_register_teams.length
     ? `<p class="govuk-body-s">Also in the register here: ${d.other_register_teams.map((t) => `${esc(t.name)} (${esc(t.status.replace('_', ' '))}${t.source_url ? `, <a class="govuk-link" href="${esc(t.source_url)}" rel="noopener">source</a>` : ''})`).join('; ')}.</p>` : '';
@@ -28,19 +28,21 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: ScenarioAr
         (${n1(scenario.unmet_need_per_1000_births_after)} per 1,000 births).</div>`
     : '';
   const compare = d.compare.map((c) => `${esc(c.name)}: ${n1(c.unmet_need_per_1000_births)} per 1,000 births unmet, coverage ${pct(c.geographic_coverage)}`).join('; ');
-  const level = a.level === 'lad' ? 'lad' : a.level;
+  const level = a.level;
+  // ONS publishes no LSOA count of infants after mid-2020: an LSOA's are estimated (docs/model.md).
+  const estimated = a.level === 'lsoa' ? ' <span class="govuk-body-s">(estimated)</span>' : '';
   el.innerHTML = `
     <h2 class="govuk-heading-m" id="panel-title">${esc(a.name)}</h2>
     <p class="govuk-caption-m">${esc(a.code)}${region ? ` · ${esc(region.name)}` : ''}${icbs.length ? ` · ${icbs.map((i) => `${esc(i.name)}${icbs.length > 1 ? ` (${pct(i.infants_share)} of infants)` : ''}`).join(', ')}` : ''}</p>
     ${scenarioRows}
     <dl class="govuk-summary-list govuk-summary-list--no-border">
       ${row('Unmet need', `<span data-field="unmet">${n1(a.unmet_need)}</span> families a year (${n1(a.unmet_need_per_1000_births)} per 1,000 births)`)}
-      ${row('Rank', `${n0(a.gap_rank)} of the ${a.level === 'lad' ? '296 districts' : 'areas'} by unmet need`)}
+      ${row('Rank', `${n0(a.gap_rank)} of the ${n0(levelOf(a.level).count)} ${esc(levelOf(a.level).plural.toLowerCase())} by unmet need`)}
       ${row('Need', `${n1(a.need_families_per_year)} families a year`)}
       ${row('Covered', `${n1(a.covered_need)} families a year (capacity ${n1(a.capacity_families_per_year)})`)}
       ${row('Geographic coverage', pct(a.geographic_coverage))}
-      ${row('Infants under 2', n0(a.infants_under_2))}
-      ${row('Births (age 0)', n0(a.births_proxy))}
+      ${row('Infants under 2', `${n0(a.infants_under_2)}${estimated}`)}
+      ${row('Births (age 0)', `${n0(a.births_proxy)}${estimated}`)}
       ${a.deprivation ? row('Infants in the 20% most deprived LSOAs', pct(a.deprivation.share_infants_deciles_1_2)) : ''}
       ${a.deprivation?.mean_imd_score != null ? row('Mean IMD score', n1(a.deprivation.mean_imd_score)) : ''}
       ${a.child_poverty?.before_housing_costs_percent != null ? row(`Children in low income families (FYE ${a.child_poverty.fye})`, `${n1(a.child_poverty.before_housing_costs_percent)}% before housing costs${a.child_poverty.after_housing_costs_percent != null ? `, ${n1(a.child_poverty.after_housing_costs_percent)}% after` : ''}`) : ''}

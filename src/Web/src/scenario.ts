@@ -4,22 +4,23 @@ import { esc, gbp, n0, n1 } from './format';
 
 export interface ScenarioInput { areas: string[]; capacity: number; cost: number }
 
-export async function runScenario(input: ScenarioInput): Promise<ScenarioResult> {
+/** Runs the scenario, reporting the areas of the level on show (the one its areas were picked from). */
+export async function runScenario(input: ScenarioInput, level: string): Promise<ScenarioResult> {
   return sendJson<ScenarioResult>('POST', '/api/scenarios', {
     teams: [{ name: 'New team', areas: input.areas, capacity_families_per_year: input.capacity, annual_cost: input.cost }],
-    level: 'lad',
+    level,
   });
 }
 
-export function renderScenario(el: HTMLElement, r: ScenarioResult, names: Map<string, string>): void {
+export function renderScenario(el: HTMLElement, r: ScenarioResult, names: Map<string, string>, singular: string): void {
   const t = r.totals;
   el.innerHTML = `<div class="govuk-panel govuk-panel--confirmation app-result">
       <h3 class="govuk-panel__title govuk-!-font-size-24">${n1(t.extra_families_covered)} more families a year reached</h3>
       <div class="govuk-panel__body govuk-!-font-size-19">Cost per extra family reached: <strong id="cost-per-family">${gbp(t.cost_per_extra_family_reached)}</strong></div>
     </div>
     <p class="govuk-body">England’s unmet need: ${n0(t.unmet_need_before)} → ${n0(t.unmet_need_after)} families a year, for ${gbp(t.annual_cost_of_new_teams)} a year.</p>
-    <table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--s">Districts that change</caption>
-      <thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">District</th>
+    <table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--s">Areas that change</caption>
+      <thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">${esc(singular)}</th>
       <th scope="col" class="govuk-table__header govuk-table__header--numeric">Unmet before</th><th scope="col" class="govuk-table__header govuk-table__header--numeric">Unmet after</th></tr></thead>
       <tbody class="govuk-table__body">${r.areas.map((a) => `<tr class="govuk-table__row"><td class="govuk-table__cell">${esc(names.get(a.code) ?? a.name)}</td>
         <td class="govuk-table__cell govuk-table__cell--numeric">${n1(a.unmet_need_before)}</td><td class="govuk-table__cell govuk-table__cell--numeric">${n1(a.unmet_need_after)}</td></tr>`).join('')}</tbody></table>`;

@@ -35,6 +35,10 @@ group by l.lad_code, d.age_0, d.age_1 having abs(sum(p.age_0) - d.age_0) > 1e-6 
 select format('district %s has no ONS mid-2024 estimate', code) from area a
 where level = 'lad' and country = 'E' and not exists (select 1 from src_pop_lad_mid2024 d where d.code = a.code)
 ----
+select format('child poverty (ONS Explore Local Statistics): indicator "%s" is neither of the two Cradle reads (children in relative poverty before / after housing costs)', indicator)
+from (select distinct indicator from src_child_poverty_els) i
+where indicator not in ('Children in relative poverty before housing costs', 'Children in relative poverty after housing costs')
+----
 select format('district %s has no child poverty rate (before housing costs) for FYE %s', a.code, y)
 from area a cross join generate_series(2022, 2025) y
 where a.level = 'lad' and a.country = 'E' and not exists (select 1 from child_poverty c where c.code = a.code and c.measure = 'bhc' and c.fye = y)
@@ -42,5 +46,5 @@ where a.level = 'lad' and a.country = 'E' and not exists (select 1 from child_po
 select format('%s FYE %s: DWP Table 2 says %s%% of children after housing costs, the ONS republication %s%%', c.code, c.fye,
               case c.fye when 2024 then d.percent_fye2024 else d.percent_fye2025 end, round(c.percent::numeric, 2))
 from child_poverty c join src_child_poverty_dwp_ahc d on d.area_code = c.code
-where c.measure = 'ahc' and not c.derived
+where c.measure = 'ahc' and not c.derived and c.fye in (2024, 2025)
   and abs(case c.fye when 2024 then d.percent_fye2024 else d.percent_fye2025 end - c.percent) > 0.051

@@ -68,8 +68,10 @@ from src_pop_lad_mid2024 where code ~ '^E(0[6-9]|1[01])';
 
 create temporary table population_mid2024_prior on commit drop as
 select l.code, l.lad_code, t.all_ages,
-       p.age_0 * t.all_ages / nullif(p.all_ages, 0) as prior_0,
-       p.age_1 * t.all_ages / nullif(p.all_ages, 0) as prior_1
+       -- An LSOA with no mid-2020 population has no infants to grow: 0, not null, so that
+       -- every district's shares below still sum to exactly 1.
+       coalesce(p.age_0 * t.all_ages / nullif(p.all_ages, 0), 0) as prior_0,
+       coalesce(p.age_1 * t.all_ages / nullif(p.all_ages, 0), 0) as prior_1
 from lsoa l
 join src_pop_lsoa21_mid2024 t on t.lsoa21cd = l.code
 join population p on p.vintage = 'mid-2020' and p.geography = 'lsoa21' and p.code = l.code
@@ -77,8 +79,9 @@ where l.country = 'E';
 
 insert into population
 select 'mid-2024', 'lsoa21', x.code, x.all_ages,
-       d.age_0 * coalesce(x.prior_0 / nullif(s.prior_0, 0), x.all_ages / nullif(s.all_ages, 0)),
-       d.age_1 * coalesce(x.prior_1 / nullif(s.prior_1, 0), x.all_ages / nullif(s.all_ages, 0)),
+       -- Shared by the grown mid-2020 infants; by total population only in a district with none.
+       d.age_0 * case when s.prior_0 > 0 then x.prior_0 / s.prior_0 else x.all_ages / nullif(s.all_ages, 0) end,
+       d.age_1 * case when s.prior_1 > 0 then x.prior_1 / s.prior_1 else x.all_ages / nullif(s.all_ages, 0) end,
        'estimated'
 from population_mid2024_prior x
 join (select lad_code, sum(prior_0) as prior_0, sum(prior_1) as prior_1, sum(all_ages) as all_ages
@@ -107,9 +110,11 @@ create table child_poverty (
   primary key (code, measure, fye)
 );
 insert into child_poverty (code, measure, fye, percent)
-select areacd, case when indicator like '%before%' then 'bhc' else 'ahc' end,
-       substr(period, 1, 4)::int + 1, observation
+select areacd, m.measure, substr(period, 1, 4)::int + 1, observation
 from src_child_poverty_els
+-- The two indicators by name; any other is refused by checks.sql, naming it.
+join (values ('Children in relative poverty before housing costs', 'bhc'),
+             ('Children in relative poverty after housing costs', 'ahc')) as m(indicator, measure) using (indicator)
 where areacd ~ '^E(0[6-9]|10)';
 update child_poverty c set children = case c.fye when 2024 then d.children_fye2024 when 2025 then d.children_fye2025 end
 from src_child_poverty_dwp_ahc d
