@@ -233,24 +233,24 @@ async Task ApiBenches()
         // ---- tile-cached-throughput
         foreach (var t in tiles) await http.GetAsync($"http://127.0.0.1:{ports.Cached}/tiles/{t.Layer}/{t.Z}/{t.X}/{t.Y}.mvt");
         var cachedWrk = await Wrk($"http://127.0.0.1:{ports.Cached}", luaTiles, 32, wrkSeconds);
-        Line("tile-cached-throughput", cachedWrk.Rps, "req/s", "target 10000 req/s", 10000, "req/s", cachedWrk.Rps / 10000, "≥ 10,000 req/s", cachedWrk.Rps >= 10000 && Clean("tile-cached-throughput", cachedWrk));
+        Line("tile-cached-throughput", cachedWrk.Rps, "req/s", "target", 10000, "req/s", cachedWrk.Rps / 10000, "≥ 10,000 req/s", cachedWrk.Rps >= 10000 && Clean("tile-cached-throughput", cachedWrk));
 
         // ---- areas-lad-p50
         await http.GetAsync($"http://127.0.0.1:{ports.Cached}/api/areas?level=lad");
         var areas = await Wrk($"http://127.0.0.1:{ports.Cached}/api/areas?level=lad", null, 8, wrkSeconds);
-        Line("areas-lad-p50", areas.P50Ms, "ms", "target 10 ms", 10, "ms", areas.P50Ms / 10, "≤ 10 ms", areas.P50Ms <= 10 && Clean("areas-lad-p50", areas));
+        Line("areas-lad-p50", areas.P50Ms, "ms", "target", 10, "ms", areas.P50Ms / 10, "≤ 10 ms", areas.P50Ms <= 10 && Clean("areas-lad-p50", areas));
 
         // ---- areas-utla-p50: the upper-tier councils the catalog added
         await http.GetAsync($"http://127.0.0.1:{ports.Cached}/api/areas?level=utla");
         var utla = await Wrk($"http://127.0.0.1:{ports.Cached}/api/areas?level=utla", null, 8, wrkSeconds);
-        Line("areas-utla-p50", utla.P50Ms, "ms", "target 10 ms", 10, "ms", utla.P50Ms / 10, "≤ 10 ms", utla.P50Ms <= 10 && Clean("areas-utla-p50", utla));
+        Line("areas-utla-p50", utla.P50Ms, "ms", "target", 10, "ms", utla.P50Ms / 10, "≤ 10 ms", utla.P50Ms <= 10 && Clean("areas-utla-p50", utla));
 
         // ---- scenario-one-team-p50
         var luaScenario = Path.Combine(Path.GetTempPath(), "cradle-scenario.lua");
         await File.WriteAllTextAsync(luaScenario, "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n" +
             "wrk.body = '{\"teams\":[{\"name\":\"Sunderland\",\"areas\":[\"E08000024\"],\"capacity_families_per_year\":150,\"annual_cost\":160000}],\"level\":\"lad\"}'\n");
         var scenario = await Wrk($"http://127.0.0.1:{ports.Cached}/api/scenarios", luaScenario, 8, wrkSeconds);
-        Line("scenario-one-team-p50", scenario.P50Ms, "ms", "target 100 ms", 100, "ms", scenario.P50Ms / 100, "≤ 100 ms", scenario.P50Ms <= 100 && Clean("scenario-one-team-p50", scenario));
+        Line("scenario-one-team-p50", scenario.P50Ms, "ms", "target", 100, "ms", scenario.P50Ms / 100, "≤ 100 ms", scenario.P50Ms <= 100 && Clean("scenario-one-team-p50", scenario));
 
         // ---- plan-five-teams
         var planTimes = new List<double>();
@@ -262,7 +262,7 @@ async Task ApiBenches()
             planTimes.Add(sw.Elapsed.TotalSeconds);
         }
         var plan = Median(planTimes);
-        Line("plan-five-teams", plan, "s", "target 1 s", 1, "s", plan, "≤ 1 s", plan <= 1);
+        Line("plan-five-teams", plan, "s", "target", 1, "s", plan, "≤ 1 s", plan <= 1);
 
     }
     finally

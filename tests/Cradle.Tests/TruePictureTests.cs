@@ -232,6 +232,10 @@ public sealed class TruePictureTests(DatabaseFixture db)
         Assert.Equal(6, newcastle.GetProperty("series").GetArrayLength());
 
         var flat = await db.GetJson("/api/areas?level=lad");
+        // A list gives the latest year only; the series is the one area's.
+        var listed = flat.GetProperty("areas").EnumerateArray().Single(a => a.GetProperty("code").GetString() == "E08000021").GetProperty("child_poverty");
+        Assert.Equal(26.66, listed.GetProperty("before_housing_costs_percent").GetDouble(), 2);
+        Assert.Equal(JsonValueKind.Null, listed.GetProperty("series").ValueKind);
         var weighted = await db.GetJson("/api/areas?level=lad&need_model=deprivation&need_weight=child_poverty");
         Assert.Equal("child_poverty", weighted.GetProperty("need_model").GetProperty("need_weight").GetString());
         double Total(JsonElement l) => l.GetProperty("areas").EnumerateArray().Sum(a => a.GetProperty("need_families_per_year").GetDouble());

@@ -122,13 +122,13 @@ public static class AreaEndpoints
         return new ListTotals(Math.Round(need, 2), Math.Round(unmet, 2), Math.Round(notKnown, 2), unmet > 0 ? Math.Round(notKnown / unmet, 4) : null);
     }
 
-    static List<AreaOut> Figures(ModelStore store, ModelSnapshot s, string level, ModelParameters p, IEnumerable<int> indexes)
+    static List<AreaOut> Figures(ModelStore store, ModelSnapshot s, string level, ModelParameters p, IEnumerable<int> indexes, bool withSeries = false)
     {
         var run = store.Baseline(s, p);
         var figures = CoverageModel.Aggregate(run, level);
         var ranks = CoverageModel.GapRanks(figures);
         var deprivation = store.Deprivation(s, level, p);
-        return indexes.Select(i => AreaOutput.Build(s, figures[i], ranks[i], deprivation[i])).ToList();
+        return indexes.Select(i => AreaOutput.Build(s, figures[i], ranks[i], deprivation[i], withSeries)).ToList();
     }
 
     static ContentHttpResult Csv(List<AreaOut> areas)
@@ -157,7 +157,7 @@ public static class AreaEndpoints
         var s = await store.SnapshotAsync(ct);
         if (!s.AreaLevelOfCode.TryGetValue(code, out var level)) return ApiProblems.NotFound("area", $"No area in England has code {code}.");
         int index = s.Levels[level].Index[code];
-        var area = Figures(store, s, level, p, [index]).Single();
+        var area = Figures(store, s, level, p, [index], withSeries: true).Single();
         var deprivation = store.Deprivation(s, level, p)[index];
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         // source_old: the newest source is older than a statement of "no team" may be and still count.

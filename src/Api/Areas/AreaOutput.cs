@@ -14,9 +14,12 @@ public sealed record DeprivationOut(
 /// <summary>The share of an area's infants in each team state; they sum to 1.</summary>
 public sealed record TeamStateShares(double Served, double InDevelopment, double ConfirmedNone, double NotKnown);
 
-/// <summary>Children aged 0–15 in relative low income families (DWP), latest year, with the series.</summary>
+/// <summary>
+/// Children aged 0–15 in relative low income families (DWP), latest year; the series of every
+/// year and measure only for one area (GET /api/areas/{code}), null in lists, which it would double.
+/// </summary>
 public sealed record ChildPovertyOut(int Fye, double? BeforeHousingCostsPercent, double? AfterHousingCostsPercent, double? ChildrenAfterHousingCosts,
-    bool Derived, IReadOnlyList<ChildPovertyPoint> Series, string Source);
+    bool Derived, IReadOnlyList<ChildPovertyPoint>? Series, string Source);
 
 /// <summary>One area's figures as the API serves them.</summary>
 public sealed record AreaOut(
@@ -46,14 +49,14 @@ public static class AreaOutput
     const string ChildPovertySource = "DWP, Children in low income families: local area statistics (FYE 2022–2025), via ONS Explore Local Statistics; England derived from the district rates weighted by children aged 0–15 (mid-2024)";
 
     /// <summary>Child poverty for a district, an upper-tier council or England (as published for them); null for other levels.</summary>
-    public static ChildPovertyOut? ChildPoverty(ModelSnapshot s, string level, string code)
+    public static ChildPovertyOut? ChildPoverty(ModelSnapshot s, string level, string code, bool withSeries)
     {
         if (level is not ("lad" or "utla" or "england") || !s.ChildPoverty.TryGetValue(code, out var series) || series.Count == 0) return null;
         var bhc = CoverageModel.Latest(series, "bhc");
         var ahc = CoverageModel.Latest(series, "ahc");
         int fye = Math.Max(bhc?.Fye ?? 0, ahc?.Fye ?? 0);
         return new ChildPovertyOut(fye, Opt(bhc?.Percent, 2), Opt(ahc?.Percent, 2), ahc?.Children, series.Any(x => x.Derived),
-            series.Select(x => x with { Percent = Math.Round(x.Percent, 2) }).ToList(), ChildPovertySource);
+            withSeries ? series.Select(x => x with { Percent = Math.Round(x.Percent, 2) }).ToList() : null, ChildPovertySource);
     }
 
     public static TeamStateShares Shares(AreaFigures f) => new(R(f.StateShare(TeamState.Served), 4), R(f.StateShare(TeamState.InDevelopment), 4),
@@ -71,7 +74,7 @@ public static class AreaOutput
             : [];
     }
 
-    public static AreaOut Build(ModelSnapshot s, AreaFigures f, int gapRank, DeprivationSummary? d) => new(
+    public static AreaOut Build(ModelSnapshot s, AreaFigures f, int gapRank, DeprivationSummary? d, bool withSeries = false) => new(
         f.Code, f.Name, f.Level, Parents(s, f.Level, f.Code, f.Level == "lsoa" ? f.Index : -1),
         R(f.Infants, 1), R(f.Births, 1), R(f.Need, 2),
         f.Teams.Select(t => new TeamRef(t.Id, t.Name, t.CapacityAssumed, t.Hypothetical)).ToList(),
@@ -80,7 +83,7 @@ public static class AreaOutput
         f.TeamState.Id(), Shares(f), R(f.UnmetNotKnown, 2),
         d is null ? null : new DeprivationOut(d.Vintage, d.Weights, Opt(d.MeanImdRank, 1), Opt(d.MeanImdScore, 3), R(d.ShareLsoasDecile1, 4),
             R(d.ShareInfantsDeciles12, 4), Opt(d.MeanIncomeScoreInfantWeighted, 4)),
-        ChildPoverty(s, f.Level, f.Code));
+        ChildPoverty(s, f.Level, f.Code, withSeries));
 
     static double? Opt(double? x, int digits) => x is { } v ? Math.Round(v, digits) : null;
 

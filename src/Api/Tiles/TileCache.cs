@@ -10,8 +10,8 @@ public sealed record CachedTile(byte[] Gzipped, int RawLength);
 /// <summary>
 /// A bounded in-process tile cache (Cradle:TileCacheMB, default 256; 0 turns it off), on
 /// MemoryCache with a size limit: entries are sized by their bytes, and the least recently used
-/// are compacted away when it is full. Keys carry the data version, so a reload or a register
-/// edit makes every old entry unreachable at once; they expire within minutes.
+/// are compacted away when it is full. Keys carry the tile edition (data version and day), so a reload, a register
+/// edit or midnight makes every old entry unreachable at once; they expire within minutes.
 /// </summary>
 public sealed class TileCache : IDisposable
 {

@@ -10,7 +10,11 @@ namespace Cradle.Geo.Store;
 /// </summary>
 static class DapperTypes
 {
+    // CA2255 warns off module initialisers in libraries; this one only registers a type handler,
+    // which every query in the library may need whichever of its types runs first.
+#pragma warning disable CA2255
     [ModuleInitializer]
+#pragma warning restore CA2255
     internal static void Register() => SqlMapper.AddTypeHandler(new DateOnlyHandler());
 
     sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>

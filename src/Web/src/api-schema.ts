@@ -1618,7 +1618,7 @@ export interface components {
             /** Format: double */
             children_after_housing_costs: null | number;
             derived: boolean;
-            series: components["schemas"]["ChildPovertyPoint"][];
+            series: null | components["schemas"]["ChildPovertyPoint"][];
             source: string;
         };
         ChildPovertyPoint: {
