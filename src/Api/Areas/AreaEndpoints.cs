@@ -33,9 +33,6 @@ public sealed record AreaDetail(AreaOut Area, long DataVersion, NeedModelOut Nee
 /// <summary>Sums over the areas listed: how much of the unmet need lies where nothing is known about provision.</summary>
 public sealed record ListTotals(double NeedFamiliesPerYear, double UnmetNeed, double UnmetNeedInNotKnown, double? ShareOfUnmetNeedInNotKnown);
 
-public sealed record GapList(string Level, long DataVersion, string DeprivationVintage, NeedModelOut NeedModel, string? Within, int Count,
-    ListTotals Totals, IReadOnlyList<AreaOut> Areas);
-
 /// <summary>The query of GET /api/areas.</summary>
 public sealed record AreaListQuery(
     [FromQuery(Name = "level")] string? Level,
@@ -89,30 +86,32 @@ public static class AreaEndpoints
     /// <summary>The areas of a level, optionally those with any LSOA inside another area.</summary>
     static (List<int>? Indexes, ProblemHttpResult? Problem) Select(ModelSnapshot s, string level, string? within)
     {
-        var lv = s.Levels[level];
-        if (within is null) return (Enumerable.Range(0, lv.Count).ToList(), null);
-        if (!s.AreaLevelOfCode.TryGetValue(within, out var wl)) return (null, ApiProblems.BadParameter("within", $"no area has code {within}"));
-        var container = s.Levels[wl];
-        var set = new SortedSet<int>();
-        foreach (var i in container.LsoasOf(container.Index[within]))
-            if (lv.LsoaArea[i] >= 0) set.Add(lv.LsoaArea[i]);
-        return (set.ToList(), null);
+        if (within is null) return (Enumerable.Range(0, s.Levels[level].Count).ToList(), null);
+        return s.AreasWithin(level, within) is { } areas ? ([.. areas], null) : (null, ApiProblems.BadParameter("within", $"no area has code {within}"));
     }
 
-    static async Task<Results<Ok<AreaList>, ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> List(
-        [AsParameters] AreaListQuery q, [AsParameters] ModelQueryParameters m, ModelStore store, NpgsqlDataSource db, CancellationToken ct)
+    static Task<Results<Ok<AreaList>, ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> List(
+        [AsParameters] AreaListQuery q, [AsParameters] ModelQueryParameters m, ModelStore store, NpgsqlDataSource db, CancellationToken ct) =>
+        Answer(store, db, m.Parameters, q.LevelId, q.Within, q.Format, areas => areas, ct);
+
+    static Task<Results<Ok<AreaList>, ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> Gaps(
+        [AsParameters] GapQuery q, [AsParameters] ModelQueryParameters m, ModelStore store, NpgsqlDataSource db, CancellationToken ct) =>
+        Answer(store, db, m.Parameters, q.LevelId, q.Within, q.Format,
+            areas => areas.OrderBy(a => a.GapRank).ThenBy(a => a.Code).Take(q.Count).ToList(), ct);
+
+    /// <summary>The areas of a level (within an area, if given) that <paramref name="pick"/> keeps, as JSON, CSV or GeoJSON.</summary>
+    static async Task<Results<Ok<AreaList>, ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> Answer(ModelStore store, NpgsqlDataSource db,
+        ModelParameters p, string level, string? within, string? format, Func<List<AreaOut>, List<AreaOut>> pick, CancellationToken ct)
     {
-        var p = m.Parameters;
         var s = await store.SnapshotAsync(ct);
-        var (indexes, problem) = Select(s, q.LevelId, q.Within);
+        var (indexes, problem) = Select(s, level, within);
         if (problem is not null) return problem;
-        var areas = Figures(store, s, q.LevelId, p, indexes!);
-        var list = new AreaList(q.LevelId, s.DataVersion, p.Deprivation, AreaOutput.Describe(p), q.Within, areas.Count, Totals(areas), areas);
-        return q.Format switch
+        var areas = pick(Figures(store, s, level, p, indexes!));
+        return format switch
         {
             "csv" => Csv(areas),
-            "geojson" => await GeoJson(db, q.LevelId, areas, ct),
-            _ => TypedResults.Ok(list),
+            "geojson" => await GeoJson(db, level, areas, ct),
+            _ => TypedResults.Ok(new AreaList(level, s.DataVersion, p.Deprivation, AreaOutput.Describe(p), within, areas.Count, Totals(areas), areas)),
         };
     }
 
@@ -122,13 +121,11 @@ public static class AreaEndpoints
         return new ListTotals(Math.Round(need, 2), Math.Round(unmet, 2), Math.Round(notKnown, 2), unmet > 0 ? Math.Round(notKnown / unmet, 4) : null);
     }
 
-    static List<AreaOut> Figures(ModelStore store, ModelSnapshot s, string level, ModelParameters p, IEnumerable<int> indexes, bool withSeries = false)
+    static List<AreaOut> Figures(ModelStore store, ModelSnapshot s, string level, ModelParameters p, IEnumerable<int> indexes)
     {
-        var run = store.Baseline(s, p);
-        var figures = CoverageModel.Aggregate(run, level);
-        var ranks = CoverageModel.GapRanks(figures);
+        var (figures, ranks) = store.Figures(s, p, level);
         var deprivation = store.Deprivation(s, level, p);
-        return indexes.Select(i => AreaOutput.Build(s, figures[i], ranks[i], deprivation[i], withSeries)).ToList();
+        return indexes.Select(i => AreaOutput.Build(s, figures[i], ranks[i], deprivation[i])).ToList();
     }
 
     static ContentHttpResult Csv(List<AreaOut> areas)
@@ -157,9 +154,11 @@ public static class AreaEndpoints
         var s = await store.SnapshotAsync(ct);
         if (!s.AreaLevelOfCode.TryGetValue(code, out var level)) return ApiProblems.NotFound("area", $"No area in England has code {code}.");
         int index = s.Levels[level].Index[code];
-        var area = Figures(store, s, level, p, [index], withSeries: true).Single();
+        var area = Figures(store, s, level, p, [index]).Single();
+        // One area carries its child poverty series too.
+        area = area with { ChildPoverty = AreaOutput.ChildPoverty(s, level, code, withSeries: true) };
         var deprivation = store.Deprivation(s, level, p)[index];
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = store.Baseline(s, p).AsOf; // the day the team states are of
         // source_old: the newest source is older than a statement of "no team" may be and still count.
         TeamDetail Detail(Cradle.Geo.Register.Team t, bool counted) => new(t.Id, t.Name, t.Provider, t.Status, t.DefinitionFit,
             counted ? t.CapacityFamiliesPerYear ?? p.DefaultCapacity : t.CapacityFamiliesPerYear, counted && t.CapacityFamiliesPerYear is null,
@@ -169,19 +168,19 @@ public static class AreaEndpoints
         var serving = s.Teams.Where(t => servingIds.Contains(t.Id)).Select(t => Detail(t, true)).ToList();
         // The area's LSOAs, to find the register's other teams and the evidence that touch it.
         var inside = s.Levels[level].LsoasOf(index).ToHashSet();
-        bool Touches(IEnumerable<string> codes) => s.Resolve(codes, anyLevel: true).Lsoas.Any(inside.Contains);
-        var others = s.Teams.Where(t => !servingIds.Contains(t.Id) && Touches(t.ServiceAreas)).Select(t => Detail(t, false)).ToList();
-        var evidence = s.Evidence.Where(e => Touches([e.AreaCode])).Select(e => new EvidenceOut(e.AreaCode, e.Evidence, e.Statement, e.SourceUrl,
-            e.SourceDate.ToString(), e.LastVerified, e.Evidence == "team_claimed_unnamed" || e.StillCurrent(today, p.EvidenceMaxAgeYears), e.Notes)).ToList();
+        var others = s.Teams.Where(t => !servingIds.Contains(t.Id) && s.TeamLsoas(t).Any(inside.Contains)).Select(t => Detail(t, false)).ToList();
+        var evidence = s.Evidence.Where((e, k) => s.EvidenceLsoas[k].Any(inside.Contains)).Select(e => new EvidenceOut(e.AreaCode, e.Evidence, e.Statement, e.SourceUrl,
+            e.SourceDate.ToString(), e.LastVerified, e.IsCurrent(today, p.EvidenceMaxAgeYears), e.Notes)).ToList();
 
         var compare = new List<Comparison>();
         var region = area.Parents.FirstOrDefault(x => x.Level == "region");
         foreach (var (cl, cc) in new[] { ("region", region?.Code), ("england", "E92000001") })
         {
             if (cc is null || cc == code) continue;
-            var other = Figures(store, s, cl, p, [s.Levels[cl].Index[cc]]).Single();
-            compare.Add(new Comparison(cl, other.Code, other.Name, other.UnmetNeedPer1000Births, other.GeographicCoverage,
-                other.Deprivation?.ShareInfantsDeciles12 ?? 0));
+            int i = s.Levels[cl].Index[cc];
+            var other = store.Figures(s, p, cl).Areas[i];
+            compare.Add(new Comparison(cl, other.Code, other.Name, other.UnmetPer1000Births is { } u ? Math.Round(u, 2) : null,
+                Math.Round(other.GeographicCoverage, 4), Math.Round(store.Deprivation(s, cl, p)[i].ShareInfantsDeciles12, 4)));
         }
         var distribution = deprivation.InfantsByDecile.Select((v, i) => new DecileInfants(i + 1, Math.Round(v, 1))).ToList();
         return TypedResults.Ok(new AreaDetail(area, s.DataVersion, AreaOutput.Describe(p), distribution, serving, others, evidence, compare,
@@ -190,22 +189,5 @@ public static class AreaEndpoints
             p.Deprivation == "imd2019" ? "Deprivation: MHCLG English indices of deprivation 2019, carried to LSOA 2021" : "Deprivation: MHCLG English indices of deprivation 2025 (reissued 13 Nov 2025)",
             "Teams: Cradle team register (see last_verified per team)",
         ]));
-    }
-
-    static async Task<Results<Ok<GapList>, ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> Gaps(
-        [AsParameters] GapQuery q, [AsParameters] ModelQueryParameters m, ModelStore store, NpgsqlDataSource db, CancellationToken ct)
-    {
-        var p = m.Parameters;
-        var s = await store.SnapshotAsync(ct);
-        var (indexes, problem) = Select(s, q.LevelId, q.Within);
-        if (problem is not null) return problem;
-        var areas = Figures(store, s, q.LevelId, p, indexes!).OrderBy(a => a.GapRank).ThenBy(a => a.Code).Take(q.Count).ToList();
-        var list = new GapList(q.LevelId, s.DataVersion, p.Deprivation, AreaOutput.Describe(p), q.Within, areas.Count, Totals(areas), areas);
-        return q.Format switch
-        {
-            "csv" => Csv(areas),
-            "geojson" => await GeoJson(db, q.LevelId, areas, ct),
-            _ => TypedResults.Ok(list),
-        };
     }
 }

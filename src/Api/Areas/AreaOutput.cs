@@ -74,7 +74,7 @@ public static class AreaOutput
             : [];
     }
 
-    public static AreaOut Build(ModelSnapshot s, AreaFigures f, int gapRank, DeprivationSummary? d, bool withSeries = false) => new(
+    public static AreaOut Build(ModelSnapshot s, AreaFigures f, int gapRank, DeprivationSummary? d) => new(
         f.Code, f.Name, f.Level, Parents(s, f.Level, f.Code, f.Level == "lsoa" ? f.Index : -1),
         R(f.Infants, 1), R(f.Births, 1), R(f.Need, 2),
         f.Teams.Select(t => new TeamRef(t.Id, t.Name, t.CapacityAssumed, t.Hypothetical)).ToList(),
@@ -83,7 +83,7 @@ public static class AreaOutput
         f.TeamState.Id(), Shares(f), R(f.UnmetNotKnown, 2),
         d is null ? null : new DeprivationOut(d.Vintage, d.Weights, Opt(d.MeanImdRank, 1), Opt(d.MeanImdScore, 3), R(d.ShareLsoasDecile1, 4),
             R(d.ShareInfantsDeciles12, 4), Opt(d.MeanIncomeScoreInfantWeighted, 4)),
-        ChildPoverty(s, f.Level, f.Code, withSeries));
+        ChildPoverty(s, f.Level, f.Code, withSeries: false));
 
     static double? Opt(double? x, int digits) => x is { } v ? Math.Round(v, digits) : null;
 

@@ -30,9 +30,11 @@ public static class CatalogEndpoints
         app.MapGet("/api/catalog", Get).AllowQuery().WithTags("Model")
             .WithSummary("The catalog: every level of areas, every figure (label, unit, format, palette, class breaks), the team states and the model's defaults");
 
-    public static readonly ModelDefaults Defaults = new(ModelParameters.DefaultNeedRate, ModelParameters.DefaultTeamCapacity,
-        ModelParameters.DefaultNewTeamCapacity, ModelParameters.DefaultAnnualCost, ModelParameters.DefaultGradient,
-        ModelParameters.DefaultPopulation, "iod2025", ModelParameters.DefaultEvidenceMaxAgeYears);
+    static readonly ModelParameters Model = new();
+
+    static readonly ModelDefaults Defaults = new(Model.NeedRate, Model.DefaultCapacity,
+        ModelParameters.DefaultNewTeamCapacity, ModelParameters.DefaultAnnualCost, Model.Gradient,
+        Model.Population, Model.Deprivation, Model.EvidenceMaxAgeYears);
 
     static async Task<Ok<CatalogOut>> Get(ModelStore store, CancellationToken ct)
     {

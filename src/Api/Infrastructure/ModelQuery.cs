@@ -11,11 +11,6 @@ public static class ModelQuery
     public sealed record Given(string? NeedModel = null, string? Gradient = null, string? Deprivation = null, string? Population = null,
         string? NeedWeight = null, string? UncertainTeams = null, string? EvidenceMaxAgeYears = null);
 
-    public static (ModelParameters? Parameters, ProblemHttpResult? Problem) Parse(IQueryCollection q) =>
-        Parse(new Given(q["need_model"].FirstOrDefault(), q["gradient"].FirstOrDefault(), q["deprivation"].FirstOrDefault(),
-            q["population"].FirstOrDefault(), q["need_weight"].FirstOrDefault(), q["uncertain_teams"].FirstOrDefault(),
-            q["evidence_max_age_years"].FirstOrDefault()));
-
     static string? Text(double? d) => d?.ToString(CultureInfo.InvariantCulture);
 
     public static (ModelParameters? Parameters, ProblemHttpResult? Problem) Parse(string? needModel, double? gradient, string? deprivation,

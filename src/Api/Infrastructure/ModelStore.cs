@@ -5,9 +5,13 @@ using Npgsql;
 
 namespace Cradle.Api.Infrastructure;
 
+/// <summary>A level's figures from one model run, and each area's gap rank.</summary>
+public sealed record LevelFigures(AreaFigures[] Areas, int[] Ranks);
+
 /// <summary>
 /// The current <see cref="ModelSnapshot"/>, reloaded when the data version moves (a reload or a
-/// register edit), and the baseline model runs for it, cached per parameter set.
+/// register edit), and the baseline model runs for it, and their figures per level, cached per
+/// parameter set and day.
 /// </summary>
 public sealed class ModelStore(NpgsqlDataSource db, DataVersionMonitor versions)
 {
@@ -15,6 +19,7 @@ public sealed class ModelStore(NpgsqlDataSource db, DataVersionMonitor versions)
     readonly SemaphoreSlim _loading = new(1, 1);
     // Keyed by day too: whether a statement of "no team" is still current depends on the date.
     readonly ConcurrentDictionary<(long, ModelParameters, DateOnly), CoverageRun> _runs = new();
+    readonly ConcurrentDictionary<(long, ModelParameters, DateOnly, string), LevelFigures> _figures = new();
     readonly ConcurrentDictionary<(long, string, string, string), DeprivationSummary[]> _deprivation = new();
 
     public Task<long> CurrentVersionAsync(CancellationToken ct) => versions.GetAsync(ct);
@@ -33,6 +38,7 @@ public sealed class ModelStore(NpgsqlDataSource db, DataVersionMonitor versions)
             _snapshot = fresh;
             // Runs of older versions are of no further use.
             foreach (var key in _runs.Keys.Where(k => k.Item1 != fresh.DataVersion)) _runs.TryRemove(key, out _);
+            foreach (var key in _figures.Keys.Where(k => k.Item1 != fresh.DataVersion)) _figures.TryRemove(key, out _);
             foreach (var key in _deprivation.Keys.Where(k => k.Item1 != fresh.DataVersion)) _deprivation.TryRemove(key, out _);
             foreach (var key in _breaks.Keys.Where(k => k.Item1 != fresh.DataVersion)) _breaks.TryRemove(key, out _);
             return fresh;
@@ -48,6 +54,20 @@ public sealed class ModelStore(NpgsqlDataSource db, DataVersionMonitor versions)
         // Bounded: parameter sets in use are few, but must never grow without end.
         if (_runs.Count >= 64) _runs.Clear();
         return _runs.GetOrAdd(key, k => CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p, asOf: k.Item3));
+    }
+
+    /// <summary>The baseline's figures at a level, with gap ranks, aggregated once per run.</summary>
+    public LevelFigures Figures(ModelSnapshot s, ModelParameters p, string level)
+    {
+        var run = Baseline(s, p);
+        var key = (s.DataVersion, p, run.AsOf, level);
+        if (_figures.TryGetValue(key, out var figures)) return figures;
+        if (_figures.Count >= 256) _figures.Clear();
+        return _figures.GetOrAdd(key, _ =>
+        {
+            var areas = CoverageModel.Aggregate(run, level);
+            return new LevelFigures(areas, CoverageModel.GapRanks(areas));
+        });
     }
 
     readonly ConcurrentDictionary<(long, string, string), double[]> _breaks = new();
@@ -66,7 +86,7 @@ public sealed class ModelStore(NpgsqlDataSource db, DataVersionMonitor versions)
             result[level.Id] = _breaks.GetOrAdd((s.DataVersion, f.Id, level.Id), _ =>
             {
                 if (f.Breaks is { } fixedBreaks) return fixedBreaks;
-                var figures = CoverageModel.Aggregate(Baseline(s, p), level.Id);
+                var figures = Figures(s, p, level.Id).Areas;
                 var dep = Deprivation(s, level.Id, p);
                 return Cradle.Geo.Catalog.Figures.BreaksFor(f, figures.Select((x, i) => f.Value!(x, dep[i]) ?? double.NaN));
             });

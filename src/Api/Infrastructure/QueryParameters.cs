@@ -52,12 +52,15 @@ public sealed record ModelQueryParameters(
     [FromQuery(Name = "uncertain_teams")] string? UncertainTeams,
     [FromQuery(Name = "evidence_max_age_years")] string? EvidenceMaxAgeYears) : IQueryParameters
 {
-    ModelQuery.Given Given => new(NeedModel, Gradient, Deprivation, Population, NeedWeight, UncertainTeams, EvidenceMaxAgeYears);
+    (ModelParameters? Parameters, ProblemHttpResult? Problem)? _parsed;
 
-    public ProblemHttpResult? Check() => ModelQuery.Parse(Given).Problem;
+    (ModelParameters? Parameters, ProblemHttpResult? Problem) Parsed =>
+        _parsed ??= ModelQuery.Parse(new ModelQuery.Given(NeedModel, Gradient, Deprivation, Population, NeedWeight, UncertainTeams, EvidenceMaxAgeYears));
+
+    public ProblemHttpResult? Check() => Parsed.Problem;
 
     /// <summary>The parameters, once <see cref="Check"/> has passed.</summary>
-    public ModelParameters Parameters => ModelQuery.Parse(Given).Parameters!;
+    public ModelParameters Parameters => Parsed.Parameters!;
 }
 
 /// <summary>A level of the catalog named in a query (level=…), with the levels an endpoint allows.</summary>

@@ -32,7 +32,7 @@ public sealed record MapQuery(
 
 public static class MapEndpoints
 {
-    public const string Attribution = "Contains OS data © Crown copyright and database right 2024. Source: ONS; MHCLG English indices of deprivation 2025; DWP (OGL v3). Team register: Cradle.";
+    const string Attribution = "Contains OS data © Crown copyright and database right 2024. Source: ONS; MHCLG English indices of deprivation 2025; DWP (OGL v3). Team register: Cradle.";
 
     public static void MapMaps(this IEndpointRouteBuilder app) =>
         app.MapGet("/maps/{level}/{code}.png", Map).Query(typeof(MapQuery)).WithTags("Maps")
@@ -47,18 +47,18 @@ public static class MapEndpoints
         if (!ModelQuery.IsCode(code)) return ApiProblems.BadParameter("code", $"'{ModelQuery.Clip(code)}' is not an area code");
         var s = await store.SnapshotAsync(ct);
         if (!s.Levels[level].Index.TryGetValue(code, out _)) return ApiProblems.NotFound("area", $"No {AreaLevels.Get(level).Singular.ToLowerInvariant()} has code {code}.");
-        var png = await Render(store, db, s, level, code, q.Figure, q.W, q.H, new ModelParameters(), ct);
+        var png = MapRenderer.Render(await Request(store, db, s, level, code, q.Figure, q.W, q.H, new ModelParameters(), ct));
         return TypedResults.File(png, "image/png");
     }
 
-    /// <summary>The map of an area and its neighbours for a figure, as PNG (or, with a PDF canvas, for reports).</summary>
-    public static async Task<MapRequest> Request(ModelStore store, NpgsqlDataSource db, ModelSnapshot s, string level, string code, Figure m, int w, int h,
+    /// <summary>What the map of an area and its neighbours for a figure shows.</summary>
+    static async Task<MapRequest> Request(ModelStore store, NpgsqlDataSource db, ModelSnapshot s, string level, string code, Figure m, int w, int h,
         ModelParameters p, CancellationToken ct)
     {
         var run = store.Baseline(s, p);
         var lv = s.Levels[level];
         int index = lv.Index[code];
-        var figures = CoverageModel.Aggregate(run, level);
+        var figures = store.Figures(s, p, level).Areas;
         var dep = store.Deprivation(s, level, p);
 
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -92,7 +92,4 @@ public static class MapEndpoints
         return new MapRequest($"{m.Label}: {figures[index].Name}", $"{AreaLevels.Get(level).Singular} and neighbours · data version {s.DataVersion}",
             m.Unit, areas, teams, classes, w, h, Attribution);
     }
-
-    static async Task<byte[]> Render(ModelStore store, NpgsqlDataSource db, ModelSnapshot s, string level, string code, Figure m, int w, int h, ModelParameters p, CancellationToken ct) =>
-        MapRenderer.Render(await Request(store, db, s, level, code, m, w, h, p, ct));
 }

@@ -18,7 +18,7 @@ namespace Cradle.Api.Ogc;
 /// </summary>
 public static class OgcEndpoints
 {
-    const string GeoJson = "application/geo+json";
+    const string GeoJson = GeoJsonWriter.MediaType;
     const string Json = "application/json";
 
     /// <summary>One collection per catalog level that has one, and the teams.</summary>
@@ -141,9 +141,9 @@ public static class OgcEndpoints
         var c = Collections.FirstOrDefault(x => x.Id == id);
         if (c.Id is null) return ApiProblems.NotFound("collection", $"No collection '{ModelQuery.Clip(id)}'.");
         int n = 10, skip = 0;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out n) || n < 1 || n > 10_000))
+        if (limit is not null && !QueryParameterExtensions.IsWholeNumber(limit, 1, 10_000, out n))
             return ApiProblems.BadParameter("limit", $"'{ModelQuery.Clip(limit)}' is not a whole number from 1 to 10,000");
-        if (offset is not null && (!int.TryParse(offset, NumberStyles.None, CultureInfo.InvariantCulture, out skip) || skip < 0))
+        if (offset is not null && !QueryParameterExtensions.IsWholeNumber(offset, 0, int.MaxValue, out skip))
             return ApiProblems.BadParameter("offset", $"'{ModelQuery.Clip(offset)}' is not a whole number from 0");
         var (box, bp) = ParseBbox(bbox);
         if (bp is not null) return bp;
@@ -207,8 +207,7 @@ public static class OgcEndpoints
     static IEnumerable<GeoJsonFeature> AreaProperties(ModelStore store, ModelSnapshot s, string level, List<(string Code, string Geometry)> rows)
     {
         var p = new ModelParameters();
-        var figures = CoverageModel.Aggregate(store.Baseline(s, p), level);
-        var ranks = CoverageModel.GapRanks(figures);
+        var (figures, ranks) = store.Figures(s, p, level);
         var dep = store.Deprivation(s, level, p);
         var index = s.Levels[level].Index;
         foreach (var (code, geometry) in rows)
@@ -220,7 +219,7 @@ public static class OgcEndpoints
     /// once per team and serves both the bbox test and the answer.</summary>
     static async Task<(List<(string Code, string Geometry)> Rows, long Matched)> TeamFeatures(NpgsqlConnection conn, ModelSnapshot s, double[]? box, int n, int skip, CancellationToken ct)
     {
-        var pairs = s.Teams.SelectMany(t => s.Resolve(t.ServiceAreas).Lsoas.Select(i => (t.Id, Code: s.LsoaCodes[i]))).ToList();
+        var pairs = s.Teams.SelectMany(t => s.TeamLsoas(t).Select(i => (t.Id, Code: s.LsoaCodes[i]))).ToList();
         var rows = (await conn.QueryAsync<(string, string)>(new CommandDefinition("""
             select id, st_asgeojson(st_transform(u, 4326), 6) from (
               select x.id, st_union(a.geom) as u

@@ -67,17 +67,17 @@ public static class PlanEndpoints
             else
             {
                 var lad = s.Levels["lad"];
-                var container = s.Levels[wl];
-                var inside = container.LsoasOf(container.Index[within]).Where(i => lad.LsoaArea[i] >= 0).Select(i => lad.Codes[lad.LsoaArea[i]]).ToHashSet();
+                var inside = s.AreasWithin("lad", within)!.Select(a => lad.Codes[a]).ToHashSet();
                 include = inside.Contains;
             }
         }
         if (errors.Count > 0) return ApiProblems.Invalid(errors, "Invalid plan request");
 
         var baseline = store.Baseline(s, p!);
-        var weights = Planner.Weights(s, p!, body.DeprivationWeighted ?? false);
+        var deprived = Planner.Weights(s, p!, deprivationWeighted: true); // also breaks ties
+        var weights = body.DeprivationWeighted == true ? deprived : Planner.Weights(s, p!, deprivationWeighted: false);
         var candidates = body.CandidateLevel == "utla" ? Planner.UpperTierCandidates(s, include) : Planner.Candidates(s, groups, include);
-        var picks = Planner.Greedy(baseline, candidates, n, capacity, weights, Planner.Weights(s, p!, deprivationWeighted: true));
+        var picks = Planner.Greedy(baseline, candidates, n, capacity, weights, deprived);
         var ladNames = s.Levels["lad"];
         var icbNames = s.Levels["icb"];
         double cumulative = 0;
@@ -101,7 +101,7 @@ public static class PlanEndpoints
                 : "Greedy maximum coverage over single districts and connected groups of neighbouring districts within one ICB, new teams not overlapping. The objective (need met) is monotone submodular, so greedy is within 1 − 1/e of the best set of the same size without the no-overlap rule, and within 1/(k+1) with it (k = max_group_size).")
               + " Ties (common with a flat need model) go to the pick reaching more families in deprived areas.",
             Math.Round(cumulative, 2), cost * picks.Count, cumulative > 0 ? Math.Round(cost * picks.Count / cumulative, 0) : null,
-            Math.Round(baseline.Need.Sum() - baseline.Covered.Sum(), 2), Math.Round(Scenarios.ScenarioEndpoints.UnmetNotKnown(baseline), 2),
+            Math.Round(baseline.Need.Sum() - baseline.Covered.Sum(), 2), Math.Round(baseline.UnmetNotKnown(), 2),
             "The planner works on need: much of the unmet need it targets is where the register knows of no team but no source says there is none (not_known); check local provision before relying on a pick.",
             Math.Round(clock.Elapsed.TotalSeconds, 3), output));
     }

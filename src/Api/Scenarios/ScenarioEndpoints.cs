@@ -75,8 +75,8 @@ public static class ScenarioEndpoints
         if (errors.Count > 0) return ApiProblems.Invalid(errors, "Invalid scenario");
 
         var kept = baseline.Teams.Where(t => !close.Contains(t.Id)).ToList();
-        var after = CoverageModel.Run(s, kept.Concat(added).ToList(), p!, baseline.Need);
-        var before = CoverageModel.Aggregate(baseline, level);
+        var after = CoverageModel.Run(s, kept.Concat(added).ToList(), p!, baseline.Need, baseline.AsOf);
+        var before = store.Figures(s, p!, level).Areas;
         var changed = CoverageModel.Aggregate(after, level);
         var areas = new List<ScenarioArea>();
         for (int a = 0; a < before.Length; a++)
@@ -92,21 +92,13 @@ public static class ScenarioEndpoints
         double need = baseline.Need.Sum(), coveredBefore = baseline.Covered.Sum(), coveredAfter = after.Covered.Sum();
         double extra = coveredAfter - coveredBefore, newCost = added.Sum(t => t.AnnualCost ?? 0);
         // What the new teams buy, against the register without the closed teams: a closure's loss is not the new teams' cost.
-        double byNew = close.Length == 0 ? extra : added.Count == 0 ? 0 : coveredAfter - CoverageModel.Run(s, kept, p!, baseline.Need).Covered.Sum();
+        double byNew = close.Length == 0 ? extra : added.Count == 0 ? 0 : coveredAfter - CoverageModel.Run(s, kept, p!, baseline.Need, baseline.AsOf).Covered.Sum();
         var totals = new ScenarioTotals(R(need), R(coveredBefore), R(coveredAfter), R(extra), R(need - coveredBefore), R(need - coveredAfter),
-            R(UnmetNotKnown(baseline)), R(UnmetNotKnown(after)), R(byNew), newCost,
+            R(baseline.UnmetNotKnown()), R(after.UnmetNotKnown()), R(byNew), newCost,
             byNew > 1e-9 && added.Count > 0 ? Math.Round(newCost / byNew, 0) : null);
         return TypedResults.Ok(new ScenarioResult(s.DataVersion, level, Areas.AreaOutput.Describe(p!), addedOut, close, totals, areas.Count,
             areas.OrderByDescending(x => Math.Abs(x.UnmetNeedBefore - x.UnmetNeedAfter)).ToList()));
     }
 
     static double R(double x) => Math.Round(x, 2);
-
-    /// <summary>England's unmet need where nothing is known about provision.</summary>
-    public static double UnmetNotKnown(CoverageRun run)
-    {
-        double sum = 0;
-        for (int i = 0; i < run.Need.Length; i++) if (run.State[i] == TeamState.NotKnown) sum += Math.Max(0, run.Need[i] - run.Covered[i]);
-        return sum;
-    }
 }

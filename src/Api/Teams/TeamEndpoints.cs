@@ -59,9 +59,12 @@ public static class TeamEndpoints
             .WithDescription(IfMatchNote);
     }
 
+    static ProblemHttpResult? BadFormat(string? format) =>
+        format is null or "json" or "csv" ? null : ApiProblems.BadParameter("format", $"'{ModelQuery.Clip(format)}' is not json or csv");
+
     static async Task<Results<Ok<TeamListOut>, ContentHttpResult, ProblemHttpResult>> List(TeamRegister register, ModelStore store, string? format, CancellationToken ct)
     {
-        if (format is not (null or "json" or "csv")) return ApiProblems.BadParameter("format", $"'{ModelQuery.Clip(format)}' is not json or csv");
+        if (BadFormat(format) is { } bad) return bad;
         var version = await store.CurrentVersionAsync(ct);
         var teams = await register.ListAsync(ct);
         if (format == "csv") return TypedResults.Text(TeamCsv.Write(teams), "text/csv; charset=utf-8", Encoding.UTF8);
@@ -71,15 +74,14 @@ public static class TeamEndpoints
 
     /// <summary>The Foundation's latest published counts, as text, from the one list of them.</summary>
     static string FoundationNote => string.Join(" and ", new[] { "England", "UK" }
-        .Select(scope => ModelParameters.FoundationCounts.Where(c => c.Scope == scope).MaxBy(c => c.AsOf)!)
+        .Select(ModelParameters.LatestFoundationCount)
         .Select(c => $"the Parent-Infant Foundation counted {c.Teams} teams in {(c.Scope == "UK" ? "the UK" : c.Scope)} ({Month(c.AsOf)})"));
 
     static async Task<Ok<RegisterSummary>> Summary(ModelStore store, CancellationToken ct)
     {
         var s = await store.SnapshotAsync(ct);
         var byStatus = Team.Statuses.ToDictionary(x => x, x => s.Teams.Count(t => t.Status == x));
-        var england = ModelParameters.FoundationCounts.Where(c => c.Scope == "England").MaxBy(c => c.AsOf)!;
-        var uk = ModelParameters.FoundationCounts.Where(c => c.Scope == "UK").MaxBy(c => c.AsOf)!;
+        var (england, uk) = (ModelParameters.LatestFoundationCount("England"), ModelParameters.LatestFoundationCount("UK"));
         var years = ModelParameters.DefaultEvidenceMaxAgeYears;
         var old = s.Teams.Count(t => t.IsActive && t.SourceOlderThan(DateOnly.FromDateTime(DateTime.UtcNow), years));
         var notice = $"The register holds {s.Teams.Count} English teams: {byStatus["active"]} active, {byStatus["in_development"]} in development, " +
@@ -102,7 +104,7 @@ public static class TeamEndpoints
 
     static async Task<Results<Ok<EvidenceList>, ContentHttpResult, ProblemHttpResult>> Evidence(ModelStore store, string? format, CancellationToken ct)
     {
-        if (format is not (null or "json" or "csv")) return ApiProblems.BadParameter("format", $"'{ModelQuery.Clip(format)}' is not json or csv");
+        if (BadFormat(format) is { } bad) return bad;
         var s = await store.SnapshotAsync(ct);
         string? NameOf(string code) => s.AreaLevelOfCode.TryGetValue(code, out var l) ? s.Levels[l].Names[s.Levels[l].Index[code]] : null;
         if (format == "csv") return TypedResults.Text(AreaEvidenceCsv.Write(s.Evidence, NameOf), "text/csv; charset=utf-8", Encoding.UTF8);

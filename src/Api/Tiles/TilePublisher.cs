@@ -58,7 +58,9 @@ public sealed class TilePublisher(NpgsqlDataSource db, ModelStore store, DataVer
                 if (wanted.IsAfter(Published))
                 {
                     var s = await store.SnapshotAsync(stop);
-                    Raise(await TileFigures.PublishAsync(db, s, stop));
+                    // The default model as the API serves it: its run and summaries are made once, for both.
+                    var p = new Cradle.Geo.Coverage.ModelParameters();
+                    Raise(await TileFigures.PublishAsync(db, s, store.Baseline(s, p), level => store.Deprivation(s, level, p), stop));
                 }
                 await Task.Delay(100, stop);
             }

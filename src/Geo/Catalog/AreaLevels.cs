@@ -61,7 +61,7 @@ public static class AreaLevels
             ["utla", "sicbl", "icb", "nhser", "region"], 296, new LevelTiles(0), TeamServiceArea: true),
         new("utla", "Upper-tier council", "Upper-tier councils", @"^E(0[6-9]|10)\d{6}$", "2023",
             "Upper-tier local authorities: county councils and unitary authorities, which hold the public health grant and children's services. A unitary authority, metropolitan district or London borough is its own upper tier.",
-            "select l.code as lsoa, u.utla23cd as code, u.utla23nm as name from lsoa l join src_ltla23_utla23 u on u.ltla23cd = l.lad_code where l.country = 'E'",
+            "select l.code as lsoa, l.utla_code as code, u.utla23nm as name from lsoa l join (select distinct utla23cd, utla23nm from src_ltla23_utla23) u on u.utla23cd = l.utla_code where l.country = 'E'",
             LevelGeometry.Dissolved("lad"),
             ["icb", "nhser", "region"], 153, new LevelTiles(0), TeamServiceArea: true),
         new("sicbl", "Sub-ICB location", "Sub-ICB locations", @"^E38\d{6}$", "2024",

@@ -29,13 +29,25 @@ public sealed class CoverageRun
 {
     public required ModelSnapshot Snapshot { get; init; }
     public required ModelParameters Parameters { get; init; }
-    public required PopulationValues Population { get; init; }
+    /// <summary>The day whose evidence the team states count as current.</summary>
+    public required DateOnly AsOf { get; init; }
+    public PopulationValues Population => Snapshot.Population(Parameters.Population);
     public required IReadOnlyList<ModelTeam> Teams { get; init; }
     public required double[] Need { get; init; }
     public required double[] Capacity { get; init; }
     public required double[] Covered { get; init; }
     public required bool[] Reached { get; init; }
     public required TeamState[] State { get; init; }
+
+    public double UnmetAt(int lsoa) => Math.Max(0, Need[lsoa] - Covered[lsoa]);
+
+    /// <summary>England's unmet need where nothing is known about provision.</summary>
+    public double UnmetNotKnown()
+    {
+        double sum = 0;
+        for (int i = 0; i < State.Length; i++) if (State[i] == TeamState.NotKnown) sum += UnmetAt(i);
+        return sum;
+    }
 }
 
 /// <summary>One area's figures at one level.</summary>
@@ -87,7 +99,7 @@ public static class CoverageModel
     public static List<ModelTeam> ActiveTeams(ModelSnapshot s, ModelParameters p) =>
         s.Teams.Where(t => t.IsActive && Counts(t, p)).Select(t => new ModelTeam(t.Id, t.Name,
             t.CapacityFamiliesPerYear ?? p.DefaultCapacity, t.CapacityFamiliesPerYear is null,
-            s.Resolve(t.ServiceAreas).Lsoas, t.AnnualCostGbp)).ToList();
+            s.TeamLsoas(t), t.AnnualCostGbp)).ToList();
 
     public static double[] Need(ModelSnapshot s, ModelParameters p)
     {
@@ -123,7 +135,7 @@ public static class CoverageModel
             return m;
         }
         var rate = ChildPovertyByLsoa(s);
-        double england = s.ChildPoverty.TryGetValue("E92000001", out var e) && Latest(e, "bhc") is { } pt ? pt.Percent : double.NaN;
+        double england = BhcRate(s, "E92000001");
         for (int i = 0; i < m.Length; i++) m[i] = p.ChildPovertyMultiplier(rate[i], england);
         return m;
     }
@@ -132,11 +144,14 @@ public static class CoverageModel
     public static ChildPovertyPoint? Latest(IEnumerable<ChildPovertyPoint> series, string measure) =>
         series.Where(x => x.Measure == measure).MaxBy(x => x.Fye);
 
+    /// <summary>An area's latest before-housing-costs child poverty rate (NaN where none).</summary>
+    static double BhcRate(ModelSnapshot s, string code) => s.ChildPoverty.TryGetValue(code, out var x) && Latest(x, "bhc") is { } pt ? pt.Percent : double.NaN;
+
     /// <summary>Each LSOA's district's latest before-housing-costs child poverty rate (NaN where none).</summary>
     public static double[] ChildPovertyByLsoa(ModelSnapshot s)
     {
         var lad = s.Levels["lad"];
-        var byLad = lad.Codes.Select(c => s.ChildPoverty.TryGetValue(c, out var x) && Latest(x, "bhc") is { } pt ? pt.Percent : double.NaN).ToArray();
+        var byLad = lad.Codes.Select(c => BhcRate(s, c)).ToArray();
         var rate = new double[s.LsoaCount];
         for (int i = 0; i < rate.Length; i++) rate[i] = lad.LsoaArea[i] >= 0 ? byLad[lad.LsoaArea[i]] : double.NaN;
         return rate;
@@ -151,10 +166,11 @@ public static class CoverageModel
         foreach (var t in teams) Allocate(t, need, capacity, reached);
         var covered = new double[s.LsoaCount];
         for (int i = 0; i < covered.Length; i++) covered[i] = Math.Min(need[i], capacity[i]);
+        var day = asOf ?? DateOnly.FromDateTime(DateTime.UtcNow);
         return new CoverageRun
         {
-            Snapshot = s, Parameters = p, Population = s.Population(p.Population), Teams = teams, Need = need, Capacity = capacity,
-            Covered = covered, Reached = reached, State = States(s, p, reached, asOf),
+            Snapshot = s, Parameters = p, AsOf = day, Teams = teams, Need = need, Capacity = capacity,
+            Covered = covered, Reached = reached, State = States(s, p, reached, day),
         };
     }
 
@@ -163,15 +179,15 @@ public static class CoverageModel
     /// team being set up will (not one a scenario closes); else confirmed none where a current
     /// dated statement says so; else not known. A claim of an unnamed team leaves it not known.
     /// </summary>
-    public static TeamState[] States(ModelSnapshot s, ModelParameters p, bool[] reached, DateOnly? asOf = null)
+    public static TeamState[] States(ModelSnapshot s, ModelParameters p, bool[] reached, DateOnly asOf)
     {
-        var today = asOf ?? DateOnly.FromDateTime(DateTime.UtcNow);
         var state = new TeamState[s.LsoaCount];
         Array.Fill(state, TeamState.NotKnown);
-        foreach (var e in s.Evidence.Where(e => e.Evidence == "confirmed_none" && e.StillCurrent(today, p.EvidenceMaxAgeYears)))
-            foreach (var i in s.Resolve([e.AreaCode], anyLevel: true).Lsoas) state[i] = TeamState.ConfirmedNone;
+        for (int k = 0; k < s.Evidence.Count; k++)
+            if (s.Evidence[k].Evidence == "confirmed_none" && s.Evidence[k].IsCurrent(asOf, p.EvidenceMaxAgeYears))
+                foreach (var i in s.EvidenceLsoas[k]) state[i] = TeamState.ConfirmedNone;
         foreach (var t in s.Teams.Where(t => t.IsInDevelopment && Counts(t, p)))
-            foreach (var i in s.Resolve(t.ServiceAreas).Lsoas) state[i] = TeamState.InDevelopment;
+            foreach (var i in s.TeamLsoas(t)) state[i] = TeamState.InDevelopment;
         for (int i = 0; i < state.Length; i++) if (reached[i]) state[i] = TeamState.Served;
         return state;
     }
@@ -208,7 +224,7 @@ public static class CoverageModel
             if (run.Reached[i]) reachedInfants[a] += pop.Infants[i];
             byState[a][(int)run.State[i]] += pop.Infants[i];
             lsoasByState[a][(int)run.State[i]]++;
-            if (run.State[i] == TeamState.NotKnown) unmetNotKnown[a] += Math.Max(0, run.Need[i] - run.Covered[i]);
+            if (run.State[i] == TeamState.NotKnown) unmetNotKnown[a] += run.UnmetAt(i);
         }
         var teams = new List<ModelTeam>?[n];
         foreach (var t in run.Teams)

@@ -57,6 +57,9 @@ public sealed record ModelParameters(
             "https://parentinfantfoundation.org.uk/?p=10937"),
     ];
 
+    /// <summary>The Foundation's latest count for a scope (England or UK).</summary>
+    public static PublishedTeamCount LatestFoundationCount(string scope) => FoundationCounts.Where(c => c.Scope == scope).MaxBy(c => c.AsOf)!;
+
     public sealed record ParameterInfo(string Name, object Default, string Unit, string Description, string Source);
 
     public sealed record PublishedTeamCount(int Teams, string Scope, string AsOf, string Says, string SourceUrl);

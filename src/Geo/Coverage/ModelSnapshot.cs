@@ -37,7 +37,7 @@ public sealed class LevelAreas(Catalog.AreaLevel spec, string[] codes, string[] 
 /// (ages 0 and 1) and all ages. Mid-2024 infants are estimates constrained to ONS's district
 /// figures; mid-2020 ones are ONS's LSOA 2011 estimates carried to LSOA 2021.
 /// </summary>
-public sealed record PopulationValues(string Id, string Description, double[] Births, double[] Infants, double[] Total);
+public sealed record PopulationValues(double[] Births, double[] Infants, double[] Total);
 
 /// <summary>Children in relative low income families in one area, as DWP publishes them (or England, derived).</summary>
 public sealed record ChildPovertyPoint(string Measure, int Fye, double Percent, double? Children, bool Derived);
@@ -56,7 +56,6 @@ public sealed class ModelSnapshot
 {
     public required long DataVersion { get; init; }
     public required string[] LsoaCodes { get; init; }
-    public required string[] LsoaNames { get; init; }
     /// <summary>Population vintages by id (<see cref="ModelParameters.Populations"/>).</summary>
     public required Dictionary<string, PopulationValues> Populations { get; init; }
     /// <summary>IMD 2019's own denominators (File 6, mid-2015), carried to LSOA 2021.</summary>
@@ -76,6 +75,19 @@ public sealed class ModelSnapshot
 
     public int LsoaCount => LsoaCodes.Length;
 
+    Dictionary<string, int[]>? _teamLsoas;
+    int[][]? _evidenceLsoas;
+
+    /// <summary>Each register team's service area as LSOA indexes, resolved once per snapshot.</summary>
+    public int[] TeamLsoas(Team t)
+    {
+        var map = _teamLsoas ??= Teams.ToDictionary(x => x.Id, x => Resolve(x.ServiceAreas).Lsoas);
+        return map[t.Id];
+    }
+
+    /// <summary>The LSOAs each area evidence row speaks for (any level), in the order of <see cref="Evidence"/>, resolved once.</summary>
+    public int[][] EvidenceLsoas => _evidenceLsoas ??= Evidence.Select(e => Resolve([e.AreaCode], anyLevel: true).Lsoas).ToArray();
+
     /// <summary>
     /// LSOA indexes of areas given as ward 2024 codes or codes of any level a team's service area
     /// may name (LSOA, district, upper-tier council); with <paramref name="anyLevel"/>, codes of
@@ -88,7 +100,9 @@ public sealed class ModelSnapshot
         foreach (var code in codes.Distinct())
         {
             if (code.StartsWith("E05") && WardLsoas.TryGetValue(code, out var ward)) set.UnionWith(ward);
-            else if (LevelOf(code, anyLevel) is { } level) set.UnionWith(level.LsoasOf(level.Index[code]));
+            // The levels a team may serve are the catalog's finest, so a code's finest level says whether it may.
+            else if (AreaLevelOfCode.TryGetValue(code, out var id) && Levels[id] is var level && (anyLevel || level.Spec.TeamServiceArea))
+                set.UnionWith(level.LsoasOf(level.Index[code]));
             else unknown.Add(code);
         }
         var result = set.ToArray();
@@ -96,15 +110,18 @@ public sealed class ModelSnapshot
         return (result, unknown);
     }
 
-    /// <summary>The finest level having this code (of those a team may serve, unless any level will do).</summary>
-    LevelAreas? LevelOf(string code, bool anyLevel)
-    {
-        foreach (var spec in Catalog.AreaLevels.All)
-            if ((anyLevel || spec.TeamServiceArea) && Levels[spec.Id].Index.ContainsKey(code)) return Levels[spec.Id];
-        return null;
-    }
-
     public PopulationValues Population(string id) => Populations[id];
+
+    /// <summary>The areas of a level (indexes, in order) with any LSOA inside the area of this code, of any level; null for an unknown code.</summary>
+    public int[]? AreasWithin(string level, string code)
+    {
+        if (!AreaLevelOfCode.TryGetValue(code, out var containerLevel)) return null;
+        var (lv, container) = (Levels[level], Levels[containerLevel]);
+        var set = new SortedSet<int>();
+        foreach (var i in container.LsoasOf(container.Index[code]))
+            if (lv.LsoaArea[i] >= 0) set.Add(lv.LsoaArea[i]);
+        return [.. set];
+    }
 
     /// <summary>Reads everything in one repeatable-read transaction, so the snapshot is of one data version.</summary>
     public static async Task<ModelSnapshot> LoadAsync(NpgsqlDataSource db, CancellationToken ct = default)
@@ -113,7 +130,7 @@ public sealed class ModelSnapshot
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var version = await conn.ExecuteScalarAsync<long>(new CommandDefinition("select data_version from cradle_meta.state", cancellationToken: ct));
         var lsoas = (await conn.QueryAsync<LsoaRow>(new CommandDefinition("""
-            select l.code, l.name, l.ward_code as Ward,
+            select l.code, l.ward_code as Ward,
                    p.age_0 as Age0, p.age_1 as Age1, p.all_ages as AllAges,
                    q.age_0 as Age0Mid2024, q.age_1 as Age1Mid2024, q.all_ages as AllAgesMid2024,
                    coalesce(w.population_mid2015, 0)::double precision as Pop2015
@@ -129,7 +146,8 @@ public sealed class ModelSnapshot
 
         // Every level of the catalog: its English areas (code order) and each LSOA's area.
         var areas = (await conn.QueryAsync<(string Level, string Code, string Name)>(new CommandDefinition(
-            "select level, code, name from cradle.area where country = 'E' order by level, code", cancellationToken: ct))).ToLookup(a => a.Level);
+            "select level, code, name from cradle.area where country = 'E' and level = any(@levels) order by level, code",
+            new { levels = Catalog.AreaLevels.Ids() }, cancellationToken: ct))).ToLookup(a => a.Level);
         var membership = (await conn.QueryAsync<(string Level, string Lsoa, string Code)>(new CommandDefinition(
             "select level, lsoa, area_code from cradle.lsoa_membership", cancellationToken: ct))).ToLookup(m => m.Level);
         var levels = new Dictionary<string, LevelAreas>();
@@ -180,12 +198,11 @@ public sealed class ModelSnapshot
         {
             DataVersion = version,
             LsoaCodes = levels["lsoa"].Codes,
-            LsoaNames = levels["lsoa"].Names,
             Populations = new()
             {
-                ["mid2024"] = new("mid2024", ModelParameters.PopulationDescriptions["mid2024"], lsoas.Select(r => r.Age0Mid2024).ToArray(),
+                ["mid2024"] = new(lsoas.Select(r => r.Age0Mid2024).ToArray(),
                     lsoas.Select(r => r.Age0Mid2024 + r.Age1Mid2024).ToArray(), lsoas.Select(r => r.AllAgesMid2024).ToArray()),
-                ["mid2020"] = new("mid2020", ModelParameters.PopulationDescriptions["mid2020"], lsoas.Select(r => r.Age0).ToArray(),
+                ["mid2020"] = new(lsoas.Select(r => r.Age0).ToArray(),
                     lsoas.Select(r => r.Age0 + r.Age1).ToArray(), lsoas.Select(r => r.AllAges).ToArray()),
             },
             Population2015 = lsoas.Select(r => r.Pop2015).ToArray(),
@@ -201,7 +218,7 @@ public sealed class ModelSnapshot
         };
     }
 
-    sealed record LsoaRow(string Code, string Name, string? Ward,
+    sealed record LsoaRow(string Code, string? Ward,
         double Age0, double Age1, double AllAges, double Age0Mid2024, double Age1Mid2024, double AllAgesMid2024, double Pop2015);
 
     /// <summary>
@@ -212,7 +229,8 @@ public sealed class ModelSnapshot
     public static Dictionary<(string Level, string Code), List<ParentShare>> ParentShares(Dictionary<string, LevelAreas> levels, double[] infants)
     {
         var result = new Dictionary<(string, string), List<ParentShare>>();
-        foreach (var child in levels.Values)
+        // Not for LSOAs: each lies wholly in one area of every level (AreaOutput.Parents reads those from LsoaArea).
+        foreach (var child in levels.Values.Where(l => l.Name != "lsoa"))
             foreach (var parentId in child.Spec.Parents)
             {
                 var parent = levels[parentId];

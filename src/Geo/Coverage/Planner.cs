@@ -34,9 +34,6 @@ public static class Planner
         foreach (var code in lad.Codes)
             if (s.Parents.TryGetValue(("lad", code), out var ps) && ps.FirstOrDefault(p => p.Level == "icb") is { } icb)
                 icbOf[code] = icb.Code;
-        var lsoasOf = new Dictionary<string, List<int>>();
-        for (int i = 0; i < s.LsoaCount; i++)
-            if (lad.LsoaArea[i] >= 0) (lsoasOf.TryGetValue(lad.Codes[lad.LsoaArea[i]], out var l) ? l : lsoasOf[lad.Codes[lad.LsoaArea[i]]] = []).Add(i);
 
         var seen = new HashSet<string>();
         var result = new List<PlanCandidate>();
@@ -49,7 +46,7 @@ public static class Planner
                 var key = string.Join("+", group.Order());
                 if (!seen.Add(key)) continue;
                 var sorted = group.Order().ToArray();
-                result.Add(new PlanCandidate(sorted, icbOf[group[0]], sorted.SelectMany(g => lsoasOf.GetValueOrDefault(g) ?? []).ToArray()));
+                result.Add(new PlanCandidate(sorted, icbOf[group[0]], sorted.SelectMany(g => lad.LsoasOf(lad.Index[g])).ToArray()));
                 if (size == maxGroupSize) continue;
                 foreach (var member in group)
                     foreach (var nb in s.LadNeighbours.GetValueOrDefault(member) ?? [])
@@ -165,10 +162,9 @@ public static class Planner
     /// <summary>Per-LSOA weights of the objective: 1, or the deprivation multiplier.</summary>
     public static double[] Weights(ModelSnapshot s, ModelParameters p, bool deprivationWeighted)
     {
+        if (deprivationWeighted) return CoverageModel.NeedMultipliers(s, p with { NeedModel = NeedModel.Deprivation, NeedWeight = NeedWeight.Imd });
         var w = new double[s.LsoaCount];
-        var decile = s.Deprivation[(p.Deprivation, "imd")].Decile;
-        var weighting = p with { NeedModel = NeedModel.Deprivation };
-        for (int i = 0; i < w.Length; i++) w[i] = deprivationWeighted ? weighting.Multiplier(decile[i]) : 1.0;
+        Array.Fill(w, 1.0);
         return w;
     }
 }

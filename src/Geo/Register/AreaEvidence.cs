@@ -20,8 +20,10 @@ public sealed record AreaEvidence(
     public static readonly string[] Kinds = ["confirmed_none", "team_claimed_unnamed"];
 
     /// <summary>A statement of "no team" counts only while it is recent: an old one no longer says what is there now.</summary>
-    public bool StillCurrent(DateOnly asOf, double maxAgeYears) =>
-        SourceDate.Earliest >= asOf.AddDays(-(int)Math.Round(maxAgeYears * 365.25));
+    public bool StillCurrent(DateOnly asOf, double maxAgeYears) => SourceDate.Earliest >= PartialDate.YearsBefore(asOf, maxAgeYears);
+
+    /// <summary>Whether the statement counts on this day: a claimed but unnamed team always (it changes no state); a statement of none while recent.</summary>
+    public bool IsCurrent(DateOnly asOf, double maxAgeYears) => Evidence != "confirmed_none" || StillCurrent(asOf, maxAgeYears);
 }
 
 public static class AreaEvidenceCsv

@@ -24,6 +24,9 @@ public readonly partial record struct PartialDate(int Year, int? Month = null, i
         : Month is { } m ? new DateOnly(Year, m, 1).AddMonths(1).AddDays(-1)
         : new(Year, 12, 31);
 
+    /// <summary>The day <paramref name="years"/> (of 365.25 days) before <paramref name="asOf"/>: how old a source may be and still count.</summary>
+    public static DateOnly YearsBefore(DateOnly asOf, double years) => asOf.AddDays(-(int)Math.Round(years * 365.25));
+
     public static bool TryParse(string? s, out PartialDate date)
     {
         date = default;

@@ -48,7 +48,7 @@ public sealed record Team(
     /// it is flagged, since nothing public has re-confirmed it since.
     /// </summary>
     public bool SourceOlderThan(DateOnly asOf, double years) =>
-        SourceDate is not { } d || d.Latest < asOf.AddDays(-(int)Math.Round(years * 365.25));
+        SourceDate is not { } d || d.Latest < PartialDate.YearsBefore(asOf, years);
 }
 
 /// <summary>The codes that exist, so that a team's service area can be checked.</summary>

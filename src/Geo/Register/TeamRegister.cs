@@ -85,12 +85,6 @@ public sealed class TeamRegister(NpgsqlDataSource db)
         return code => codes.Contains(code) || nhs.Contains(code);
     }
 
-    public async Task<List<AreaEvidence>> EvidenceAsync(CancellationToken ct = default)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        return await EvidenceAsync(conn, ct);
-    }
-
     public static async Task<List<AreaEvidence>> EvidenceAsync(NpgsqlConnection conn, CancellationToken ct = default)
     {
         if (!await conn.ExecuteScalarAsync<bool>("select to_regclass('cradle_register.area_evidence') is not null")) return [];

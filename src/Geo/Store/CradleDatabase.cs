@@ -43,11 +43,14 @@ public static class CradleDatabase
         return $"Host=127.0.0.1;Port={port};Username=cradle;Database={database};Timeout=5;Command Timeout=600";
     }
 
-    public static string Sql(string name)
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> SqlTexts = new();
+
+    /// <summary>An SQL file built into the program (Sql/), read once.</summary>
+    public static string Sql(string name) => SqlTexts.GetOrAdd(name, n =>
     {
-        using var s = Assembly.GetExecutingAssembly().GetManifestResourceStream($"Cradle.Geo.Sql.{name}")
-            ?? throw new InvalidOperationException($"SQL resource {name} is missing");
+        using var s = Assembly.GetExecutingAssembly().GetManifestResourceStream($"Cradle.Geo.Sql.{n}")
+            ?? throw new InvalidOperationException($"SQL resource {n} is missing");
         using var r = new StreamReader(s);
         return r.ReadToEnd();
-    }
+    });
 }

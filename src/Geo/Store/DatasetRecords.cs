@@ -53,13 +53,16 @@ public static class DatasetRecords
             .ToDictionary(x => x.Id, x => x.Checksum);
     }
 
+    /// <summary>The derived model as built into this program, its SQL and catalog: the same for every dataset, so made once.</summary>
+    static readonly Lazy<string> ModelText = new(() => CradleDatabase.Sql("derive.sql") + CradleDatabase.Sql("derive-areas.sql")
+        + CradleDatabase.Sql("checks.sql") + JsonSerializer.Serialize(Catalog.AreaLevels.All));
+
     /// <summary>SHA-256 of the file (and a shapefile's companions), the dataset's manifest entry and the model version.</summary>
     public static string Checksum(DatasetSpec d, string file, string? errata)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         // The derived model and the errata feed every figure, so a change to either reloads.
-        sha.AppendData(Encoding.UTF8.GetBytes(ModelVersion + JsonSerializer.Serialize(d) + CradleDatabase.Sql("derive.sql") + CradleDatabase.Sql("derive-areas.sql")
-            + CradleDatabase.Sql("checks.sql") + JsonSerializer.Serialize(Catalog.AreaLevels.All)));
+        sha.AppendData(Encoding.UTF8.GetBytes(ModelVersion + JsonSerializer.Serialize(d) + ModelText.Value));
         if (errata is not null && File.Exists(errata)) sha.AppendData(File.ReadAllBytes(errata));
         var parts = new List<string> { file };
         if (file.EndsWith(".shp", StringComparison.OrdinalIgnoreCase))

@@ -136,7 +136,7 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
         progress?.Report(new LoadProgress("model", "checks", 0, null));
         foreach (var table in await conn.QueryAsync<string>($"select tablename from pg_tables where schemaname = '{S}'", transaction: tx))
             await conn.ExecuteAsync($"analyze {S}.{table}", transaction: tx, commandTimeout: 600);
-        await LoadChecks.RunAsync(conn, tx);
+        await LoadChecks.RunAsync(conn, tx, ct);
         double deriveSeconds = derive.Elapsed.TotalSeconds;
 
         long version = await conn.ExecuteScalarAsync<long>("select nextval('cradle_meta.data_version_seq')", transaction: tx);

@@ -70,16 +70,20 @@ public static class TileFigures
             var today = TileEdition.Today(await conn.ExecuteScalarAsync<long>(new CommandDefinition("select data_version from cradle_meta.state", cancellationToken: ct)));
             if (await PublishedAsync(conn, ct) is { } published && !today.IsAfter(published)) return published;
         }
-        return await PublishAsync(db, await ModelSnapshot.LoadAsync(db, ct), ct);
+        return await PublishAsync(db, await ModelSnapshot.LoadAsync(db, ct), ct: ct);
     }
 
     /// <summary>
     /// Writes today's figures of this snapshot's version unless they are there, replacing an
-    /// earlier day's of the same version; returns the edition now published.
+    /// earlier day's of the same version; returns the edition now published. A caller that holds
+    /// the default model's run and deprivation summaries already (the API's model store) passes
+    /// them; otherwise they are worked out here.
     /// </summary>
-    public static async Task<TileEdition> PublishAsync(NpgsqlDataSource db, ModelSnapshot s, CancellationToken ct = default)
+    public static async Task<TileEdition> PublishAsync(NpgsqlDataSource db, ModelSnapshot s, CoverageRun? run = null,
+        Func<string, DeprivationSummary[]>? deprivation = null, CancellationToken ct = default)
     {
-        var edition = TileEdition.Today(s.DataVersion);
+        var p = new ModelParameters();
+        var edition = run is null ? TileEdition.Today(s.DataVersion) : new TileEdition(s.DataVersion, run.AsOf);
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(7461726)", transaction: tx, cancellationToken: ct)); // one writer per database
@@ -87,19 +91,24 @@ public static class TileFigures
         var published = await conn.QuerySingleOrDefaultAsync<DateOnly?>(new CommandDefinition(
             "select as_of from cradle_meta.tile_published where data_version = @v", new { v = s.DataVersion }, tx, cancellationToken: ct));
         if (published is { } day && day >= edition.AsOf) return edition with { AsOf = day };
-        // Keep the version before this one too: requests still on it must not find its figures gone.
-        // This version's own rows (an earlier day's) are replaced whole in this transaction.
+        if (published is null)
+            // A new version. Keep the one before it too: requests still on it must not find its figures gone.
+            await conn.ExecuteAsync(new CommandDefinition("""
+                delete from cradle_meta.tile_figures where data_version = @v or data_version < (select coalesce(max(data_version), 0) from cradle_meta.tile_published where data_version < @v);
+                delete from cradle_meta.tile_teams where data_version = @v or data_version < (select coalesce(max(data_version), 0) from cradle_meta.tile_published where data_version < @v);
+                delete from cradle_meta.tile_published where data_version < (select coalesce(max(data_version), 0) from cradle_meta.tile_published where data_version < @v);
+                """, new { v = s.DataVersion }, tx, cancellationToken: ct));
+        else
+            // An earlier day's edition of this version: only the figures age (team states); the teams' areas stand.
+            await conn.ExecuteAsync(new CommandDefinition("delete from cradle_meta.tile_figures where data_version = @v",
+                new { v = s.DataVersion }, tx, cancellationToken: ct));
+        run ??= CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p, asOf: edition.AsOf);
+        await WriteFigures(conn, s, run, p, deprivation ?? (level => DeprivationSummaries.Compute(s, level, p.Deprivation, p.Population)), ct);
+        if (published is null) await WriteTeams(conn, tx, s, run, ct);
         await conn.ExecuteAsync(new CommandDefinition("""
-            delete from cradle_meta.tile_figures where data_version = @v or data_version < (select coalesce(max(data_version), 0) from cradle_meta.tile_published where data_version < @v);
-            delete from cradle_meta.tile_teams where data_version = @v or data_version < (select coalesce(max(data_version), 0) from cradle_meta.tile_published where data_version < @v);
-            delete from cradle_meta.tile_published where data_version = @v or data_version < (select coalesce(max(data_version), 0) from cradle_meta.tile_published where data_version < @v);
-            """, new { v = s.DataVersion }, tx, cancellationToken: ct));
-        var p = new ModelParameters();
-        var run = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p, asOf: edition.AsOf);
-        await WriteFigures(conn, s, run, p, ct);
-        await WriteTeams(conn, tx, s, run, ct);
-        await conn.ExecuteAsync(new CommandDefinition("insert into cradle_meta.tile_published (data_version, as_of) values (@v, @day)",
-            new { v = s.DataVersion, day = edition.AsOf }, tx, cancellationToken: ct));
+            insert into cradle_meta.tile_published (data_version, as_of) values (@v, @day)
+            on conflict (data_version) do update set as_of = excluded.as_of, published_at = now()
+            """, new { v = s.DataVersion, day = edition.AsOf }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return edition;
     }
@@ -120,7 +129,8 @@ public static class TileFigures
         await conn.ExecuteAsync(new CommandDefinition(Schema, transaction: tx, cancellationToken: ct));
     }
 
-    static async Task WriteFigures(NpgsqlConnection conn, ModelSnapshot s, CoverageRun run, ModelParameters p, CancellationToken ct)
+    static async Task WriteFigures(NpgsqlConnection conn, ModelSnapshot s, CoverageRun run, ModelParameters p,
+        Func<string, DeprivationSummary[]> deprivation, CancellationToken ct)
     {
         var decile = s.Deprivation[(p.Deprivation, "imd")].Decile;
         await using var w = await conn.BeginBinaryImportAsync(
@@ -129,7 +139,7 @@ public static class TileFigures
         {
             var figures = CoverageModel.Aggregate(run, level.Id);
             var ranks = CoverageModel.GapRanks(figures);
-            var dep = DeprivationSummaries.Compute(s, level.Id, p.Deprivation, p.Population);
+            var dep = deprivation(level.Id);
             for (int a = 0; a < figures.Length; a++)
             {
                 var f = figures[a];
@@ -166,7 +176,7 @@ public static class TileFigures
     static async Task WriteTeams(NpgsqlConnection conn, NpgsqlTransaction tx, ModelSnapshot s, CoverageRun run, CancellationToken ct)
     {
         var counted = run.Teams.ToDictionary(t => t.Id);
-        var pairs = s.Teams.SelectMany(t => s.Resolve(t.ServiceAreas).Lsoas.Select(i => (t.Id, Code: s.LsoaCodes[i]))).ToList();
+        var pairs = s.Teams.SelectMany(t => s.TeamLsoas(t).Select(i => (t.Id, Code: s.LsoaCodes[i]))).ToList();
         var teams = s.Teams.Select(t => new
         {
             t.Id, t.Name, t.Status,

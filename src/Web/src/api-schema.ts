@@ -619,7 +619,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["GapList"];
+                        "application/json": components["schemas"]["AreaList"];
                     };
                 };
                 /** @description Bad Request */
@@ -1702,18 +1702,6 @@ export interface components {
             breaks: {
                 [key: string]: number[];
             };
-        };
-        GapList: {
-            level: string;
-            /** Format: int64 */
-            data_version: number;
-            deprivation_vintage: string;
-            need_model: components["schemas"]["NeedModelOut"];
-            within: null | string;
-            /** Format: int32 */
-            count: number;
-            totals: components["schemas"]["ListTotals"];
-            areas: components["schemas"]["AreaOut"][];
         };
         JsonElement: unknown;
         LevelOut: {
