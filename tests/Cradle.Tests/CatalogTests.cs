@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Cradle.Geo.Catalog;
@@ -143,12 +142,8 @@ public sealed class CatalogTests(DatabaseFixture db)
 
     static async Task<string> Run(string file, params string[] args)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var output = await p.StandardOutput.ReadToEndAsync() + await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        Assert.True(p.ExitCode == 0, output);
+        var (code, output) = await TestEnvironment.RunAsync(file, args);
+        Assert.True(code == 0, output);
         return output;
     }
 
@@ -163,14 +158,15 @@ public sealed class CatalogTests(DatabaseFixture db)
         foreach (var level in AreaLevels.All)
         {
             Assert.True(served.ContainsKey(level.Id), $"{level.Id} missing from /api/catalog");
-            Assert.Equal(level.ExpectedInEngland, (await db.GetJson($"/api/areas?level={level.Id}")).GetProperty("count").GetInt32());
+            var list = await db.GetJson($"/api/areas?level={level.Id}");
+            Assert.Equal(level.ExpectedInEngland, list.GetProperty("count").GetInt32());
             Assert.Equal(level.Ogc, collections.Contains(level.Id));
             Assert.Equal(level.Tiles is not null, style.GetProperty("sources").TryGetProperty(level.Id, out _));
             var tilejson = await db.Http.GetAsync($"/tiles/{level.Id}.json");
             Assert.Equal(level.Tiles is not null ? HttpStatusCode.OK : HttpStatusCode.NotFound, tilejson.StatusCode);
             var gaps = await db.Http.GetAsync($"/api/gaps?level={level.Id}&limit=1");
             Assert.Equal(level.Gaps ? HttpStatusCode.OK : HttpStatusCode.BadRequest, gaps.StatusCode);
-            var code = (await db.GetJson($"/api/areas?level={level.Id}")).GetProperty("areas")[0].GetProperty("code").GetString();
+            var code = list.GetProperty("areas")[0].GetProperty("code").GetString();
             var map = await db.Http.GetAsync($"/maps/{level.Id}/{code}.png?width=300&height=300");
             Assert.Equal(level.Maps ? HttpStatusCode.OK : HttpStatusCode.BadRequest, map.StatusCode);
         }
@@ -239,13 +235,6 @@ public sealed class CatalogTests(DatabaseFixture db)
         finally { dir.Delete(recursive: true); }
     }
 
-    static async Task<(int ExitCode, string Output)> Script(params string[] args)
-    {
-        var psi = new ProcessStartInfo(Path.Combine(TestEnvironment.Root, "scripts", "api-types.sh")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var output = await p.StandardOutput.ReadToEndAsync() + await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, output);
-    }
+    static Task<(int ExitCode, string Output)> Script(params string[] args) =>
+        TestEnvironment.RunAsync(Path.Combine(TestEnvironment.Root, "scripts", "api-types.sh"), args);
 }

@@ -406,7 +406,7 @@ public sealed class CoverageTests(DatabaseFixture db)
         Assert.Contains("Start for Life", parameters["need_rate"].GetProperty("source").GetString());
         Assert.Contains("LivPIP", parameters["annual_cost"].GetProperty("source").GetString());
         Assert.Equal(Cradle.Geo.Catalog.AreaLevels.Ids(), m.GetProperty("levels").EnumerateArray().Select(l => l.GetString()));
-        var committed = Cradle.Geo.Register.TeamCsv.Read(TestEnvironment.Teams).Select(x => x.Team).ToList();
+        var committed = TestEnvironment.CommittedTeams;
         Assert.Equal(committed.Count, m.GetProperty("teams_in_register").GetInt32());
         Assert.Equal(committed.Count(t => t.IsActive), m.GetProperty("active_teams").GetInt32());
         Assert.Equal("mid2024", parameters["population"].GetProperty("default").GetString());

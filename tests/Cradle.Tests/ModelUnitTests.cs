@@ -42,11 +42,11 @@ public sealed class ModelUnitTests
         foreach (var (id, l) in levels) foreach (var c in l.Codes) levelOf.TryAdd(c, id);
         return new ModelSnapshot
         {
-            DataVersion = 1, LsoaCodes = lsoa, LsoaNames = lsoa,
+            DataVersion = 1, LsoaCodes = lsoa,
             Populations = new()
             {
-                ["mid2024"] = new("mid2024", "test", births, infants, births.Select(b => b * 100).ToArray()),
-                ["mid2020"] = new("mid2020", "test", births, infants, births.Select(b => b * 100).ToArray()),
+                ["mid2024"] = new(births, infants, births.Select(b => b * 100).ToArray()),
+                ["mid2020"] = new(births, infants, births.Select(b => b * 100).ToArray()),
             },
             Population2015 = births.Select(b => b * 100).ToArray(),
             ChildPoverty = [],

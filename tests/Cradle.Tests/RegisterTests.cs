@@ -24,7 +24,7 @@ public sealed class RegisterTests(DatabaseFixture db)
     [Fact]
     public async Task The_register_lists_the_committed_teams_with_their_sources_and_dates()
     {
-        var committed = TeamCsv.Read(TestEnvironment.Teams).Select(x => x.Team).ToList();
+        var committed = TestEnvironment.CommittedTeams;
         var list = await db.GetJson("/api/teams");
         Assert.Equal(committed.Count, list.GetProperty("count").GetInt32());
         Assert.Equal(committed.Count(t => t.IsActive), list.GetProperty("active").GetInt32());
@@ -47,7 +47,7 @@ public sealed class RegisterTests(DatabaseFixture db)
         var path = Path.GetTempFileName() + ".csv";
         await File.WriteAllTextAsync(path, csv);
         var exported = TeamCsv.Read(path).Select(x => x.Team).OrderBy(t => t.Id).ToList();
-        var committed = TeamCsv.Read(TestEnvironment.Teams).Select(x => x.Team).OrderBy(t => t.Id).ToList();
+        var committed = TestEnvironment.CommittedTeams.OrderBy(t => t.Id).ToList();
         File.Delete(path);
         Assert.Equal(committed.Count, exported.Count);
         for (int i = 0; i < committed.Count; i++)
@@ -186,7 +186,7 @@ public sealed class RegisterTests(DatabaseFixture db)
     public async Task Invalid_teams_are_refused_field_by_field_and_nothing_changes(string field, string change)
     {
         // The change overrides members of a valid team (JSON takes the last of a repeated member).
-        var json = TestTeams.Json("t-1").TrimEnd('}') + "," + change + "}";
+        var json = TestTeams.Json("t-1", extra: "," + change);
         var version = await db.DataVersion();
         var (status, body) = await db.Send(HttpMethod.Post, "/api/teams", json, db.ApiKey);
         Assert.Equal(HttpStatusCode.BadRequest, status);

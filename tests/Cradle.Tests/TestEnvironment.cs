@@ -49,5 +49,21 @@ public static class TestEnvironment
         return new CliResult(p.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>The register as committed (data/teams/teams.csv).</summary>
+    public static readonly IReadOnlyList<Cradle.Geo.Register.Team> CommittedTeams =
+        Cradle.Geo.Register.TeamCsv.Read(Teams).Select(x => x.Team).ToList();
+
+    /// <summary>Runs a program (ogrinfo, a script) to its end: its exit code, and its output and errors together.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return (p.ExitCode, await stdout + await stderr);
+    }
+
     public static NpgsqlDataSource OpenDatabase() => CradleDatabase.Open(ConnectionString);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
@@ -213,16 +212,7 @@ public sealed class TileTests(DatabaseFixture db)
         Assert.Contains(style.GetProperty("layers").EnumerateArray(), l => l.GetProperty("id").GetString() == "lad-unmet");
     }
 
-    static async Task<(int Code, string Out)> Ogrinfo(params string[] args)
-    {
-        var psi = new ProcessStartInfo("ogrinfo") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, await stdout + await stderr);
-    }
+    static Task<(int ExitCode, string Output)> Ogrinfo(params string[] args) => TestEnvironment.RunAsync("ogrinfo", args);
 
     [Fact]
     public async Task GDAL_reads_a_tile_through_its_MVT_driver()
@@ -264,7 +254,7 @@ public sealed class TileTests(DatabaseFixture db)
         var one = await db.GetJson("/ogc/collections/lad/items/E08000021");
         Assert.Equal("Newcastle upon Tyne", one.GetProperty("properties").GetProperty("name").GetString());
         var teams = await db.GetJson("/ogc/collections/teams/items?limit=50");
-        Assert.Equal(Cradle.Geo.Register.TeamCsv.Read(TestEnvironment.Teams).Count, teams.GetProperty("numberMatched").GetInt32());
+        Assert.Equal(TestEnvironment.CommittedTeams.Count, teams.GetProperty("numberMatched").GetInt32());
         // A box around Newcastle holds NEWPIP's service area and none of the southern teams'.
         var north = await db.GetJson("/ogc/collections/teams/items?bbox=-1.8,54.9,-1.5,55.1");
         var northIds = north.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("id").GetString()).ToList();

@@ -13,7 +13,7 @@ namespace Cradle.Tests;
 [Collection("database")]
 public sealed class TruePictureTests(DatabaseFixture db)
 {
-    static readonly List<Team> Committed = TeamCsv.Read(TestEnvironment.Teams).Select(x => x.Team).ToList();
+    static readonly IReadOnlyList<Team> Committed = TestEnvironment.CommittedTeams;
 
     /// <summary>The research notes' groups A (good evidence), B (thin evidence) and D (in development or
     /// pilot), by their names there (shared/research/teams/README.md), and the register row of each.</summary>
@@ -105,9 +105,9 @@ public sealed class TruePictureTests(DatabaseFixture db)
     public async Task A_statement_of_no_team_older_than_the_parameter_reads_not_known()
     {
         // North Northamptonshire: the Foundation said in April 2021 there was no team after NorPIP closed.
-        var byDefault = (await db.GetJson("/api/areas/E06000061")).GetProperty("area");
-        Assert.Equal("not_known", byDefault.GetProperty("team_state").GetString());
-        Assert.Equal(3, (await db.GetJson("/api/areas/E06000061")).GetProperty("need_model").GetProperty("evidence_max_age_years").GetDouble());
+        var detail = await db.GetJson("/api/areas/E06000061");
+        Assert.Equal("not_known", detail.GetProperty("area").GetProperty("team_state").GetString());
+        Assert.Equal(3, detail.GetProperty("need_model").GetProperty("evidence_max_age_years").GetDouble());
         var longer = (await db.GetJson("/api/areas/E06000061?evidence_max_age_years=10")).GetProperty("area");
         Assert.Equal("confirmed_none", longer.GetProperty("team_state").GetString());
         // Lincolnshire's 2024 statement is no longer current if only statements under a year old count.

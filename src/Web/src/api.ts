@@ -52,16 +52,9 @@ export async function sendJson<T>(method: string, url: string, body: unknown, ke
 import type { components } from './api-schema';
 type Schemas = components['schemas'];
 
-export type TeamRef = Schemas['TeamRef'];
-export type ParentRef = Schemas['ParentRef'];
-export type Deprivation = Schemas['DeprivationOut'];
 export type TeamStateId = 'served' | 'in_development' | 'confirmed_none' | 'not_known';
-export type TeamStateShares = Schemas['TeamStateShares'];
-export type ChildPoverty = Schemas['ChildPovertyOut'];
 export type Area = Schemas['AreaOut'];
 export type AreaList = Schemas['AreaList'];
-export type TeamDetail = Schemas['TeamDetail'];
-export type EvidenceOut = Schemas['EvidenceOut'];
 export type AreaDetail = Schemas['AreaDetail'];
 export type Team = Schemas['TeamBody'];
 export type TeamList = Schemas['TeamListOut'];

@@ -149,8 +149,11 @@ function setScenarioMode(on: boolean): void {
 }
 
 async function loadDistricts(): Promise<void> {
-  const list = await getJson<AreaList>(`/api/areas?level=${encodeURIComponent(state.level)}`);
-  districts = list.areas;
+  showAreas((await getJson<AreaList>(`/api/areas?level=${encodeURIComponent(state.level)}`)).areas);
+}
+
+function showAreas(areas: Area[]): void {
+  districts = areas;
   table.setLevel(levelOf(state.level));
   table.setAreas(districts);
 }
@@ -159,14 +162,16 @@ async function start(): Promise<void> {
   try {
     await getJson('/health/ready');
     setCatalog(await getJson<Catalog>('/api/catalog'));
+    ($('level') as HTMLSelectElement).innerHTML = areaLevels().map((l) => `<option value="${esc(l.id)}">${esc(l.plural)}</option>`).join('');
     renderLevelControl();
-    const [, summary, ...lists] = await Promise.all([
-      loadDistricts(),
+    const [summary, ...lists] = await Promise.all([
       getJson<RegisterSummary>('/api/teams/summary'),
-      // Search finds areas of every level the catalog marks as searchable.
+      // Search finds areas of every level the catalog marks as searchable; the level on show is one of them.
       ...getCatalog().levels.filter((l) => l.search).map((l) => getJson<AreaList>(`/api/areas?level=${l.id}`)),
     ]);
     byLevel = new Map(lists.map((l) => [l.level, l.areas]));
+    const shown = byLevel.get(state.level);
+    if (shown) showAreas(shown); else await loadDistricts();
     allAreas = lists.flatMap((l) => l.areas).map((a) => ({ code: a.code, name: a.name, level: a.level, infants: a.infants_under_2 }));
     $('area-names').innerHTML = allAreas.map((a) => `<option value="${esc(a.name)}"></option>`).join('');
     const defaults = getCatalog().defaults;
@@ -208,10 +213,8 @@ async function start(): Promise<void> {
 
 /** The "Areas" control and the measures of the chosen level, both from the catalog. */
 function renderLevelControl(): void {
-  const levelSelect = $('level') as HTMLSelectElement;
-  levelSelect.innerHTML = areaLevels().map((l) => `<option value="${esc(l.id)}">${esc(l.plural)}</option>`).join('');
   if (!areaLevels().some((l) => l.id === state.level)) state.level = 'lad';
-  levelSelect.value = state.level;
+  ($('level') as HTMLSelectElement).value = state.level;
   const figures = mapFigures(state.level);
   if (!figures.some((f) => f.id === state.metric)) state.metric = defaultMetric;
   ($('metric') as HTMLSelectElement).innerHTML = figures.map((f) => `<option value="${esc(f.id)}">${esc(f.label)}</option>`).join('');
@@ -220,7 +223,7 @@ function renderLevelControl(): void {
   $('table-title').textContent = `${l.plural} ranked by unmet need`;
   const toggle = $('scenario-toggle') as HTMLButtonElement, hint = $('scenario-hint');
   toggle.disabled = !l.team_service_area;
-  const servable = getCatalog().levels.filter((x) => x.team_service_area && areaLevels().includes(x)).map((x) => x.plural.toLowerCase());
+  const servable = areaLevels().filter((x) => x.team_service_area).map((x) => x.plural.toLowerCase());
   hint.hidden = l.team_service_area;
   hint.textContent = l.team_service_area ? '' : `A team's area is made of ${servable.join(' or ')}: choose one of those under Areas to try a new team.`;
   if (byLevel.size) renderFilter();
@@ -247,8 +250,7 @@ function changeLevel(id: string): void {
   state.area = null;
   clearScenario();
   renderLevelControl();
-  map?.setLevel(state.level, state.metric);
-  map?.setMetric(state.metric);
+  map?.setLevel(state.level, state.metric); // draws the fill in the metric too
   renderLegend($('legend'), state.metric, state.level);
   writeState(state);
   void loadDistricts();

@@ -14,7 +14,6 @@ export interface MapHandle {
   select(code: string | null): void;
   setPicked(codes: string[]): void;
   setScenario(values: Map<string, number> | null, metric: string): void;
-  applyScenario(values: Map<string, number> | null, metric: string): void;
   fitTo(bounds: [number, number, number, number]): void;
   /** Fetches TileJSON again, so tiles come from the new data version. */
   refresh(): void;
@@ -29,6 +28,13 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
     id: 'area-fill', type: 'fill', source: id, 'source-layer': id,
     paint: { 'fill-color': fillColour(figure(metric), id) as never, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 8, 0.85, 10, 0.25] },
   });
+  // The chosen level's outline, picked areas and selection: made here for the first style and again on a change of level.
+  const areaLine = (id: string): maplibregl.LayerSpecification =>
+    ({ id: 'area-line', type: 'line', source: id, 'source-layer': id, paint: { 'line-color': '#ffffff', 'line-width': 0.6 } });
+  const areaPicked = (id: string): maplibregl.LayerSpecification =>
+    ({ id: 'area-picked', type: 'line', source: id, 'source-layer': id, filter: ['in', ['get', 'code'], ['literal', []]], paint: { 'line-color': '#f47738', 'line-width': 4 } });
+  const areaSelected = (id: string): maplibregl.LayerSpecification =>
+    ({ id: 'area-selected', type: 'line', source: id, 'source-layer': id, filter: ['==', ['get', 'code'], ''], paint: { 'line-color': '#d4351c', 'line-width': 4 } });
   const style: maplibregl.StyleSpecification = {
     version: 8,
     sources: {
@@ -43,14 +49,14 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
       { id: 'lsoa-fill', type: 'fill', source: 'lsoa', 'source-layer': 'lsoa', minzoom: 8,
         paint: { 'fill-color': decileColour() as never, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 8, 0, 10, 0.6] } },
       ...statePatternLayers(opts.level),
-      { id: 'area-line', type: 'line', source: opts.level, 'source-layer': opts.level, paint: { 'line-color': '#ffffff', 'line-width': 0.6 } },
+      areaLine(opts.level),
       { id: 'icb-line', type: 'line', source: 'icb', 'source-layer': 'icb', paint: { 'line-color': '#0b0c0c', 'line-width': 1.2 } },
       { id: 'region-line', type: 'line', source: 'region', 'source-layer': 'region', paint: { 'line-color': '#0b0c0c', 'line-width': 2.2 } },
       { id: 'team-area', type: 'line', source: 'teams', 'source-layer': 'teams', filter: ['all', ['==', ['get', 'kind'], 'service_area'], ['==', ['get', 'status'], 'active']], paint: { 'line-color': '#ffdd00', 'line-width': 3.5 } },
       { id: 'team-area-edge', type: 'line', source: 'teams', 'source-layer': 'teams', filter: ['all', ['==', ['get', 'kind'], 'service_area'], ['==', ['get', 'status'], 'active']], paint: { 'line-color': '#0b0c0c', 'line-width': 1 } },
       { id: 'team-base', type: 'circle', source: 'teams', 'source-layer': 'teams', filter: ['==', ['get', 'kind'], 'base'], paint: { 'circle-radius': 6, 'circle-color': '#ffdd00', 'circle-stroke-color': '#0b0c0c', 'circle-stroke-width': 2 } },
-      { id: 'area-picked', type: 'line', source: opts.level, 'source-layer': opts.level, filter: ['in', ['get', 'code'], ['literal', []]], paint: { 'line-color': '#f47738', 'line-width': 4 } },
-      { id: 'area-selected', type: 'line', source: opts.level, 'source-layer': opts.level, filter: ['==', ['get', 'code'], ''], paint: { 'line-color': '#d4351c', 'line-width': 4 } },
+      areaPicked(opts.level),
+      areaSelected(opts.level),
     ],
   };
   function statePatternLayers(id: string): maplibregl.LayerSpecification[] {
@@ -81,6 +87,15 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
 
   let scenarioCodes: string[] = [];
   let current = opts.level;
+  const applyScenario = (values: Map<string, number> | null, metric: string) => {
+    for (const code of scenarioCodes) map.removeFeatureState({ source: current, sourceLayer: current, id: code });
+    scenarioCodes = [];
+    if (!values) return;
+    for (const [code, value] of values) {
+      map.setFeatureState({ source: current, sourceLayer: current, id: code }, { [metric]: value });
+      scenarioCodes.push(code);
+    }
+  };
   // Changes asked for before the style has loaded wait for it.
   let loaded = false;
   const pending: (() => void)[] = [];
@@ -96,13 +111,14 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
         if (id === current) return;
         if (!map.getSource(id)) map.addSource(id, { type: 'vector', url: `${origin}/tiles/${id}.json`, promoteId: 'code' });
         // The level's own layers, rebuilt on its source, in the same places in the stack.
-        const rebuild = (layer: maplibregl.LayerSpecification) => { const before = map.getStyle().layers[map.getStyle().layers.findIndex((l) => l.id === layer.id) + 1]?.id; map.removeLayer(layer.id); map.addLayer(layer, before); };
+        const order = map.getLayersOrder();
+        const rebuild = (layer: maplibregl.LayerSpecification) => { const before = order[order.indexOf(layer.id) + 1]; map.removeLayer(layer.id); map.addLayer(layer, before); };
         rebuild(fill(id, metric));
         for (const t of teamStates().filter((x) => x.pattern)) map.removeLayer(`area-${t.id}`);
         for (const l of statePatternLayers(id)) map.addLayer(l, 'area-line');
-        rebuild({ id: 'area-line', type: 'line', source: id, 'source-layer': id, paint: { 'line-color': '#ffffff', 'line-width': 0.6 } });
-        rebuild({ id: 'area-picked', type: 'line', source: id, 'source-layer': id, filter: ['in', ['get', 'code'], ['literal', []]], paint: { 'line-color': '#f47738', 'line-width': 4 } });
-        rebuild({ id: 'area-selected', type: 'line', source: id, 'source-layer': id, filter: ['==', ['get', 'code'], ''], paint: { 'line-color': '#d4351c', 'line-width': 4 } });
+        rebuild(areaLine(id));
+        rebuild(areaPicked(id));
+        rebuild(areaSelected(id));
         current = id;
       });
     },
@@ -113,16 +129,7 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
       whenLoaded(() => map.setFilter('area-picked', ['in', ['get', 'code'], ['literal', codes]]));
     },
     setScenario(values, metric) {
-      whenLoaded(() => this.applyScenario(values, metric));
-    },
-    applyScenario(values: Map<string, number> | null, metric: string) {
-      for (const code of scenarioCodes) map.removeFeatureState({ source: current, sourceLayer: current, id: code });
-      scenarioCodes = [];
-      if (!values) return;
-      for (const [code, value] of values) {
-        map.setFeatureState({ source: current, sourceLayer: current, id: code }, { [metric]: value });
-        scenarioCodes.push(code);
-      }
+      whenLoaded(() => applyScenario(values, metric));
     },
     refresh() {
       const style = map.getStyle();

@@ -50,6 +50,9 @@ export function decileColour(): unknown[] {
   return expr;
 }
 
+/** One team state as the catalog describes it. */
+export const teamState = (id: string) => teamStates().find((t) => t.id === id);
+
 /** The team states, with the map pattern each is drawn with (served is plain). */
 export const teamStates = (): { id: TeamStateId; label: string; explain: string; pattern: string | null }[] =>
   getCatalog().team_states.map((s) => ({ id: s.id as TeamStateId, label: s.label, explain: s.explain, pattern: s.pattern ? `state-${s.id}` : null }));

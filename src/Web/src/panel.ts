@@ -1,10 +1,9 @@
 // The "Area details" panel: figures, teams with sources, vintages, links.
 import type { AreaDetail, ScenarioArea } from './api';
 import { esc, n0, n1, pct } from './format';
-import { level as levelOf, teamStates } from './metrics';
+import { level as levelOf, teamState } from './metrics';
 
 const stateTag: Record<string, string> = { served: 'govuk-tag--green', in_development: 'govuk-tag--blue', confirmed_none: 'govuk-tag--red', not_known: 'govuk-tag--grey' };
-const stateLabel = (id: string) => teamStates().find((t) => t.id === id)?.label ?? id;
 
 export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: ScenarioArea | null): void {
   const a = d.area;
@@ -17,7 +16,7 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: ScenarioAr
         ${n0(t.capacity_families_per_year)} families a year${t.capacity_assumed ? ' <strong class="govuk-tag govuk-tag--yellow">assumed</strong>' : ''}.
         ${t.source_url ? `<a class="govuk-link" href="${esc(t.source_url)}" rel="noopener">Source</a>` : ''}
         Last verified: ${esc(t.last_verified ?? 'never')}.${t.source_old ? ` <strong class="govuk-tag govuk-tag--yellow">Source from ${esc(t.source_date ?? 'an unknown date')}: not re-confirmed since</strong>` : ''}${t.area_note ? ` <span class="govuk-body-s">${esc(t.area_note)}</span>` : ''}</li>`).join('')}</ul>`
-    : `<p class="govuk-body" data-field="team-state"><strong class="govuk-tag ${stateTag[a.team_state]}">${esc(stateLabel(a.team_state))}</strong> ${esc(teamStates().find((x) => x.id === a.team_state)?.explain ?? '')}.</p>`;
+    : `<p class="govuk-body" data-field="team-state"><strong class="govuk-tag ${stateTag[a.team_state]}">${esc(teamState(a.team_state)?.label ?? a.team_state)}</strong> ${esc(teamState(a.team_state)?.explain ?? '')}.</p>`;
   const others = d.other_register_teams.length
     ? `<p class="govuk-body-s">Also in the register here: ${d.other_register_teams.map((t) => `${esc(t.name)} (${esc(t.status.replace('_', ' '))}${t.source_url ? `, <a class="govuk-link" href="${esc(t.source_url)}" rel="noopener">source</a>` : ''})`).join('; ')}.</p>` : '';
   const evidence = d.area_evidence.length
@@ -28,7 +27,6 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: ScenarioAr
         (${n1(scenario.unmet_need_per_1000_births_after)} per 1,000 births).</div>`
     : '';
   const compare = d.compare.map((c) => `${esc(c.name)}: ${n1(c.unmet_need_per_1000_births)} per 1,000 births unmet, coverage ${pct(c.geographic_coverage)}`).join('; ');
-  const level = a.level;
   // ONS publishes no LSOA count of infants after mid-2020: an LSOA's are estimated (docs/model.md).
   const estimated = a.level === 'lsoa' ? ' <span class="govuk-body-s">(estimated)</span>' : '';
   el.innerHTML = `
@@ -55,7 +53,7 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: ScenarioAr
     <h3 class="govuk-heading-s">Data</h3>
     <ul class="govuk-list govuk-body-s">${d.sources.map((s) => `<li>${esc(s)}</li>`).join('')}<li>Data version ${d.data_version}</li></ul>
     <p class="govuk-body-s">
-      <a class="govuk-link" href="/maps/${esc(level)}/${esc(a.code)}.png">Map for a board paper (PNG)</a> ·
-      <a class="govuk-link" href="/api/areas?level=${esc(level)}&amp;within=${esc(a.code)}&amp;format=csv">Figures (CSV)</a>
+      <a class="govuk-link" href="/maps/${esc(a.level)}/${esc(a.code)}.png">Map for a board paper (PNG)</a> ·
+      <a class="govuk-link" href="/api/areas?level=${esc(a.level)}&amp;within=${esc(a.code)}&amp;format=csv">Figures (CSV)</a>
     </p>`;
 }

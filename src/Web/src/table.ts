@@ -1,6 +1,7 @@
 // The ranked table of districts: filter by region or ICB, sort, select, download.
 import type { Area, Level } from './api';
 import { esc, n0, n1, pct } from './format';
+import { teamState } from './metrics';
 
 interface Column { key: string; label: string; value: (a: Area) => number | string; show: (a: Area) => string; numeric: boolean }
 
@@ -10,7 +11,7 @@ const columns: Column[] = [
   { key: 'unmet_need', label: 'Unmet need (families a year)', value: (a) => a.unmet_need, show: (a) => n1(a.unmet_need), numeric: true },
   { key: 'unmet_need_per_1000_births', label: 'Unmet per 1,000 births', value: (a) => a.unmet_need_per_1000_births ?? 0, show: (a) => n1(a.unmet_need_per_1000_births), numeric: true },
   { key: 'geographic_coverage', label: 'Coverage', value: (a) => a.geographic_coverage, show: (a) => pct(a.geographic_coverage), numeric: true },
-  { key: 'teams', label: 'Teams', value: (a) => a.teams.length, show: (a) => (a.teams.length ? esc(a.teams.map((t) => t.name).join(', ')) : `<strong class="govuk-tag ${a.team_state === 'confirmed_none' ? 'govuk-tag--red' : 'govuk-tag--grey'}">${a.team_state === 'confirmed_none' ? 'Confirmed none' : a.team_state === 'in_development' ? 'In development' : 'Not known'}</strong>`), numeric: false },
+  { key: 'teams', label: 'Teams', value: (a) => a.teams.length, show: (a) => (a.teams.length ? esc(a.teams.map((t) => t.name).join(', ')) : `<strong class="govuk-tag ${a.team_state === 'confirmed_none' ? 'govuk-tag--red' : 'govuk-tag--grey'}">${esc(teamState(a.team_state)?.label ?? a.team_state)}</strong>`), numeric: false },
 ];
 
 export class RankedTable {
