@@ -5,8 +5,9 @@ using Microsoft.Net.Http.Headers;
 namespace Cradle.Api.Infrastructure;
 
 /// <summary>
-/// ETags for GET /api/*: the data version and the request, so a client (or a CDN) revalidates
-/// cheaply and any reload or register edit changes every tag at once. If-None-Match → 304.
+/// ETags for GET /api/*: the data version, the day and the request, so a client (or a CDN)
+/// revalidates cheaply and any reload, register edit or midnight (team states age: a statement
+/// of "no team" stops counting) changes every tag at once. If-None-Match → 304.
 /// </summary>
 public static class DataVersionETags
 {
@@ -22,7 +23,7 @@ public static class DataVersionETags
         long version;
         try { version = await store.CurrentVersionAsync(context.RequestAborted); }
         catch (Exception) { await next(); return; } // let the endpoint report the database problem
-        var key = request.Path + request.QueryString + "|" + request.Headers.Accept;
+        var key = $"{DateTime.UtcNow:yyyy-MM-dd}|{request.Path}{request.QueryString}|{request.Headers.Accept}";
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
         var etag = $"\"v{version}-{hash}\"";
         if (request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == etag)))
