@@ -73,7 +73,7 @@ down:
 	@scripts/down.sh
 
 test: data db $(SLN_STAMP) $(WEB_DIST)
-	@scripts/deps.sh gdal chromium
+	@scripts/deps.sh gdal chromium poppler
 	@scripts/api-types.sh check
 	@scripts/test.sh
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Cradle needs from Debian's packages, only when it is missing:
-# PostgreSQL (the distribution's version) with PostGIS 3, curl, and on request gdal-bin or chromium.
+# PostgreSQL (the distribution's version) with PostGIS 3, curl, and on request gdal-bin, chromium,
+# poppler-utils (the tests read the reports back with pdftotext and pdftoppm), wrk or MapServer.
 set -euo pipefail
 if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else SUDO="none"; fi
 install() {
@@ -28,6 +29,7 @@ for extra in "$@"; do
   case "$extra" in
     gdal) command -v ogrinfo >/dev/null || need+=(gdal-bin) ;;
     chromium) [ -x /usr/bin/chromium ] || need+=(chromium) ;;
+    poppler) command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || need+=(poppler-utils) ;;
     wrk) command -v wrk >/dev/null || need+=(wrk) ;;
     mapserver) command -v mapserv >/dev/null || need+=(mapserver-bin cgi-mapserver); command -v lighttpd >/dev/null || need+=(lighttpd) ;;
   esac

@@ -28,7 +28,12 @@ public sealed record EvidenceOut(string AreaCode, string Evidence, string Statem
 
 public sealed record AreaDetail(AreaOut Area, long DataVersion, NeedModelOut NeedModel, IReadOnlyList<DecileInfants> LsoaDistribution,
     IReadOnlyList<TeamDetail> TeamsServing, IReadOnlyList<TeamDetail> OtherRegisterTeams, IReadOnlyList<EvidenceOut> AreaEvidence,
-    IReadOnlyList<Comparison> Compare, IReadOnlyList<string> Sources);
+    IReadOnlyList<Comparison> Compare, IReadOnlyList<string> Sources,
+    /// <summary>Who commissions here: ICBs, sub-ICB locations, upper-tier councils (with Start for Life status) and districts, and the national programmes.</summary>
+    CommissioningOut Commissioning,
+    /// <summary>For districts and upper-tier councils, the 10 most similar areas of the same level, most similar first (null for other levels).</summary>
+    IReadOnlyList<SimilarAreaOut>? SimilarAreas, string? SimilarAreasMethod,
+    TrendsOut Trends);
 
 /// <summary>Sums over the areas listed: how much of the unmet need lies where nothing is known about provision.</summary>
 public sealed record ListTotals(double NeedFamiliesPerYear, double UnmetNeed, double UnmetNeedInNotKnown, double? ShareOfUnmetNeedInNotKnown);
@@ -188,6 +193,7 @@ public static class AreaEndpoints
             "Population: " + ModelParameters.PopulationDescriptions[p.Population],
             p.Deprivation == "imd2019" ? "Deprivation: MHCLG English indices of deprivation 2019, carried to LSOA 2021" : "Deprivation: MHCLG English indices of deprivation 2025 (reissued 13 Nov 2025)",
             "Teams: Cradle team register (see last_verified per team)",
-        ]));
+        ], AreaCase.Commissioning(s, level, index), AreaCase.Similar(store, s, p, level, index),
+        Cradle.Geo.Case.SimilarAreas.Levels.Contains(level) ? Cradle.Geo.Case.SimilarAreas.Method : null, AreaCase.Trends(store, s, p, level, index)));
     }
 }

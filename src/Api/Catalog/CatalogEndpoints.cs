@@ -9,7 +9,7 @@ namespace Cradle.Api.Catalog;
 public sealed record LevelTilesOut(string Layer, int MinZoom, int MaxZoom, string TileJson);
 
 public sealed record LevelOut(string Id, string Singular, string Plural, string CodePattern, string Vintage, string Description,
-    IReadOnlyList<string> Parents, int Count, LevelTilesOut? Tiles, string? OgcCollection, bool Search, bool Gaps, bool Maps, bool TeamServiceArea);
+    IReadOnlyList<string> Parents, int Count, LevelTilesOut? Tiles, string? OgcCollection, bool Search, bool Gaps, bool Maps, bool TeamServiceArea, bool Reports);
 
 /// <summary>A figure as clients need it to draw and label it; <c>Breaks</c> by level, the classes in force for this data version.</summary>
 public sealed record FigureOut(string Id, string Label, string Unit, string Description, string Format, int Decimals, string? Palette,
@@ -42,7 +42,7 @@ public static class CatalogEndpoints
         var levels = AreaLevels.All.Select(l => new LevelOut(l.Id, l.Singular, l.Plural, l.CodePattern, l.Vintage, l.Description, l.Parents,
             s.Levels[l.Id].Count,
             l.Tiles is { } t ? new LevelTilesOut(l.Id, t.MinZoom, t.MaxZoom, $"/tiles/{l.Id}.json") : null,
-            l.Ogc ? l.Id : null, l.Search, l.Gaps, l.Maps, l.TeamServiceArea)).ToList();
+            l.Ogc ? l.Id : null, l.Search, l.Gaps, l.Maps, l.TeamServiceArea, l.Reports)).ToList();
         var figures = Cradle.Geo.Catalog.Figures.All.Select(f => new FigureOut(f.Id, f.Label, f.Unit, f.Description, f.Format.ToString().ToLowerInvariant(),
             f.Decimals, f.Palette, AreaLevels.Ids(l => f.AppliesTo(l.Id)), f.Tile, f.Map, store.Breaks(s, f))).ToList();
         var states = Cradle.Geo.Catalog.Figures.TeamStateVocabulary.Select(x => new TeamStateOut(x.State.Id(), x.Label, x.Explain, x.Pattern)).ToList();

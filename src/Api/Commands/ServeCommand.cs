@@ -10,6 +10,7 @@ using Cradle.Api.Scenarios;
 using Cradle.Api.Ogc;
 using Cradle.Api.Teams;
 using Cradle.Api.Viewer;
+using Cradle.Api.Reports;
 using Cradle.Api.Tiles;
 using Cradle.Geo.Register;
 using Cradle.Geo.Store;
@@ -143,6 +144,7 @@ public static class ServeCommand
         app.MapTiles();
         app.MapOgc();
         app.MapMaps();
+        app.MapReports();
         return app;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Cradle.Geo.Case;
 using Cradle.Geo.Coverage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -64,6 +65,27 @@ public static class ModelQuery
             p = p with { EvidenceMaxAgeYears = Math.Round(y, 1) };
         }
         return (p, null);
+    }
+
+    /// <summary>The indicative lifetime benefit per family reached, low, central and high (GBP), as given in a body or query; defaults from <see cref="BenefitParameters"/>.</summary>
+    public static (BenefitParameters? Benefit, ProblemHttpResult? Problem) ParseBenefit(double? low, double? central, double? high) =>
+        ParseBenefit(Text(low), Text(central), Text(high));
+
+    public static (BenefitParameters? Benefit, ProblemHttpResult? Problem) ParseBenefit(string? low, string? central, string? high)
+    {
+        var b = new BenefitParameters();
+        foreach (var (name, text) in new[] { ("benefit_per_family_low", low), ("benefit_per_family_central", central), ("benefit_per_family_high", high) })
+        {
+            if (text is null) continue;
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v) || v < 0 || v > 10_000_000)
+                return (null, ApiProblems.BadParameter(name, $"'{Clip(text)}' is not an amount in GBP from 0 to 10,000,000"));
+            v = Math.Round(v, 0);
+            b = name switch { "benefit_per_family_low" => b with { Low = v }, "benefit_per_family_central" => b with { Central = v }, _ => b with { High = v } };
+        }
+        if (!b.PerFamily.IsOrdered)
+            return (null, ApiProblems.BadParameter(low is not null ? "benefit_per_family_low" : high is not null ? "benefit_per_family_high" : "benefit_per_family_central",
+                $"low ≤ central ≤ high is required; got {b.Low:0}, {b.Central:0}, {b.High:0}"));
+        return (b, null);
     }
 
     public static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "…";

@@ -32,7 +32,7 @@ public sealed record MapQuery(
 
 public static class MapEndpoints
 {
-    const string Attribution = "Contains OS data © Crown copyright and database right 2024. Source: ONS; MHCLG English indices of deprivation 2025; DWP (OGL v3). Team register: Cradle.";
+    public const string Attribution = "Contains OS data © Crown copyright and database right 2024. Source: ONS; MHCLG English indices of deprivation 2025; DWP (OGL v3). Team register: Cradle.";
 
     public static void MapMaps(this IEndpointRouteBuilder app) =>
         app.MapGet("/maps/{level}/{code}.png", Map).Query(typeof(MapQuery)).WithTags("Maps")
@@ -52,7 +52,7 @@ public static class MapEndpoints
     }
 
     /// <summary>What the map of an area and its neighbours for a figure shows.</summary>
-    static async Task<MapRequest> Request(ModelStore store, NpgsqlDataSource db, ModelSnapshot s, string level, string code, Figure m, int w, int h,
+    public static async Task<MapRequest> Request(ModelStore store, NpgsqlDataSource db, ModelSnapshot s, string level, string code, Figure m, int w, int h,
         ModelParameters p, CancellationToken ct)
     {
         var run = store.Baseline(s, p);

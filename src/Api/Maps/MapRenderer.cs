@@ -18,24 +18,41 @@ public sealed record MapRequest(string Title, string Subtitle, string Unit, IRea
 /// </summary>
 public static class MapRenderer
 {
-    static SKTypeface Font(bool bold)
+    static readonly Lazy<SKTypeface> Regular = new(() => Load(false)), Bold = new(() => Load(true));
+
+    /// <summary>DejaVu Sans, loaded once and shared (never disposed), so a report embeds each face once.</summary>
+    public static SKTypeface Font(bool bold) => bold ? Bold.Value : Regular.Value;
+
+    static SKTypeface Load(bool bold)
     {
         // DejaVu ships with Debian (fonts-dejavu-core); fall back to whatever fontconfig finds.
         var file = bold ? "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf" : "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
         return File.Exists(file) ? SKTypeface.FromFile(file) : SKTypeface.FromFamilyName("sans-serif", bold ? SKFontStyle.Bold : SKFontStyle.Normal);
     }
 
+    /// <summary>The map as a PNG image of r.Width × r.Height pixels.</summary>
     public static byte[] Render(MapRequest r)
     {
         using var surface = SKSurface.Create(new SKImageInfo(r.Width, r.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
-        var canvas = surface.Canvas;
-        canvas.Clear(SKColors.White);
-        using var regular = Font(false);
-        using var bold = Font(true);
+        surface.Canvas.Clear(SKColors.White);
+        Draw(surface.Canvas, r);
+        using var image = surface.Snapshot();
+        using var data = image.Encode(SKEncodedImageFormat.Png, 90);
+        return data.ToArray();
+    }
+
+    /// <summary>
+    /// Draws the map into (0, 0, r.Width, r.Height) of any canvas: a raster surface for PNG, or a
+    /// PDF page (as vectors and selectable text) for the reports.
+    /// </summary>
+    public static void Draw(SKCanvas canvas, MapRequest r)
+    {
+        var regular = Font(false);
+        var bold = Font(true);
         float scale = Math.Max(0.6f, Math.Min(r.Width, r.Height) / 900f);
-        using var titleFont = new SKFont(bold, 26 * scale);
-        using var textFont = new SKFont(regular, 15 * scale);
-        using var smallFont = new SKFont(regular, 12 * scale);
+        using var titleFont = new SKFont(bold, 26 * scale) { Subpixel = true, Hinting = SKFontHinting.None, LinearMetrics = true };
+        using var textFont = new SKFont(regular, 15 * scale) { Subpixel = true, Hinting = SKFontHinting.None, LinearMetrics = true };
+        using var smallFont = new SKFont(regular, 12 * scale) { Subpixel = true, Hinting = SKFontHinting.None, LinearMetrics = true };
         using var ink = new SKPaint { Color = SKColor.Parse("#0b0c0c"), IsAntialias = true };
 
         float margin = 20 * scale, top = 80 * scale, legendWidth = 260 * scale, bottom = 40 * scale;
@@ -56,23 +73,14 @@ public static class MapRenderer
         using var fill = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill };
         using var edge = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColors.White, StrokeWidth = 1.2f * scale };
         // Confirmed none: dense diagonal lines; not known: dots; in development: the other diagonal, sparse.
-        using var hatch = new SKPaint
-        {
-            IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColors.White.WithAlpha(190), StrokeWidth = 1.4f * scale,
-            PathEffect = SKPathEffect.Create2DLine(1.4f * scale, SKMatrix.CreateScale(7 * scale, 7 * scale).PostConcat(SKMatrix.CreateRotationDegrees(45))),
-        };
-        using var dotShape = new SKPath();
-        dotShape.AddCircle(0, 0, 1.6f * scale);
-        using var dots = new SKPaint
-        {
-            IsAntialias = true, Style = SKPaintStyle.Fill, Color = SKColors.White.WithAlpha(210),
-            PathEffect = SKPathEffect.Create2DPath(SKMatrix.CreateScale(8 * scale, 8 * scale), dotShape),
-        };
-        using var building = new SKPaint
-        {
-            IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColors.White.WithAlpha(190), StrokeWidth = 1.2f * scale,
-            PathEffect = SKPathEffect.Create2DLine(1.2f * scale, SKMatrix.CreateScale(12 * scale, 12 * scale).PostConcat(SKMatrix.CreateRotationDegrees(-45))),
-        };
+        // Repeating tiles (a picture shader), so that a PDF holds one small pattern, not thousands of shapes.
+        var white = SKColors.White;
+        using var hatch = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill,
+            Shader = Tile(7 * scale, 45, c => { using var l = new SKPaint { Color = white.WithAlpha(190), StrokeWidth = 1.4f * scale, IsAntialias = true }; c.DrawLine(0, 3.5f * scale, 7 * scale, 3.5f * scale, l); }) };
+        using var dots = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill,
+            Shader = Tile(8 * scale, 0, c => { using var d = new SKPaint { Color = white.WithAlpha(210), IsAntialias = true }; c.DrawCircle(4 * scale, 4 * scale, 1.6f * scale, d); }) };
+        using var building = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill,
+            Shader = Tile(12 * scale, -45, c => { using var l = new SKPaint { Color = white.WithAlpha(190), StrokeWidth = 1.2f * scale, IsAntialias = true }; c.DrawLine(0, 6 * scale, 12 * scale, 6 * scale, l); }) };
         SKPaint? PatternOf(Cradle.Geo.Coverage.TeamState state) => state switch
         {
             Cradle.Geo.Coverage.TeamState.ConfirmedNone => hatch,
@@ -85,7 +93,7 @@ public static class MapRenderer
             using var path = ToPath(a.Geometry, P);
             fill.Color = a.Value is { } v && double.IsFinite(v) ? ClassOf(r.Classes, v).Colour : SKColor.Parse(Cradle.Geo.Catalog.Figures.NoValueColour);
             canvas.DrawPath(path, fill);
-            if (PatternOf(a.State) is { } pattern) { canvas.Save(); canvas.ClipPath(path, antialias: true); canvas.DrawPath(path, pattern); canvas.Restore(); }
+            if (PatternOf(a.State) is { } pattern) canvas.DrawPath(path, pattern);
             canvas.DrawPath(path, edge);
         }
         using var team = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColor.Parse("#0b0c0c"), StrokeWidth = 2.5f * scale, PathEffect = SKPathEffect.CreateDash([8 * scale, 5 * scale], 0) };
@@ -118,7 +126,7 @@ public static class MapRenderer
             var swatch = new SKRect(lx, ly, lx + 28 * scale, ly + 20 * scale);
             fill.Color = r.Classes[^1].Colour; // the patterns are drawn over the darkest class, as on the map
             canvas.DrawRect(swatch, fill);
-            if (PatternOf(state) is { } pattern) { canvas.Save(); canvas.ClipRect(swatch); using (var sp = new SKPath()) { sp.AddRect(swatch); canvas.DrawPath(sp, pattern); } canvas.Restore(); }
+            if (PatternOf(state) is { } pattern) canvas.DrawRect(swatch, pattern);
             canvas.DrawText(Cradle.Geo.Catalog.Figures.TeamStateVocabulary.Single(x => x.State == state).Label, lx + 36 * scale, ly + 15 * scale, smallFont, ink);
             ly += 26 * scale;
         }
@@ -143,9 +151,16 @@ public static class MapRenderer
         canvas.DrawText(nice >= 1000 ? $"{nice / 1000:0.#} km" : $"{nice:0} m", bx + barPx + 8 * scale, by, smallFont, ink);
 
         canvas.DrawText(r.Attribution, margin, r.Height - 14 * scale, smallFont, ink);
-        using var image = surface.Snapshot();
-        using var data = image.Encode(SKEncodedImageFormat.Png, 90);
-        return data.ToArray();
+    }
+
+    /// <summary>A repeating pattern: <paramref name="draw"/> paints one square tile, turned by <paramref name="degrees"/>.</summary>
+    static SKShader Tile(float size, float degrees, Action<SKCanvas> draw)
+    {
+        using var recorder = new SKPictureRecorder();
+        var bounds = new SKRect(0, 0, size, size);
+        draw(recorder.BeginRecording(bounds));
+        using var picture = recorder.EndRecording();
+        return SKShader.CreatePicture(picture, SKShaderTileMode.Repeat, SKShaderTileMode.Repeat, SKMatrix.CreateRotationDegrees(degrees), bounds);
     }
 
     static IEnumerable<string> Wrap(string text, SKFont font, float width)

@@ -1,4 +1,5 @@
 using Cradle.Api.Infrastructure;
+using Cradle.Geo.Case;
 using Cradle.Geo.Coverage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -7,7 +8,11 @@ namespace Cradle.Api.Model;
 public sealed record ModelOut(
     long DataVersion, IReadOnlyList<string> Levels, IReadOnlyList<ModelParameters.ParameterInfo> Parameters,
     IReadOnlyList<string> Method, int TeamsInRegister, int ActiveTeams, int CapacityAssumed, DateOnly? RegisterLastVerified,
-    IReadOnlyList<ModelParameters.PublishedTeamCount> FoundationCounts);
+    IReadOnlyList<ModelParameters.PublishedTeamCount> FoundationCounts,
+    /// <summary>Indicative value for money: the lifetime benefit per family reached, low/central/high, each with its source.</summary>
+    ValueForMoneyModel ValueForMoney);
+
+public sealed record ValueForMoneyModel(bool Indicative, IReadOnlyList<BenefitParameters.Source> Parameters, string Method, string Caveat);
 
 public static class ModelEndpoints
 {
@@ -31,6 +36,7 @@ public static class ModelEndpoints
             "gap_rank: 1 = the most unmet need (families a year) among all areas of the level in England.",
             "Every figure is an estimate of the model, not a count of families: need_rate is an indicative share of births, and a team's capacity is what it publishes or default_capacity.",
         ], s.Teams.Count, active.Count, active.Count(t => t.CapacityFamiliesPerYear is null), s.Teams.Max(t => t.LastVerified),
-        ModelParameters.FoundationCounts));
+        ModelParameters.FoundationCounts,
+        new ValueForMoneyModel(true, BenefitParameters.Sources, ValueForMoney.MethodText, BenefitParameters.Caveat)));
     }
 }

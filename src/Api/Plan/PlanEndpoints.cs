@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Cradle.Api.Infrastructure;
+using Cradle.Geo.Case;
 using Cradle.Geo.Coverage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -7,7 +8,8 @@ namespace Cradle.Api.Plan;
 
 public sealed record PlanRequest(int? Teams, double? BudgetGbp, double? CapacityFamiliesPerYear, double? AnnualCost, int? MaxGroupSize,
     bool? DeprivationWeighted, string? Within, string? NeedModel, double? Gradient, string? Deprivation,
-    string? Population = null, string? NeedWeight = null, string? UncertainTeams = null, double? EvidenceMaxAgeYears = null, string? CandidateLevel = null);
+    string? Population = null, string? NeedWeight = null, string? UncertainTeams = null, double? EvidenceMaxAgeYears = null, string? CandidateLevel = null,
+    double? BenefitPerFamilyLow = null, double? BenefitPerFamilyCentral = null, double? BenefitPerFamilyHigh = null);
 
 public sealed record PlanArea(string Code, string Name);
 
@@ -17,14 +19,16 @@ public sealed record PlanPickOut(int Order, string Icb, string IcbName, IReadOnl
 
 public sealed record PlanResult(long DataVersion, int TeamsRequested, double CapacityFamiliesPerYear, double AnnualCost, int MaxGroupSize,
     bool DeprivationWeighted, int Candidates, string Method, double ExtraFamiliesCovered, double TotalAnnualCost, double? CostPerFamilyReached,
-    double UnmetNeedBefore, double UnmetNeedInNotKnownBefore, string TeamStateNote, double Seconds, IReadOnlyList<PlanPickOut> Picks);
+    double UnmetNeedBefore, double UnmetNeedInNotKnownBefore, string TeamStateNote, double Seconds, IReadOnlyList<PlanPickOut> Picks,
+    /// <summary>Indicative: the plan's teams together, with the lifetime benefit as a range.</summary>
+    ValueForMoney ValueForMoney);
 
 public static class PlanEndpoints
 {
     public static void MapPlan(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/plan", Plan).AllowQuery().WithTags("Planner").ProducesProblem(400).ProducesProblem(413).ProducesProblem(415)
             .WithSummary("Where should the next N teams (or a budget) go?")
-            .WithDescription("Body: {\"teams\": N (1–20) or \"budget_gbp\": B, \"capacity_families_per_year\" (150), \"annual_cost\" (157000), \"max_group_size\" (1–4 neighbouring districts in one ICB, default 3), \"deprivation_weighted\" (false), \"within\" (an area code), \"candidate_level\" (lad: districts and groups of neighbouring districts, default; utla: whole upper-tier councils), \"need_model\", \"gradient\", \"deprivation\"}. Greedy maximum coverage of a monotone submodular objective; new teams do not overlap.");
+            .WithDescription("Body: {\"teams\": N (1–20) or \"budget_gbp\": B, \"capacity_families_per_year\" (150), \"annual_cost\" (157000), \"max_group_size\" (1–4 neighbouring districts in one ICB, default 3), \"deprivation_weighted\" (false), \"within\" (an area code), \"candidate_level\" (lad: districts and groups of neighbouring districts, default; utla: whole upper-tier councils), \"need_model\", \"gradient\", \"deprivation\", \"benefit_per_family_low\", \"benefit_per_family_central\", \"benefit_per_family_high\"}. Greedy maximum coverage of a monotone submodular objective; new teams do not overlap.");
 
     static async Task<Results<Ok<PlanResult>, ProblemHttpResult>> Plan(HttpRequest request, ModelStore store, CancellationToken ct)
     {
@@ -33,6 +37,8 @@ public static class PlanEndpoints
         if (problem is not null) return problem;
         var (p, pp) = ModelQuery.Parse(body!.NeedModel, body.Gradient, body.Deprivation, body.Population, body.NeedWeight, body.UncertainTeams, body.EvidenceMaxAgeYears);
         if (pp is not null) return pp;
+        var (benefit, bp) = ModelQuery.ParseBenefit(body.BenefitPerFamilyLow, body.BenefitPerFamilyCentral, body.BenefitPerFamilyHigh);
+        if (bp is not null) return bp;
         var errors = new Dictionary<string, string[]>();
         double capacity = body.CapacityFamiliesPerYear ?? ModelParameters.DefaultNewTeamCapacity;
         double cost = body.AnnualCost ?? ModelParameters.DefaultAnnualCost;
@@ -103,6 +109,6 @@ public static class PlanEndpoints
             Math.Round(cumulative, 2), cost * picks.Count, cumulative > 0 ? Math.Round(cost * picks.Count / cumulative, 0) : null,
             Math.Round(baseline.Need.Sum() - baseline.Covered.Sum(), 2), Math.Round(baseline.UnmetNotKnown(), 2),
             "The planner works on need: much of the unmet need it targets is where the register knows of no team but no source says there is none (not_known); check local provision before relying on a pick.",
-            Math.Round(clock.Elapsed.TotalSeconds, 3), output));
+            Math.Round(clock.Elapsed.TotalSeconds, 3), output, ValueForMoney.Of(cost * picks.Count, cumulative, benefit!)));
     }
 }

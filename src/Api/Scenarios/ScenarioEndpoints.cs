@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Cradle.Api.Infrastructure;
+using Cradle.Geo.Case;
 using Cradle.Geo.Coverage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -8,7 +9,8 @@ namespace Cradle.Api.Scenarios;
 public sealed record ScenarioTeam(string? Name, string[]? Areas, double? CapacityFamiliesPerYear, double? AnnualCost);
 
 public sealed record ScenarioRequest(ScenarioTeam[]? Teams, string[]? Close, string? Level, string? NeedModel, double? Gradient, string? Deprivation,
-    string? Population = null, string? NeedWeight = null, string? UncertainTeams = null, double? EvidenceMaxAgeYears = null);
+    string? Population = null, string? NeedWeight = null, string? UncertainTeams = null, double? EvidenceMaxAgeYears = null,
+    double? BenefitPerFamilyLow = null, double? BenefitPerFamilyCentral = null, double? BenefitPerFamilyHigh = null);
 
 public sealed record ScenarioTeamOut(string Name, string[] Areas, double CapacityFamiliesPerYear, double AnnualCost, int Lsoas, double NeedInArea);
 
@@ -26,14 +28,16 @@ public sealed record ScenarioTotals(
     double ExtraFamiliesCoveredByNewTeams, double AnnualCostOfNewTeams, double? CostPerExtraFamilyReached);
 
 public sealed record ScenarioResult(long DataVersion, string Level, object NeedModel, IReadOnlyList<ScenarioTeamOut> Teams,
-    IReadOnlyList<string> Closed, ScenarioTotals Totals, int AreasAffected, IReadOnlyList<ScenarioArea> Areas);
+    IReadOnlyList<string> Closed, ScenarioTotals Totals, int AreasAffected, IReadOnlyList<ScenarioArea> Areas,
+    /// <summary>Indicative: what the new teams buy (against the register without the closed teams), with the lifetime benefit as a range.</summary>
+    ValueForMoney ValueForMoney);
 
 public static class ScenarioEndpoints
 {
     public static void MapScenarios(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/scenarios", Run).AllowQuery().WithTags("Scenarios").ProducesProblem(400).ProducesProblem(413).ProducesProblem(415)
             .WithSummary("What if: add hypothetical teams and close existing ones; before and after per affected area, and totals")
-            .WithDescription("Stateless. Body: {\"teams\": [{\"name\", \"areas\": [district, upper-tier council, ward or LSOA codes], \"capacity_families_per_year\" (default 150), \"annual_cost\" (default 157000)}], \"close\": [team ids], \"level\": lad (default), \"need_model\", \"gradient\", \"deprivation\"}.");
+            .WithDescription("Stateless. Body: {\"teams\": [{\"name\", \"areas\": [district, upper-tier council, ward or LSOA codes], \"capacity_families_per_year\" (default 150), \"annual_cost\" (default 157000)}], \"close\": [team ids], \"level\": lad (default), \"need_model\", \"gradient\", \"deprivation\", \"benefit_per_family_low\", \"benefit_per_family_central\", \"benefit_per_family_high\" (GBP, indicative; defaults and sources in GET /api/model)}. value_for_money is indicative: the new teams' annual cost, the extra families they reach, cost per family, and lifetime benefit and benefit–cost ratio as low/central/high.");
 
     static async Task<Results<Ok<ScenarioResult>, ProblemHttpResult>> Run(HttpRequest request, ModelStore store, CancellationToken ct)
     {
@@ -42,18 +46,27 @@ public static class ScenarioEndpoints
         var (p, pp) = ModelQuery.Parse(body!.NeedModel, body.Gradient, body.Deprivation, body.Population, body.NeedWeight, body.UncertainTeams, body.EvidenceMaxAgeYears);
         if (pp is not null) return pp;
         if (LevelParameter.Check(body.Level, _ => true) is { } lp) return lp;
-        var level = body.Level ?? "lad";
+        var (benefit, bp) = ModelQuery.ParseBenefit(body.BenefitPerFamilyLow, body.BenefitPerFamilyCentral, body.BenefitPerFamilyHigh);
+        if (bp is not null) return bp;
         var s = await store.SnapshotAsync(ct);
+        var (result, errors) = Evaluate(store, s, p!, body.Level ?? "lad", body.Teams ?? [], body.Close ?? [], benefit!);
+        return errors is not null ? ApiProblems.Invalid(errors, "Invalid scenario") : TypedResults.Ok(result!);
+    }
 
+    /// <summary>
+    /// A scenario against the register as it stands: the given teams added, the given teams closed;
+    /// the errors name each bad field as the request body does (teams[0].areas, close).
+    /// </summary>
+    public static (ScenarioResult? Result, Dictionary<string, string[]>? Errors) Evaluate(ModelStore store, ModelSnapshot s, ModelParameters p, string level,
+        IReadOnlyList<ScenarioTeam> teams, IReadOnlyList<string> close, BenefitParameters benefit)
+    {
         var errors = new Dictionary<string, string[]>();
         var added = new List<ModelTeam>();
         var addedOut = new List<ScenarioTeamOut>();
-        var teams = body.Teams ?? [];
-        var close = body.Close ?? [];
-        if (teams.Length == 0 && close.Length == 0) errors["teams"] = ["give at least one team to add or one team id to close"];
-        if (teams.Length > 50) errors["teams"] = ["at most 50 hypothetical teams"];
-        var baseline = store.Baseline(s, p!);
-        for (int k = 0; k < Math.Min(teams.Length, 50); k++)
+        if (teams.Count == 0 && close.Count == 0) errors["teams"] = ["give at least one team to add or one team id to close"];
+        if (teams.Count > 50) errors["teams"] = ["at most 50 hypothetical teams"];
+        var baseline = store.Baseline(s, p);
+        for (int k = 0; k < Math.Min(teams.Count, 50); k++)
         {
             var t = teams[k];
             string f = $"teams[{k}]";
@@ -72,11 +85,11 @@ public static class ScenarioEndpoints
         var known = baseline.Teams.Select(t => t.Id).ToHashSet();
         var unknownClose = close.Where(id => !known.Contains(id)).ToList();
         if (unknownClose.Count > 0) errors["close"] = unknownClose.Take(10).Select(id => $"'{ModelQuery.Clip(id)}' is not an active team in the register").ToArray();
-        if (errors.Count > 0) return ApiProblems.Invalid(errors, "Invalid scenario");
+        if (errors.Count > 0) return (null, errors);
 
         var kept = baseline.Teams.Where(t => !close.Contains(t.Id)).ToList();
-        var after = CoverageModel.Run(s, kept.Concat(added).ToList(), p!, baseline.Need, baseline.AsOf);
-        var before = store.Figures(s, p!, level).Areas;
+        var after = CoverageModel.Run(s, kept.Concat(added).ToList(), p, baseline.Need, baseline.AsOf);
+        var before = store.Figures(s, p, level).Areas;
         var changed = CoverageModel.Aggregate(after, level);
         var areas = new List<ScenarioArea>();
         for (int a = 0; a < before.Length; a++)
@@ -92,12 +105,13 @@ public static class ScenarioEndpoints
         double need = baseline.Need.Sum(), coveredBefore = baseline.Covered.Sum(), coveredAfter = after.Covered.Sum();
         double extra = coveredAfter - coveredBefore, newCost = added.Sum(t => t.AnnualCost ?? 0);
         // What the new teams buy, against the register without the closed teams: a closure's loss is not the new teams' cost.
-        double byNew = close.Length == 0 ? extra : added.Count == 0 ? 0 : coveredAfter - CoverageModel.Run(s, kept, p!, baseline.Need, baseline.AsOf).Covered.Sum();
+        double byNew = close.Count == 0 ? extra : added.Count == 0 ? 0 : coveredAfter - CoverageModel.Run(s, kept, p, baseline.Need, baseline.AsOf).Covered.Sum();
         var totals = new ScenarioTotals(R(need), R(coveredBefore), R(coveredAfter), R(extra), R(need - coveredBefore), R(need - coveredAfter),
             R(baseline.UnmetNotKnown()), R(after.UnmetNotKnown()), R(byNew), newCost,
             byNew > 1e-9 && added.Count > 0 ? Math.Round(newCost / byNew, 0) : null);
-        return TypedResults.Ok(new ScenarioResult(s.DataVersion, level, Areas.AreaOutput.Describe(p!), addedOut, close, totals, areas.Count,
-            areas.OrderByDescending(x => Math.Abs(x.UnmetNeedBefore - x.UnmetNeedAfter)).ToList()));
+        return (new ScenarioResult(s.DataVersion, level, Areas.AreaOutput.Describe(p), addedOut, [.. close], totals, areas.Count,
+            areas.OrderByDescending(x => Math.Abs(x.UnmetNeedBefore - x.UnmetNeedAfter)).ToList(),
+            ValueForMoney.Of(newCost, added.Count > 0 ? byNew : 0, benefit)), null);
     }
 
     static double R(double x) => Math.Round(x, 2);

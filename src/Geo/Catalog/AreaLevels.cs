@@ -41,7 +41,9 @@ public sealed record AreaLevel(
     /// <summary>SQL queries returning one text column of problems; any row fails the load.</summary>
     IReadOnlyList<string>? Checks = null,
     /// <summary>Whether a team's service area may name areas of this level.</summary>
-    bool TeamServiceArea = false);
+    bool TeamServiceArea = false,
+    /// <summary>Whether GET /reports/{level}/{code}.pdf makes a case-for-change report for its areas.</summary>
+    bool Reports = true);
 
 /// <summary>The catalog of levels, finest first. Adding a level is one entry here (and the manifest entries for its data).</summary>
 public static class AreaLevels
@@ -53,7 +55,7 @@ public static class AreaLevels
             "select code as lsoa, code, name from lsoa where country = 'E'",
             LevelGeometry.Official("select code, name, geom from src_lsoa21"),
             ["lad", "utla", "sicbl", "icb", "nhser", "region"], 33_755, new LevelTiles(8), Search: false, Gaps: false, Maps: false,
-            TeamServiceArea: true),
+            TeamServiceArea: true, Reports: false),
         new("lad", "District", "Districts", @"^E0[6-9]\d{6}$", "2024",
             "Local authority districts (May 2024): unitary authorities, metropolitan districts, London boroughs and shire districts.",
             "select l.code as lsoa, l.lad_code as code, d.name from lsoa l join src_lad24 d on d.code = l.lad_code where l.country = 'E'",
@@ -113,7 +115,7 @@ public static class AreaLevels
             "England as a whole.",
             "select code as lsoa, 'E92000001' as code, 'England' as name from lsoa where country = 'E'",
             LevelGeometry.Dissolved("region"),
-            [], 1, null, Ogc: false, Search: false, Gaps: false, Maps: false),
+            [], 1, null, Ogc: false, Search: false, Gaps: false, Maps: false, Reports: false),
     ];
 
     public static AreaLevel Get(string id) => All.FirstOrDefault(l => l.Id == id) ?? throw new KeyNotFoundException($"no level '{id}' in the catalog");

@@ -145,7 +145,7 @@ public static class CoverageModel
         series.Where(x => x.Measure == measure).MaxBy(x => x.Fye);
 
     /// <summary>An area's latest before-housing-costs child poverty rate (NaN where none).</summary>
-    static double BhcRate(ModelSnapshot s, string code) => s.ChildPoverty.TryGetValue(code, out var x) && Latest(x, "bhc") is { } pt ? pt.Percent : double.NaN;
+    public static double BhcRate(ModelSnapshot s, string code) => s.ChildPoverty.TryGetValue(code, out var x) && Latest(x, "bhc") is { } pt ? pt.Percent : double.NaN;
 
     /// <summary>Each LSOA's district's latest before-housing-costs child poverty rate (NaN where none).</summary>
     public static double[] ChildPovertyByLsoa(ModelSnapshot s)

@@ -73,7 +73,15 @@ public sealed class ModelSnapshot
     /// <summary>The finest level each code belongs to (a unitary authority's code is both a district and an upper-tier council).</summary>
     public required Dictionary<string, string> AreaLevelOfCode { get; init; }
 
+    /// <summary>The area in km² of each district and upper-tier council (for population density), by (level, code).</summary>
+    public Dictionary<(string Level, string Code), double> AreaKm2 { get; init; } = [];
+
     public int LsoaCount => LsoaCodes.Length;
+
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, Case.SimilarAreaSet> _similar = new();
+
+    /// <summary>Each area's most similar areas of the same level, computed once per snapshot (that is, per data version).</summary>
+    public Case.SimilarAreaSet SimilarAreas(string level) => _similar.GetOrAdd(level, l => Case.SimilarAreas.Compute(this, l));
 
     Dictionary<string, int[]>? _teamLsoas;
     int[][]? _evidenceLsoas;
@@ -191,6 +199,10 @@ public sealed class ModelSnapshot
             "select code, measure, fye, percent, children, derived from cradle.child_poverty order by code, measure, fye", cancellationToken: ct)))
             .GroupBy(x => x.Code).ToDictionary(g => g.Key, g => g.Select(x => new ChildPovertyPoint(x.Measure, x.Fye, x.Percent, x.Children, x.Derived)).ToList());
 
+        var km2 = (await conn.QueryAsync<(string Level, string Code, double Km2)>(new CommandDefinition(
+            "select level, code, st_area(geom) / 1e6 from cradle.area where country = 'E' and level = any(@levels)",
+            new { levels = Case.SimilarAreas.Levels }, cancellationToken: ct))).ToDictionary(x => (x.Level, x.Code), x => x.Km2);
+
         var levelOf = new Dictionary<string, string>();
         foreach (var (name, level) in levels) foreach (var code in level.Codes) levelOf.TryAdd(code, name);
 
@@ -215,6 +227,7 @@ public sealed class ModelSnapshot
             LadNeighbours = neighbours,
             Teams = teams,
             AreaLevelOfCode = levelOf,
+            AreaKm2 = km2,
         };
     }
 

@@ -212,7 +212,7 @@ export interface paths {
         put?: never;
         /**
          * What if: add hypothetical teams and close existing ones; before and after per affected area, and totals
-         * @description Stateless. Body: {"teams": [{"name", "areas": [district, upper-tier council, ward or LSOA codes], "capacity_families_per_year" (default 150), "annual_cost" (default 157000)}], "close": [team ids], "level": lad (default), "need_model", "gradient", "deprivation"}.
+         * @description Stateless. Body: {"teams": [{"name", "areas": [district, upper-tier council, ward or LSOA codes], "capacity_families_per_year" (default 150), "annual_cost" (default 157000)}], "close": [team ids], "level": lad (default), "need_model", "gradient", "deprivation", "benefit_per_family_low", "benefit_per_family_central", "benefit_per_family_high" (GBP, indicative; defaults and sources in GET /api/model)}. value_for_money is indicative: the new teams' annual cost, the extra families they reach, cost per family, and lifetime benefit and benefit–cost ratio as low/central/high.
          */
         post: {
             parameters: {
@@ -278,7 +278,7 @@ export interface paths {
         put?: never;
         /**
          * Where should the next N teams (or a budget) go?
-         * @description Body: {"teams": N (1–20) or "budget_gbp": B, "capacity_families_per_year" (150), "annual_cost" (157000), "max_group_size" (1–4 neighbouring districts in one ICB, default 3), "deprivation_weighted" (false), "within" (an area code), "candidate_level" (lad: districts and groups of neighbouring districts, default; utla: whole upper-tier councils), "need_model", "gradient", "deprivation"}. Greedy maximum coverage of a monotone submodular objective; new teams do not overlap.
+         * @description Body: {"teams": N (1–20) or "budget_gbp": B, "capacity_families_per_year" (150), "annual_cost" (157000), "max_group_size" (1–4 neighbouring districts in one ICB, default 3), "deprivation_weighted" (false), "within" (an area code), "candidate_level" (lad: districts and groups of neighbouring districts, default; utla: whole upper-tier councils), "need_model", "gradient", "deprivation", "benefit_per_family_low", "benefit_per_family_central", "benefit_per_family_high"}. Greedy maximum coverage of a monotone submodular objective; new teams do not overlap.
          */
         post: {
             parameters: {
@@ -1525,6 +1525,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reports/{level}/{code}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The case for change for an area, as a PDF for a board paper (A4, fonts embedded, text selectable)
+         * @description level: lad, utla, sicbl, icb, nhser, region. The model parameters as for /api/areas; scenario: new teams separated by ';', each 'codes|capacity|annual cost|name' (codes separated by ','; empty fields take the defaults), e.g. scenario=E08000024|150|157000; close: register team ids separated by ','; benefit_per_family_low, _central, _high: the indicative lifetime benefit per family (GBP; defaults and sources in GET /api/model).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    scenario?: string;
+                    close?: string;
+                    benefit_per_family_low?: string;
+                    benefit_per_family_central?: string;
+                    benefit_per_family_high?: string;
+                    need_model?: string;
+                    gradient?: string;
+                    need_weight?: string;
+                    deprivation?: string;
+                    population?: string;
+                    uncertain_teams?: string;
+                    evidence_max_age_years?: string;
+                };
+                header?: never;
+                path: {
+                    level: string;
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/{level}/{code}.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same report as printable HTML, for pasting into documents
+         * @description level: lad, utla, sicbl, icb, nhser, region. The model parameters as for /api/areas; scenario: new teams separated by ';', each 'codes|capacity|annual cost|name' (codes separated by ','; empty fields take the defaults), e.g. scenario=E08000024|150|157000; close: register team ids separated by ','; benefit_per_family_low, _central, _high: the indicative lifetime benefit per family (GBP; defaults and sources in GET /api/model).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    scenario?: string;
+                    close?: string;
+                    benefit_per_family_low?: string;
+                    benefit_per_family_central?: string;
+                    benefit_per_family_high?: string;
+                    need_model?: string;
+                    gradient?: string;
+                    need_weight?: string;
+                    deprivation?: string;
+                    population?: string;
+                    uncertain_teams?: string;
+                    evidence_max_age_years?: string;
+                };
+                header?: never;
+                path: {
+                    level: string;
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1543,6 +1685,10 @@ export interface components {
             area_evidence: components["schemas"]["EvidenceOut"][];
             compare: components["schemas"]["Comparison"][];
             sources: string[];
+            commissioning: components["schemas"]["CommissioningOut"];
+            similar_areas: null | components["schemas"]["SimilarAreaOut"][];
+            similar_areas_method: null | string;
+            trends: components["schemas"]["TrendsOut"];
         };
         AreaEvidence: {
             area_code: string;
@@ -1598,6 +1744,15 @@ export interface components {
             deprivation: null | components["schemas"]["DeprivationOut"];
             child_poverty: null | components["schemas"]["ChildPovertyOut"];
         };
+        BirthsTrend: {
+            /** Format: double */
+            mid2020: number;
+            /** Format: double */
+            mid2024: number;
+            /** Format: double */
+            change: null | number;
+            source: string;
+        };
         CatalogOut: {
             /** Format: int64 */
             data_version: number;
@@ -1630,6 +1785,26 @@ export interface components {
             /** Format: double */
             children: null | number;
             derived: boolean;
+        };
+        CommissionerRef: {
+            level: string;
+            code: string;
+            name: string;
+            /** Format: double */
+            infants_share: number;
+            start_for_life: null | boolean;
+        };
+        CommissioningOut: {
+            icbs: components["schemas"]["CommissionerRef"][];
+            sub_icb_locations: components["schemas"]["CommissionerRef"][];
+            upper_tier_councils: components["schemas"]["CommissionerRef"][];
+            districts: components["schemas"]["CommissionerRef"][];
+            start_for_life: string;
+            /** Format: double */
+            start_for_life_infants_share: number;
+            start_for_life_text: string;
+            start_for_life_source: string;
+            programmes: components["schemas"]["ProgrammeFact"][];
         };
         Comparison: {
             level: string;
@@ -1668,6 +1843,13 @@ export interface components {
             share_infants_deciles_1_2: number;
             /** Format: double */
             mean_income_score_infant_weighted: null | number;
+        };
+        DeprivationTrend: {
+            /** Format: double */
+            share_infants_deciles_1_2_imd2019: number;
+            /** Format: double */
+            share_infants_deciles_1_2_iod2025: number;
+            note: string;
         };
         EvidenceList: {
             /** Format: int64 */
@@ -1720,6 +1902,7 @@ export interface components {
             gaps: boolean;
             maps: boolean;
             team_service_area: boolean;
+            reports: boolean;
         };
         LevelTilesOut: {
             layer: string;
@@ -1795,6 +1978,7 @@ export interface components {
             /** Format: date */
             register_last_verified: null | string;
             foundation_counts: components["schemas"]["PublishedTeamCount"][];
+            value_for_money: components["schemas"]["ValueForMoneyModel"];
         };
         NeedModelOut: {
             name: string;
@@ -1887,6 +2071,7 @@ export interface components {
             /** Format: double */
             seconds: number;
             picks: components["schemas"]["PlanPickOut"][];
+            value_for_money: components["schemas"]["ValueForMoney"];
         };
         ProblemDetails: {
             type?: null | string;
@@ -1896,6 +2081,15 @@ export interface components {
             detail?: null | string;
             instance?: null | string;
         };
+        ProgrammeFact: {
+            id: string;
+            programme: string;
+            from: string;
+            to: null | string;
+            says: string;
+            source_url: string;
+            source_date: string;
+        };
         PublishedTeamCount: {
             /** Format: int32 */
             teams: number;
@@ -1903,6 +2097,14 @@ export interface components {
             as_of: string;
             says: string;
             source_url: string;
+        };
+        Range: {
+            /** Format: double */
+            low: number;
+            /** Format: double */
+            central: number;
+            /** Format: double */
+            high: number;
         };
         ReadyStatus: {
             status: string;
@@ -1972,6 +2174,7 @@ export interface components {
             /** Format: int32 */
             areas_affected: number;
             areas: components["schemas"]["ScenarioArea"][];
+            value_for_money: components["schemas"]["ValueForMoney"];
         };
         ScenarioTeamOut: {
             name: string;
@@ -2008,6 +2211,37 @@ export interface components {
             annual_cost_of_new_teams: number;
             /** Format: double */
             cost_per_extra_family_reached: null | number;
+        };
+        SimilarAreaOut: {
+            code: string;
+            name: string;
+            /** Format: double */
+            distance: number;
+            /** Format: double */
+            unmet_need_per_1000_births: null | number;
+            /** Format: double */
+            unmet_need: number;
+            /** Format: double */
+            need_families_per_year: number;
+            /** Format: double */
+            geographic_coverage: number;
+            team_state: string;
+            /** Format: double */
+            births_proxy: number;
+            /** Format: double */
+            share_infants_deciles_1_2: number;
+            /** Format: double */
+            child_poverty_percent: null | number;
+            /** Format: double */
+            persons_per_km2: number;
+        };
+        Source: {
+            parameter: string;
+            /** Format: double */
+            default: number;
+            says: string;
+            url: string;
+            verified: string;
         };
         TeamBody: {
             id: null | string;
@@ -2071,6 +2305,12 @@ export interface components {
             area_note: null | string;
             source_old: boolean;
         };
+        TeamEvent: {
+            date: string;
+            event: string;
+            team_id: string;
+            team_name: string;
+        };
         TeamListOut: {
             /** Format: int64 */
             data_version: number;
@@ -2109,6 +2349,32 @@ export interface components {
             /** Format: int64 */
             data_version: number;
             team: components["schemas"]["TeamBody"];
+        };
+        TrendsOut: {
+            births: components["schemas"]["BirthsTrend"];
+            child_poverty_before_housing_costs: null | components["schemas"]["ChildPovertyPoint"][];
+            deprivation: components["schemas"]["DeprivationTrend"];
+            teams: components["schemas"]["TeamEvent"][];
+        };
+        ValueForMoney: {
+            indicative: boolean;
+            /** Format: double */
+            annual_cost: number;
+            /** Format: double */
+            extra_families_reached: number;
+            /** Format: double */
+            cost_per_family: null | number;
+            benefit_per_family: components["schemas"]["Range"];
+            lifetime_benefit: components["schemas"]["Range"];
+            benefit_cost_ratio: null | components["schemas"]["Range"];
+            method: string;
+            caveat: string;
+        };
+        ValueForMoneyModel: {
+            indicative: boolean;
+            parameters: components["schemas"]["Source"][];
+            method: string;
+            caveat: string;
         };
         ViewerConfig: {
             basemap_url: null | string;

@@ -7,7 +7,7 @@ import { createMap, renderLegend, type MapHandle } from './map';
 import { renderPanel } from './panel';
 import { renderRegister } from './register';
 import { renderPlan, renderScenario, renderScenarioError, runPlan, runScenario } from './scenario';
-import { readState, writeState, defaultMetric, type ViewState } from './state';
+import { readState, writeState, defaultMetric, scenarioParam, type ViewState } from './state';
 import { areaLevels, getCatalog, level as levelOf, mapFigures, setCatalog } from './metrics';
 import { RankedTable } from './table';
 
@@ -52,7 +52,9 @@ async function select(code: string | null, zoom = false): Promise<void> {
   try {
     const detail = await getJson<AreaDetail>(`/api/areas/${encodeURIComponent(code)}`);
     if (mine !== selection) return;
-    renderPanel(panel, detail, scenarioAreas.get(code) ?? null);
+    // The case for change with the scenario in force, as the viewer's URL holds it.
+    const report = `/reports/${encodeURIComponent(detail.area.level)}/${encodeURIComponent(code)}.pdf${state.scenario?.areas.length ? `?scenario=${encodeURIComponent(scenarioParam(state.scenario))}` : ''}`;
+    renderPanel(panel, detail, scenarioAreas.get(code) ?? null, report);
     if (zoom && map) {
       const ogc = await getJson<{ bbox?: number[]; geometry: { coordinates: unknown } }>(`/ogc/collections/${detail.area.level}/items/${code}`).catch(() => null);
       if (ogc && mine === selection) map.fitTo(bbox(ogc.geometry.coordinates));

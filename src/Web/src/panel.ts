@@ -5,7 +5,7 @@ import { level as levelOf, teamState } from './metrics';
 
 const stateTag: Record<string, string> = { served: 'govuk-tag--green', in_development: 'govuk-tag--blue', confirmed_none: 'govuk-tag--red', not_known: 'govuk-tag--grey' };
 
-export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: ScenarioArea | null): void {
+export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: ScenarioArea | null, reportHref: string): void {
   const a = d.area;
   const region = a.parents.find((p) => p.level === 'region');
   const icbs = a.parents.filter((p) => p.level === 'icb');
@@ -27,6 +27,28 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: ScenarioAr
         (${n1(scenario.unmet_need_per_1000_births_after)} per 1,000 births).</div>`
     : '';
   const compare = d.compare.map((c) => `${esc(c.name)}: ${n1(c.unmet_need_per_1000_births)} per 1,000 births unmet, coverage ${pct(c.geographic_coverage)}`).join('; ');
+  const c = d.commissioning;
+  const shares = (xs: typeof c.icbs) => xs.map((x) => `${esc(x.name)}${x.infants_share < 0.9995 ? ` (${pct(x.infants_share)} of infants)` : ''}`).join('; ');
+  const who = `<dl class="govuk-summary-list govuk-summary-list--no-border" id="panel-commissioning">
+      ${c.icbs.length ? row('ICB', shares(c.icbs)) : ''}
+      ${c.sub_icb_locations.length ? row('Sub-ICB location', shares(c.sub_icb_locations)) : ''}
+      ${c.upper_tier_councils.length ? row('Upper-tier council', shares(c.upper_tier_councils)) : ''}
+      ${row('Start for Life', `<span data-field="start-for-life">${esc(c.start_for_life_text)}</span>`)}
+    </dl>`;
+  const similar = d.similar_areas?.length
+    ? `<table class="govuk-table govuk-body-s" id="panel-similar"><caption class="govuk-table__caption govuk-table__caption--s">${esc(a.name)} against its ${d.similar_areas.length} most similar ${esc(levelOf(a.level).plural.toLowerCase())}</caption>
+        <thead><tr><th scope="col">Area</th><th scope="col">Unmet per 1,000 births</th><th scope="col">Team state</th></tr></thead>
+        <tbody><tr><th scope="row">${esc(a.name)}</th><td>${n1(a.unmet_need_per_1000_births)}</td><td>${esc(teamState(a.team_state)?.label ?? a.team_state)}</td></tr>
+        ${d.similar_areas.map((x) => `<tr><th scope="row">${esc(x.name)}</th><td>${n1(x.unmet_need_per_1000_births)}</td><td>${esc(teamState(x.team_state)?.label ?? x.team_state)}</td></tr>`).join('')}</tbody></table>`
+    : '';
+  const t = d.trends;
+  const cp = t.child_poverty_before_housing_costs ?? [];
+  const trends = `<ul class="govuk-list govuk-body-s" id="panel-trends">
+      <li>Births (age 0): ${n0(t.births.mid2020)} (mid-2020) → ${n0(t.births.mid2024)} (mid-2024)</li>
+      <li>Infants in the 20% most deprived LSOAs: ${pct(t.deprivation.share_infants_deciles_1_2_imd2019)} (IMD 2019) → ${pct(t.deprivation.share_infants_deciles_1_2_iod2025)} (IoD 2025)</li>
+      ${cp.length > 1 ? `<li>Children in low income families: ${n1(cp[0]!.percent)}% (FYE ${cp[0]!.fye}) → ${n1(cp[cp.length - 1]!.percent)}% (FYE ${cp[cp.length - 1]!.fye})</li>` : ''}
+      ${t.teams.map((e) => `<li>${esc(e.team_name)} ${esc(e.event)} ${esc(e.date)}</li>`).join('')}
+    </ul>`;
   // ONS publishes no LSOA count of infants after mid-2020: an LSOA's are estimated (docs/model.md).
   const estimated = a.level === 'lsoa' ? ' <span class="govuk-body-s">(estimated)</span>' : '';
   el.innerHTML = `
@@ -48,11 +70,17 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: ScenarioAr
     <h3 class="govuk-heading-s">Teams</h3>
     ${teams}${others}${evidence}
     ${a.team_state_shares.not_known > 0 && a.team_state_shares.not_known < 1 ? `<p class="govuk-body-s">${pct(a.team_state_shares.not_known)} of infants here live where nothing is known about a team.</p>` : ''}
+    <h3 class="govuk-heading-s">Who commissions here</h3>
+    ${who}
     <h3 class="govuk-heading-s">Compared with</h3>
     <p class="govuk-body-s">${compare || '–'}</p>
+    ${similar}
+    <h3 class="govuk-heading-s">Trends</h3>
+    ${trends}
     <h3 class="govuk-heading-s">Data</h3>
     <ul class="govuk-list govuk-body-s">${d.sources.map((s) => `<li>${esc(s)}</li>`).join('')}<li>Data version ${d.data_version}</li></ul>
     <p class="govuk-body-s">
+      ${levelOf(a.level).reports ? `<a class="govuk-link" id="panel-report" href="${esc(reportHref)}">Download the case (PDF)</a> ·` : ''}
       <a class="govuk-link" href="/maps/${esc(a.level)}/${esc(a.code)}.png">Map for a board paper (PNG)</a> ·
       <a class="govuk-link" href="/api/areas?level=${esc(a.level)}&amp;within=${esc(a.code)}&amp;format=csv">Figures (CSV)</a>
     </p>`;

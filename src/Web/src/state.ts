@@ -41,7 +41,13 @@ export function writeState(s: ViewState): void {
   if (s.centre) q.set('c', s.centre.map((v) => v.toFixed(4)).join(','));
   if (s.zoom !== null) q.set('z', s.zoom.toFixed(2));
   if (s.filter) q.set('in', s.filter);
-  if (s.scenario) q.set('scenario', `${s.scenario.areas.join(',')}|${s.scenario.capacity}|${s.scenario.cost}`);
+  if (s.scenario) q.set('scenario', scenarioParam(s.scenario));
   const url = `${window.location.pathname}${q.size ? `?${q}` : ''}`;
   window.history.replaceState(null, '', url);
+}
+
+/** A scenario as the URL and the reports take it: codes|capacity|cost, an empty field for a default. */
+export function scenarioParam(s: NonNullable<ViewState['scenario']>): string {
+  const num = (x: number) => (Number.isFinite(x) ? String(x) : '');
+  return `${s.areas.join(',')}|${num(s.capacity)}|${num(s.cost)}`;
 }

@@ -136,6 +136,21 @@ test('searching "Newcastle" shows NEWPIP in the area panel', async () => {
   await page.close();
 });
 
+test('the area panel says who commissions, compares with similar areas and gives trends', async () => {
+  const page = await open('/?area=E08000024');
+  await page.locator('#panel-commissioning').waitFor();
+  const api = await (await fetch(`${base}/api/areas/E08000024`)).json();
+  const text = await panel(page).textContent();
+  assert.match(text, new RegExp(api.commissioning.icbs[0].name));
+  assert.equal(await page.locator('[data-field="start-for-life"]').textContent(), api.commissioning.start_for_life_text);
+  // The similar areas as a table: Sunderland and its 10.
+  assert.equal(await page.locator('#panel-similar tbody tr').count(), 11);
+  for (const s of api.similar_areas) assert.match(await page.locator('#panel-similar').textContent(), new RegExp(s.name));
+  assert.match(await page.locator('#panel-trends').textContent(), /mid-2020/);
+  assert.equal(await page.locator('#panel-report').getAttribute('href'), '/reports/lad/E08000024.pdf');
+  await page.close();
+});
+
 test('a scenario team in Sunderland lowers its unmet need in the panel and the table', async () => {
   const page = await open('/?area=E08000024');
   await panel(page).getByText('Sunderland').first().waitFor();
@@ -155,6 +170,12 @@ test('a scenario team in Sunderland lowers its unmet need in the panel and the t
   const { defaults } = await (await fetch(`${base}/api/catalog`)).json();
   assert.equal(await page.locator('#cost-per-family').textContent(), `£${Math.round(defaults.annual_cost / 150).toLocaleString('en-GB')}`);
   assert.match(page.url(), /scenario=E08000024/);
+  // The case for change carries the scenario in force, and is a PDF.
+  const href = await page.locator('#panel-report').getAttribute('href');
+  assert.match(decodeURIComponent(href), /^\/reports\/lad\/E08000024\.pdf\?scenario=E08000024\|150\|/);
+  const pdf = await fetch(new URL(href, base));
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
   await page.screenshot({ path: path.join(artifacts, 'scenario-sunderland.png'), fullPage: true });
   await page.close();
 });

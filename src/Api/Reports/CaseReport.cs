@@ -1,0 +1,275 @@
+using System.Globalization;
+using Cradle.Api.Areas;
+using Cradle.Api.Infrastructure;
+using Cradle.Api.Maps;
+using Cradle.Api.Scenarios;
+using Cradle.Geo.Case;
+using Cradle.Geo.Catalog;
+using Cradle.Geo.Coverage;
+using Npgsql;
+
+namespace Cradle.Api.Reports;
+
+/// <summary>A scenario as a report takes it: teams to add and register teams to close.</summary>
+public sealed record ReportScenario(IReadOnlyList<ScenarioTeam> Teams, IReadOnlyList<string> Close)
+{
+    public bool IsEmpty => Teams.Count == 0 && Close.Count == 0;
+}
+
+/// <summary>
+/// The case for change for one area, as a <see cref="ReportDocument"/>: key messages made from
+/// the figures by templates (never written for one area), the map, the figures against region,
+/// England and similar areas, who commissions, the teams, a scenario's value for money, trends,
+/// sources and caveats.
+/// </summary>
+public static class CaseReport
+{
+    // Invariant: the app runs in globalization-invariant mode; its numbers and month names are English.
+    static readonly CultureInfo En = CultureInfo.InvariantCulture;
+    static string N0(double v) => v.ToString("N0", En);
+    static string N1(double v) => v.ToString("N1", En);
+    static string Pct(double v) => (v * 100).ToString(v < 0.1 && v > 0 ? "N1" : "N0", En) + "%";
+    static string Gbp(double v) => "£" + v.ToString("N0", En);
+
+    public const string Attribution = "Contains OS data © Crown copyright and database right 2024. Source: Office for National Statistics licensed under the Open Government Licence v3.0. " +
+        "English indices of deprivation 2025 and 2019: Ministry of Housing, Communities and Local Government (OGL v3). Children in low income families: Department for Work and Pensions (OGL v3). " +
+        "Team register: Cradle, from public sources (each team's source and date below).";
+
+    public static async Task<(ReportDocument? Document, Dictionary<string, string[]>? Errors)> BuildAsync(ModelStore store, NpgsqlDataSource db, ModelSnapshot s,
+        ModelParameters p, BenefitParameters benefit, string level, string code, ReportScenario scenario, CancellationToken ct)
+    {
+        var lv = s.Levels[level];
+        var spec = AreaLevels.Get(level);
+        int index = lv.Index[code];
+        var (figures, ranks) = store.Figures(s, p, level);
+        var f = figures[index];
+        var dep = store.Deprivation(s, level, p);
+        var run = store.Baseline(s, p);
+        var name = f.Name;
+
+        ScenarioResult? result = null;
+        if (!scenario.IsEmpty)
+        {
+            var (r, errors) = ScenarioEndpoints.Evaluate(store, s, p, level, scenario.Teams, scenario.Close, benefit);
+            if (errors is not null) return (null, errors);
+            result = r;
+        }
+
+        var parents = AreaOutput.Parents(s, level, code);
+        var region = parents.FirstOrDefault(x => x.Level == "region");
+        AreaFigures? Of(string l, string? c) => c is null || !s.Levels[l].Index.TryGetValue(c, out var i) ? null : store.Figures(s, p, l).Areas[i];
+        var regionFigures = level == "region" ? null : Of("region", region?.Code);
+        var england = Of("england", "E92000001")!;
+        var similar = AreaCase.Similar(store, s, p, level, index);
+        var commissioning = AreaCase.Commissioning(s, level, index);
+        var trends = AreaCase.Trends(store, s, p, level, index);
+        var today = run.AsOf;
+
+        var sections = new List<ReportSection>();
+        // Key messages.
+        var messages = new List<string>
+        {
+            $"About {N0(f.Need)} families a year in {name} may need a specialised parent-infant relationship team: an estimate, {Pct(p.NeedRate)} of about {N0(f.Births)} births a year.",
+            StateMessage(s, f, name, today, p),
+            $"That leaves about {N0(f.Unmet)} families a year that no team's capacity covers: {(f.UnmetPer1000Births is { } u ? N1(u) : "–")} per 1,000 births"
+                + (regionFigures?.UnmetPer1000Births is { } ru ? $", against {N1(ru)} in {regionFigures.Name}" : "")
+                + (england.UnmetPer1000Births is { } eu && level != "england" ? $" and {N1(eu)} in England." : "."),
+        };
+        if (result is not null)
+        {
+            var v = result.ValueForMoney;
+            messages.Add(v.CostPerFamily is { } cpf && v.BenefitCostRatio is { } bcr
+                ? $"With the scenario, the new teams would reach about {N0(v.ExtraFamiliesReached)} more families a year for {Gbp(v.AnnualCost)} a year, about {Gbp(cpf)} per family. At an indicative {Gbp(v.BenefitPerFamily.Central)} of lifetime benefit per family, each £1 would return about £{N1(bcr.Central)} (range £{N1(bcr.Low)} to £{N1(bcr.High)})."
+                : $"With the scenario, covered need in England changes by {N0(result.Totals.ExtraFamiliesCovered)} families a year.");
+        }
+        else if (similar is not null)
+        {
+            int served = similar.Count(x => x.TeamState == "served");
+            messages.Add($"{served} of its {similar.Count} most similar {spec.Plural.ToLowerInvariant()} {(served == 1 ? "has" : "have")} a team serving most of their infants.");
+        }
+        messages.Add(commissioning.StartForLifeText);
+        sections.Add(new ReportSection("Key messages", [new Bullets(messages, Emphasis: true)]));
+
+        // The map, as the PNG maps draw it.
+        var figure = Figures.Get("unmet_need_per_1000_births");
+        var map = await MapEndpoints.Request(store, db, s, level, code, figure, 1200, 900, p, ct);
+        sections.Add(new ReportSection(null, [new MapBlock(map, $"{figure.Label}, {name} and neighbouring {spec.Plural.ToLowerInvariant()}. Patterns show the team state where no team serves most infants.")]));
+
+        // Figures against region, England and similar areas.
+        var header = new List<string> { "", name };
+        if (regionFigures is not null) header.Add(regionFigures.Name);
+        if (level != "england") header.Add("England");
+        if (similar is not null) header.Add("Similar areas (median)");
+        var depRegion = regionFigures is null ? null : store.Deprivation(s, "region", p)[regionFigures.Index];
+        var depEngland = store.Deprivation(s, "england", p)[0];
+        var simIdx = similar?.Select(x => lv.Index[x.Code]).ToList();
+        List<string> Row(string label, Func<AreaFigures, DeprivationSummary, double?> value, Func<double, string> text)
+        {
+            var row = new List<string> { label, Text(value(f, dep[index]), text) };
+            if (regionFigures is not null) row.Add(Text(value(regionFigures, depRegion!), text));
+            if (level != "england") row.Add(Text(value(england, depEngland), text));
+            if (simIdx is not null) row.Add(Text(Median(simIdx.Select(i => value(figures[i], dep[i]))), text));
+            return row;
+        }
+        var rows = new List<IReadOnlyList<string>>
+        {
+            Row("Births a year (age 0, mid-2024 estimate)", (a, _) => a.Births, N0),
+            Row("Families a year needing a team (estimate)", (a, _) => a.Need, N0),
+            Row("Infants where a team takes referrals", (a, _) => a.GeographicCoverage, Pct),
+            Row("Need covered by teams' capacity, families a year", (a, _) => a.Covered, N0),
+            Row("Unmet need, families a year", (a, _) => a.Unmet, N0),
+            Row("Unmet need per 1,000 births", (a, _) => a.UnmetPer1000Births, N1),
+            Row($"Infants in England's most deprived 20% of LSOAs ({(p.Deprivation == "imd2019" ? "IMD 2019" : "IoD 2025")})", (_, d) => d.ShareInfantsDeciles12, Pct),
+        };
+        if (level is "lad" or "utla")
+        {
+            double? Poverty(AreaFigures a) => CoverageModel.BhcRate(s, a.Code) is var r && double.IsFinite(r) ? r / 100 : null;
+            rows.Add(Row("Children in low income families (before housing costs)", (a, _) => Poverty(a), Pct));
+        }
+        sections.Add(new ReportSection("Need, provision and the gap", [
+            new Table($"{name} against {(regionFigures is null ? "" : regionFigures.Name + ", ")}England{(similar is null ? "" : " and its 10 most similar " + spec.Plural.ToLowerInvariant())}. Estimates of the model: the gap rank of {name} is {ranks[index]} of {lv.Count} {spec.Plural.ToLowerInvariant()}.",
+                header, rows, [2.6f, .. Enumerable.Repeat(1f, header.Count - 1)]),
+        ]));
+
+        if (similar is not null)
+        {
+            var bars = new List<Bar> { new(name, f.UnmetPer1000Births, true) };
+            bars.AddRange(similar.Select(x => new Bar(x.Name, x.UnmetNeedPer1000Births, false)));
+            sections.Add(new ReportSection($"{name} against its 10 most similar {spec.Plural.ToLowerInvariant()}", [
+                new BarChart("Unmet need per 1,000 births", "unmet families a year per 1,000 births", bars, N1),
+                new Table("The similar areas, most similar first, and what decides similarity.",
+                    ["Area", "Births", "Most deprived 20%", "Child poverty", "Persons per km²", "Team state", "Unmet per 1,000 births"],
+                    similar.Select(x => (IReadOnlyList<string>)[x.Name, N0(x.BirthsProxy), Pct(x.ShareInfantsDeciles12),
+                        x.ChildPovertyPercent is { } c ? N1(c) + "%" : "–", N0(x.PersonsPerKm2), StateLabel(x.TeamState),
+                        x.UnmetNeedPer1000Births is { } u ? N1(u) : "–"]).ToList(),
+                    [2.2f, 0.8f, 1f, 0.9f, 0.9f, 1.1f, 1f]),
+                new Paragraph("Method: " + SimilarAreas.Method, Small: true),
+            ]));
+        }
+
+        // Who commissions.
+        string List(IEnumerable<CommissionerRef> xs) => string.Join("; ", xs.Select(x => x.InfantsShare >= 0.9995 ? x.Name : $"{x.Name} ({Pct(x.InfantsShare)} of infants)"));
+        var who = new List<string>();
+        if (commissioning.Icbs.Count > 0) who.Add($"Integrated Care Board: {List(commissioning.Icbs)}.");
+        if (commissioning.SubIcbLocations.Count > 0) who.Add($"Sub-ICB location: {List(commissioning.SubIcbLocations)}.");
+        if (commissioning.UpperTierCouncils.Count > 0)
+            who.Add($"Upper-tier council (public health and children's services): {List(commissioning.UpperTierCouncils)}.");
+        if (level != "lad" && commissioning.Districts.Count > 0) who.Add($"Districts: {string.Join(", ", commissioning.Districts.Select(d => d.Name))}.");
+        who.Add(commissioning.StartForLifeText);
+        sections.Add(new ReportSection("Who commissions here", [
+            new Bullets(who),
+            new Table("National programmes (dated facts)", ["Programme", "From", "What", "Source"],
+                commissioning.Programmes.Select(x => (IReadOnlyList<string>)[x.Programme, x.From + (x.To is null ? "" : " to " + x.To), x.Says, $"{x.SourceUrl} ({x.SourceDate})"]).ToList(),
+                [1.3f, 0.8f, 2.6f, 2f]),
+        ]));
+
+        // The teams, or the state where there are none.
+        var inside = lv.LsoasOf(index).ToHashSet();
+        var touching = s.Teams.Where(t => s.TeamLsoas(t).Any(inside.Contains)).OrderBy(t => t.Status != "active").ThenBy(t => t.Name).ToList();
+        var teamBlocks = new List<ReportBlock>();
+        if (touching.Count > 0)
+            teamBlocks.Add(new Table("Teams in the register whose service area includes part of the area", ["Team", "Provider", "Status", "Capacity, families a year", "Source", "Last verified"],
+                touching.Select(t => (IReadOnlyList<string>)[t.Name, t.Provider ?? "–", t.Status.Replace('_', ' ') + (t.FitUncertain ? " (fit uncertain)" : ""),
+                    t.CapacityFamiliesPerYear is { } c ? N0(c) : t.IsActive ? $"{N0(p.DefaultCapacity)} (assumed)" : "–",
+                    $"{t.SourceUrl} ({t.SourceDate})", t.LastVerified?.ToString("yyyy-MM-dd") ?? "–"]).ToList(),
+                [1.6f, 1.2f, 0.9f, 0.9f, 2.4f, 0.8f]));
+        teamBlocks.Add(new Paragraph($"Team state: {StateLabel(f.TeamState.Id())} (the state of most of its infants). " +
+            string.Join(" ", TeamStates.All.Where(x => f.StateShare(x) > 0).Select(x => $"{StateLabel(x.Id())}: {Pct(f.StateShare(x))} of infants."))));
+        var evidence = s.Evidence.Where((e, k) => s.EvidenceLsoas[k].Any(inside.Contains)).ToList();
+        foreach (var e in evidence)
+            teamBlocks.Add(new Paragraph($"Evidence ({e.Evidence.Replace('_', ' ')}, {e.SourceDate}{(e.IsCurrent(today, p.EvidenceMaxAgeYears) ? "" : ", older than " + N0(p.EvidenceMaxAgeYears) + " years so it no longer counts")}): {e.Statement} Source: {e.SourceUrl}", Small: true));
+        sections.Add(new ReportSection("Teams serving the area", teamBlocks));
+
+        if (result is not null) sections.Add(ScenarioSection(result, f, name, level, code, p));
+
+        // Trends.
+        var trendRows = new List<IReadOnlyList<string>>
+        {
+            new[] { "Births a year (age 0)", $"mid-2020: {N0(trends.Births.Mid2020)}", $"mid-2024: {N0(trends.Births.Mid2024)}",
+                trends.Births.Change is { } ch ? (ch >= 0 ? "+" : "") + Pct(ch).Replace("%", "") + "%" : "–" },
+            new[] { "Infants in England's most deprived 20% of LSOAs", $"IMD 2019: {Pct(trends.Deprivation.ShareInfantsDeciles12Imd2019)}",
+                $"IoD 2025: {Pct(trends.Deprivation.ShareInfantsDeciles12Iod2025)}",
+                $"{(trends.Deprivation.ShareInfantsDeciles12Iod2025 - trends.Deprivation.ShareInfantsDeciles12Imd2019) * 100:+0.0;-0.0;0.0} points" },
+        };
+        if (trends.ChildPovertyBeforeHousingCosts is { Count: > 0 } cp)
+            trendRows.Add(["Children in low income families (before housing costs)", $"FYE {cp[0].Fye}: {N1(cp[0].Percent)}%", $"FYE {cp[^1].Fye}: {N1(cp[^1].Percent)}%",
+                $"{cp[^1].Percent - cp[0].Percent:+0.0;-0.0;0.0} points"]);
+        var trendBlocks = new List<ReportBlock> { new Table("From the vintages Cradle holds", ["", "Earlier", "Latest", "Change"], trendRows, [2.4f, 1.2f, 1.2f, 0.9f]) };
+        trendBlocks.Add(new Paragraph(trends.Teams.Count == 0 ? "Teams: the register records no team starting or ending here."
+            : "Teams: " + string.Join("; ", trends.Teams.Select(e => $"{e.TeamName} {e.Event} {e.Date}")) + "."));
+        trendBlocks.Add(new Paragraph(trends.Deprivation.Note + " Mid-2020 births are ONS's LSOA estimates; mid-2024 LSOA births are Cradle's estimates, constrained to ONS's district figures.", Small: true));
+        sections.Add(new ReportSection("Trends", trendBlocks));
+
+        // Sources and caveats.
+        var latest = ModelParameters.LatestFoundationCount("England");
+        sections.Add(new ReportSection("Sources, licences and caveats", [
+            new Bullets([
+                Attribution,
+                "Population: " + ModelParameters.PopulationDescriptions[p.Population] + ".",
+                "Need: " + AreaOutput.Describe(p).Source + $" ({AreaOutput.Describe(p).Name} model). Start for Life councils: {Programmes.StartForLifeListSource} ({Programmes.StartForLifeListSourceDate}); {Programmes.StartForLifeListChecked}",
+                "Value for money: " + string.Join(" ", BenefitParameters.Sources.Select(x => $"{x.Parameter.Replace("benefit_per_family_", "")}: {Gbp(x.Default)}, {x.Url}.")),
+            ]),
+            new Bullets([
+                $"Register completeness: the register holds {s.Teams.Count(t => t.IsActive)} active teams in England; the Parent-Infant Foundation counted {latest.Teams} ({latest.AsOf}). Where the register knows of no team and no source says there is none, the state is 'not known', not 'no team'.",
+                $"Assumed capacities: teams without a published capacity count as {N0(p.DefaultCapacity)} families a year.",
+                "Estimated infants: mid-2024 LSOA infants are estimates summing to ONS's district figures; need is an indicative share of births, not a count of families.",
+                "Indicative benefits: lifetime benefit per family is a published national estimate, not an evaluation of any team; the central figure's method was not published in what we could read.",
+                "Every figure here comes from Cradle's API for the same data version and parameters; see GET /api/model for every parameter and its source.",
+            ]),
+        ]));
+
+        var title = $"The case for a parent-infant relationship team: {name}";
+        var subtitle = $"{spec.Singular} {code} · {today.ToString("d MMMM yyyy", En)} · data version {s.DataVersion} · Cradle" + (result is null ? "" : " · with a scenario");
+        return (new ReportDocument(title, subtitle, $"Cradle · {name} · data version {s.DataVersion} · indicative estimates; see the caveats", sections), null);
+    }
+
+    static string StateMessage(ModelSnapshot s, AreaFigures f, string name, DateOnly today, ModelParameters p) => f.TeamState switch
+    {
+        TeamState.Served => $"{string.Join(", ", f.Teams.Select(t => t.Name))} {(f.Teams.Count == 1 ? "takes" : "take")} referrals from {Pct(f.GeographicCoverage)} of {name}'s infants, with capacity for about {N0(f.Capacity)} families a year.",
+        TeamState.InDevelopment => $"A team is being set up for {name}; until it opens, no team is known to serve most of its infants.",
+        TeamState.ConfirmedNone => $"A dated source says that no specialised parent-infant relationship team is commissioned for most of {name}.",
+        _ => f.NoTeam ? $"No team is known to serve {name}: the register has none, and no source says whether there is one."
+            : $"Teams reach {Pct(f.GeographicCoverage)} of {name}'s infants; for the rest, no team is known and no source says whether there is one.",
+    };
+
+    static ReportSection ScenarioSection(ScenarioResult r, AreaFigures f, string name, string level, string code, ModelParameters p)
+    {
+        var here = r.Areas.FirstOrDefault(a => a.Code == code);
+        var v = r.ValueForMoney;
+        var blocks = new List<ReportBlock>();
+        var what = new List<string>();
+        what.AddRange(r.Teams.Select(t => $"New team '{t.Name}': {t.Lsoas} LSOAs ({string.Join(", ", t.Areas)}), {N0(t.CapacityFamiliesPerYear)} families a year, {Gbp(t.AnnualCost)} a year."));
+        what.AddRange(r.Closed.Select(id => $"Closed: {id}."));
+        blocks.Add(new Bullets(what));
+        double needHere = f.Need, coveredBefore = here?.CoveredNeedBefore ?? f.Covered, coveredAfter = here?.CoveredNeedAfter ?? f.Covered;
+        blocks.Add(new Table("Before and after", ["", $"{name}, before", $"{name}, after", "England, before", "England, after"],
+        [
+            ["Need covered, families a year", N0(coveredBefore), N0(coveredAfter), N0(r.Totals.CoveredNeedBefore), N0(r.Totals.CoveredNeedAfter)],
+            ["Unmet need, families a year", N0(Math.Max(0, needHere - coveredBefore)), N0(Math.Max(0, needHere - coveredAfter)), N0(r.Totals.UnmetNeedBefore), N0(r.Totals.UnmetNeedAfter)],
+            ["Infants where a team takes referrals", Pct(here?.GeographicCoverageBefore ?? f.GeographicCoverage), Pct(here?.GeographicCoverageAfter ?? f.GeographicCoverage), "", ""],
+            ["Team state", StateLabel(here?.TeamStateBefore ?? f.TeamState.Id()), StateLabel(here?.TeamStateAfter ?? f.TeamState.Id()), "", ""],
+        ], [2.2f, 1, 1, 1, 1]));
+        blocks.Add(new Table("Value for money (indicative)", ["", "Low", "Central", "High"],
+        [
+            ["Annual cost of the new teams", Gbp(v.AnnualCost), "", ""],
+            ["Extra families reached a year", N0(v.ExtraFamiliesReached), "", ""],
+            ["Cost per family reached", v.CostPerFamily is { } c ? Gbp(c) : "–", "", ""],
+            ["Lifetime benefit per family (indicative)", Gbp(v.BenefitPerFamily.Low), Gbp(v.BenefitPerFamily.Central), Gbp(v.BenefitPerFamily.High)],
+            ["Lifetime benefit of a year's families (indicative)", Gbp(v.LifetimeBenefit.Low), Gbp(v.LifetimeBenefit.Central), Gbp(v.LifetimeBenefit.High)],
+            ["Benefit–cost ratio (indicative)", v.BenefitCostRatio is { } b ? N1(b.Low) : "–", v.BenefitCostRatio is { } b2 ? N1(b2.Central) : "–", v.BenefitCostRatio is { } b3 ? N1(b3.High) : "–"],
+        ], [2.4f, 1, 1, 1]));
+        blocks.Add(new Paragraph(v.Method + " " + v.Caveat, Small: true));
+        return new ReportSection("The scenario: before and after, and value for money", blocks);
+    }
+
+    static string StateLabel(string id) => Figures.TeamStateVocabulary.FirstOrDefault(x => x.State.Id() == id).Label ?? id;
+
+    static string Text(double? v, Func<double, string> text) => v is { } x && double.IsFinite(x) ? text(x) : "–";
+
+    static double? Median(IEnumerable<double?> values)
+    {
+        var xs = values.Where(v => v is { } x && double.IsFinite(x)).Select(v => v!.Value).Order().ToArray();
+        if (xs.Length == 0) return null;
+        return xs.Length % 2 == 1 ? xs[xs.Length / 2] : (xs[xs.Length / 2 - 1] + xs[xs.Length / 2]) / 2;
+    }
+}

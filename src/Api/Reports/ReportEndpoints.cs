@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Cradle.Api.Infrastructure;
+using Cradle.Api.Scenarios;
+using Cradle.Geo.Case;
+using Cradle.Geo.Catalog;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace Cradle.Api.Reports;
+
+/// <summary>
+/// The query of a report: the scenario as the viewer keeps it in its URL, and the indicative benefit.
+/// scenario: teams separated by ';', each "codes|capacity|annual cost|name" (codes separated by ',';
+/// capacity, cost and name may be left empty for the defaults). close: register team ids, separated by ','.
+/// </summary>
+public sealed partial record ReportQuery(
+    [FromQuery(Name = "scenario")] string? Scenario,
+    [FromQuery(Name = "close")] string? Close,
+    [FromQuery(Name = "benefit_per_family_low")] string? BenefitLow,
+    [FromQuery(Name = "benefit_per_family_central")] string? BenefitCentral,
+    [FromQuery(Name = "benefit_per_family_high")] string? BenefitHigh) : IQueryParameters
+{
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,79}$")]
+    private static partial Regex TeamId();
+
+    (ReportScenario? Scenario, BenefitParameters? Benefit, ProblemHttpResult? Problem)? _parsed;
+
+    (ReportScenario? Scenario, BenefitParameters? Benefit, ProblemHttpResult? Problem) Parsed => _parsed ??= Parse();
+
+    public ProblemHttpResult? Check() => Parsed.Problem;
+    public ReportScenario ScenarioGiven => Parsed.Scenario!;
+    public BenefitParameters Benefit => Parsed.Benefit!;
+
+    (ReportScenario?, BenefitParameters?, ProblemHttpResult?) Parse()
+    {
+        var (benefit, bp) = ModelQuery.ParseBenefit(BenefitLow, BenefitCentral, BenefitHigh);
+        if (bp is not null) return (null, null, bp);
+        var teams = new List<ScenarioTeam>();
+        if (Scenario is not null)
+        {
+            if (Scenario.Length > 20_000) return (null, null, ApiProblems.BadParameter("scenario", "is longer than 20,000 characters"));
+            var parts = Scenario.Split(';');
+            if (parts.Length > 50) return (null, null, ApiProblems.BadParameter("scenario", "at most 50 teams"));
+            for (int k = 0; k < parts.Length; k++)
+            {
+                var fields = parts[k].Split('|');
+                string Bad(string what) => $"team {k + 1} ('{ModelQuery.Clip(parts[k])}'): {what}; give codes|capacity|annual cost|name, codes separated by ','";
+                if (fields.Length > 4) return (null, null, ApiProblems.BadParameter("scenario", Bad("more than four fields")));
+                var codes = fields[0].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                if (codes.Length == 0) return (null, null, ApiProblems.BadParameter("scenario", Bad("no area codes")));
+                if (codes.FirstOrDefault(c => !ModelQuery.IsCode(c)) is { } bad) return (null, null, ApiProblems.BadParameter("scenario", Bad($"'{ModelQuery.Clip(bad)}' is not an area code")));
+                double? Number(int i, string what)
+                {
+                    if (fields.Length <= i || fields[i].Trim().Length == 0) return null;
+                    return double.TryParse(fields[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : double.NaN;
+                }
+                var capacity = Number(1, "capacity");
+                if (capacity is double.NaN) return (null, null, ApiProblems.BadParameter("scenario", Bad($"capacity '{ModelQuery.Clip(fields[1])}' is not a number")));
+                var cost = Number(2, "cost");
+                if (cost is double.NaN) return (null, null, ApiProblems.BadParameter("scenario", Bad($"annual cost '{ModelQuery.Clip(fields[2])}' is not a number")));
+                teams.Add(new ScenarioTeam(fields.Length > 3 && fields[3].Trim().Length > 0 ? fields[3].Trim() : null, codes, capacity, cost));
+            }
+        }
+        var close = new List<string>();
+        if (Close is not null)
+        {
+            close = Close.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToList();
+            if (close.Count == 0 || close.Count > 100 || close.FirstOrDefault(id => !TeamId().IsMatch(id)) is { } bad && bad is not null)
+                return (null, null, ApiProblems.BadParameter("close", $"'{ModelQuery.Clip(Close)}' is not a list of 1 to 100 register team ids separated by ','"));
+        }
+        return (new ReportScenario(teams, close), benefit, null);
+    }
+}
+
+public static class ReportEndpoints
+{
+    public static void MapReports(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/reports").WithTags("Reports");
+        var levels = string.Join(", ", AreaLevels.Ids(l => l.Reports));
+        const string Query = "The model parameters as for /api/areas; scenario: new teams separated by ';', each 'codes|capacity|annual cost|name' (codes separated by ','; empty fields take the defaults), e.g. scenario=E08000024|150|157000; close: register team ids separated by ','; benefit_per_family_low, _central, _high: the indicative lifetime benefit per family (GBP; defaults and sources in GET /api/model).";
+        group.MapGet("/{level}/{code}.pdf", Pdf).Query(typeof(ReportQuery), typeof(ModelQueryParameters)).ProducesProblem(404)
+            .Produces(200, contentType: "application/pdf")
+            .WithSummary("The case for change for an area, as a PDF for a board paper (A4, fonts embedded, text selectable)")
+            .WithDescription($"level: {levels}. " + Query);
+        group.MapGet("/{level}/{code}.html", Html).Query(typeof(ReportQuery), typeof(ModelQueryParameters)).ProducesProblem(404)
+            .Produces(200, contentType: "text/html")
+            .WithSummary("The same report as printable HTML, for pasting into documents")
+            .WithDescription($"level: {levels}. " + Query);
+    }
+
+    static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Pdf([AsParameters] ReportQuery q, [AsParameters] ModelQueryParameters m,
+        ModelStore store, NpgsqlDataSource db, string level, string code, CancellationToken ct)
+    {
+        var (doc, problem) = await Build(q, m, store, db, level, code, ct);
+        if (problem is not null) return problem;
+        // Built whole in memory, then sent: a failure while drawing is a 500 problem, never half a PDF.
+        var bytes = ReportPdf.Render(doc!, DateTime.UtcNow);
+        return TypedResults.File(bytes, "application/pdf", $"cradle-{level}-{code}.pdf");
+    }
+
+    static async Task<Results<ContentHttpResult, ProblemHttpResult>> Html([AsParameters] ReportQuery q, [AsParameters] ModelQueryParameters m,
+        ModelStore store, NpgsqlDataSource db, string level, string code, CancellationToken ct)
+    {
+        var (doc, problem) = await Build(q, m, store, db, level, code, ct);
+        if (problem is not null) return problem;
+        return TypedResults.Text(ReportHtml.Render(doc!), "text/html; charset=utf-8", Encoding.UTF8);
+    }
+
+    static async Task<(ReportDocument?, ProblemHttpResult?)> Build(ReportQuery q, ModelQueryParameters m, ModelStore store, NpgsqlDataSource db,
+        string level, string code, CancellationToken ct)
+    {
+        if (LevelParameter.Check(level, l => l.Reports) is { } bad) return (null, bad);
+        if (!ModelQuery.IsCode(code)) return (null, ApiProblems.BadParameter("code", $"'{ModelQuery.Clip(code)}' is not an area code"));
+        var s = await store.SnapshotAsync(ct);
+        if (!s.Levels[level].Index.ContainsKey(code))
+            return (null, ApiProblems.NotFound("area", $"No {AreaLevels.Get(level).Singular.ToLowerInvariant()} in England has code {code}."));
+        var (doc, errors) = await CaseReport.BuildAsync(store, db, s, m.Parameters, q.Benefit, level, code, q.ScenarioGiven, ct);
+        if (errors is not null)
+        {
+            // Name the query parameter: the scenario's teams, or close.
+            var named = errors.GroupBy(e => e.Key.StartsWith("teams") ? "scenario" : e.Key)
+                .ToDictionary(g => g.Key, g => g.SelectMany(e => e.Value.Select(v => e.Key.StartsWith("teams[") ? $"team {int.Parse(e.Key[6..e.Key.IndexOf(']')]) + 1} {e.Key[(e.Key.IndexOf(']') + 2)..]}: {v}" : v)).ToArray());
+            return (null, ApiProblems.Invalid(named, "Invalid scenario"));
+        }
+        return (doc, null);
+    }
+}

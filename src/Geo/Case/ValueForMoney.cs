@@ -1,0 +1,58 @@
+namespace Cradle.Geo.Case;
+
+/// <summary>An indicative range: low ≤ central ≤ high.</summary>
+public sealed record Range(double Low, double Central, double High)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsOrdered => Low <= Central && Central <= High;
+    public Range Map(Func<double, double> f) => new(f(Low), f(Central), f(High));
+}
+
+/// <summary>
+/// The benefit side of a case: the lifetime value of supporting one family, as a low, central
+/// and high figure, each from a published source. Indicative: none of the sources evaluates a
+/// particular team, and the central figure's method is not published in what we could read.
+/// </summary>
+public sealed record BenefitParameters(double Low = BenefitParameters.DefaultLow, double Central = BenefitParameters.DefaultCentral,
+    double High = BenefitParameters.DefaultHigh)
+{
+    public const double DefaultLow = 8_400;
+    public const double DefaultCentral = 40_000;
+    public const double DefaultHigh = 75_728;
+
+    public Range PerFamily => new(Low, Central, High);
+
+    public sealed record Source(string Parameter, double Default, string Says, string Url, string Verified);
+
+    public static readonly IReadOnlyList<Source> Sources =
+    [
+        new("benefit_per_family_low", DefaultLow,
+            "The public sector's share of the central figure: of the £8.1bn lifetime cost of perinatal mental health problems per one-year UK birth cohort, £1.7bn falls on the public sector (Bauer, Parsonage, Knapp, Iemmi and Adelaja, LSE and Centre for Mental Health, October 2014); £40,000 × 1.7 / 8.1 ≈ £8,400. Counts only what public budgets would save.",
+            "http://www.pssru.ac.uk/publications/pub-4866/", "both figures seen in the report's summary; the product is Cradle's"),
+        new("benefit_per_family_central", DefaultCentral,
+            "Over £40,000 of lifetime value per child supported by a specialised parent-infant relationship team (Centre for Mental Health, Why babies' first relationships matter, Blissett, Turner and Round, February 2026). Used per family, as the report does when it values reaching 28,800 families a year at over £1.15bn a year (one child per family).",
+            "http://www.centreformentalhealth.org.uk/publications/why-babies-first-relationships-matter", "seen in the report's page and the Parent-Infant Foundation's of 9 February 2026; the method is not published in what we could read"),
+        new("benefit_per_family_high", DefaultHigh,
+            "The present value of the lifetime cost, to mother and child, of one case of perinatal depression: £75,728 (Bauer, Knapp and Parsonage, Journal of Affective Disorders 192 (2016) 83–90). An upper bound: no service averts all of it.",
+            "https://www.researchgate.net/publication/288664748_Lifetime_costs_of_perinatal_anxiety_and_depression", "seen in the paper's abstract"),
+    ];
+
+    public const string Caveat = "Indicative: the benefit per family is a published national estimate of lifetime value, not an evaluation of any team; costs and benefits fall over different budgets and years, and benefits are not discounted here beyond what the sources did.";
+}
+
+/// <summary>What a scenario or plan buys: annual cost, extra families reached, cost per family, and the indicative lifetime benefit and benefit–cost ratio.</summary>
+public sealed record ValueForMoney(
+    bool Indicative, double AnnualCost, double ExtraFamiliesReached, double? CostPerFamily,
+    Range BenefitPerFamily, Range LifetimeBenefit, Range? BenefitCostRatio, string Method, string Caveat)
+{
+    public const string MethodText = "Each year of funding reaches extra_families_reached families; lifetime_benefit = extra_families_reached × benefit_per_family; benefit_cost_ratio = lifetime_benefit ÷ annual_cost (the lifetime value of one year's families against one year's cost).";
+
+    public static ValueForMoney Of(double annualCost, double extraFamilies, BenefitParameters b)
+    {
+        extraFamilies = Math.Max(0, extraFamilies);
+        var lifetime = b.PerFamily.Map(v => Math.Round(v * extraFamilies, 0));
+        Range? ratio = annualCost > 0 ? b.PerFamily.Map(v => Math.Round(v * extraFamilies / annualCost, 2)) : null;
+        return new(true, annualCost, Math.Round(extraFamilies, 2), extraFamilies > 1e-9 && annualCost > 0 ? Math.Round(annualCost / extraFamilies, 0) : null,
+            b.PerFamily, lifetime, ratio, MethodText, BenefitParameters.Caveat);
+    }
+}

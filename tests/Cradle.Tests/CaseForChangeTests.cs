@@ -1,0 +1,258 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Cradle.Geo.Case;
+using Cradle.Geo.Coverage;
+using SkiaSharp;
+
+namespace Cradle.Tests;
+
+/// <summary>
+/// The case for change: who commissions, value for money, similar areas, trends, and the report
+/// a commissioner takes to a board, read back from the PDF with pdftotext and pdftoppm.
+/// </summary>
+[Collection("database")]
+public sealed class CaseForChangeTests(DatabaseFixture db)
+{
+    const string Sunderland = "E08000024";
+    static string N0(double v) => v.ToString("N0", CultureInfo.InvariantCulture);
+
+    async Task<string> PdfText(string url)
+    {
+        var response = await db.Http.GetAsync(url);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url}: {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(bytes)}");
+        Assert.Equal("application/pdf", response.Content.Headers.ContentType!.MediaType);
+        Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(bytes, 0, 5));
+        var file = Path.Combine(Path.GetTempPath(), $"cradle-test-{Guid.NewGuid():N}.pdf");
+        await File.WriteAllBytesAsync(file, bytes);
+        try
+        {
+            var (code, text) = await TestEnvironment.RunAsync("pdftotext", "-layout", file, "-");
+            Assert.True(code == 0, $"pdftotext failed: {text}");
+            // One space for any run of white space: wrapped lines and table columns read as one line.
+            return Regex.Replace(text, @"\s+", " ");
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public async Task Sunderlands_report_names_who_commissions_and_agrees_with_the_API()
+    {
+        var area = await db.GetJson($"/api/areas/{Sunderland}");
+        var text = await PdfText($"/reports/lad/{Sunderland}.pdf");
+        var commissioning = area.GetProperty("commissioning");
+        Assert.Contains("Sunderland", text);
+        Assert.Contains(commissioning.GetProperty("icbs")[0].GetProperty("name").GetString()!, text);
+        Assert.Contains(commissioning.GetProperty("upper_tier_councils")[0].GetProperty("name").GetString()!, text);
+        Assert.Contains("was one of the 75 Start for Life councils", text);
+        double unmet = area.GetProperty("area").GetProperty("unmet_need").GetDouble();
+        Assert.Contains($"Unmet need, families a year {N0(unmet)} ", text);
+        Assert.Contains($"About {N0(area.GetProperty("area").GetProperty("need_families_per_year").GetDouble())} families a year in Sunderland may need", text);
+        Assert.Contains("No team is known to serve Sunderland", text); // its state is not_known
+        Assert.Equal("not_known", area.GetProperty("area").GetProperty("team_state").GetString());
+        // Attributions and caveats.
+        Assert.Contains("Contains OS data © Crown copyright and database right 2024", text);
+        Assert.Contains("Open Government Licence v3.0", text);
+        Assert.Contains("Register completeness", text);
+        Assert.Contains("Indicative benefits", text);
+        // The similar districts are in it, by name.
+        foreach (var s in area.GetProperty("similar_areas").EnumerateArray()) Assert.Contains(s.GetProperty("name").GetString()!, text);
+    }
+
+    [Fact]
+    public async Task With_a_scenario_the_report_gives_the_cost_per_family_and_value_for_money_of_POST_api_scenarios()
+    {
+        var (status, scenario) = await db.Send(HttpMethod.Post, "/api/scenarios", """{"teams": [{"areas": ["E08000024"], "capacity_families_per_year": 120, "annual_cost": 180000}]}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var vfm = scenario.GetProperty("value_for_money");
+        double cpf = scenario.GetProperty("totals").GetProperty("cost_per_extra_family_reached").GetDouble();
+        Assert.Equal(cpf, vfm.GetProperty("cost_per_family").GetDouble());
+        var text = await PdfText($"/reports/lad/{Sunderland}.pdf?scenario=E08000024|120|180000|A%20Sunderland%20team");
+        Assert.Contains($"Cost per family reached £{N0(cpf)}", text);
+        Assert.Contains("A Sunderland team", text);
+        var bcr = vfm.GetProperty("benefit_cost_ratio");
+        Assert.Contains($"Benefit–cost ratio (indicative) {bcr.GetProperty("low").GetDouble().ToString("N1", CultureInfo.InvariantCulture)} " +
+            $"{bcr.GetProperty("central").GetDouble().ToString("N1", CultureInfo.InvariantCulture)} {bcr.GetProperty("high").GetDouble().ToString("N1", CultureInfo.InvariantCulture)}", text);
+        Assert.Contains("indicative", text);
+    }
+
+    [Fact]
+    public async Task Page_one_of_the_report_renders_with_its_map()
+    {
+        var response = await db.Http.GetAsync($"/reports/lad/{Sunderland}.pdf");
+        var file = Path.Combine(Path.GetTempPath(), $"cradle-test-{Guid.NewGuid():N}");
+        await File.WriteAllBytesAsync(file + ".pdf", await response.Content.ReadAsByteArrayAsync());
+        try
+        {
+            var (code, output) = await TestEnvironment.RunAsync("pdftoppm", "-r", "60", "-f", "1", "-l", "1", "-png", "-singlefile", file + ".pdf", file);
+            Assert.True(code == 0, output);
+            using var bitmap = SKBitmap.Decode(file + ".png");
+            var colours = new HashSet<SKColor>();
+            for (int x = 0; x < bitmap.Width; x += 3)
+                for (int y = 0; y < bitmap.Height; y += 3)
+                    colours.Add(bitmap.GetPixel(x, y));
+            Assert.True(colours.Count > 50, $"{colours.Count} colours on page 1");
+            // Sunderland's own class (100 unmet per 1,000 births: the darkest) is on the page.
+            Assert.Contains(colours, c => Math.Abs(c.Red - 0x44) <= 2 && Math.Abs(c.Green - 0x01) <= 2 && Math.Abs(c.Blue - 0x54) <= 2);
+        }
+        finally { File.Delete(file + ".pdf"); File.Delete(file + ".png"); }
+    }
+
+    [Fact]
+    public async Task An_upper_tier_report_with_a_scenario_and_its_HTML_say_the_same()
+    {
+        const string query = "?scenario=E07000144,E07000145|150|157000|Great%20Yarmouth%20and%20Norwich";
+        var text = await PdfText($"/reports/utla/E10000020.pdf{query}");
+        var html = await db.Http.GetAsync($"/reports/utla/E10000020.html{query}");
+        Assert.Equal(HttpStatusCode.OK, html.StatusCode);
+        Assert.Equal("text/html", html.Content.Headers.ContentType!.MediaType);
+        var page = Regex.Replace(WebUtility.HtmlDecode(Regex.Replace(await html.Content.ReadAsStringAsync(), "<[^>]+>", " ")), @"\s+", " ");
+        var area = await db.GetJson("/api/areas/E10000020");
+        foreach (var expected in new[] { "Norfolk", "Great Yarmouth and Norwich", "was one of the 75 Start for Life councils", "Norfolk PAIRS",
+                     $"Unmet need, families a year {N0(area.GetProperty("area").GetProperty("unmet_need").GetDouble())}", "Value for money (indicative)" })
+        {
+            Assert.Contains(expected, text);
+            Assert.Contains(expected, page);
+        }
+        // Its districts are listed as who commissions below it.
+        foreach (var d in area.GetProperty("commissioning").GetProperty("districts").EnumerateArray()) Assert.Contains(d.GetProperty("name").GetString()!, text);
+        Assert.Contains("data:image/png;base64,", await html.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Value_for_money_ranges_are_ordered_sourced_changeable_and_echoed()
+    {
+        var model = await db.GetJson("/api/model");
+        var parameters = model.GetProperty("value_for_money").GetProperty("parameters").EnumerateArray().ToList();
+        Assert.Equal(["benefit_per_family_low", "benefit_per_family_central", "benefit_per_family_high"], parameters.Select(p => p.GetProperty("parameter").GetString()));
+        Assert.All(parameters, p => Assert.StartsWith("http", p.GetProperty("url").GetString()));
+        Assert.True(model.GetProperty("value_for_money").GetProperty("indicative").GetBoolean());
+
+        static void Ordered(JsonElement range)
+        {
+            double low = range.GetProperty("low").GetDouble(), central = range.GetProperty("central").GetDouble(), high = range.GetProperty("high").GetDouble();
+            Assert.True(low <= central && central <= high, $"{low} ≤ {central} ≤ {high}");
+        }
+        var (_, scenario) = await db.Send(HttpMethod.Post, "/api/scenarios",
+            """{"teams": [{"areas": ["E08000024"]}, {"areas": ["E06000047"], "capacity_families_per_year": 200, "annual_cost": 250000}], "benefit_per_family_low": 5000, "benefit_per_family_central": 20000, "benefit_per_family_high": 30000}""");
+        var vfm = scenario.GetProperty("value_for_money");
+        foreach (var r in new[] { "benefit_per_family", "lifetime_benefit", "benefit_cost_ratio" }) Ordered(vfm.GetProperty(r));
+        Assert.Equal(20000, vfm.GetProperty("benefit_per_family").GetProperty("central").GetDouble()); // echoed
+        double families = vfm.GetProperty("extra_families_reached").GetDouble(), cost = vfm.GetProperty("annual_cost").GetDouble();
+        Assert.Equal(407000, cost);
+        Assert.Equal(Math.Round(20000 * families / cost, 2), vfm.GetProperty("benefit_cost_ratio").GetProperty("central").GetDouble(), 2);
+
+        var (planStatus, plan) = await db.Send(HttpMethod.Post, "/api/plan", """{"teams": 2}""");
+        Assert.Equal(HttpStatusCode.OK, planStatus);
+        var pv = plan.GetProperty("value_for_money");
+        foreach (var r in new[] { "benefit_per_family", "lifetime_benefit", "benefit_cost_ratio" }) Ordered(pv.GetProperty(r));
+        Assert.Equal(plan.GetProperty("extra_families_covered").GetDouble(), pv.GetProperty("extra_families_reached").GetDouble(), 2);
+        Assert.Equal(BenefitParameters.DefaultCentral, pv.GetProperty("benefit_per_family").GetProperty("central").GetDouble());
+
+        var (bad, problem) = await db.Send(HttpMethod.Post, "/api/scenarios", """{"teams": [{"areas": ["E08000024"]}], "benefit_per_family_high": 1000}""");
+        Assert.Equal(HttpStatusCode.BadRequest, bad);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("benefit_per_family_high", out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task Similar_areas_are_ten_of_the_same_level_never_itself_and_stable_across_snapshots()
+    {
+        var lads = (await db.GetJson("/api/areas?level=lad")).GetProperty("areas").EnumerateArray().Select(a => a.GetProperty("code").GetString()!).ToHashSet();
+        var utlas = (await db.GetJson("/api/areas?level=utla")).GetProperty("areas").EnumerateArray().Select(a => a.GetProperty("code").GetString()!).ToHashSet();
+        // (A unitary authority's code is its district's in /api/areas/{code}: its finest level.)
+        foreach (var (code, codes) in new[] { (Sunderland, lads), ("E07000144", lads), ("E10000016", utlas), ("E10000020", utlas) })
+        {
+            var similar = (await db.GetJson($"/api/areas/{code}")).GetProperty("similar_areas").EnumerateArray().Select(x => x.GetProperty("code").GetString()!).ToList();
+            Assert.Equal(10, similar.Count);
+            Assert.DoesNotContain(code, similar);
+            Assert.All(similar, c => Assert.Contains(c, codes));
+            Assert.Equal(10, similar.Distinct().Count());
+        }
+        // Two snapshots of the same data give the same neighbours, for every district and upper-tier council.
+        var a = await ModelSnapshot.LoadAsync(db.Db);
+        var b = await ModelSnapshot.LoadAsync(db.Db);
+        foreach (var level in SimilarAreas.Levels)
+        {
+            var (x, y) = (a.SimilarAreas(level), b.SimilarAreas(level));
+            Assert.Equal(a.Levels[level].Count, x.Nearest.Length);
+            for (int i = 0; i < x.Nearest.Length; i++)
+                Assert.Equal(x.Nearest[i].Select(n => n.Code), y.Nearest[i].Select(n => n.Code));
+        }
+        // And the API's are those.
+        var sunderland = (await db.GetJson($"/api/areas/{Sunderland}")).GetProperty("similar_areas").EnumerateArray().Select(s => s.GetProperty("code").GetString()).ToList();
+        Assert.Equal(a.SimilarAreas("lad").Nearest[a.Levels["lad"].Index[Sunderland]].Select(n => n.Code), sunderland);
+        // Distances grow: most similar first.
+        var distances = (await db.GetJson($"/api/areas/{Sunderland}")).GetProperty("similar_areas").EnumerateArray().Select(s => s.GetProperty("distance").GetDouble()).ToList();
+        Assert.Equal(distances.Order(), distances);
+    }
+
+    [Theory]
+    [InlineData("E08000024", "yes")]  // Sunderland: a Start for Life council
+    [InlineData("E10000025", "no")]   // Oxfordshire: not one
+    [InlineData("E07000105", "yes")]  // Ashford, a district of Kent (a Start for Life county)
+    [InlineData("E07000177", "no")]   // Cherwell, a district of Oxfordshire
+    public async Task Start_for_Life_status_follows_the_upper_tier_council(string code, string expected)
+    {
+        var c = (await db.GetJson($"/api/areas/{code}")).GetProperty("commissioning");
+        Assert.Equal(expected, c.GetProperty("start_for_life").GetString());
+        Assert.Contains("Start for Life", c.GetProperty("start_for_life_text").GetString());
+        Assert.StartsWith("https://www.gov.uk/", c.GetProperty("start_for_life_source").GetString());
+        Assert.Contains(c.GetProperty("programmes").EnumerateArray(), p => p.GetProperty("id").GetString() == "best-start-family-hubs");
+    }
+
+    [Fact]
+    public async Task The_75_Start_for_Life_councils_are_upper_tier_councils_and_an_ICB_lists_its_councils_with_shares()
+    {
+        var utlas = (await db.GetJson("/api/areas?level=utla")).GetProperty("areas").EnumerateArray().Select(a => a.GetProperty("code").GetString()!).ToHashSet();
+        Assert.Equal(75, Programmes.StartForLifeCouncils.Count);
+        Assert.All(Programmes.StartForLifeCouncils, code => Assert.Contains(code, utlas));
+        var icb = (await db.GetJson("/api/areas/E54000050")).GetProperty("commissioning"); // North East and North Cumbria
+        var councils = icb.GetProperty("upper_tier_councils").EnumerateArray().ToList();
+        Assert.True(councils.Count >= 10, $"{councils.Count} councils");
+        Assert.Equal(1.0, councils.Sum(x => x.GetProperty("infants_share").GetDouble()), 2);
+        Assert.Contains(councils, x => x.GetProperty("name").GetString() == "Sunderland" && x.GetProperty("start_for_life").GetBoolean());
+        Assert.Equal("partly", icb.GetProperty("start_for_life").GetString());
+    }
+
+    [Fact]
+    public async Task Trends_hold_both_vintages_and_Englands_births_are_ONSs()
+    {
+        var england = (await db.GetJson("/api/areas/E92000001")).GetProperty("trends");
+        Assert.Equal(601_913, england.GetProperty("births").GetProperty("mid2020").GetDouble(), 0);
+        Assert.Equal(573_812, england.GetProperty("births").GetProperty("mid2024").GetDouble(), 0);
+        var sunderland = (await db.GetJson($"/api/areas/{Sunderland}")).GetProperty("trends");
+        Assert.Equal([2022, 2023, 2024, 2025], sunderland.GetProperty("child_poverty_before_housing_costs").EnumerateArray().Select(x => x.GetProperty("fye").GetInt32()));
+        var dep = sunderland.GetProperty("deprivation");
+        Assert.InRange(dep.GetProperty("share_infants_deciles_1_2_imd2019").GetDouble(), 0.01, 1);
+        Assert.InRange(dep.GetProperty("share_infants_deciles_1_2_iod2025").GetDouble(), 0.01, 1);
+        // Newcastle: NEWPIP's start (2017) from the register.
+        var newcastle = (await db.GetJson("/api/areas/E08000021")).GetProperty("trends").GetProperty("teams").EnumerateArray().ToList();
+        Assert.Contains(newcastle, e => e.GetProperty("team_id").GetString() == "newpip" && e.GetProperty("event").GetString() == "started" && e.GetProperty("date").GetString() == "2017");
+    }
+
+    [Theory]
+    [InlineData("/reports/lad/E08000099.pdf", HttpStatusCode.NotFound, "area")]
+    [InlineData("/reports/lsoa/E01000001.pdf", HttpStatusCode.BadRequest, "level")]
+    [InlineData("/reports/ward/E08000024.html", HttpStatusCode.BadRequest, "level")]
+    [InlineData("/reports/lad/E0800002.pdf", HttpStatusCode.BadRequest, "code")]
+    [InlineData("/reports/lad/E08000024.pdf?scenario=E08000024|lots", HttpStatusCode.BadRequest, "scenario")]
+    [InlineData("/reports/lad/E08000024.pdf?scenario=E07000999", HttpStatusCode.BadRequest, "scenario")]
+    [InlineData("/reports/lad/E08000024.pdf?scenario=E08000024|-5", HttpStatusCode.BadRequest, "scenario")]
+    [InlineData("/reports/lad/E08000024.pdf?close=no-such-team", HttpStatusCode.BadRequest, "close")]
+    [InlineData("/reports/lad/E08000024.pdf?close=DROP%20TABLE", HttpStatusCode.BadRequest, "close")]
+    [InlineData("/reports/lad/E08000024.pdf?benefit_per_family_low=90000", HttpStatusCode.BadRequest, "benefit_per_family_low")]
+    [InlineData("/reports/lad/E08000024.pdf?benefit_per_family_central=lots", HttpStatusCode.BadRequest, "benefit_per_family_central")]
+    [InlineData("/reports/lad/E08000024.pdf?colour=red", HttpStatusCode.BadRequest, "colour")]
+    [InlineData("/reports/lad/E08000024.pdf?need_model=magic", HttpStatusCode.BadRequest, "need_model")]
+    public async Task Bad_report_requests_are_problems_naming_the_parameter(string url, HttpStatusCode status, string parameter)
+    {
+        var response = await db.Http.GetAsync(url);
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        if (status == HttpStatusCode.BadRequest) Assert.True(body.GetProperty("errors").TryGetProperty(parameter, out _), body.ToString());
+        else Assert.Contains(parameter, body.GetProperty("title").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+}
