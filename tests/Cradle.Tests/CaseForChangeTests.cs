@@ -224,12 +224,53 @@ public sealed class CaseForChangeTests(DatabaseFixture db)
         Assert.Equal(573_812, england.GetProperty("births").GetProperty("mid2024").GetDouble(), 0);
         var sunderland = (await db.GetJson($"/api/areas/{Sunderland}")).GetProperty("trends");
         Assert.Equal([2022, 2023, 2024, 2025], sunderland.GetProperty("child_poverty_before_housing_costs").EnumerateArray().Select(x => x.GetProperty("fye").GetInt32()));
+        // Each vintage's share is the one /api/areas gives under that vintage.
         var dep = sunderland.GetProperty("deprivation");
-        Assert.InRange(dep.GetProperty("share_infants_deciles_1_2_imd2019").GetDouble(), 0.01, 1);
-        Assert.InRange(dep.GetProperty("share_infants_deciles_1_2_iod2025").GetDouble(), 0.01, 1);
+        foreach (var (vintage, field) in new[] { ("imd2019", "share_infants_deciles_1_2_imd2019"), ("iod2025", "share_infants_deciles_1_2_iod2025") })
+        {
+            var area = (await db.GetJson($"/api/areas/{Sunderland}?deprivation={vintage}")).GetProperty("area");
+            Assert.Equal(area.GetProperty("deprivation").GetProperty("share_infants_deciles_1_2").GetDouble(), dep.GetProperty(field).GetDouble(), 4);
+        }
+        Assert.NotEqual(dep.GetProperty("share_infants_deciles_1_2_imd2019").GetDouble(), dep.GetProperty("share_infants_deciles_1_2_iod2025").GetDouble());
         // Newcastle: NEWPIP's start (2017) from the register.
         var newcastle = (await db.GetJson("/api/areas/E08000021")).GetProperty("trends").GetProperty("teams").EnumerateArray().ToList();
         Assert.Contains(newcastle, e => e.GetProperty("team_id").GetString() == "newpip" && e.GetProperty("event").GetString() == "started" && e.GetProperty("date").GetString() == "2017");
+    }
+
+    [Theory]
+    [InlineData("icb", "E54000050")]
+    [InlineData("nhser", "E40000012")]
+    [InlineData("region", "E12000001")]
+    [InlineData("sicbl", "E38000176")]
+    public async Task Every_level_with_reports_makes_one(string level, string code)
+    {
+        var area = (await db.GetJson($"/api/areas/{code}")).GetProperty("area");
+        var text = await PdfText($"/reports/{level}/{code}.pdf");
+        Assert.Contains(area.GetProperty("name").GetString()!, text);
+        Assert.Contains($"Unmet need, families a year {N0(area.GetProperty("unmet_need").GetDouble())} ", text);
+        Assert.Contains("Who commissions here", text);
+        Assert.DoesNotContain("most similar", text); // similar areas are for districts and upper-tier councils
+    }
+
+    [Fact]
+    public async Task A_report_of_closures_only_and_with_given_benefits_says_so()
+    {
+        var text = await PdfText("/reports/lad/E08000021.pdf?close=newpip&benefit_per_family_central=30000");
+        Assert.Contains("Closed: newpip", text);
+        Assert.Contains("central £30,000 (given for this report)", text);
+        var (_, scenario) = await db.Send(HttpMethod.Post, "/api/scenarios", """{"close": ["newpip"]}""");
+        var newcastle = scenario.GetProperty("areas").EnumerateArray().Single(a => a.GetProperty("code").GetString() == "E08000021");
+        Assert.Contains($"Unmet need, families a year {N0(newcastle.GetProperty("unmet_need_before").GetDouble())} {N0(newcastle.GetProperty("unmet_need_after").GetDouble())}", text);
+    }
+
+    [Fact]
+    public async Task A_scenario_name_is_text_in_the_HTML_report_never_markup()
+    {
+        var response = await db.Http.GetAsync("/reports/lad/E08000024.html?scenario=E08000024%7C150%7C157000%7C%3Cscript%3Ealert(1)%3C%2Fscript%3E");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<script>alert(1)", html);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html);
     }
 
     [Theory]
@@ -243,6 +284,7 @@ public sealed class CaseForChangeTests(DatabaseFixture db)
     [InlineData("/reports/lad/E08000024.pdf?close=no-such-team", HttpStatusCode.BadRequest, "close")]
     [InlineData("/reports/lad/E08000024.pdf?close=DROP%20TABLE", HttpStatusCode.BadRequest, "close")]
     [InlineData("/reports/lad/E08000024.pdf?benefit_per_family_low=90000", HttpStatusCode.BadRequest, "benefit_per_family_low")]
+    [InlineData("/reports/lad/E08000024.pdf?benefit_per_family_low=1000&benefit_per_family_high=30000", HttpStatusCode.BadRequest, "benefit_per_family_high")]
     [InlineData("/reports/lad/E08000024.pdf?benefit_per_family_central=lots", HttpStatusCode.BadRequest, "benefit_per_family_central")]
     [InlineData("/reports/lad/E08000024.pdf?colour=red", HttpStatusCode.BadRequest, "colour")]
     [InlineData("/reports/lad/E08000024.pdf?need_model=magic", HttpStatusCode.BadRequest, "need_model")]

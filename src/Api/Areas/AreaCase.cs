@@ -72,7 +72,7 @@ public static class AreaCase
             (_, 1, "yes") => $"Its upper-tier council, {utlas[0].Name}, was one of the 75 Start for Life councils (2022–25).",
             (_, 1, _) => $"Its upper-tier council, {utlas[0].Name}, was not one of the 75 Start for Life councils (2022–25).",
             (_, _, "yes") => $"All {utlas.Count} of its upper-tier councils were Start for Life councils (2022–25).",
-            (_, _, "partly") => $"{utlas.Count(u => u.StartForLife == true)} of its {utlas.Count} upper-tier councils, with {share:P0} of its infants, were Start for Life councils (2022–25).",
+            (_, _, "partly") => $"{utlas.Count(u => u.StartForLife == true)} of its {utlas.Count} upper-tier councils, with {Math.Round(share * 100):0}% of its infants, were Start for Life councils (2022–25).",
             _ => $"None of its {utlas.Count} upper-tier councils was a Start for Life council (2022–25).",
         };
         return new CommissioningOut(Of("icb"), Of("sicbl"), utlas, Of("lad"), status, Math.Round(share, 4), text,
@@ -103,8 +103,10 @@ public static class AreaCase
         var code = s.Levels[level].Codes[index];
         var poverty = level is "lad" or "utla" or "england" && s.ChildPoverty.TryGetValue(code, out var series)
             ? series.Where(x => x.Measure == "bhc").OrderBy(x => x.Fye).Select(x => x with { Percent = Math.Round(x.Percent, 2) }).ToList() : null;
-        double d2019 = store.Deprivation(s, level, p with { Deprivation = "imd2019" })[index].ShareInfantsDeciles12;
-        double d2025 = store.Deprivation(s, level, p with { Deprivation = "iod2025" })[index].ShareInfantsDeciles12;
+        // Both vintages with the same (mid-2024) infants, whatever the request's population, so that only the index differs.
+        var q = p with { Population = ModelParameters.DefaultPopulation };
+        double d2019 = store.Deprivation(s, level, q with { Deprivation = "imd2019" })[index].ShareInfantsDeciles12;
+        double d2025 = store.Deprivation(s, level, q with { Deprivation = "iod2025" })[index].ShareInfantsDeciles12;
         var inside = lsoas.ToHashSet();
         var events = new List<TeamEvent>();
         foreach (var t in s.Teams.Where(t => s.TeamLsoas(t).Any(inside.Contains)))

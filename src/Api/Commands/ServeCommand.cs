@@ -125,6 +125,9 @@ public static class ServeCommand
 
         var app = builder.Build();
         app.UseForwardedHeaders();
+        app.UseHeadAsGet();
+        // Routing after HEAD became GET (WebApplication would otherwise route first and answer 405).
+        app.UseRouting();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(DatabaseUnavailable);

@@ -82,9 +82,11 @@ public static class ModelQuery
             v = Math.Round(v, 0);
             b = name switch { "benefit_per_family_low" => b with { Low = v }, "benefit_per_family_central" => b with { Central = v }, _ => b with { High = v } };
         }
-        if (!b.PerFamily.IsOrdered)
-            return (null, ApiProblems.BadParameter(low is not null ? "benefit_per_family_low" : high is not null ? "benefit_per_family_high" : "benefit_per_family_central",
-                $"low ≤ central ≤ high is required; got {b.Low:0}, {b.Central:0}, {b.High:0}"));
+        // Name a parameter that was given and breaks the order.
+        string? culprit = b.Low > b.Central ? (low is not null ? "benefit_per_family_low" : "benefit_per_family_central")
+            : b.Central > b.High ? (high is not null ? "benefit_per_family_high" : "benefit_per_family_central") : null;
+        if (culprit is not null)
+            return (null, ApiProblems.BadParameter(culprit, $"low ≤ central ≤ high is required; got {b.Low:0}, {b.Central:0}, {b.High:0}"));
         return (b, null);
     }
 

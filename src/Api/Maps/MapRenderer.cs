@@ -75,12 +75,12 @@ public static class MapRenderer
         // Confirmed none: dense diagonal lines; not known: dots; in development: the other diagonal, sparse.
         // Repeating tiles (a picture shader), so that a PDF holds one small pattern, not thousands of shapes.
         var white = SKColors.White;
-        using var hatch = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill,
-            Shader = Tile(7 * scale, 45, c => { using var l = new SKPaint { Color = white.WithAlpha(190), StrokeWidth = 1.4f * scale, IsAntialias = true }; c.DrawLine(0, 3.5f * scale, 7 * scale, 3.5f * scale, l); }) };
-        using var dots = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill,
-            Shader = Tile(8 * scale, 0, c => { using var d = new SKPaint { Color = white.WithAlpha(210), IsAntialias = true }; c.DrawCircle(4 * scale, 4 * scale, 1.6f * scale, d); }) };
-        using var building = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill,
-            Shader = Tile(12 * scale, -45, c => { using var l = new SKPaint { Color = white.WithAlpha(190), StrokeWidth = 1.2f * scale, IsAntialias = true }; c.DrawLine(0, 6 * scale, 12 * scale, 6 * scale, l); }) };
+        using var hatchTile = Tile(7 * scale, 45, c => { using var l = new SKPaint { Color = white.WithAlpha(190), StrokeWidth = 1.4f * scale, IsAntialias = true }; c.DrawLine(0, 3.5f * scale, 7 * scale, 3.5f * scale, l); });
+        using var dotTile = Tile(8 * scale, 0, c => { using var d = new SKPaint { Color = white.WithAlpha(210), IsAntialias = true }; c.DrawCircle(4 * scale, 4 * scale, 1.6f * scale, d); });
+        using var buildingTile = Tile(12 * scale, -45, c => { using var l = new SKPaint { Color = white.WithAlpha(190), StrokeWidth = 1.2f * scale, IsAntialias = true }; c.DrawLine(0, 6 * scale, 12 * scale, 6 * scale, l); });
+        using var hatch = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill, Shader = hatchTile };
+        using var dots = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill, Shader = dotTile };
+        using var building = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill, Shader = buildingTile };
         SKPaint? PatternOf(Cradle.Geo.Coverage.TeamState state) => state switch
         {
             Cradle.Geo.Coverage.TeamState.ConfirmedNone => hatch,
@@ -163,16 +163,34 @@ public static class MapRenderer
         return SKShader.CreatePicture(picture, SKShaderTileMode.Repeat, SKShaderTileMode.Repeat, SKMatrix.CreateRotationDegrees(degrees), bounds);
     }
 
-    static IEnumerable<string> Wrap(string text, SKFont font, float width)
+    /// <summary>
+    /// Lines of at most <paramref name="width"/>: broken at spaces and at line breaks, and a word wider
+    /// than the width (a URL) broken where it must be, never inside a surrogate pair, never fewer
+    /// than one character a line (so it always ends).
+    /// </summary>
+    public static IEnumerable<string> Wrap(string text, SKFont font, float width)
     {
-        var line = "";
-        foreach (var word in text.Split(' '))
+        foreach (var paragraph in text.Split('\n'))
         {
-            var next = line.Length == 0 ? word : line + " " + word;
-            if (font.MeasureText(next) > width && line.Length > 0) { yield return line; line = word; }
-            else line = next;
+            var line = "";
+            foreach (var raw in paragraph.Split(' '))
+            {
+                var word = raw;
+                while (word.Length > 1 && font.MeasureText(word) > width)
+                {
+                    if (line.Length > 0) { yield return line; line = ""; }
+                    int k = word.Length - 1;
+                    while (k > 1 && font.MeasureText(word[..k]) > width) k--;
+                    if (char.IsHighSurrogate(word[k - 1]) && k > 1) k--;
+                    yield return word[..k];
+                    word = word[k..];
+                }
+                var next = line.Length == 0 ? word : line + " " + word;
+                if (font.MeasureText(next) > width && line.Length > 0) { yield return line; line = word; }
+                else line = next;
+            }
+            if (line.Length > 0) yield return line;
         }
-        if (line.Length > 0) yield return line;
     }
 
     static MapClass ClassOf(IReadOnlyList<MapClass> classes, double v) =>

@@ -69,7 +69,9 @@ public static class CaseReport
         // Key messages.
         var messages = new List<string>
         {
-            $"About {N0(f.Need)} families a year in {name} may need a specialised parent-infant relationship team: an estimate, {Pct(p.NeedRate)} of about {N0(f.Births)} births a year.",
+            p.NeedModel == NeedModel.Flat || f.Births <= 0
+                ? $"About {N0(f.Need)} families a year in {name} may need a specialised parent-infant relationship team: an estimate, {Pct(p.NeedRate)} of about {N0(f.Births)} births a year."
+                : $"About {N0(f.Need)} families a year in {name} may need a specialised parent-infant relationship team: an estimate, {Pct(f.Need / f.Births)} of about {N0(f.Births)} births a year once weighted by deprivation.",
             StateMessage(s, f, name, today, p),
             $"That leaves about {N0(f.Unmet)} families a year that no team's capacity covers: {(f.UnmetPer1000Births is { } u ? N1(u) : "–")} per 1,000 births"
                 + (regionFigures?.UnmetPer1000Births is { } ru ? $", against {N1(ru)} in {regionFigures.Name}" : "")
@@ -113,7 +115,7 @@ public static class CaseReport
         }
         var rows = new List<IReadOnlyList<string>>
         {
-            Row("Births a year (age 0, mid-2024 estimate)", (a, _) => a.Births, N0),
+            Row($"Births a year (age 0, {(p.Population == "mid2024" ? "mid-2024 estimate" : "mid-2020")})", (a, _) => a.Births, N0),
             Row("Families a year needing a team (estimate)", (a, _) => a.Need, N0),
             Row("Infants where a team takes referrals", (a, _) => a.GeographicCoverage, Pct),
             Row("Need covered by teams' capacity, families a year", (a, _) => a.Covered, N0),
@@ -138,7 +140,7 @@ public static class CaseReport
             sections.Add(new ReportSection($"{name} against its 10 most similar {spec.Plural.ToLowerInvariant()}", [
                 new BarChart("Unmet need per 1,000 births", "unmet families a year per 1,000 births", bars, N1),
                 new Table("The similar areas, most similar first, and what decides similarity.",
-                    ["Area", "Births", "Most deprived 20%", "Child poverty", "Persons per km²", "Team state", "Unmet per 1,000 births"],
+                    ["Area", "Births (mid-2024)", "Most deprived 20% (IoD 2025)", "Child poverty", "Persons per km²", "Team state", "Unmet per 1,000 births"],
                     similar.Select(x => (IReadOnlyList<string>)[x.Name, N0(x.BirthsProxy), Pct(x.ShareInfantsDeciles12),
                         x.ChildPovertyPercent is { } c ? N1(c) + "%" : "–", N0(x.PersonsPerKm2), StateLabel(x.TeamState),
                         x.UnmetNeedPer1000Births is { } u ? N1(u) : "–"]).ToList(),
@@ -166,11 +168,12 @@ public static class CaseReport
         // The teams, or the state where there are none.
         var inside = lv.LsoasOf(index).ToHashSet();
         var touching = s.Teams.Where(t => s.TeamLsoas(t).Any(inside.Contains)).OrderBy(t => t.Status != "active").ThenBy(t => t.Name).ToList();
+        var counted = f.Teams.Select(t => t.Id).ToHashSet(); // the teams the model counts under these parameters
         var teamBlocks = new List<ReportBlock>();
         if (touching.Count > 0)
             teamBlocks.Add(new Table("Teams in the register whose service area includes part of the area", ["Team", "Provider", "Status", "Capacity, families a year", "Source", "Last verified"],
                 touching.Select(t => (IReadOnlyList<string>)[t.Name, t.Provider ?? "–", t.Status.Replace('_', ' ') + (t.FitUncertain ? " (fit uncertain)" : ""),
-                    t.CapacityFamiliesPerYear is { } c ? N0(c) : t.IsActive ? $"{N0(p.DefaultCapacity)} (assumed)" : "–",
+                    t.CapacityFamiliesPerYear is { } c ? N0(c) : counted.Contains(t.Id) ? $"{N0(p.DefaultCapacity)} (assumed)" : "–",
                     $"{t.SourceUrl} ({t.SourceDate})", t.LastVerified?.ToString("yyyy-MM-dd") ?? "–"]).ToList(),
                 [1.6f, 1.2f, 0.9f, 0.9f, 2.4f, 0.8f]));
         teamBlocks.Add(new Paragraph($"Team state: {StateLabel(f.TeamState.Id())} (the state of most of its infants). " +
@@ -186,7 +189,7 @@ public static class CaseReport
         var trendRows = new List<IReadOnlyList<string>>
         {
             new[] { "Births a year (age 0)", $"mid-2020: {N0(trends.Births.Mid2020)}", $"mid-2024: {N0(trends.Births.Mid2024)}",
-                trends.Births.Change is { } ch ? (ch >= 0 ? "+" : "") + Pct(ch).Replace("%", "") + "%" : "–" },
+                trends.Births.Change is { } ch ? (ch * 100).ToString("+0.0;-0.0;0.0", En) + "%" : "–" },
             new[] { "Infants in England's most deprived 20% of LSOAs", $"IMD 2019: {Pct(trends.Deprivation.ShareInfantsDeciles12Imd2019)}",
                 $"IoD 2025: {Pct(trends.Deprivation.ShareInfantsDeciles12Iod2025)}",
                 $"{(trends.Deprivation.ShareInfantsDeciles12Iod2025 - trends.Deprivation.ShareInfantsDeciles12Imd2019) * 100:+0.0;-0.0;0.0} points" },
@@ -207,7 +210,8 @@ public static class CaseReport
                 Attribution,
                 "Population: " + ModelParameters.PopulationDescriptions[p.Population] + ".",
                 "Need: " + AreaOutput.Describe(p).Source + $" ({AreaOutput.Describe(p).Name} model). Start for Life councils: {Programmes.StartForLifeListSource} ({Programmes.StartForLifeListSourceDate}); {Programmes.StartForLifeListChecked}",
-                "Value for money: " + string.Join(" ", BenefitParameters.Sources.Select(x => $"{x.Parameter.Replace("benefit_per_family_", "")}: {Gbp(x.Default)}, {x.Url}.")),
+                "Value for money (indicative), lifetime benefit per family reached: " + string.Join(" ", BenefitParameters.Sources.Zip([benefit.Low, benefit.Central, benefit.High]).Select(x =>
+                    $"{x.First.Parameter.Replace("benefit_per_family_", "")} {Gbp(x.Second)}{(x.Second == x.First.Default ? $" ({x.First.Url}{(x.First.Derived ? ", derived" : "")})" : " (given for this report)")}.")),
             ]),
             new Bullets([
                 $"Register completeness: the register holds {s.Teams.Count(t => t.IsActive)} active teams in England; the Parent-Infant Foundation counted {latest.Teams} ({latest.AsOf}). Where the register knows of no team and no source says there is none, the state is 'not known', not 'no team'.",
@@ -241,11 +245,11 @@ public static class CaseReport
         what.AddRange(r.Teams.Select(t => $"New team '{t.Name}': {t.Lsoas} LSOAs ({string.Join(", ", t.Areas)}), {N0(t.CapacityFamiliesPerYear)} families a year, {Gbp(t.AnnualCost)} a year."));
         what.AddRange(r.Closed.Select(id => $"Closed: {id}."));
         blocks.Add(new Bullets(what));
-        double needHere = f.Need, coveredBefore = here?.CoveredNeedBefore ?? f.Covered, coveredAfter = here?.CoveredNeedAfter ?? f.Covered;
+        double coveredBefore = here?.CoveredNeedBefore ?? f.Covered, coveredAfter = here?.CoveredNeedAfter ?? f.Covered;
         blocks.Add(new Table("Before and after", ["", $"{name}, before", $"{name}, after", "England, before", "England, after"],
         [
             ["Need covered, families a year", N0(coveredBefore), N0(coveredAfter), N0(r.Totals.CoveredNeedBefore), N0(r.Totals.CoveredNeedAfter)],
-            ["Unmet need, families a year", N0(Math.Max(0, needHere - coveredBefore)), N0(Math.Max(0, needHere - coveredAfter)), N0(r.Totals.UnmetNeedBefore), N0(r.Totals.UnmetNeedAfter)],
+            ["Unmet need, families a year", N0(here?.UnmetNeedBefore ?? f.Unmet), N0(here?.UnmetNeedAfter ?? f.Unmet), N0(r.Totals.UnmetNeedBefore), N0(r.Totals.UnmetNeedAfter)],
             ["Infants where a team takes referrals", Pct(here?.GeographicCoverageBefore ?? f.GeographicCoverage), Pct(here?.GeographicCoverageAfter ?? f.GeographicCoverage), "", ""],
             ["Team state", StateLabel(here?.TeamStateBefore ?? f.TeamState.Id()), StateLabel(here?.TeamStateAfter ?? f.TeamState.Id()), "", ""],
         ], [2.2f, 1, 1, 1, 1]));

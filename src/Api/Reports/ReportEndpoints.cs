@@ -16,16 +16,13 @@ namespace Cradle.Api.Reports;
 /// scenario: teams separated by ';', each "codes|capacity|annual cost|name" (codes separated by ',';
 /// capacity, cost and name may be left empty for the defaults). close: register team ids, separated by ','.
 /// </summary>
-public sealed partial record ReportQuery(
+public sealed record ReportQuery(
     [FromQuery(Name = "scenario")] string? Scenario,
     [FromQuery(Name = "close")] string? Close,
     [FromQuery(Name = "benefit_per_family_low")] string? BenefitLow,
     [FromQuery(Name = "benefit_per_family_central")] string? BenefitCentral,
     [FromQuery(Name = "benefit_per_family_high")] string? BenefitHigh) : IQueryParameters
 {
-    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,79}$")]
-    private static partial Regex TeamId();
-
     (ReportScenario? Scenario, BenefitParameters? Benefit, ProblemHttpResult? Problem)? _parsed;
 
     (ReportScenario? Scenario, BenefitParameters? Benefit, ProblemHttpResult? Problem) Parsed => _parsed ??= Parse();
@@ -68,7 +65,7 @@ public sealed partial record ReportQuery(
         if (Close is not null)
         {
             close = Close.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToList();
-            if (close.Count == 0 || close.Count > 100 || close.FirstOrDefault(id => !TeamId().IsMatch(id)) is { } bad && bad is not null)
+            if (close.Count == 0 || close.Count > 100 || close.Any(id => !Cradle.Geo.Register.TeamValidator.IsId(id)))
                 return (null, null, ApiProblems.BadParameter("close", $"'{ModelQuery.Clip(Close)}' is not a list of 1 to 100 register team ids separated by ','"));
         }
         return (new ReportScenario(teams, close), benefit, null);

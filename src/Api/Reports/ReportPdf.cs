@@ -189,7 +189,8 @@ public static class ReportPdf
             {
                 using var bar = new SKPaint { Color = b.Highlight ? Highlight : BarColour, IsAntialias = true };
                 using var labelFont = b.Highlight ? F(7.5f, bold: true) : F(7.5f);
-                var label = Wrap(b.Label, labelFont, labelW - 6).First();
+                var lines = Wrap(b.Label, labelFont, labelW - 12).ToList();
+                var label = lines.Count == 0 ? "" : lines.Count == 1 ? lines[0] : lines[0] + "…";
                 _canvas!.DrawText(label, Margin, _y + 9, labelFont, ink);
                 float w = max > 0 && b.Value is { } v ? (float)(v / max) * barMax : 0;
                 _canvas.DrawRect(Margin + labelW, _y + 1.5f, Math.Max(w, 0.5f), rowH - 4, bar);
@@ -199,27 +200,7 @@ public static class ReportPdf
             _y += 8;
         }
 
-        static IEnumerable<string> Wrap(string text, SKFont font, float width)
-        {
-            var line = "";
-            foreach (var raw in text.Split(' '))
-            {
-                var word = raw;
-                // A word wider than the column (a URL) is broken where it must be.
-                while (font.MeasureText(word) > width)
-                {
-                    if (line.Length > 0) { yield return line; line = ""; }
-                    int k = word.Length - 1;
-                    while (k > 1 && font.MeasureText(word[..k]) > width) k--;
-                    yield return word[..k];
-                    word = word[k..];
-                }
-                var next = line.Length == 0 ? word : line + " " + word;
-                if (font.MeasureText(next) > width && line.Length > 0) { yield return line; line = word; }
-                else line = next;
-            }
-            if (line.Length > 0) yield return line;
-        }
+        static IEnumerable<string> Wrap(string text, SKFont font, float width) => MapRenderer.Wrap(text, font, width);
 
     }
 }

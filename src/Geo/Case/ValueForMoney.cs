@@ -22,13 +22,14 @@ public sealed record BenefitParameters(double Low = BenefitParameters.DefaultLow
 
     public Range PerFamily => new(Low, Central, High);
 
-    public sealed record Source(string Parameter, double Default, string Says, string Url, string Verified);
+    /// <param name="Derived">Cradle's arithmetic on published figures, not a figure any source publishes.</param>
+    public sealed record Source(string Parameter, double Default, string Says, string Url, string Verified, bool Derived = false);
 
     public static readonly IReadOnlyList<Source> Sources =
     [
         new("benefit_per_family_low", DefaultLow,
             "The public sector's share of the central figure: of the £8.1bn lifetime cost of perinatal mental health problems per one-year UK birth cohort, £1.7bn falls on the public sector (Bauer, Parsonage, Knapp, Iemmi and Adelaja, LSE and Centre for Mental Health, October 2014); £40,000 × 1.7 / 8.1 ≈ £8,400. Counts only what public budgets would save.",
-            "http://www.pssru.ac.uk/publications/pub-4866/", "both figures seen in the report's summary; the product is Cradle's"),
+            "http://www.pssru.ac.uk/publications/pub-4866/", "both figures seen in the report's summary; the product is Cradle's", Derived: true),
         new("benefit_per_family_central", DefaultCentral,
             "Over £40,000 of lifetime value per child supported by a specialised parent-infant relationship team (Centre for Mental Health, Why babies' first relationships matter, Blissett, Turner and Round, February 2026). Used per family, as the report does when it values reaching 28,800 families a year at over £1.15bn a year (one child per family).",
             "http://www.centreformentalhealth.org.uk/publications/why-babies-first-relationships-matter", "seen in the report's page and the Parent-Infant Foundation's of 9 February 2026; the method is not published in what we could read"),

@@ -78,10 +78,10 @@ public sealed class ModelSnapshot
 
     public int LsoaCount => LsoaCodes.Length;
 
-    readonly System.Collections.Concurrent.ConcurrentDictionary<string, Case.SimilarAreaSet> _similar = new();
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Case.SimilarAreaSet>> _similar = new();
 
     /// <summary>Each area's most similar areas of the same level, computed once per snapshot (that is, per data version).</summary>
-    public Case.SimilarAreaSet SimilarAreas(string level) => _similar.GetOrAdd(level, l => Case.SimilarAreas.Compute(this, l));
+    public Case.SimilarAreaSet SimilarAreas(string level) => _similar.GetOrAdd(level, l => new(() => Case.SimilarAreas.Compute(this, l))).Value;
 
     Dictionary<string, int[]>? _teamLsoas;
     int[][]? _evidenceLsoas;

@@ -23,6 +23,9 @@ public static partial class TeamValidator
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,62}$")]
     private static partial Regex IdPattern();
 
+    /// <summary>Whether text has the form of a team id (it may still not exist).</summary>
+    public static bool IsId(string s) => IdPattern().IsMatch(s);
+
     static readonly HashSet<string> Reserved = ["summary"];
 
     // England in lon/lat, generously.

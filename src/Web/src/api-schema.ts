@@ -2242,6 +2242,8 @@ export interface components {
             says: string;
             url: string;
             verified: string;
+            /** @default false */
+            derived: boolean;
         };
         TeamBody: {
             id: null | string;

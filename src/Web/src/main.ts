@@ -15,6 +15,8 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const state: ViewState = readState();
 let districts: Area[] = []; // the areas of the chosen level
 let scenarioAreas = new Map<string, ScenarioArea>();
+// The scenario last applied ("Show the effect"), which the case for change carries; not areas merely picked.
+let appliedScenario: ViewState['scenario'] = null;
 let map: MapHandle | null = null;
 let allAreas: { code: string; name: string; level: string; infants: number }[] = [];
 let byLevel = new Map<string, Area[]>(); // the searchable levels' areas, for search and the "Show areas in" filter
@@ -53,7 +55,7 @@ async function select(code: string | null, zoom = false): Promise<void> {
     const detail = await getJson<AreaDetail>(`/api/areas/${encodeURIComponent(code)}`);
     if (mine !== selection) return;
     // The case for change with the scenario in force, as the viewer's URL holds it.
-    const report = `/reports/${encodeURIComponent(detail.area.level)}/${encodeURIComponent(code)}.pdf${state.scenario?.areas.length ? `?scenario=${encodeURIComponent(scenarioParam(state.scenario))}` : ''}`;
+    const report = `/reports/${encodeURIComponent(detail.area.level)}/${encodeURIComponent(code)}.pdf${appliedScenario ? `?scenario=${encodeURIComponent(scenarioParam(appliedScenario))}` : ''}`;
     renderPanel(panel, detail, scenarioAreas.get(code) ?? null, report);
     if (zoom && map) {
       const ogc = await getJson<{ bbox?: number[]; geometry: { coordinates: unknown } }>(`/ogc/collections/${detail.area.level}/items/${code}`).catch(() => null);
@@ -122,6 +124,7 @@ async function applyScenario(): Promise<void> {
   try {
     const r = await runScenario(state.scenario, state.level);
     scenarioAreas = new Map(r.areas.map((a) => [a.code, a]));
+    appliedScenario = { ...state.scenario, areas: [...state.scenario.areas] };
     renderScenario(out, r, new Map(districts.map((d) => [d.code, d.name])), levelOf(state.level).singular);
     table.setScenario(new Map(r.areas.map((a) => [a.code, a.unmet_need_after])));
     const metric = state.metric === 'geographic_coverage' ? 'geographic_coverage' : 'unmet_need_per_1000_births';
@@ -134,12 +137,14 @@ async function applyScenario(): Promise<void> {
 
 function clearScenario(): void {
   state.scenario = null;
+  appliedScenario = null;
   scenarioAreas = new Map();
   table.setScenario(new Map());
   map?.setScenario(null, 'unmet_need_per_1000_births');
   $('scenario-result').innerHTML = '';
   renderPicked();
   writeState(state);
+  if (state.area) void select(state.area);
 }
 
 function setScenarioMode(on: boolean): void {

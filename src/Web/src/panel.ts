@@ -33,8 +33,11 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: ScenarioAr
       ${c.icbs.length ? row('ICB', shares(c.icbs)) : ''}
       ${c.sub_icb_locations.length ? row('Sub-ICB location', shares(c.sub_icb_locations)) : ''}
       ${c.upper_tier_councils.length ? row('Upper-tier council', shares(c.upper_tier_councils)) : ''}
+      ${a.level !== 'lad' && c.districts.length ? row('Districts', c.districts.map((x) => esc(x.name)).join(', ')) : ''}
       ${row('Start for Life', `<span data-field="start-for-life">${esc(c.start_for_life_text)}</span>`)}
-    </dl>`;
+    </dl>
+    <ul class="govuk-list govuk-body-s" id="panel-programmes">${c.programmes.map((x) => `<li><strong>${esc(x.programme)}</strong> (from ${esc(x.from)}${x.to ? ` to ${esc(x.to)}` : ''}): ${esc(x.says)}
+      <a class="govuk-link" href="${esc(x.source_url)}" rel="noopener">Source</a> (${esc(x.source_date)})</li>`).join('')}</ul>`;
   const similar = d.similar_areas?.length
     ? `<table class="govuk-table govuk-body-s" id="panel-similar"><caption class="govuk-table__caption govuk-table__caption--s">${esc(a.name)} against its ${d.similar_areas.length} most similar ${esc(levelOf(a.level).plural.toLowerCase())}</caption>
         <thead><tr><th scope="col">Area</th><th scope="col">Unmet per 1,000 births</th><th scope="col">Team state</th></tr></thead>

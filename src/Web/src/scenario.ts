@@ -19,11 +19,22 @@ export function renderScenario(el: HTMLElement, r: ScenarioResult, names: Map<st
       <div class="govuk-panel__body govuk-!-font-size-19">Cost per extra family reached: <strong id="cost-per-family">${gbp(t.cost_per_extra_family_reached)}</strong></div>
     </div>
     <p class="govuk-body">England’s unmet need: ${n0(t.unmet_need_before)} → ${n0(t.unmet_need_after)} families a year, for ${gbp(t.annual_cost_of_new_teams)} a year.</p>
+    ${valueForMoney(r.value_for_money)}
     <table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--s">Areas that change</caption>
       <thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">${esc(singular)}</th>
       <th scope="col" class="govuk-table__header govuk-table__header--numeric">Unmet before</th><th scope="col" class="govuk-table__header govuk-table__header--numeric">Unmet after</th></tr></thead>
       <tbody class="govuk-table__body">${r.areas.map((a) => `<tr class="govuk-table__row"><td class="govuk-table__cell">${esc(names.get(a.code) ?? a.name)}</td>
         <td class="govuk-table__cell govuk-table__cell--numeric">${n1(a.unmet_need_before)}</td><td class="govuk-table__cell govuk-table__cell--numeric">${n1(a.unmet_need_after)}</td></tr>`).join('')}</tbody></table>`;
+}
+
+/** The indicative benefit side, with its range, labelled as such. */
+function valueForMoney(v: ScenarioResult['value_for_money']): string {
+  if (!v.benefit_cost_ratio) return '';
+  const b = v.benefit_cost_ratio;
+  return `<p class="govuk-body" id="value-for-money"><strong class="govuk-tag govuk-tag--yellow">Indicative</strong>
+    Lifetime benefit of a year’s families: ${gbp(v.lifetime_benefit.central)} (${gbp(v.lifetime_benefit.low)} to ${gbp(v.lifetime_benefit.high)});
+    benefit–cost ratio <span data-field="bcr">${n1(b.central)}</span> (${n1(b.low)} to ${n1(b.high)}), at ${gbp(v.benefit_per_family.central)} per family reached
+    (sources: <a class="govuk-link" href="/api/model">the model</a>).</p>`;
 }
 
 export function renderScenarioError(el: HTMLElement, e: unknown): void {

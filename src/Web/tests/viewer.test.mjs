@@ -170,6 +170,8 @@ test('a scenario team in Sunderland lowers its unmet need in the panel and the t
   const { defaults } = await (await fetch(`${base}/api/catalog`)).json();
   assert.equal(await page.locator('#cost-per-family').textContent(), `£${Math.round(defaults.annual_cost / 150).toLocaleString('en-GB')}`);
   assert.match(page.url(), /scenario=E08000024/);
+  // Value for money, labelled indicative, as the API says it.
+  assert.match(await page.locator('#value-for-money').textContent(), /Indicative/);
   // The case for change carries the scenario in force, and is a PDF.
   const href = await page.locator('#panel-report').getAttribute('href');
   assert.match(decodeURIComponent(href), /^\/reports\/lad\/E08000024\.pdf\?scenario=E08000024\|150\|/);
