@@ -19,14 +19,15 @@ RID := linux-$(shell uname -m | sed -e s/x86_64/x64/ -e s/aarch64/arm64/)
 export CRADLE_DLL := $(abspath $(DLL))
 SOURCES := $(shell find src tests bench -name '*.cs' -o -name '*.csproj' -o -name '*.sql' -o -path '*/fixtures/*' -type f | grep -v '/obj/\|/bin/') Directory.Build.props
 
-.PHONY: run up down db deps build load test bench chaos clean help data key api-types
+.PHONY: run up down db deps build load test bench chaos cluster cluster-down clean help data key api-types
 
 help:
 	@echo "make run    install what is missing, start PostGIS, load the data if needed, serve http://127.0.0.1:$(PORT)"
 	@echo "make up     the same in the background (returns when ready); make down stops it"
 	@echo "make test   the test suite on the real data and a real PostGIS"
 	@echo "make key NAME=you   an API key for editing the team register"
-	@echo "make db | load | build | bench"
+	@echo "make cluster   a primary, a streaming standby, two API replicas and HAProxy on :8088; make cluster-down stops them"
+	@echo "make db | load | build | bench | chaos"
 
 deps:
 	@scripts/deps.sh
@@ -95,8 +96,19 @@ bench: data db build
 # The slow reliability runs: a reload under 32 connections of reads, and loads killed at random
 # points (CHAOS_SECONDS, CHAOS_KILLS). Uses the `cradle` database, not the test one.
 chaos: data db build
+	@scripts/deps.sh haproxy
 	@dotnet $(DLL) load --data "$(DATA_DIR)" --if-changed >/dev/null
 	dotnet bench/Cradle.Bench/bin/Release/net10.0/Cradle.Bench.dll chaos
+
+# Cradle on real engines (docs/scaling.md): a PostGIS primary, a streaming standby made with
+# pg_basebackup, two API replicas (reads from the standby, writes to the primary) and HAProxy on
+# http://127.0.0.1:8088, all project-local on loopback; `make cluster-down` stops them.
+cluster: data deps build
+	@scripts/deps.sh haproxy
+	@scripts/cluster.sh up
+
+cluster-down:
+	@scripts/cluster.sh down
 
 clean:
 	dotnet clean Cradle.sln -c Release -nologo -v q

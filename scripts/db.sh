@@ -54,14 +54,19 @@ CONF
   # Tuning has a file of its own, rewritten at every start, so an existing cluster picks up changes.
   grep -q "^include_if_exists = 'cradle.conf'" "$PGDATA/postgresql.conf" \
     || as_owner sh -c "echo \"include_if_exists = 'cradle.conf'\" >> '$PGDATA/postgresql.conf'"
-  as_owner sh -c "cat > '$PGDATA/cradle.conf'" <<'CONF'
-shared_buffers = 512MB
+  # A primary for streaming standbys (make cluster) needs WAL for them; a lone cluster does not.
+  local wal="wal_level = minimal
+max_wal_senders = 0"
+  [ -n "${CRADLE_REPLICATION:-}" ] && wal="wal_level = replica
+max_wal_senders = 4
+wal_keep_size = 1GB"
+  as_owner sh -c "cat > '$PGDATA/cradle.conf'" <<CONF
+shared_buffers = ${CRADLE_SHARED_BUFFERS:-512MB}
 work_mem = 64MB
 maintenance_work_mem = 512MB
 max_wal_size = 4GB
 # Bulk loads write into tables created in the same transaction: minimal WAL skips that I/O.
-wal_level = minimal
-max_wal_senders = 0
+$wal
 synchronous_commit = off
 # PostGIS functions carry high planner costs, so PostgreSQL's JIT compiles even small queries:
 # 130 ms of compilation on a 60 ms validity check of the LSOAs (measured with EXPLAIN ANALYZE).

@@ -30,6 +30,7 @@ for extra in "$@"; do
     gdal) command -v ogrinfo >/dev/null || need+=(gdal-bin) ;;
     chromium) [ -x /usr/bin/chromium ] || need+=(chromium) ;;
     poppler) command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || need+=(poppler-utils) ;;
+    haproxy) command -v haproxy >/dev/null || need+=(haproxy) ;;
     wrk) command -v wrk >/dev/null || need+=(wrk) ;;
     mapserver) command -v mapserv >/dev/null || need+=(mapserver-bin cgi-mapserver); command -v lighttpd >/dev/null || need+=(lighttpd) ;;
   esac

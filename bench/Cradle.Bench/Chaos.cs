@@ -115,8 +115,19 @@ static class Chaos
         finally { server.Kill(true); }
 
         foreach (var f in failures.Distinct().Take(20)) Console.WriteLine($"chaos failure: {f}");
-        Console.WriteLine(failures.IsEmpty ? "chaos: 2 passed, 0 failed" : "chaos: 0 passed, 2 failed");
-        return failures.IsEmpty ? 0 : 1;
+        int passed = failures.IsEmpty ? 2 : 0, failed = 2 - passed;
+        // 3–5. Two replicas on a streaming standby behind HAProxy (CHAOS_CLUSTER=0 leaves them out).
+        if (Environment.GetEnvironmentVariable("CHAOS_CLUSTER") != "0")
+        {
+            var root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(dll)!, "..", ".."));
+            foreach (var (check, ok) in await ClusterChaos.RunAsync(dll, root, seconds))
+            {
+                Console.WriteLine($"chaos cluster: {(ok ? "passed" : "FAILED")}: {check}");
+                if (ok) passed++; else failed++;
+            }
+        }
+        Console.WriteLine($"chaos: {passed} passed, {failed} failed");
+        return failed == 0 ? 0 : 1;
     }
 
     static async Task<(int Code, string Out)> Run(string file, string[] args, string conn)

@@ -20,6 +20,14 @@ await using var db = CradleDatabase.Open(conn);
 await using var servingDb = CradleDatabase.Open(CradleDatabase.ForServing(conn));
 var results = new List<Dictionary<string, object?>>();
 if (args.FirstOrDefault() == "chaos") return await Chaos.RunAsync(dll, dataDir, conn);
+// The cluster's checks alone (make chaos runs them after the others).
+if (args.FirstOrDefault() == "chaos-cluster")
+{
+    var checks = await ClusterChaos.RunAsync(dll, root, int.TryParse(Environment.GetEnvironmentVariable("CHAOS_SECONDS"), out var cs) ? cs : 30);
+    foreach (var (check, ok) in checks) Console.WriteLine($"chaos cluster: {(ok ? "passed" : "FAILED")}: {check}");
+    Console.WriteLine($"chaos: {checks.Count(c => c.Passed)} passed, {checks.Count(c => !c.Passed)} failed");
+    return checks.All(c => c.Passed) ? 0 : 1;
+}
 int runs = int.TryParse(Environment.GetEnvironmentVariable("BENCH_RUNS"), out var r) ? r : 3;
 // BENCH_ONLY=load,api,scale runs some sections (all by default); results.json then holds only those.
 var only = Environment.GetEnvironmentVariable("BENCH_ONLY")?.Split(',', StringSplitOptions.TrimEntries);

@@ -62,17 +62,20 @@ public static class ServeCommand
             builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable("PORT") ?? "8080"}");
         // Bodies are small JSON documents; anything bigger is refused before it is read.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1_000_000);
-        builder.Services.AddSingleton(_ => CradleDatabase.Open(CradleDatabase.ForServing(CradleDatabase.ConnectionStringFromEnvironment())));
+        var (reads, primary) = CradleDatabase.OpenServing(CradleDatabase.ForServing(CradleDatabase.ConnectionStringFromEnvironment()));
+        builder.Services.AddSingleton(reads);
+        builder.Services.AddSingleton(new PrimaryDatabase(primary));
         builder.Services.AddSingleton<DatasetCatalog>();
-        builder.Services.AddSingleton<DataVersionMonitor>();
+        builder.Services.AddSingleton(sp => new DataVersionMonitor(primary, sp.GetRequiredService<ILogger<DataVersionMonitor>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DataVersionMonitor>());
         builder.Services.AddSingleton<ModelStore>();
-        builder.Services.AddSingleton<TeamRegister>();
+        builder.Services.AddSingleton(_ => new TeamRegister(primary));
         builder.Services.AddSingleton<ApiKeys>();
         builder.Services.AddSingleton<FailedAuthLimiter>();
         builder.Services.AddSingleton<Cradle.Geo.Tiles.TileStore>();
         builder.Services.AddSingleton<Cradle.Api.Tiles.TileCache>();
-        builder.Services.AddSingleton<TilePublisher>();
+        builder.Services.AddSingleton(sp => new TilePublisher(primary, sp.GetRequiredService<ModelStore>(), sp.GetRequiredService<DataVersionMonitor>(),
+            sp.GetRequiredService<ILogger<TilePublisher>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TilePublisher>());
         // Cross-origin reads only for the origins configured (Cradle:CorsOrigins, comma-separated); same origin always works.
         var origins = (builder.Configuration["Cradle:CorsOrigins"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

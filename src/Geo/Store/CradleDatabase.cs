@@ -18,6 +18,25 @@ public static class CradleDatabase
     }
 
     /// <summary>
+    /// The API's databases. With one host, one data source for everything. With several
+    /// (Host=127.0.0.1:55442,127.0.0.1:55443: a primary and its streaming standbys), reads prefer
+    /// a standby and fall back to the primary when none answers; register edits, the tile
+    /// figures' publication and LISTEN (NOTIFY does not reach a standby) go to the primary.
+    /// </summary>
+    public static (NpgsqlDataSource Reads, NpgsqlDataSource Primary) OpenServing(string connectionString)
+    {
+        var b = new NpgsqlDataSourceBuilder(connectionString);
+        b.UseNetTopologySuite();
+        if (new NpgsqlConnectionStringBuilder(connectionString).Host?.Contains(',') != true)
+        {
+            var one = b.Build();
+            return (one, one);
+        }
+        var hosts = b.BuildMultiHost();
+        return (hosts.WithTargetSession(TargetSessionAttributes.PreferStandby), hosts.WithTargetSession(TargetSessionAttributes.Primary));
+    }
+
+    /// <summary>
     /// Session settings for the API's connections. Its queries are many, small and concurrent:
     /// a parallel plan only adds worker start-up to each tile while the other requests wait for
     /// a core (uncached tiles: about 150 req/s with parallel workers, 200 without, on 2 cores),

@@ -43,7 +43,7 @@ public static class TileFigures
 
     /// <summary>The table's DDL, made from the catalog: a figure added there is a column here.</summary>
     static string Schema => $"""
-        create unlogged table if not exists cradle_meta.tile_figures (
+        create table if not exists cradle_meta.tile_figures (
           data_version bigint not null, level text not null, code text not null,
           {string.Join(", ", Columns.Select(f => $"{f.Id} {SqlType(f)}"))},
           primary key (data_version, level, code));

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Cradle on real engines, project-local and on loopback: `cluster.sh up` starts a PostGIS primary,
+# a hot standby made with pg_basebackup and kept by streaming replication, two Cradle API processes
+# that read from the standby (falling back to the primary) and write to the primary, and HAProxy
+# in front; `cluster.sh down` stops all of it; `cluster.sh status` says what runs.
+# Its own cluster (run directory, ports), so it never touches the one `make run` uses.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+export CRADLE_RUN_DIR="${CRADLE_CLUSTER_DIR:-$CRADLE_RUN_DIR-cluster}"
+export PGPASSFILE="$CRADLE_RUN_DIR/pgpass"
+export PGPORT="${CLUSTER_PGPORT:-55442}"
+STANDBY_PORT="${CLUSTER_STANDBY_PORT:-$((PGPORT + 1))}"
+API_PORTS=("${CLUSTER_API_PORT1:-8081}" "${CLUSTER_API_PORT2:-8082}")
+LB_PORT="${CLUSTER_PORT:-8088}"
+STANDBY="$CRADLE_RUN_DIR/standby"
+DLL="${CRADLE_DLL:?set CRADLE_DLL (make cluster does)}"
+DATA_DIR="${DATA_DIR:?set DATA_DIR (make cluster does)}"
+export CRADLE_API_KEYS_FILE="$CRADLE_RUN_DIR/api-keys"
+
+as_owner() { if [ "$(id -u)" = 0 ]; then (cd /tmp && runuser -u postgres -- "$@"); else "$@"; fi; }
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+wait_ready() { # url
+  for _ in $(seq 1 300); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.2; done
+  echo "cradle cluster: $1 did not become ready" >&2; return 1
+}
+
+up() {
+  # The primary: the project's cluster script, with WAL for standbys and a smaller cache (two servers share the machine).
+  CRADLE_REPLICATION=1 CRADLE_SHARED_BUFFERS=256MB "$(dirname "$0")/db.sh" start
+  dotnet "$DLL" load --data "$DATA_DIR" --if-changed
+  touch "$CRADLE_API_KEYS_FILE"
+  # The standby: a base backup of the primary, replaying its WAL as it streams (-R writes the connection).
+  if [ ! -f "$STANDBY/PG_VERSION" ]; then
+    echo "cradle cluster: making a streaming standby with pg_basebackup"
+    rm -rf "$STANDBY"
+    "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PGPORT" -U cradle -D "$STANDBY" -R -X stream -c fast
+    # The password for streaming, readable by the server's own user.
+    install -m 600 "$PGPASSFILE" "$STANDBY/pgpass"
+    echo "primary_conninfo = 'host=127.0.0.1 port=$PGPORT user=cradle passfile=$STANDBY/pgpass application_name=cradle_standby'" >> "$STANDBY/postgresql.auto.conf"
+    [ "$(id -u)" = 0 ] && chown -R postgres "$STANDBY"
+    chmod 700 "$STANDBY"
+  fi
+  if ! as_owner "$PG_BIN/pg_ctl" -D "$STANDBY" status >/dev/null 2>&1; then
+    as_owner "$PG_BIN/pg_ctl" -D "$STANDBY" -l "$CRADLE_RUN_DIR/standby.log" -o "-p $STANDBY_PORT" -w -t 60 start >/dev/null
+  fi
+  "$PG_BIN/psql" -qtA -p "$STANDBY_PORT" -d cradle -c "select pg_is_in_recovery()" | grep -q t \
+    || { echo "cradle cluster: the server on $STANDBY_PORT is not a standby" >&2; exit 1; }
+  # Two API replicas: reads prefer the standby, writes and LISTEN go to the primary.
+  local i=0
+  for port in "${API_PORTS[@]}"; do
+    i=$((i + 1))
+    if ! alive "$CRADLE_RUN_DIR/api$i.pid"; then
+      CRADLE_DB="Host=127.0.0.1:$PGPORT,127.0.0.1:$STANDBY_PORT;Username=cradle;Database=cradle;Timeout=5;Command Timeout=600;Host Recheck Seconds=2" \
+        Logging__LogLevel__Default=Warning setsid nohup dotnet "$DLL" serve --urls "http://127.0.0.1:$port" > "$CRADLE_RUN_DIR/api$i.log" 2>&1 &
+      echo $! > "$CRADLE_RUN_DIR/api$i.pid"
+    fi
+  done
+  for port in "${API_PORTS[@]}"; do wait_ready "http://127.0.0.1:$port/health/ready"; done
+  # HAProxy from Debian: health checks every 500 ms, a failed connection retried on the other replica.
+  cat > "$CRADLE_RUN_DIR/haproxy.cfg" <<CFG
+global
+    pidfile $CRADLE_RUN_DIR/haproxy.pid
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 60s
+    timeout server 60s
+    retries 3
+    option redispatch 1
+    retry-on conn-failure empty-response response-timeout 502 503
+frontend cradle
+    bind 127.0.0.1:$LB_PORT
+    default_backend api
+backend api
+    balance roundrobin
+    option httpchk GET /health/ready
+    http-check expect status 200
+    default-server inter 500ms fall 2 rise 1 on-marked-down shutdown-sessions
+    server api1 127.0.0.1:${API_PORTS[0]} check
+    server api2 127.0.0.1:${API_PORTS[1]} check
+    errorfile 502 $CRADLE_RUN_DIR/502.http
+    errorfile 503 $CRADLE_RUN_DIR/503.http
+    errorfile 504 $CRADLE_RUN_DIR/504.http
+CFG
+  # The balancer's own errors are problem+json too.
+  for code in 502:Bad\ Gateway 503:Service\ Unavailable 504:Gateway\ Timeout; do
+    local n=${code%%:*} t=${code#*:} body
+    body="{\"title\":\"$t\",\"status\":$n,\"detail\":\"No Cradle API replica could answer; try again shortly.\"}"
+    printf 'HTTP/1.1 %s %s\r\nContent-Type: application/problem+json\r\nCache-Control: no-store\r\nRetry-After: 2\r\nContent-Length: %s\r\nConnection: close\r\n\r\n%s' \
+      "$n" "$t" "${#body}" "$body" > "$CRADLE_RUN_DIR/$n.http"
+  done
+  haproxy -c -q -f "$CRADLE_RUN_DIR/haproxy.cfg"
+  if alive "$CRADLE_RUN_DIR/haproxy.pid"; then kill -USR2 "$(cat "$CRADLE_RUN_DIR/haproxy.pid")" 2>/dev/null || true
+  else haproxy -D -f "$CRADLE_RUN_DIR/haproxy.cfg"; fi
+  wait_ready "http://127.0.0.1:$LB_PORT/health/ready"
+  echo "cradle cluster: primary 127.0.0.1:$PGPORT, standby :$STANDBY_PORT, API replicas :${API_PORTS[0]} :${API_PORTS[1]}, HAProxy http://127.0.0.1:$LB_PORT"
+}
+
+down() {
+  for f in haproxy api1 api2; do
+    if alive "$CRADLE_RUN_DIR/$f.pid"; then kill "$(cat "$CRADLE_RUN_DIR/$f.pid")" 2>/dev/null || true; fi
+    rm -f "$CRADLE_RUN_DIR/$f.pid"
+  done
+  if [ -f "$STANDBY/PG_VERSION" ]; then as_owner "$PG_BIN/pg_ctl" -D "$STANDBY" -m fast -w stop >/dev/null 2>&1 || true; fi
+  "$(dirname "$0")/db.sh" stop
+  echo "cradle cluster: stopped"
+}
+
+case "${1:-up}" in
+  up) up ;;
+  down) down ;;
+  status)
+    for f in haproxy api1 api2; do alive "$CRADLE_RUN_DIR/$f.pid" && echo "$f running" || echo "$f stopped"; done
+    as_owner "$PG_BIN/pg_ctl" -D "$STANDBY" status >/dev/null 2>&1 && echo "standby running on $STANDBY_PORT" || echo "standby stopped"
+    "$(dirname "$0")/db.sh" status ;;
+  # The API replicas read their keys at start: after `cradle keys add`, restart them.
+  restart-apis)
+    for f in api1 api2; do if alive "$CRADLE_RUN_DIR/$f.pid"; then kill "$(cat "$CRADLE_RUN_DIR/$f.pid")"; fi; rm -f "$CRADLE_RUN_DIR/$f.pid"; done
+    sleep 1; up ;;
+  # For make chaos: stop or start the standby alone.
+  standby-stop) as_owner "$PG_BIN/pg_ctl" -D "$STANDBY" -m immediate -w stop >/dev/null ;;
+  standby-start) as_owner "$PG_BIN/pg_ctl" -D "$STANDBY" -l "$CRADLE_RUN_DIR/standby.log" -o "-p $STANDBY_PORT" -w -t 60 start >/dev/null ;;
+  *) echo "usage: cluster.sh up|down|status|restart-apis|standby-stop|standby-start" >&2; exit 2 ;;
+esac
