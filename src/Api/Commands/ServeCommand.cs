@@ -77,6 +77,8 @@ public static class ServeCommand
         builder.Services.AddSingleton(sp => new TilePublisher(primary, sp.GetRequiredService<ModelStore>(), sp.GetRequiredService<DataVersionMonitor>(),
             sp.GetRequiredService<ILogger<TilePublisher>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TilePublisher>());
+        builder.Services.AddSingleton<TileWarmer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TileWarmer>());
         // Cross-origin reads only for the origins configured (Cradle:CorsOrigins, comma-separated); same origin always works.
         var origins = (builder.Configuration["Cradle:CorsOrigins"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         builder.Services.AddCors(o => o.AddDefaultPolicy(p => p.WithOrigins(origins).WithMethods("GET", "HEAD")

@@ -15,7 +15,7 @@ public static class HealthEndpoints
             .WithSummary("The database answers and data is loaded: 200 with the data version, else 503.");
     }
 
-    static async Task<Results<Ok<ReadyStatus>, ProblemHttpResult>> Ready(NpgsqlDataSource db, CancellationToken ct)
+    static async Task<Results<Ok<ReadyStatus>, ProblemHttpResult>> Ready(NpgsqlDataSource db, Cradle.Api.Tiles.TileWarmer warmer, CancellationToken ct)
     {
         try
         {
@@ -27,7 +27,7 @@ public static class HealthEndpoints
                 cancellationToken: timeout.Token, commandTimeout: 3));
             if (version is null)
                 return TypedResults.Problem(statusCode: 503, title: "No data loaded", detail: "The database is up but no data has been loaded; run `make load`.");
-            return TypedResults.Ok(new ReadyStatus("ready", version.Value));
+            return TypedResults.Ok(new ReadyStatus("ready", version.Value, warmer.Warmed?.Tag));
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
         {
@@ -37,5 +37,6 @@ public static class HealthEndpoints
         }
     }
 
-    public sealed record ReadyStatus(string Status, long DataVersion);
+    /// <param name="TileCacheWarmed">The tile edition whose zooms 0–8 this process has in its cache (null until the first is).</param>
+    public sealed record ReadyStatus(string Status, long DataVersion, string? TileCacheWarmed);
 }

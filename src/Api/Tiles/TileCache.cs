@@ -5,7 +5,16 @@ namespace Cradle.Api.Tiles;
 public readonly record struct TileKey(Cradle.Geo.Tiles.TileEdition Edition, string Layer, int Z, int X, int Y);
 
 /// <summary>A tile as served: gzipped MVT bytes (empty for an empty tile).</summary>
-public sealed record CachedTile(byte[] Gzipped, int RawLength);
+public sealed record CachedTile(byte[] Gzipped, int RawLength)
+{
+    public static CachedTile From(byte[] raw)
+    {
+        if (raw.Length == 0) return new([], 0);
+        using var ms = new MemoryStream();
+        using (var gz = new System.IO.Compression.GZipStream(ms, System.IO.Compression.CompressionLevel.Fastest)) gz.Write(raw);
+        return new(ms.ToArray(), raw.Length);
+    }
+}
 
 /// <summary>
 /// A bounded in-process tile cache (Cradle:TileCacheMB, default 256; 0 turns it off), on
@@ -25,6 +34,8 @@ public sealed class TileCache : IDisposable
     }
 
     public bool Enabled => _cache is not null;
+
+    public bool Contains(TileKey key) => _cache?.TryGetValue(key, out _) == true;
 
     public bool TryGet(TileKey key, out CachedTile tile)
     {

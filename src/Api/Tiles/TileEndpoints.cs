@@ -50,15 +50,16 @@ public static class TileEndpoints
             ? "public, max-age=86400, immutable" : "public, max-age=60, must-revalidate";
         if (http.Request.Headers.IfNoneMatch.Any(v => v?.Contains(etag) == true)) return TypedResults.StatusCode(304);
 
-        response.Headers["X-Tile-Cache"] = cache.Enabled ? "on" : "off";
         bool gzip = http.Request.Headers.AcceptEncoding.Any(v => v?.Contains("gzip", StringComparison.OrdinalIgnoreCase) == true);
-        if (!cache.TryGet(key, out var tile))
+        bool hit = cache.TryGet(key, out var tile);
+        // off: no cache; hit: from the cache (made by an earlier request or the warmer); miss: made now.
+        response.Headers["X-Tile-Cache"] = !cache.Enabled ? "off" : hit ? "hit" : "miss";
+        if (!hit)
         {
             var raw = await tiles.TileAsync(layer, zi, (int)xl, (int)yl, version, ct);
-            if (raw.Length == 0) { cache.Add(key, new CachedTile([], 0)); return TypedResults.NoContent(); }
             // Nothing to keep and a client that wants it plain: no gzip to write and undo.
-            if (!cache.Enabled && !gzip) return TypedResults.Bytes(raw, MvtType);
-            tile = new CachedTile(Gzip(raw), raw.Length);
+            if (raw.Length > 0 && !cache.Enabled && !gzip) return TypedResults.Bytes(raw, MvtType);
+            tile = CachedTile.From(raw);
             cache.Add(key, tile);
         }
         if (tile.RawLength == 0) return TypedResults.NoContent();
@@ -77,13 +78,6 @@ public static class TileEndpoints
         http.Response.Headers.RetryAfter = "5";
         return TypedResults.Problem(title: "Tiles not ready", detail: "The tile figures of the data are not published yet (a load is still running); try again shortly.",
             statusCode: StatusCodes.Status503ServiceUnavailable);
-    }
-
-    static byte[] Gzip(byte[] raw)
-    {
-        using var ms = new MemoryStream();
-        using (var gz = new GZipStream(ms, CompressionLevel.Fastest)) gz.Write(raw);
-        return ms.ToArray();
     }
 
     static byte[] Gunzip(byte[] gzipped)

@@ -2110,6 +2110,7 @@ export interface components {
             status: string;
             /** Format: int64 */
             data_version: number;
+            tile_cache_warmed: null | string;
         };
         RegisterSummary: {
             /** Format: int64 */
