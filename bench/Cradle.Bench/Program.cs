@@ -1,6 +1,6 @@
 // make bench: Cradle against its peers, side by side in one run, alternating A B A B and taking
 // medians. Prints `bench NAME: cradle VALUE UNIT, PEER VALUE UNIT, ratio R`, writes
-// bench/results.json and a dated summary in docs/performance.md.
+// bench/results.json, the latest run in docs/performance.md, and every run's table in bench/history/.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -408,23 +408,32 @@ if (Section("scale"))
     }
 }
 
-if (only is not null)
-{
-    Console.WriteLine("a partial run (BENCH_ONLY): bench/results.json and docs/performance.md left as they were");
-    return 0;
-}
-var json = JsonSerializer.Serialize(new { machine, date = DateTime.UtcNow.ToString("O"), runs, results }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
-await File.WriteAllTextAsync(Path.Combine(root, "bench/results.json"), json);
+// Every run's table goes to bench/history (partial runs too, marked so); a full run also replaces
+// bench/results.json and the "latest run" table at the top of docs/performance.md.
+var now = DateTime.UtcNow;
 var md = new StringBuilder();
-md.AppendLine($"\n## {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {machine}\n");
+md.AppendLine($"## {now:yyyy-MM-dd HH:mm} UTC, {machine}{(only is null ? "" : $" (partial: BENCH_ONLY={string.Join(",", only)})")}\n");
 md.AppendLine("| bench | cradle | peer | ratio | target | met |");
 md.AppendLine("|---|---|---|---|---|---|");
 foreach (var x in results)
     md.AppendLine($"| {x["name"]} | {Fmt(x["cradle"])} {x["unit"]} | {x["peer"]}{(x["peer_value"] is double pv ? $" ({pv:0.###} {x["peer_unit"]})" : "")} | {Fmt(x["ratio"])} | {x["target"]} | {(x["met"] is bool b ? (b ? "yes" : "**no**") : "not measured")} |");
+var history = Path.Combine(root, "bench", "history", $"{now:yyyy-MM-dd-HHmm}.md");
+Directory.CreateDirectory(Path.GetDirectoryName(history)!);
+await File.WriteAllTextAsync(history, md.ToString());
+if (only is not null)
+{
+    Console.WriteLine($"a partial run (BENCH_ONLY): wrote {Path.GetRelativePath(root, history)}; bench/results.json and docs/performance.md left as they were");
+    return 0;
+}
+var json = JsonSerializer.Serialize(new { machine, date = now.ToString("O"), runs, results }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+await File.WriteAllTextAsync(Path.Combine(root, "bench/results.json"), json);
 var perf = Path.Combine(root, "docs/performance.md");
-if (!File.Exists(perf)) await File.WriteAllTextAsync(perf, "# Performance\n\nEach `make bench` appends its summary here (bench/Cradle.Bench). Reasons for missed targets are under \"Findings\".\n");
-await File.AppendAllTextAsync(perf, md.ToString());
-Console.WriteLine($"wrote bench/results.json and docs/performance.md");
+const string Start = "<!-- latest run: written by make bench -->", End = "<!-- end of latest run -->";
+var page = File.Exists(perf) ? await File.ReadAllTextAsync(perf) : $"# Performance\n\n{Start}\n{End}\n";
+int a = page.IndexOf(Start, StringComparison.Ordinal), e = page.IndexOf(End, StringComparison.Ordinal);
+page = a >= 0 && e > a ? page[..(a + Start.Length)] + "\n" + md + page[e..] : page + $"\n{Start}\n{md}{End}\n";
+await File.WriteAllTextAsync(perf, page);
+Console.WriteLine($"wrote bench/results.json, {Path.GetRelativePath(root, history)} and the latest run in docs/performance.md");
 return 0;
 
 static string Fmt(object? v) => v is double d && double.IsFinite(d) ? d.ToString("0.###") : "–";
