@@ -263,6 +263,15 @@ public sealed class CaseForChangeTests(DatabaseFixture db)
         Assert.Contains($"Unmet need, families a year {N0(newcastle.GetProperty("unmet_need_before").GetDouble())} {N0(newcastle.GetProperty("unmet_need_after").GetDouble())}", text);
     }
 
+    [Theory]
+    [InlineData("lad", "E07000138", "No specialised parent-infant relationship team is commissioned for Lincolnshire, which includes 100% of Lincoln's infants: a statement dated 2024")]
+    [InlineData("utla", "E10000016", "Kent Parent Infant Mental Health Service (source dated")]
+    public async Task The_key_message_on_provision_names_its_team_or_statement(string level, string code, string expected)
+    {
+        var text = await PdfText($"/reports/{level}/{code}.pdf");
+        Assert.Contains(expected, text);
+    }
+
     [Fact]
     public async Task A_scenario_name_is_text_in_the_HTML_report_never_markup()
     {

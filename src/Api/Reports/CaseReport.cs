@@ -72,7 +72,7 @@ public static class CaseReport
             p.NeedModel == NeedModel.Flat || f.Births <= 0
                 ? $"About {N0(f.Need)} families a year in {name} may need a specialised parent-infant relationship team: an estimate, {Pct(p.NeedRate)} of about {N0(f.Births)} births a year."
                 : $"About {N0(f.Need)} families a year in {name} may need a specialised parent-infant relationship team: an estimate, {Pct(f.Need / f.Births)} of about {N0(f.Births)} births a year once weighted by deprivation.",
-            StateMessage(s, f, name, today, p),
+            StateMessage(s, f, name, level, index, today, p),
             $"That leaves about {N0(f.Unmet)} families a year that no team's capacity covers: {(f.UnmetPer1000Births is { } u ? N1(u) : "–")} per 1,000 births"
                 + (regionFigures?.UnmetPer1000Births is { } ru ? $", against {N1(ru)} in {regionFigures.Name}" : "")
                 + (england.UnmetPer1000Births is { } eu && level != "england" ? $" and {N1(eu)} in England." : "."),
@@ -227,14 +227,28 @@ public static class CaseReport
         return (new ReportDocument(title, subtitle, $"Cradle · {name} · data version {s.DataVersion} · indicative estimates; see the caveats", sections), null);
     }
 
-    static string StateMessage(ModelSnapshot s, AreaFigures f, string name, DateOnly today, ModelParameters p) => f.TeamState switch
+    /// <summary>What is known about provision, naming the teams or the dated statement it rests on.</summary>
+    static string StateMessage(ModelSnapshot s, AreaFigures f, string name, string level, int index, DateOnly today, ModelParameters p)
     {
-        TeamState.Served => $"{string.Join(", ", f.Teams.Select(t => t.Name))} {(f.Teams.Count == 1 ? "takes" : "take")} referrals from {Pct(f.GeographicCoverage)} of {name}'s infants, with capacity for about {N0(f.Capacity)} families a year.",
-        TeamState.InDevelopment => $"A team is being set up for {name}; until it opens, no team is known to serve most of its infants.",
-        TeamState.ConfirmedNone => $"A dated source says that no specialised parent-infant relationship team is commissioned for most of {name}.",
-        _ => f.NoTeam ? $"No team is known to serve {name}: the register has none, and no source says whether there is one."
-            : $"Teams reach {Pct(f.GeographicCoverage)} of {name}'s infants; for the rest, no team is known and no source says whether there is one.",
-    };
+        var inside = s.Levels[level].LsoasOf(index).ToHashSet();
+        switch (f.TeamState)
+        {
+            case TeamState.Served:
+                return $"{string.Join(", ", f.Teams.Select(t => t.Name))} {(f.Teams.Count == 1 ? "takes" : "take")} referrals from {Pct(f.GeographicCoverage)} of {name}'s infants, with capacity for about {N0(f.Capacity)} families a year.";
+            case TeamState.InDevelopment:
+                var building = s.Teams.Where(t => t.IsInDevelopment && CoverageModel.Counts(t, p) && s.TeamLsoas(t).Any(inside.Contains)).ToList();
+                return $"{string.Join(" and ", building.Select(t => $"{t.Name} (source dated {t.SourceDate})"))} {(building.Count == 1 ? "is" : "are")} being set up for {name}; until then, no team is known to serve most of its infants.";
+            case TeamState.ConfirmedNone:
+                var statement = s.Evidence.Select((e, k) => (e, k)).Where(x => x.e.Evidence == "confirmed_none" && x.e.IsCurrent(today, p.EvidenceMaxAgeYears)
+                    && s.EvidenceLsoas[x.k].Any(inside.Contains)).Select(x => x.e).FirstOrDefault();
+                var about = statement is not null && s.AreaLevelOfCode.TryGetValue(statement.AreaCode, out var l) ? s.Levels[l].Names[s.Levels[l].Index[statement.AreaCode]] : null;
+                return statement is null ? $"A dated source says that no specialised parent-infant relationship team is commissioned for most of {name}."
+                    : $"No specialised parent-infant relationship team is commissioned for {(about == name ? name : $"{about}, which includes {Pct(f.StateShare(TeamState.ConfirmedNone))} of {name}'s infants")}: a statement dated {statement.SourceDate}.";
+            default:
+                return f.NoTeam ? $"No team is known to serve {name}: the register has none, and no source says whether there is one."
+                    : $"Teams reach {Pct(f.GeographicCoverage)} of {name}'s infants; for the rest, no team is known and no source says whether there is one.";
+        }
+    }
 
     static ReportSection ScenarioSection(ScenarioResult r, AreaFigures f, string name, string level, string code, ModelParameters p)
     {
