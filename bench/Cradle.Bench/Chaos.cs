@@ -120,11 +120,9 @@ static class Chaos
         if (Environment.GetEnvironmentVariable("CHAOS_CLUSTER") != "0")
         {
             var root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(dll)!, "..", ".."));
-            foreach (var (check, ok) in await ClusterChaos.RunAsync(dll, root, seconds))
-            {
-                Console.WriteLine($"chaos cluster: {(ok ? "passed" : "FAILED")}: {check}");
-                if (ok) passed++; else failed++;
-            }
+            var checks = await ClusterChaos.RunAsync(dll, root, seconds);
+            passed += checks.Count(c => c.Passed);
+            failed += checks.Count(c => !c.Passed);
         }
         Console.WriteLine($"chaos: {passed} passed, {failed} failed");
         return failed == 0 ? 0 : 1;
@@ -132,10 +130,7 @@ static class Chaos
 
     static async Task<(int Code, string Out)> Run(string file, string[] args, string conn)
     {
-        var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, Environment = { ["CRADLE_DB"] = conn } };
-        using var p = Process.Start(psi)!;
-        var o = p.StandardOutput.ReadToEndAsync(); var e = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, await o + await e);
+        var (code, output, _) = await Processes.RunAsync(file, args, new Dictionary<string, string> { ["CRADLE_DB"] = conn });
+        return (code, output);
     }
 }

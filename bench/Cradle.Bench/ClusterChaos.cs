@@ -63,7 +63,15 @@ static class ClusterChaos
         public string Text => $"{Requests:N0} requests, {Failed:N0} failed ({(Requests > 0 ? 100.0 * Failed / Requests : 0):0.000}%), {ServerErrors} 5xx other than 503 problem+json, {Unavailable} 503";
     }
 
+    /// <summary>The checks, each printed with its outcome as it ends the run.</summary>
     public static async Task<List<(string Check, bool Passed)>> RunAsync(string dll, string root, int seconds)
+    {
+        var results = await RunChecksAsync(dll, root, seconds);
+        foreach (var (check, ok) in results) Console.WriteLine($"chaos cluster: {(ok ? "passed" : "FAILED")}: {check}");
+        return results;
+    }
+
+    static async Task<List<(string Check, bool Passed)>> RunChecksAsync(string dll, string root, int seconds)
     {
         var results = new List<(string, bool)>();
         var script = Path.Combine(root, "scripts", "cluster.sh");
@@ -157,10 +165,7 @@ static class ClusterChaos
 
     static async Task<(int Code, string Out)> Sh(string file, params string[] args)
     {
-        var psi = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = Process.Start(psi)!;
-        var o = p.StandardOutput.ReadToEndAsync(); var e = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, await o + await e);
+        var (code, output, _) = await Processes.RunAsync(file, args);
+        return (code, output);
     }
 }

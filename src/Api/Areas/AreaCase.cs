@@ -107,9 +107,8 @@ public static class AreaCase
         var q = p with { Population = ModelParameters.DefaultPopulation };
         double d2019 = store.Deprivation(s, level, q with { Deprivation = "imd2019" })[index].ShareInfantsDeciles12;
         double d2025 = store.Deprivation(s, level, q with { Deprivation = "iod2025" })[index].ShareInfantsDeciles12;
-        var inside = lsoas.ToHashSet();
         var events = new List<TeamEvent>();
-        foreach (var t in s.Teams.Where(t => s.TeamLsoas(t).Any(inside.Contains)))
+        foreach (var t in s.TeamsTouching(level, index))
         {
             if (t.Started is { } st) events.Add(new TeamEvent(st.ToString(), "started", t.Id, t.Name));
             if (t.Ended is { } en) events.Add(new TeamEvent(en.ToString(), t.Status == "closed" ? "closed" : "ended", t.Id, t.Name));

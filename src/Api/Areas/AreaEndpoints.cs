@@ -171,10 +171,8 @@ public static class AreaEndpoints
             t.SourceOlderThan(today, p.EvidenceMaxAgeYears));
         var servingIds = area.Teams.Select(t => t.Id).ToHashSet();
         var serving = s.Teams.Where(t => servingIds.Contains(t.Id)).Select(t => Detail(t, true)).ToList();
-        // The area's LSOAs, to find the register's other teams and the evidence that touch it.
-        var inside = s.Levels[level].LsoasOf(index).ToHashSet();
-        var others = s.Teams.Where(t => !servingIds.Contains(t.Id) && s.TeamLsoas(t).Any(inside.Contains)).Select(t => Detail(t, false)).ToList();
-        var evidence = s.Evidence.Where((e, k) => s.EvidenceLsoas[k].Any(inside.Contains)).Select(e => new EvidenceOut(e.AreaCode, e.Evidence, e.Statement, e.SourceUrl,
+        var others = s.TeamsTouching(level, index).Where(t => !servingIds.Contains(t.Id)).Select(t => Detail(t, false)).ToList();
+        var evidence = s.EvidenceTouching(level, index).Select(e => new EvidenceOut(e.AreaCode, e.Evidence, e.Statement, e.SourceUrl,
             e.SourceDate.ToString(), e.LastVerified, e.IsCurrent(today, p.EvidenceMaxAgeYears), e.Notes)).ToList();
 
         var compare = new List<Comparison>();

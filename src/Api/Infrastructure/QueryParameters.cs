@@ -66,6 +66,20 @@ public sealed record ModelQueryParameters(
 /// <summary>A level of the catalog named in a query (level=…), with the levels an endpoint allows.</summary>
 public static class LevelParameter
 {
+    /// <summary>
+    /// An area named in a route (/maps/{level}/{code}.png, /reports/{level}/{code}.pdf): a level
+    /// that allows it, a well-formed code, and an area of that level in England; else the problem (400 or 404).
+    /// </summary>
+    public static async Task<(ModelSnapshot? Snapshot, ProblemHttpResult? Problem)> AreaAsync(ModelStore store, string level, string code,
+        Func<AreaLevel, bool> allowed, CancellationToken ct)
+    {
+        if (Check(level, allowed) is { } bad) return (null, bad);
+        if (!ModelQuery.IsCode(code)) return (null, ApiProblems.BadParameter("code", $"'{ModelQuery.Clip(code)}' is not an area code"));
+        var s = await store.SnapshotAsync(ct);
+        return s.Levels[level].Index.ContainsKey(code) ? (s, null)
+            : (null, ApiProblems.NotFound("area", $"No {AreaLevels.Get(level).Singular.ToLowerInvariant()} in England has code {code}."));
+    }
+
     public static ProblemHttpResult? Check(string? value, Func<AreaLevel, bool> allowed, string name = "level")
     {
         if (value is null) return null;

@@ -32,7 +32,7 @@ public sealed record MapQuery(
 
 public static class MapEndpoints
 {
-    public const string Attribution = "Contains OS data © Crown copyright and database right 2024. Source: ONS; MHCLG English indices of deprivation 2025; DWP (OGL v3). Team register: Cradle.";
+    const string Attribution = "Contains OS data © Crown copyright and database right 2024. Source: ONS; MHCLG English indices of deprivation 2025; DWP (OGL v3). Team register: Cradle.";
 
     public static void MapMaps(this IEndpointRouteBuilder app) =>
         app.MapGet("/maps/{level}/{code}.png", Map).Query(typeof(MapQuery)).WithTags("Maps")
@@ -43,11 +43,9 @@ public static class MapEndpoints
     static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Map([AsParameters] MapQuery q, ModelStore store, NpgsqlDataSource db,
         string level, string code, CancellationToken ct)
     {
-        if (LevelParameter.Check(level, l => l.Maps) is { } bad) return bad;
-        if (!ModelQuery.IsCode(code)) return ApiProblems.BadParameter("code", $"'{ModelQuery.Clip(code)}' is not an area code");
-        var s = await store.SnapshotAsync(ct);
-        if (!s.Levels[level].Index.TryGetValue(code, out _)) return ApiProblems.NotFound("area", $"No {AreaLevels.Get(level).Singular.ToLowerInvariant()} has code {code}.");
-        var png = MapRenderer.Render(await Request(store, db, s, level, code, q.Figure, q.W, q.H, new ModelParameters(), ct));
+        var (s, problem) = await LevelParameter.AreaAsync(store, level, code, l => l.Maps, ct);
+        if (problem is not null) return problem;
+        var png = MapRenderer.Render(await Request(store, db, s!, level, code, q.Figure, q.W, q.H, new ModelParameters(), ct));
         return TypedResults.File(png, "image/png");
     }
 

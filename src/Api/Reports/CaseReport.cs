@@ -166,8 +166,7 @@ public static class CaseReport
         ]));
 
         // The teams, or the state where there are none.
-        var inside = lv.LsoasOf(index).ToHashSet();
-        var touching = s.Teams.Where(t => s.TeamLsoas(t).Any(inside.Contains)).OrderBy(t => t.Status != "active").ThenBy(t => t.Name).ToList();
+        var touching = s.TeamsTouching(level, index).OrderBy(t => t.Status != "active").ThenBy(t => t.Name).ToList();
         var counted = f.Teams.Select(t => t.Id).ToHashSet(); // the teams the model counts under these parameters
         var teamBlocks = new List<ReportBlock>();
         if (touching.Count > 0)
@@ -178,8 +177,7 @@ public static class CaseReport
                 [1.6f, 1.2f, 0.9f, 0.9f, 2.4f, 0.8f]));
         teamBlocks.Add(new Paragraph($"Team state: {StateLabel(f.TeamState.Id())} (the state of most of its infants). " +
             string.Join(" ", TeamStates.All.Where(x => f.StateShare(x) > 0).Select(x => $"{StateLabel(x.Id())}: {Pct(f.StateShare(x))} of infants."))));
-        var evidence = s.Evidence.Where((e, k) => s.EvidenceLsoas[k].Any(inside.Contains)).ToList();
-        foreach (var e in evidence)
+        foreach (var e in s.EvidenceTouching(level, index))
             teamBlocks.Add(new Paragraph($"Evidence ({e.Evidence.Replace('_', ' ')}, {e.SourceDate}{(e.IsCurrent(today, p.EvidenceMaxAgeYears) ? "" : ", older than " + N0(p.EvidenceMaxAgeYears) + " years so it no longer counts")}): {e.Statement} Source: {e.SourceUrl}", Small: true));
         sections.Add(new ReportSection("Teams serving the area", teamBlocks));
 
@@ -230,17 +228,15 @@ public static class CaseReport
     /// <summary>What is known about provision, naming the teams or the dated statement it rests on.</summary>
     static string StateMessage(ModelSnapshot s, AreaFigures f, string name, string level, int index, DateOnly today, ModelParameters p)
     {
-        var inside = s.Levels[level].LsoasOf(index).ToHashSet();
         switch (f.TeamState)
         {
             case TeamState.Served:
                 return $"{string.Join(", ", f.Teams.Select(t => t.Name))} {(f.Teams.Count == 1 ? "takes" : "take")} referrals from {Pct(f.GeographicCoverage)} of {name}'s infants, with capacity for about {N0(f.Capacity)} families a year.";
             case TeamState.InDevelopment:
-                var building = s.Teams.Where(t => t.IsInDevelopment && CoverageModel.Counts(t, p) && s.TeamLsoas(t).Any(inside.Contains)).ToList();
+                var building = s.TeamsTouching(level, index).Where(t => t.IsInDevelopment && CoverageModel.Counts(t, p)).ToList();
                 return $"{string.Join(" and ", building.Select(t => $"{t.Name} (source dated {t.SourceDate})"))} {(building.Count == 1 ? "is" : "are")} being set up for {name}; until then, no team is known to serve most of its infants.";
             case TeamState.ConfirmedNone:
-                var statement = s.Evidence.Select((e, k) => (e, k)).Where(x => x.e.Evidence == "confirmed_none" && x.e.IsCurrent(today, p.EvidenceMaxAgeYears)
-                    && s.EvidenceLsoas[x.k].Any(inside.Contains)).Select(x => x.e).FirstOrDefault();
+                var statement = s.EvidenceTouching(level, index).FirstOrDefault(e => e.Evidence == "confirmed_none" && e.IsCurrent(today, p.EvidenceMaxAgeYears));
                 var about = statement is not null && s.AreaLevelOfCode.TryGetValue(statement.AreaCode, out var l) ? s.Levels[l].Names[s.Levels[l].Index[statement.AreaCode]] : null;
                 return statement is null ? $"A dated source says that no specialised parent-infant relationship team is commissioned for most of {name}."
                     : $"No specialised parent-infant relationship team is commissioned for {(about == name ? name : $"{about}, which includes {Pct(f.StateShare(TeamState.ConfirmedNone))} of {name}'s infants")}: a statement dated {statement.SourceDate}.";

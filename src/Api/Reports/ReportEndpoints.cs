@@ -110,12 +110,9 @@ public static class ReportEndpoints
     static async Task<(ReportDocument?, ProblemHttpResult?)> Build(ReportQuery q, ModelQueryParameters m, ModelStore store, NpgsqlDataSource db,
         string level, string code, CancellationToken ct)
     {
-        if (LevelParameter.Check(level, l => l.Reports) is { } bad) return (null, bad);
-        if (!ModelQuery.IsCode(code)) return (null, ApiProblems.BadParameter("code", $"'{ModelQuery.Clip(code)}' is not an area code"));
-        var s = await store.SnapshotAsync(ct);
-        if (!s.Levels[level].Index.ContainsKey(code))
-            return (null, ApiProblems.NotFound("area", $"No {AreaLevels.Get(level).Singular.ToLowerInvariant()} in England has code {code}."));
-        var (doc, errors) = await CaseReport.BuildAsync(store, db, s, m.Parameters, q.Benefit, level, code, q.ScenarioGiven, ct);
+        var (s, problem) = await LevelParameter.AreaAsync(store, level, code, l => l.Reports, ct);
+        if (problem is not null) return (null, problem);
+        var (doc, errors) = await CaseReport.BuildAsync(store, db, s!, m.Parameters, q.Benefit, level, code, q.ScenarioGiven, ct);
         if (errors is not null)
         {
             // Name the query parameter: the scenario's teams, or close.

@@ -23,19 +23,11 @@ public sealed class TileWarmer(TilePublisher publisher, TileStore tiles, TileCac
         foreach (var layer in TileStore.Layers)
             for (int z = Math.Max(0, layer.MinZoom); z <= Math.Min(MaxZoom, layer.MaxZoom); z++)
             {
-                var (x0, y0) = Tile(b[0], b[3], z);
-                var (x1, y1) = Tile(b[2], b[1], z);
+                var (x0, y0) = TileStore.TileOf(b[0], b[3], z);
+                var (x1, y1) = TileStore.TileOf(b[2], b[1], z);
                 for (int x = x0; x <= x1; x++)
                     for (int y = y0; y <= y1; y++) yield return (layer.Id, z, x, y);
             }
-    }
-
-    static (int X, int Y) Tile(double lon, double lat, int z)
-    {
-        int n = 1 << z;
-        int x = (int)Math.Floor((lon + 180) / 360 * n);
-        int y = (int)Math.Floor((1 - Math.Asinh(Math.Tan(lat * Math.PI / 180)) / Math.PI) / 2 * n);
-        return (Math.Clamp(x, 0, n - 1), Math.Clamp(y, 0, n - 1));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stop)

@@ -120,6 +120,20 @@ public sealed class ModelSnapshot
 
     public PopulationValues Population(string id) => Populations[id];
 
+    /// <summary>The register's teams whose service area includes any LSOA of this area, in register order.</summary>
+    public IReadOnlyList<Team> TeamsTouching(string level, int area)
+    {
+        var of = Levels[level].LsoaArea;
+        return Teams.Where(t => TeamLsoas(t).Any(i => of[i] == area)).ToList();
+    }
+
+    /// <summary>The area evidence rows that speak for any LSOA of this area, in evidence order.</summary>
+    public IReadOnlyList<AreaEvidence> EvidenceTouching(string level, int area)
+    {
+        var of = Levels[level].LsoaArea;
+        return Evidence.Where((e, k) => EvidenceLsoas[k].Any(i => of[i] == area)).ToList();
+    }
+
     /// <summary>The areas of a level (indexes, in order) with any LSOA inside the area of this code, of any level; null for an unknown code.</summary>
     public int[]? AreasWithin(string level, string code)
     {

@@ -42,6 +42,15 @@ public sealed class TileStore(NpgsqlDataSource db)
     /// <summary>England in lon/lat, for TileJSON and OGC extents.</summary>
     public static readonly double[] Bounds = [-6.42, 49.86, 1.77, 55.82];
 
+    /// <summary>The XYZ (Web Mercator) tile at zoom z holding a point in lon/lat.</summary>
+    public static (int X, int Y) TileOf(double lon, double lat, int z)
+    {
+        int n = 1 << z;
+        int x = (int)Math.Floor((lon + 180) / 360 * n);
+        int y = (int)Math.Floor((1 - Math.Asinh(Math.Tan(lat * Math.PI / 180)) / Math.PI) / 2 * n);
+        return (Math.Clamp(x, 0, n - 1), Math.Clamp(y, 0, n - 1));
+    }
+
     /// <summary>The zoom band whose generalisation suits zoom z (see tile_band in derive.sql).</summary>
     public static int Band(int z) => z <= 5 ? 0 : z <= 8 ? 1 : z <= 11 ? 2 : 3;
 
