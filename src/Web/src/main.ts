@@ -1,28 +1,33 @@
-// Cradle's viewer: wires the map, search, area panel, ranked table, scenario mode and register editing.
+// Cradle's viewer: the map first, with a side panel (a bottom sheet on a phone) of views: the area,
+// the ranked table, scenarios, the register's teams, and about the data (with register editing).
 import 'govuk-frontend/dist/govuk/govuk-frontend.min.css';
 import './styles.css';
-import { ApiError, getJson, type Area, type AreaDetail, type AreaList, type Catalog, type RegisterSummary, type ScenarioArea } from './api';
+import { ApiError, getJson, type Area, type AreaDetail, type AreaList, type Catalog, type RegisterSummary, type ScenarioArea, type ScenarioResult, type Team, type TeamList } from './api';
 import { esc } from './format';
 import { createMap, renderLegend, type MapHandle } from './map';
 import { renderPanel } from './panel';
-import { renderRegister } from './register';
-import { renderPlan, renderScenario, renderScenarioError, runPlan, runScenario } from './scenario';
-import { readState, writeState, defaultMetric, scenarioParam, type ViewState } from './state';
-import { areaLevels, getCatalog, level as levelOf, mapFigures, setCatalog } from './metrics';
+import { ScenarioEditor } from './scenario';
+import { readState, writeState, defaultMetric, reportQuery, type ViewState } from './state';
+import { areaLevels, getCatalog, level as levelOf, mapFigures, setCatalog, teamStates } from './metrics';
 import { RankedTable } from './table';
+import { Tabs } from './tabs';
+import { TeamsView } from './teams';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const state: ViewState = readState();
-let districts: Area[] = []; // the areas of the chosen level
-let scenarioAreas = new Map<string, ScenarioArea>();
-// The scenario last applied ("Show the effect"), which the case for change carries; not areas merely picked.
-let appliedScenario: ViewState['scenario'] = null;
+let areas: Area[] = []; // the areas of the chosen level
+let scenarioAreas = new Map<string, ScenarioArea>(); // the scenario in force, by area of the chosen level
 let map: MapHandle | null = null;
-let allAreas: { code: string; name: string; level: string; infants: number }[] = [];
+let allAreas = new Map<string, { code: string; name: string; level: string; infants: number }>();
 let byLevel = new Map<string, Area[]>(); // the searchable levels' areas, for search and the "Show areas in" filter
+let register: Team[] = [];
+let summary: RegisterSummary | null = null;
 
-declare global { interface Window { cradle: { map: MapHandle | null; ready: boolean } } }
-window.cradle = { map: null, ready: false };
+declare global { interface Window { cradle: { map: MapHandle | null; ready: boolean; firstRender: number | null } } }
+window.cradle = { map: null, ready: false, firstRender: null };
+// Ready (for people and tests) when the map has loaded and the areas, register and catalog have.
+const ready = { map: false, data: false };
+const markReady = (part: keyof typeof ready) => { ready[part] = true; window.cradle.ready = ready.map && ready.data; };
 
 function showStatus(html: string, isError = false): void {
   $('status').innerHTML = isError
@@ -33,14 +38,48 @@ function showStatus(html: string, isError = false): void {
   if (isError) $('retry').addEventListener('click', () => { showStatus('<p class="govuk-body">Loading…</p>'); void start(); });
 }
 
-const scenarioMode = () => !$('scenario').hidden;
-// A row chosen in scenario mode also adds (or removes) the district from the new team's area.
-const table = new RankedTable($('ranking-head'), $('ranking-body'), $('download') as HTMLAnchorElement, (code) => {
-  if (scenarioMode()) togglePicked(code);
-  void select(code, true);
+const areaName = (code: string) => allAreas.get(code)?.name ?? areas.find((a) => a.code === code)?.name ?? code;
+const servableLevels = () => areaLevels().filter((l) => l.team_service_area);
+
+const editor = new ScenarioEditor($('scenarios'), {
+  state,
+  name: areaName,
+  find(text) {
+    const q = text.trim().toLowerCase();
+    if (!q) return null;
+    const pool = servableLevels().flatMap((l) => byLevel.get(l.id) ?? []);
+    return (pool.find((a) => a.code.toLowerCase() === q || a.name.toLowerCase() === q) ?? pool.find((a) => a.name.toLowerCase().startsWith(q)))?.code ?? null;
+  },
+  activeTeams: () => register.filter((t) => t.status === 'active'),
+  defaults: () => ({ capacity: getCatalog().defaults.new_team_capacity, cost: getCatalog().defaults.annual_cost }),
+  servable: () => ({ ok: levelOf(state.level).team_service_area, levels: servableLevels().map((l) => l.plural.toLowerCase()).join(' or ') }),
+  onApplied: (r) => showScenario(r),
+  showDistricts: () => { if (state.level !== 'lad') changeLevel('lad'); },
+  save: () => { map?.setPicked(tabs.current === 'scenarios' ? editor.picked() : []); writeState(state); refreshReportLink(); },
 });
 
+const tabs = new Tabs($('sidebar').querySelector('[role="tablist"]')!, (id, byUser) => {
+  state.tab = id;
+  if (byUser) setCollapsed(false);
+  map?.setPicked(id === 'scenarios' ? editor.picked() : []);
+  if (id === 'scenarios') editor.render();
+  if (id === 'teams') void loadTeamsView();
+  if (id === 'about') void loadRegisterEditor();
+  writeState(state);
+});
+
+const table = new RankedTable($('ranking-head'), $('ranking-body'), $('download') as HTMLAnchorElement, $('table-count'), (code) => void select(code, true));
+const teamsView = new TeamsView($('teams'), areaName, (t) => void showTeam(t));
+
 let selection = 0;
+
+/** A click on the map: in the Scenarios view it adds the area to the team being picked; it always selects. */
+function onMapChoose(code: string): void {
+  if (tabs.current === 'scenarios') editor.toggleArea(code);
+  else if (tabs.current !== 'teams') tabs.show('area');
+  setCollapsed(false);
+  void select(code);
+}
 
 async function select(code: string | null, zoom = false): Promise<void> {
   const mine = ++selection; // a slower, older answer must not overwrite a newer choice
@@ -54,11 +93,11 @@ async function select(code: string | null, zoom = false): Promise<void> {
   try {
     const detail = await getJson<AreaDetail>(`/api/areas/${encodeURIComponent(code)}`);
     if (mine !== selection) return;
-    // The case for change with the scenario in force, as the viewer's URL holds it.
-    const report = `/reports/${encodeURIComponent(detail.area.level)}/${encodeURIComponent(code)}.pdf${appliedScenario ? `?scenario=${encodeURIComponent(scenarioParam(appliedScenario))}` : ''}`;
-    renderPanel(panel, detail, scenarioAreas.get(code) ?? null, report);
+    const inForce = state.scenarios[state.active] ?? null;
+    const sa = scenarioAreas.get(code);
+    renderPanel(panel, detail, sa && inForce ? { area: sa, name: inForce.name } : null, reportHref(detail.area.level, code));
     if (zoom && map) {
-      const ogc = await getJson<{ bbox?: number[]; geometry: { coordinates: unknown } }>(`/ogc/collections/${detail.area.level}/items/${code}`).catch(() => null);
+      const ogc = await getJson<{ geometry: { coordinates: unknown } }>(`/ogc/collections/${detail.area.level}/items/${code}`).catch(() => null);
       if (ogc && mine === selection) map.fitTo(bbox(ogc.geometry.coordinates));
     }
   } catch (e) {
@@ -66,6 +105,14 @@ async function select(code: string | null, zoom = false): Promise<void> {
   } finally {
     panel.removeAttribute('aria-busy');
   }
+}
+
+/** The case for change for an area, with the scenario in force. */
+const reportHref = (level: string, code: string) => `/reports/${encodeURIComponent(level)}/${encodeURIComponent(code)}.pdf${reportQuery(state.scenarios[state.active] ?? null)}`;
+function refreshReportLink(): void {
+  const link = document.getElementById('panel-report') as HTMLAnchorElement | null;
+  const a = state.area ? allAreas.get(state.area) ?? areas.find((x) => x.code === state.area) : null;
+  if (link && a && state.area) link.href = reportHref(a.level, state.area);
 }
 
 function bbox(coords: unknown): [number, number, number, number] {
@@ -88,134 +135,129 @@ function search(): void {
     const name = a.name.toLowerCase();
     return a.code.toLowerCase() === q || name === q ? 0 : name.startsWith(q) ? 1 : name.includes(q) ? 2 : 3;
   };
-  const matches = allAreas.filter((a) => score(a) < 3).sort((a, b) => score(a) - score(b) || b.infants - a.infants);
+  const matches = [...allAreas.values()].filter((a) => score(a) < 3).sort((a, b) => score(a) - score(b) || b.infants - a.infants);
   const hint = $('search-hint');
   const hit = matches[0];
   if (!hit) { hint.textContent = `No area matches “${q}”. Try the name of a district, council, ICB or region, or a code.`; return; }
   const others = matches.slice(1, 6);
   hint.innerHTML = `Showing ${esc(hit.name)}.${others.length ? ` Also matching: ${others.map((o) => `<a class="govuk-link" href="?area=${o.code}" data-code="${o.code}">${esc(o.name)}</a>`).join(', ')}.` : ''}`;
-  hint.querySelectorAll<HTMLAnchorElement>('a[data-code]').forEach((a) => a.addEventListener('click', (e) => { e.preventDefault(); void select(a.dataset.code!, true); }));
+  hint.querySelectorAll<HTMLAnchorElement>('a[data-code]').forEach((a) => a.addEventListener('click', (e) => { e.preventDefault(); tabs.show('area'); void select(a.dataset.code!, true); }));
+  tabs.show('area');
   void select(hit.code, true).then(() => $('panel').focus());
 }
 
-function togglePicked(code: string): void {
-  const s = state.scenario ?? { areas: [], capacity: Number(($('capacity') as HTMLInputElement).value), cost: Number(($('cost') as HTMLInputElement).value) };
-  s.areas = s.areas.includes(code) ? s.areas.filter((c) => c !== code) : [...s.areas, code];
-  state.scenario = s.areas.length ? s : null;
-  renderPicked();
-  writeState(state);
-}
-
-function renderPicked(): void {
-  const codes = state.scenario?.areas ?? [];
-  map?.setPicked(codes);
-  const names = codes.map((c) => districts.find((d) => d.code === c)?.name ?? c);
-  $('scenario-areas').innerHTML = codes.length ? `The new team would serve: <strong>${esc(names.join(', '))}</strong>.` : 'No areas picked yet.';
-}
-
-async function applyScenario(): Promise<void> {
-  const out = $('scenario-result');
-  const capacity = Number(($('capacity') as HTMLInputElement).value);
-  const cost = Number(($('cost') as HTMLInputElement).value);
-  if (!state.scenario?.areas.length) { out.innerHTML = '<p class="govuk-error-message">Pick at least one area first.</p>'; return; }
-  state.scenario.capacity = capacity; state.scenario.cost = cost;
-  writeState(state);
-  out.innerHTML = '<p class="govuk-body">Working it out…</p>';
-  try {
-    const r = await runScenario(state.scenario, state.level);
-    scenarioAreas = new Map(r.areas.map((a) => [a.code, a]));
-    appliedScenario = { ...state.scenario, areas: [...state.scenario.areas] };
-    renderScenario(out, r, new Map(districts.map((d) => [d.code, d.name])), levelOf(state.level).singular);
-    table.setScenario(new Map(r.areas.map((a) => [a.code, a.unmet_need_after])));
-    const metric = state.metric === 'geographic_coverage' ? 'geographic_coverage' : 'unmet_need_per_1000_births';
-    map?.setScenario(new Map(r.areas.map((a) => [a.code, metric === 'geographic_coverage' ? a.geographic_coverage_after : a.unmet_need_per_1000_births_after ?? 0])), metric);
-    if (state.area) await select(state.area);
-  } catch (e) {
-    renderScenarioError(out, e);
-  }
-}
-
-function clearScenario(): void {
-  state.scenario = null;
-  appliedScenario = null;
-  scenarioAreas = new Map();
-  table.setScenario(new Map());
-  map?.setScenario(null, 'unmet_need_per_1000_births');
-  $('scenario-result').innerHTML = '';
-  renderPicked();
+/** The scenario in force (or none) on the table, the map and the panel. */
+function showScenario(r: ScenarioResult | null): void {
+  scenarioAreas = new Map((r?.areas ?? []).map((a) => [a.code, a]));
+  table.setScenario(new Map((r?.areas ?? []).map((a) => [a.code, a.unmet_need_after])));
+  const value: Record<string, (a: ScenarioArea) => number> = {
+    unmet_need_per_1000_births: (a) => a.unmet_need_per_1000_births_after ?? 0,
+    geographic_coverage: (a) => a.geographic_coverage_after,
+    unmet_need: (a) => a.unmet_need_after,
+  };
+  const f = value[state.metric];
+  map?.setScenario(r && f ? new Map(r.areas.map((a) => [a.code, f(a)])) : null, state.metric);
   writeState(state);
   if (state.area) void select(state.area);
 }
 
-function setScenarioMode(on: boolean): void {
-  // A team serves districts, upper-tier councils or LSOAs (the catalog says which): at other levels there is nothing to pick.
-  if (on && !levelOf(state.level).team_service_area) on = false;
-  $('scenario').hidden = !on;
-  $('scenario-toggle').setAttribute('aria-pressed', String(on));
-  $('scenario-toggle').textContent = on ? 'Close the scenario' : 'Try a new team (scenario)';
-}
-
-async function loadDistricts(): Promise<void> {
+async function loadAreas(): Promise<void> {
   showAreas((await getJson<AreaList>(`/api/areas?level=${encodeURIComponent(state.level)}`)).areas);
 }
 
-function showAreas(areas: Area[]): void {
-  districts = areas;
+function showAreas(list: Area[]): void {
+  areas = list;
   table.setLevel(levelOf(state.level));
-  table.setAreas(districts);
+  table.setAreas(areas);
 }
 
 async function start(): Promise<void> {
   try {
-    await getJson('/health/ready');
-    setCatalog(await getJson<Catalog>('/api/catalog'));
+    // The map needs only the catalog (its colours, breaks, levels): it starts drawing while the rest loads.
+    const [, catalog, config] = await Promise.all([
+      getJson('/health/ready'), getJson<Catalog>('/api/catalog'),
+      getJson<{ basemap_url: string | null }>('/api/viewer/config').catch(() => ({ basemap_url: null })),
+    ]);
+    setCatalog(catalog);
     ($('level') as HTMLSelectElement).innerHTML = areaLevels().map((l) => `<option value="${esc(l.id)}">${esc(l.plural)}</option>`).join('');
     renderLevelControl();
-    const [summary, ...lists] = await Promise.all([
+    if (!map) startMap(config.basemap_url);
+    renderLegend($('legend'), state.metric, state.level, summary);
+    const [sum, teams, ...lists] = await Promise.all([
       getJson<RegisterSummary>('/api/teams/summary'),
+      getJson<TeamList>('/api/teams'),
       // Search finds areas of every level the catalog marks as searchable; the level on show is one of them.
       ...getCatalog().levels.filter((l) => l.search).map((l) => getJson<AreaList>(`/api/areas?level=${l.id}`)),
     ]);
+    summary = sum;
+    register = teams.teams;
     byLevel = new Map(lists.map((l) => [l.level, l.areas]));
     const shown = byLevel.get(state.level);
-    if (shown) showAreas(shown); else await loadDistricts();
-    allAreas = lists.flatMap((l) => l.areas).map((a) => ({ code: a.code, name: a.name, level: a.level, infants: a.infants_under_2 }));
-    $('area-names').innerHTML = allAreas.map((a) => `<option value="${esc(a.name)}"></option>`).join('');
-    const defaults = getCatalog().defaults;
-    if (!($('capacity') as HTMLInputElement).value) ($('capacity') as HTMLInputElement).value = String(defaults.new_team_capacity);
-    if (!($('cost') as HTMLInputElement).value) ($('cost') as HTMLInputElement).value = String(defaults.annual_cost);
+    if (shown) showAreas(shown); else await loadAreas();
+    allAreas = new Map(lists.flatMap((l) => l.areas).map((a) => [a.code, { code: a.code, name: a.name, level: a.level, infants: a.infants_under_2 }]));
+    $('area-names').innerHTML = [...allAreas.values()].map((a) => `<option value="${esc(a.name)}"></option>`).join('');
+    const servable = document.createElement('datalist');
+    servable.id = 'servable-names';
+    servable.innerHTML = servableLevels().flatMap((l) => byLevel.get(l.id) ?? []).map((a) => `<option value="${esc(a.name)}"></option>`).join('');
+    document.getElementById('servable-names')?.remove();
+    document.body.append(servable);
     renderFilter();
-    $('register-notice').innerHTML = `${esc(summary.notice)} Only ${summary.capacity_published} teams publish how many families they see; the rest use an assumed capacity.`;
-    $('register-footer').innerHTML = `Team register: ${summary.teams} teams, each with its source, the source’s date and the date it was last verified (${esc(summary.oldest_last_verified ?? '–')} to ${esc(summary.newest_last_verified ?? '–')}).`;
+    $('register-notice').innerHTML = `${esc(sum.notice)} Only ${sum.capacity_published} teams publish how many families they see; the rest use an assumed capacity.`;
+    $('register-footer').innerHTML = `Team register: ${sum.teams} teams, each with its source, the source’s date and the date it was last verified (${esc(sum.oldest_last_verified ?? '–')} to ${esc(sum.newest_last_verified ?? '–')}).`;
+    renderLegend($('legend'), state.metric, state.level, summary);
     showStatus('');
-    if (!map) {
-      const config = await getJson<{ basemap_url: string | null }>('/api/viewer/config').catch(() => ({ basemap_url: null }));
-      map = createMap($('map'), {
-        basemap: config.basemap_url, centre: state.centre, zoom: state.zoom, level: state.level, metric: state.metric,
-        onClick: (code) => { if (scenarioMode()) togglePicked(code); void select(code); },
-        onMove: () => { const c = map!.map.getCenter(); state.centre = [c.lng, c.lat]; state.zoom = map!.map.getZoom(); writeState(state); },
-      });
-      window.cradle.map = map;
-      map.map.on('load', () => {
-        map!.select(state.area);
-        renderPicked();
-        window.cradle.ready = true;
-        if (state.scenario) {
-          setScenarioMode(true);
-          if (Number.isFinite(state.scenario.capacity)) ($('capacity') as HTMLInputElement).value = String(state.scenario.capacity);
-          if (Number.isFinite(state.scenario.cost)) ($('cost') as HTMLInputElement).value = String(state.scenario.cost);
-          void applyScenario();
-        }
-      });
-    }
-    renderLegend($('legend'), state.metric, state.level);
+    tabs.show(['area', 'table', 'scenarios', 'teams', 'about'].includes(state.tab) ? state.tab : 'area');
     if (state.area) void select(state.area);
-    void renderRegister($('register'), () => { map?.refresh(); void loadDistricts(); if (state.area) void select(state.area); });
+    if (state.active >= 0) void editor.refresh().then(showScenario).catch(() => undefined);
+    markReady('data');
   } catch (e) {
     const err = e as ApiError;
     showStatus(esc(err.status === 0 || err.status >= 500 ? 'Cradle’s server is not answering just now. Check it is running (make up), then try again.' : err.message), true);
     ($('status').querySelector('.govuk-error-summary') as HTMLElement | null)?.focus();
   }
+}
+
+function startMap(basemap: string | null): void {
+  map = createMap($('map'), {
+    basemap, centre: state.centre, zoom: state.zoom, level: state.level, metric: state.metric, announce: $('map-focus'),
+    onClick: onMapChoose,
+    onMove: () => { const c = map!.map.getCenter(); state.centre = [c.lng, c.lat]; state.zoom = map!.map.getZoom(); writeState(state); },
+  });
+  window.cradle.map = map;
+  // The first complete render: every tile of the first view drawn (the bench's viewer-first-render).
+  map.map.once('idle', () => { window.cradle.firstRender = performance.now(); });
+  map.map.on('load', () => {
+    map!.select(state.area);
+    map!.setPicked(tabs.current === 'scenarios' ? editor.picked() : []);
+    markReady('map');
+  });
+}
+
+async function loadTeamsView(): Promise<void> {
+  if (!register.length) register = (await getJson<TeamList>('/api/teams')).teams;
+  teamsView.setTeams(register);
+}
+
+/** A team chosen in the Teams view: its area outlined and in view; where it is one area of the level on show, that area selected. */
+async function showTeam(t: Team): Promise<void> {
+  map?.highlightTeam(t.id);
+  const here = (t.service_areas ?? []).find((c) => areas.some((a) => a.code === c));
+  if (here) void select(here);
+  const f = await getJson<{ geometry: { coordinates: unknown } | null }>(`/ogc/collections/teams/items/${encodeURIComponent(t.id ?? '')}`).catch(() => null);
+  if (f?.geometry && map) map.fitTo(bbox(f.geometry.coordinates));
+}
+
+let registerLoaded = false;
+async function loadRegisterEditor(): Promise<void> {
+  if (registerLoaded) return;
+  registerLoaded = true;
+  // Editing is for key holders only: its code loads when this view is first opened.
+  const { renderRegister } = await import('./register');
+  await renderRegister($('register'), () => {
+    map?.refresh(); editor.invalidate(); void loadAreas(); register = [];
+    if (tabs.current === 'teams') void loadTeamsView();
+    if (state.area) void select(state.area);
+  });
 }
 
 /** The "Areas" control and the measures of the chosen level, both from the catalog. */
@@ -228,11 +270,9 @@ function renderLevelControl(): void {
   ($('metric') as HTMLSelectElement).value = state.metric;
   const l = levelOf(state.level);
   $('table-title').textContent = `${l.plural} ranked by unmet need`;
-  const toggle = $('scenario-toggle') as HTMLButtonElement, hint = $('scenario-hint');
-  toggle.disabled = !l.team_service_area;
-  const servable = areaLevels().filter((x) => x.team_service_area).map((x) => x.plural.toLowerCase());
-  hint.hidden = l.team_service_area;
-  hint.textContent = l.team_service_area ? '' : `A team's area is made of ${servable.join(' or ')}: choose one of those under Areas to try a new team.`;
+  ($('state-filter') as HTMLSelectElement).innerHTML = '<option value="">Any</option>' + teamStates().map((t) => `<option value="${esc(t.id)}">${esc(t.label)}</option>`).join('');
+  ($('state-filter') as HTMLSelectElement).value = state.stateFilter;
+  table.setStateFilter(state.stateFilter);
   if (byLevel.size) renderFilter();
 }
 
@@ -240,8 +280,8 @@ function renderLevelControl(): void {
 function renderFilter(): void {
   const select = $('filter') as HTMLSelectElement;
   const groups = levelOf(state.level).parents.filter((p) => byLevel.has(p)).map((p) => {
-    const areas = [...byLevel.get(p)!].sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
-    return `<optgroup label="${esc(levelOf(p).plural)}">${areas.map((a) => `<option value="${esc(a.code)}">${esc(a.name)}</option>`).join('')}</optgroup>`;
+    const list = [...byLevel.get(p)!].sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
+    return `<optgroup label="${esc(levelOf(p).plural)}">${list.map((a) => `<option value="${esc(a.code)}">${esc(a.name)}</option>`).join('')}</optgroup>`;
   });
   select.innerHTML = '<option value="">All of England</option>' + groups.join('');
   // A filter by an area the chosen level does not nest in shows nothing: drop it.
@@ -250,50 +290,47 @@ function renderFilter(): void {
   table.setFilter(state.filter);
 }
 
-$('level').addEventListener('change', () => changeLevel(($('level') as HTMLSelectElement).value));
-
 function changeLevel(id: string): void {
   state.level = id;
   state.area = null;
-  clearScenario();
   renderLevelControl();
   map?.setLevel(state.level, state.metric); // draws the fill in the metric too
-  renderLegend($('legend'), state.metric, state.level);
+  renderLegend($('legend'), state.metric, state.level, summary);
   writeState(state);
-  void loadDistricts();
+  // Scenarios are kept: the one in force is run again for the areas of the new level.
+  editor.invalidate();
+  scenarioAreas = new Map();
+  table.setScenario(new Map());
+  if (tabs.current === 'scenarios') editor.render();
+  void loadAreas().then(async () => { if (state.active >= 0) showScenario(await editor.refresh()); });
 }
+
+function setCollapsed(collapsed: boolean): void {
+  const side = $('sidebar'), button = $('panel-toggle');
+  if ((side.dataset.collapsed === 'true') === collapsed) return;
+  side.dataset.collapsed = String(collapsed);
+  button.setAttribute('aria-expanded', String(!collapsed));
+  button.textContent = collapsed ? 'Show the panel' : 'Hide the panel';
+  requestAnimationFrame(() => map?.map.resize());
+}
+
+$('level').addEventListener('change', () => changeLevel(($('level') as HTMLSelectElement).value));
 $('metric').addEventListener('change', () => {
   state.metric = ($('metric') as HTMLSelectElement).value;
   map?.setMetric(state.metric);
-  renderLegend($('legend'), state.metric, state.level);
+  renderLegend($('legend'), state.metric, state.level, summary);
   writeState(state);
+  if (state.active >= 0) void editor.refresh().then(showScenario).catch(() => undefined);
 });
 $('filter').addEventListener('change', () => { state.filter = ($('filter') as HTMLSelectElement).value; table.setFilter(state.filter); writeState(state); });
+$('state-filter').addEventListener('change', () => { state.stateFilter = ($('state-filter') as HTMLSelectElement).value; table.setStateFilter(state.stateFilter); writeState(state); });
 $('search').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); search(); } });
 $('search-go').addEventListener('click', search);
-$('scenario-toggle').addEventListener('click', () => setScenarioMode($('scenario').hidden));
-$('scenario-run').addEventListener('click', () => void applyScenario());
-$('scenario-clear').addEventListener('click', clearScenario);
-$('plan-run').addEventListener('click', async () => {
-  const out = $('plan-result');
-  out.innerHTML = '<p class="govuk-body">Searching…</p>';
-  try {
-    renderPlan(out, await runPlan(Number(($('plan-teams') as HTMLInputElement).value), ($('plan-deprived') as HTMLInputElement).checked,
-      Number(($('capacity') as HTMLInputElement).value), Number(($('cost') as HTMLInputElement).value)));
-    out.querySelectorAll<HTMLButtonElement>('button[data-areas]').forEach((b) => b.addEventListener('click', () => {
-      // The planner picks districts: show them at that level.
-      if (state.level !== 'lad') changeLevel('lad');
-      setScenarioMode(true);
-      state.scenario = { areas: b.dataset.areas!.split(','), capacity: Number(($('capacity') as HTMLInputElement).value), cost: Number(($('cost') as HTMLInputElement).value) };
-      renderPicked();
-      void applyScenario();
-    }));
-  } catch (e) { renderScenarioError(out, e); }
-});
-$('map').addEventListener('keydown', (e) => {
-  // Keyboard users select through the search and the table; Enter on the map moves to the table.
-  if (e.key === 'Enter') (table.selectedRow() ?? $('ranking-body').querySelector('tr'))?.focus();
-});
+$('legend').addEventListener('click', (e) => { if ((e.target as HTMLElement).id === 'legend-teams') { e.preventDefault(); tabs.show('teams', true); } });
+$('panel-toggle').addEventListener('click', () => setCollapsed($('sidebar').dataset.collapsed !== 'true'));
+// On a phone the legend starts closed, and the sheet starts as its tabs only, so the map shows.
+const phone = window.matchMedia('(max-width: 40rem)').matches;
+if (phone) { ($('legend-box') as HTMLDetailsElement).open = false; if (!state.area && !state.tab) setCollapsed(true); }
 
 showStatus('<p class="govuk-body">Loading…</p>');
 void start();

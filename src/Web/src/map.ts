@@ -4,6 +4,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { breaks, decileColour, figure, fillColour, format, level as levelOf, noValueColour, palette, teamStates } from './metrics';
 import { esc } from './format';
+import type { RegisterSummary } from './api';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -15,11 +16,13 @@ export interface MapHandle {
   setPicked(codes: string[]): void;
   setScenario(values: Map<string, number> | null, metric: string): void;
   fitTo(bounds: [number, number, number, number]): void;
+  /** Outlines one register team's area (null: none). */
+  highlightTeam(id: string | null): void;
   /** Fetches TileJSON again, so tiles come from the new data version. */
   refresh(): void;
 }
 
-export function createMap(container: HTMLElement, opts: { basemap: string | null; centre: [number, number] | null; zoom: number | null; level: string; metric: string; onClick: (code: string) => void; onMove: () => void }): MapHandle {
+export function createMap(container: HTMLElement, opts: { basemap: string | null; centre: [number, number] | null; zoom: number | null; level: string; metric: string; onClick: (code: string) => void; onMove: () => void; announce: HTMLElement }): MapHandle {
   const origin = window.location.origin;
   // One vector source per level of the catalog that has tiles; the chosen level is filled, the others outlined on demand.
   const levelSources = Object.fromEntries(
@@ -35,6 +38,9 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
     ({ id: 'area-picked', type: 'line', source: id, 'source-layer': id, filter: ['in', ['get', 'code'], ['literal', []]], paint: { 'line-color': '#f47738', 'line-width': 4 } });
   const areaSelected = (id: string): maplibregl.LayerSpecification =>
     ({ id: 'area-selected', type: 'line', source: id, 'source-layer': id, filter: ['==', ['get', 'code'], ''], paint: { 'line-color': '#d4351c', 'line-width': 4 } });
+  // The area the keyboard is on: a thick dashed outline, unlike selection (red) and picking (orange).
+  const areaFocus = (id: string): maplibregl.LayerSpecification =>
+    ({ id: 'area-focus', type: 'line', source: id, 'source-layer': id, filter: ['==', ['get', 'code'], ''], paint: { 'line-color': '#0b0c0c', 'line-width': 5, 'line-dasharray': [1.5, 1] } });
   const style: maplibregl.StyleSpecification = {
     version: 8,
     sources: {
@@ -55,8 +61,10 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
       { id: 'team-area', type: 'line', source: 'teams', 'source-layer': 'teams', filter: ['all', ['==', ['get', 'kind'], 'service_area'], ['==', ['get', 'status'], 'active']], paint: { 'line-color': '#ffdd00', 'line-width': 3.5 } },
       { id: 'team-area-edge', type: 'line', source: 'teams', 'source-layer': 'teams', filter: ['all', ['==', ['get', 'kind'], 'service_area'], ['==', ['get', 'status'], 'active']], paint: { 'line-color': '#0b0c0c', 'line-width': 1 } },
       { id: 'team-base', type: 'circle', source: 'teams', 'source-layer': 'teams', filter: ['==', ['get', 'kind'], 'base'], paint: { 'circle-radius': 6, 'circle-color': '#ffdd00', 'circle-stroke-color': '#0b0c0c', 'circle-stroke-width': 2 } },
+      { id: 'team-highlight', type: 'line', source: 'teams', 'source-layer': 'teams', filter: ['==', ['get', 'id'], ''], paint: { 'line-color': '#0b0c0c', 'line-width': 4, 'line-dasharray': [2, 1] } },
       areaPicked(opts.level),
       areaSelected(opts.level),
+      areaFocus(opts.level),
     ],
   };
   function statePatternLayers(id: string): maplibregl.LayerSpecification[] {
@@ -85,6 +93,76 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
   map.on('mouseleave', 'area-fill', () => { map.getCanvas().style.cursor = ''; });
   map.on('moveend', opts.onMove);
 
+  // The keyboard on the map: arrow keys move between the areas in view, Enter selects, + and − zoom,
+  // Shift+arrows pan. MapLibre's own keyboard handler (arrows pan) is replaced by this one.
+  map.keyboard.disable();
+  const canvas = map.getCanvas();
+  canvas.setAttribute('tabindex', '0');
+  const label = () => canvas.setAttribute('aria-label', `Map of England: ${levelOf(current).plural.toLowerCase()}. Arrow keys move between the areas in view, Enter selects the one outlined, plus and minus zoom, Shift and an arrow pan.`);
+  const keyboard = {
+    code: null as string | null,
+    name: '',
+    clear() { this.code = null; if (loaded) map.setFilter('area-focus', ['==', ['get', 'code'], '']); opts.announce.hidden = true; },
+    set(code: string, name: string) {
+      this.code = code; this.name = name;
+      map.setFilter('area-focus', ['==', ['get', 'code'], code]);
+      opts.announce.hidden = false;
+      opts.announce.textContent = `${name}: press Enter to select it`;
+    },
+  };
+  /** The areas drawn in view, each at the centre of its box on screen (a tile's pieces joined). */
+  const inView = () => {
+    const boxes = new Map<string, { name: string; b: [number, number, number, number] }>();
+    for (const f of map.queryRenderedFeatures({ layers: ['area-fill'] })) {
+      const code = f.properties?.code as string | undefined;
+      if (!code) continue;
+      const e = boxes.get(code) ?? { name: String(f.properties?.name ?? code), b: [180, 90, -180, -90] as [number, number, number, number] };
+      walkCoords((f.geometry as { coordinates?: unknown }).coordinates, (x, y) => { e.b[0] = Math.min(e.b[0], x); e.b[1] = Math.min(e.b[1], y); e.b[2] = Math.max(e.b[2], x); e.b[3] = Math.max(e.b[3], y); });
+      boxes.set(code, e);
+    }
+    const { width, height } = canvas.getBoundingClientRect();
+    return [...boxes].map(([code, { name, b }]) => {
+      const p = map.project([(b[0] + b[2]) / 2, (b[1] + b[3]) / 2]);
+      return { code, name, x: Math.min(Math.max(p.x, 0), width), y: Math.min(Math.max(p.y, 0), height) };
+    });
+  };
+  const step = (dx: number, dy: number): boolean => {
+    const areas = inView();
+    const { width, height } = canvas.getBoundingClientRect();
+    const from = areas.find((a) => a.code === keyboard.code);
+    if (!from) {
+      // The first key press: the area nearest the middle of the view.
+      const mid = areas.sort((a, b) => Math.hypot(a.x - width / 2, a.y - height / 2) - Math.hypot(b.x - width / 2, b.y - height / 2))[0];
+      if (mid) keyboard.set(mid.code, mid.name);
+      return !!mid;
+    }
+    let best: { code: string; name: string } | null = null, bestScore = Infinity;
+    for (const a of areas) {
+      if (a.code === from.code) continue;
+      const along = (a.x - from.x) * dx + (a.y - from.y) * dy, across = Math.abs((a.x - from.x) * dy - (a.y - from.y) * dx);
+      if (along <= 0 || across > along * 2) continue;
+      const score = along + across * 2;
+      if (score < bestScore) { bestScore = score; best = a; }
+    }
+    if (best) keyboard.set(best.code, best.name);
+    return !!best;
+  };
+  canvas.addEventListener('keydown', (e) => {
+    const dirs: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    const dir = dirs[e.key];
+    if (dir && e.shiftKey) { map.panBy([dir[0] * 150, dir[1] * 150], { duration: 0 }); e.preventDefault(); return; }
+    if (dir) {
+      e.preventDefault();
+      // None further that way in view: move the map that way, and look again when it has drawn.
+      if (!step(dir[0], dir[1])) { map.panBy([dir[0] * 200, dir[1] * 200], { duration: 0 }); map.once('idle', () => step(dir[0], dir[1])); }
+    } else if ((e.key === 'Enter' || e.key === ' ') && keyboard.code) { e.preventDefault(); opts.onClick(keyboard.code); }
+    else if (e.key === '+' || e.key === '=') { e.preventDefault(); map.zoomIn({ duration: 0 }); }
+    else if (e.key === '-' || e.key === '_') { e.preventDefault(); map.zoomOut({ duration: 0 }); }
+    else if (e.key === 'Escape') keyboard.clear();
+  });
+  canvas.addEventListener('blur', () => { opts.announce.hidden = true; });
+  canvas.addEventListener('focus', () => { if (keyboard.code) opts.announce.hidden = false; });
+
   let scenarioCodes: string[] = [];
   let current = opts.level;
   const applyScenario = (values: Map<string, number> | null, metric: string) => {
@@ -99,7 +177,7 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
   // Changes asked for before the style has loaded wait for it.
   let loaded = false;
   const pending: (() => void)[] = [];
-  map.once('load', () => { loaded = true; pending.splice(0).forEach((f) => f()); });
+  map.once('load', () => { loaded = true; label(); pending.splice(0).forEach((f) => f()); });
   const whenLoaded = (f: () => void) => (loaded ? f() : pending.push(f));
   return {
     map,
@@ -119,7 +197,10 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
         rebuild(areaLine(id));
         rebuild(areaPicked(id));
         rebuild(areaSelected(id));
+        rebuild(areaFocus(id));
         current = id;
+        keyboard.clear();
+        label();
       });
     },
     select(code) {
@@ -139,7 +220,15 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
     fitTo(bounds) {
       map.fitBounds(bounds, { padding: 40, maxZoom: 10, duration: 0 });
     },
+    highlightTeam(id) {
+      whenLoaded(() => map.setFilter('team-highlight', ['==', ['get', 'id'], id ?? '']));
+    },
   };
+}
+
+function walkCoords(c: unknown, f: (x: number, y: number) => void): void {
+  if (Array.isArray(c) && typeof c[0] === 'number') f(c[0] as number, c[1] as number);
+  else if (Array.isArray(c)) for (const x of c) walkCoords(x, f);
 }
 
 /** White-on-transparent patterns, 8 px, as the catalog describes them: dense diagonal lines (confirmed none), dots (not known), sparse other diagonal (in development). */
@@ -154,7 +243,13 @@ const statePatterns: Record<string, { width: number; height: number; data: Uint8
   'state-in_development': pattern((x, y) => (x - y + 8) % 8 === 0),
 };
 
-export function renderLegend(el: HTMLElement, metricId: string, levelId: string): void {
+/** The Foundation's latest count for England, dated. */
+function foundation(r: RegisterSummary): string {
+  const c = r.foundation_counts.filter((x) => x.scope === 'England').sort((a, b) => b.as_of.localeCompare(a.as_of))[0];
+  return c ? `the Parent-Infant Foundation counted ${c.teams} in England (${new Date(c.as_of).toLocaleDateString('en-GB', { month: 'long', year: 'numeric' })})` : 'no published count is loaded';
+}
+
+export function renderLegend(el: HTMLElement, metricId: string, levelId: string, register: RegisterSummary | null): void {
   const f = figure(metricId);
   const colours = palette(f.palette);
   const b = breaks(f, levelId);
@@ -170,7 +265,8 @@ export function renderLegend(el: HTMLElement, metricId: string, levelId: string)
       <li><span class="app-legend__swatch" style="background:${noValueColour()}"></span>No figure for this area</li>
       <li><span class="app-legend__swatch app-legend__swatch--team"></span>Team service area</li></ul>
     <p class="govuk-body-s govuk-!-font-weight-bold govuk-!-margin-bottom-1">What is known about teams</p>
-    <ul class="app-legend__list" id="legend-states">${teamStates().map((t) => `<li data-state="${t.id}"><span class="app-legend__swatch app-legend__swatch--${t.id}"></span><strong>${esc(t.label)}</strong>: ${esc(t.explain)}</li>`).join('')}</ul>
+    <ul class="app-legend__list" id="legend-states">${teamStates().map((t) => `<li data-state="${t.id}"><span class="app-legend__swatch app-legend__swatch--${t.id}"></span><span><strong>${esc(t.label)}</strong>: ${esc(t.explain)}</span></li>`).join('')}</ul>
+    ${register ? `<p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-1" id="legend-register">The register holds ${register.by_status['active'] ?? 0} active teams; ${foundation(register)}. <a class="govuk-link" href="?tab=teams" id="legend-teams">See every team</a>.</p>` : ''}
     <p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0">Zoom in to see small areas (LSOAs) by deprivation decile:
       <span class="app-legend__ramp" aria-hidden="true">${deciles.map((c) => `<span style="background:${c}"></span>`).join('')}</span>
       from the 10% most deprived (left) to the least (right).</p>`;

@@ -2,10 +2,11 @@
 import type { AreaDetail, ScenarioArea } from './api';
 import { esc, n0, n1, pct } from './format';
 import { level as levelOf, teamState } from './metrics';
+import { barChart } from './charts';
+import { stateTag } from './table';
 
-const stateTag: Record<string, string> = { served: 'govuk-tag--green', in_development: 'govuk-tag--blue', confirmed_none: 'govuk-tag--red', not_known: 'govuk-tag--grey' };
 
-export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: ScenarioArea | null, reportHref: string): void {
+export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: { area: ScenarioArea; name: string } | null, reportHref: string): void {
   const a = d.area;
   const region = a.parents.find((p) => p.level === 'region');
   const icbs = a.parents.filter((p) => p.level === 'icb');
@@ -21,10 +22,11 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: ScenarioAr
     ? `<p class="govuk-body-s">Also in the register here: ${d.other_register_teams.map((t) => `${esc(t.name)} (${esc(t.status.replace('_', ' '))}${t.source_url ? `, <a class="govuk-link" href="${esc(t.source_url)}" rel="noopener">source</a>` : ''})`).join('; ')}.</p>` : '';
   const evidence = d.area_evidence.length
     ? `<ul class="govuk-list govuk-body-s">${d.area_evidence.map((e) => `<li>${e.evidence === 'confirmed_none' ? 'No team' : 'A team is said to exist, unnamed'} (${esc(e.source_date)}${e.current ? '' : ', too old to count'}): ${esc(e.statement)} <a class="govuk-link" href="${esc(e.source_url)}" rel="noopener">Source</a></li>`).join('')}</ul>` : '';
-  const scenarioRows = scenario
-    ? `<div class="govuk-inset-text" id="panel-scenario"><strong>With the scenario:</strong> unmet need falls from
-        <span data-field="unmet-before">${n1(scenario.unmet_need_before)}</span> to <span data-field="unmet-after">${n1(scenario.unmet_need_after)}</span> families a year
-        (${n1(scenario.unmet_need_per_1000_births_after)} per 1,000 births).</div>`
+  const sa = scenario?.area;
+  const scenarioRows = sa
+    ? `<div class="govuk-inset-text" id="panel-scenario"><strong>With “${esc(scenario!.name)}”:</strong> unmet need ${sa.unmet_need_after <= sa.unmet_need_before ? 'falls' : 'rises'} from
+        <span data-field="unmet-before">${n1(sa.unmet_need_before)}</span> to <span data-field="unmet-after">${n1(sa.unmet_need_after)}</span> families a year
+        (${n1(sa.unmet_need_per_1000_births_after)} per 1,000 births).</div>`
     : '';
   const compare = d.compare.map((c) => `${esc(c.name)}: ${n1(c.unmet_need_per_1000_births)} per 1,000 births unmet, coverage ${pct(c.geographic_coverage)}`).join('; ');
   const c = d.commissioning;
@@ -39,7 +41,9 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: ScenarioAr
     <ul class="govuk-list govuk-body-s" id="panel-programmes">${c.programmes.map((x) => `<li><strong>${esc(x.programme)}</strong> (from ${esc(x.from)}${x.to ? ` to ${esc(x.to)}` : ''}): ${esc(x.says)}
       <a class="govuk-link" href="${esc(x.source_url)}" rel="noopener">Source</a> (${esc(x.source_date)})</li>`).join('')}</ul>`;
   const similar = d.similar_areas?.length
-    ? `<table class="govuk-table govuk-body-s" id="panel-similar"><caption class="govuk-table__caption govuk-table__caption--s">${esc(a.name)} against its ${d.similar_areas.length} most similar ${esc(levelOf(a.level).plural.toLowerCase())}</caption>
+    ? `${barChart([{ label: a.name, value: a.unmet_need_per_1000_births ?? null, own: true }, ...d.similar_areas.map((x) => ({ label: x.name, value: x.unmet_need_per_1000_births ?? null, own: false }))],
+        'unmet families a year per 1,000 births', 'panel-similar-chart')}
+      <table class="govuk-table govuk-body-s" id="panel-similar"><caption class="govuk-table__caption govuk-table__caption--s">${esc(a.name)} against its ${d.similar_areas.length} most similar ${esc(levelOf(a.level).plural.toLowerCase())}</caption>
         <thead><tr><th scope="col">Area</th><th scope="col">Unmet per 1,000 births</th><th scope="col">Team state</th></tr></thead>
         <tbody><tr><th scope="row">${esc(a.name)}</th><td>${n1(a.unmet_need_per_1000_births)}</td><td>${esc(teamState(a.team_state)?.label ?? a.team_state)}</td></tr>
         ${d.similar_areas.map((x) => `<tr><th scope="row">${esc(x.name)}</th><td>${n1(x.unmet_need_per_1000_births)}</td><td>${esc(teamState(x.team_state)?.label ?? x.team_state)}</td></tr>`).join('')}</tbody></table>`

@@ -1,4 +1,8 @@
-// The view in the URL, so that a link shows the same thing: metric, selection, map view, filter, scenario.
+// The view in the URL, so that a link shows the same thing: level, measure, selection, map view,
+// filters, the open view, and up to three named scenarios with the one in force.
+export interface ScenarioTeam { areas: string[]; capacity: number; cost: number; name: string }
+export interface Scenario { name: string; teams: ScenarioTeam[]; close: string[] }
+
 export interface ViewState {
   level: string;
   metric: string;
@@ -6,31 +10,59 @@ export interface ViewState {
   centre: [number, number] | null;
   zoom: number | null;
   filter: string;
+  stateFilter: string;
+  tab: string;
   /** Capacity and cost are NaN when the URL does not give them: the catalog's defaults apply. */
-  scenario: { areas: string[]; capacity: number; cost: number } | null;
+  scenarios: Scenario[];
+  /** The index of the scenario in force (its effect is on the map, the table and the report link), or -1. */
+  active: number;
 }
 
-export const defaultMetric = 'unmet_need_per_1000_births';
+// Unmet need in families a year: where a new team would reach most families. Per 1,000 births, every
+// district without a team is in the top class (need is a rate of births), which shows England as one colour.
+export const defaultMetric = 'unmet_need';
+export const maxScenarios = 3;
+const code = /^E\d{8}$/;
+const teamId = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+// The n-th scenario's parameters: scenario, close, sname for the first; scenario2, close2, sname2 for the second.
+const key = (base: string, i: number) => (i === 0 ? base : `${base}${i + 1}`);
+
+/** A name safe inside the report's scenario format (no field or team separators), at most 60 characters. */
+export const cleanName = (s: string): string => s.replace(/[|;]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 60);
 
 export function readState(search = window.location.search): ViewState {
   const q = new URLSearchParams(search);
   const c = q.get('c')?.split(',').map(Number);
-  let scenario: ViewState['scenario'] = null;
-  const s = q.get('scenario');
-  if (s) {
-    const [areas = '', capacity = '', cost = ''] = s.split('|');
-    const codes = areas.split(',').filter((x) => /^E\d{8}$/.test(x));
-    if (codes.length) scenario = { areas: codes, capacity: capacity === '' ? NaN : Number(capacity), cost: cost === '' ? NaN : Number(cost) };
+  const scenarios: Scenario[] = [];
+  for (let i = 0; i < maxScenarios; i++) {
+    const teams = parseTeams(q.get(key('scenario', i)) ?? '');
+    const close = (q.get(key('close', i)) ?? '').split(',').filter((x) => teamId.test(x));
+    const name = cleanName(q.get(key('sname', i)) ?? '');
+    if (!teams.length && !close.length && !name) continue;
+    scenarios.push({ name: name || `Scenario ${scenarios.length + 1}`, teams, close });
   }
+  const use = Number(q.get('use') ?? '1');
   return {
     level: /^[a-z]{2,10}$/.test(q.get('level') ?? '') ? q.get('level')! : 'lad',
     metric: q.get('metric') ?? defaultMetric,
-    area: /^E\d{8}$/.test(q.get('area') ?? '') ? q.get('area') : null,
+    area: code.test(q.get('area') ?? '') ? q.get('area') : null,
     centre: c && c.length === 2 && c.every(Number.isFinite) ? [c[0]!, c[1]!] : null,
     zoom: q.get('z') !== null && Number.isFinite(Number(q.get('z'))) ? Number(q.get('z')) : null,
-    filter: /^E\d{8}$/.test(q.get('in') ?? '') ? q.get('in')! : '',
-    scenario,
+    filter: code.test(q.get('in') ?? '') ? q.get('in')! : '',
+    stateFilter: /^[a-z_]{2,20}$/.test(q.get('state') ?? '') ? q.get('state')! : '',
+    tab: /^[a-z]{2,12}$/.test(q.get('tab') ?? '') ? q.get('tab')! : '',
+    scenarios,
+    active: scenarios.length && Number.isInteger(use) && use >= 1 && use <= scenarios.length ? use - 1 : scenarios.length ? 0 : -1,
   };
+}
+
+/** The report's format: teams separated by ';', each codes|capacity|cost|name, empty fields for the defaults. */
+function parseTeams(s: string): ScenarioTeam[] {
+  return s.split(';').map((part) => {
+    const [areas = '', capacity = '', cost = '', name = ''] = part.split('|');
+    return { areas: areas.split(',').filter((x) => code.test(x)), capacity: capacity === '' ? NaN : Number(capacity), cost: cost === '' ? NaN : Number(cost), name: cleanName(name) };
+  }).filter((t) => t.areas.length > 0);
 }
 
 export function writeState(s: ViewState): void {
@@ -41,13 +73,31 @@ export function writeState(s: ViewState): void {
   if (s.centre) q.set('c', s.centre.map((v) => v.toFixed(4)).join(','));
   if (s.zoom !== null) q.set('z', s.zoom.toFixed(2));
   if (s.filter) q.set('in', s.filter);
-  if (s.scenario) q.set('scenario', scenarioParam(s.scenario));
+  if (s.stateFilter) q.set('state', s.stateFilter);
+  if (s.tab && s.tab !== 'area') q.set('tab', s.tab);
+  s.scenarios.slice(0, maxScenarios).forEach((sc, i) => {
+    q.set(key('sname', i), sc.name);
+    const teams = scenarioParam(sc);
+    if (teams) q.set(key('scenario', i), teams);
+    if (sc.close.length) q.set(key('close', i), sc.close.join(','));
+  });
+  if (s.active > 0) q.set('use', String(s.active + 1));
   const url = `${window.location.pathname}${q.size ? `?${q}` : ''}`;
   window.history.replaceState(null, '', url);
 }
 
-/** A scenario as the URL and the reports take it: codes|capacity|cost, an empty field for a default. */
-export function scenarioParam(s: NonNullable<ViewState['scenario']>): string {
+/** A scenario's new teams as the URL and the reports take them. */
+export function scenarioParam(s: Scenario): string {
   const num = (x: number) => (Number.isFinite(x) ? String(x) : '');
-  return `${s.areas.join(',')}|${num(s.capacity)}|${num(s.cost)}`;
+  return s.teams.filter((t) => t.areas.length).map((t) => `${t.areas.join(',')}|${num(t.capacity)}|${num(t.cost)}|${t.name}`).join(';');
+}
+
+/** The query of the case-for-change report for a scenario: its new teams and its closures. */
+export function reportQuery(s: Scenario | null): string {
+  if (!s) return '';
+  const q = new URLSearchParams();
+  const teams = scenarioParam(s);
+  if (teams) q.set('scenario', teams);
+  if (s.close.length) q.set('close', s.close.join(','));
+  return q.size ? `?${q}` : '';
 }

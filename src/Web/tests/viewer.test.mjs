@@ -68,8 +68,15 @@ async function open(url = '/') {
 }
 
 const panel = (page) => page.getByRole('region', { name: 'Area details' });
+const api = async (url, body) => (await fetch(base + url, body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : undefined)).json();
+const n0 = (x) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 }).format(x);
+const n1 = (x) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 }).format(x);
+const gbp = (x) => new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: 0 }).format(x);
+const tab = (page, name) => page.getByRole('tab', { name, exact: true }).click();
+const shot = (page, name, fullPage = false) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage });
+const widths = [[1920, 1080], [1280, 800], [390, 844]];
 
-test('the page loads and the map draws', async () => {
+test('the page loads and the map fills the window beside the panel', async () => {
   const page = await open();
   const colours = await page.evaluate(async () => {
     const map = window.cradle.map.map;
@@ -85,7 +92,19 @@ test('the page loads and the map draws', async () => {
     return seen.size;
   });
   assert.ok(colours > 10, `the map canvas has ${colours} colours`);
-  await page.screenshot({ path: path.join(artifacts, 'england.png') });
+  // Map first: at 1400×1000 the map takes the height under the header and most of the width.
+  const box = await page.locator('#map').boundingBox();
+  const header = await page.locator('header').boundingBox();
+  assert.ok(box.height >= 1000 - header.height - 2, `map ${box.height} px high under a ${header.height} px header`);
+  assert.ok(header.height <= 120, `header ${header.height} px`);
+  assert.ok(box.width >= 0.6 * 1400, `map ${box.width} px wide`);
+  await shot(page, 'england');
+  // The panel collapses and the map takes the room.
+  await page.getByRole('button', { name: 'Hide the panel' }).click();
+  await page.waitForFunction(() => document.getElementById('map').getBoundingClientRect().width > 1390);
+  assert.equal(await page.getByRole('button', { name: 'Show the panel' }).getAttribute('aria-expanded'), 'false');
+  await page.getByRole('button', { name: 'Show the panel' }).click();
+  assert.ok(await page.locator('#view-area').isVisible());
   await page.close();
 });
 
@@ -94,9 +113,16 @@ test('the legend explains the four team states and the notice gives the register
   const states = await page.locator('#legend-states li').evaluateAll((items) => items.map((li) => li.dataset.state));
   assert.deepEqual(states, ['served', 'in_development', 'confirmed_none', 'not_known']);
   assert.match(await page.locator('#legend-states').textContent(), /Not known: no team in the register, and no source says there is none/);
+  // Each state has its own pattern (or none): told apart without colour.
+  const swatches = await page.locator('#legend-states .app-legend__swatch').evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundImage));
+  assert.equal(new Set(swatches).size, 4);
+  assert.match(await page.locator('#legend-register').textContent(), /38 in England \(June 2024\)/);
   const notice = await page.locator('#register-notice').textContent();
   assert.match(notice, /\d+ active/);
   assert.match(notice, /38 teams in England \(June 2024\)/);
+  // The legend collapses.
+  await page.locator('#legend-box summary').click();
+  assert.equal(await page.locator('#legend-box').getAttribute('open'), null);
   // Lincolnshire's districts are a confirmed gap; Sunderland is not known: the panel says which.
   await page.goto(base + '/?area=E07000136');
   await panel(page).getByText('Confirmed none').first().waitFor();
@@ -105,20 +131,27 @@ test('the legend explains the four team states and the notice gives the register
   await page.close();
 });
 
-test('the "Areas" control lists the catalog\'s levels and switching to upper-tier councils shows Kent', async () => {
+test('the "Areas" control lists the catalog\'s levels and switching to upper-tier councils shows Kent with its figures', async () => {
   const page = await open();
-  const catalog = await (await fetch(`${base}/api/catalog`)).json();
+  const catalog = await api('/api/catalog');
   const expected = catalog.levels.filter((l) => l.tiles && l.search).map((l) => l.id);
   const offered = await page.getByLabel('Areas', { exact: true }).locator('option').evaluateAll((os) => os.map((o) => o.value));
   assert.deepEqual(offered, expected);
-  assert.ok(offered.includes('utla') && offered.includes('nhser'));
+  assert.ok(offered.includes('utla') && offered.includes('nhser') && offered.includes('icb'));
   await page.getByLabel('Areas', { exact: true }).selectOption('utla');
+  await tab(page, 'Table');
   await page.locator('#ranking-body tr[data-code="E10000016"]').waitFor();
   assert.match(await page.locator('#table-title').textContent(), /Upper-tier councils ranked/);
   await page.locator('#ranking-body tr[data-code="E10000016"]').click();
-  await panel(page).getByText('Kent').first().waitFor();
+  await tab(page, 'Area');
+  await panel(page).getByRole('heading', { name: 'Kent' }).waitFor();
+  const kent = (await api('/api/areas/E10000016')).area;
+  assert.equal(await panel(page).locator('[data-field="unmet"]').textContent(), n1(kent.unmet_need));
   assert.match(page.url(), /level=utla/);
   assert.match(await page.locator('#legend').textContent(), /upper-tier councils/);
+  // The map draws the councils' tiles.
+  assert.equal(await page.evaluate(() => window.cradle.map.map.getLayer('area-fill').source), 'utla');
+  await shot(page, 'kent');
   await page.close();
 });
 
@@ -131,59 +164,182 @@ test('searching "Newcastle" shows NEWPIP in the area panel', async () => {
   assert.match(page.url(), /area=E08000021/);
   await page.waitForFunction(() => window.cradle.map.map.getZoom() > 8, null, { timeout: 20_000 });
   await page.evaluate(() => new Promise((r) => { window.cradle.map.map.once('idle', r); setTimeout(r, 5000); }));
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(artifacts, 'newcastle.png') });
+  await shot(page, 'newcastle');
   await page.close();
 });
 
-test('the area panel says who commissions, compares with similar areas and gives trends', async () => {
+test('the area panel says who commissions, charts and tabulates the similar areas and gives trends', async () => {
   const page = await open('/?area=E08000024');
   await page.locator('#panel-commissioning').waitFor();
-  const api = await (await fetch(`${base}/api/areas/E08000024`)).json();
+  const detail = await api('/api/areas/E08000024');
   const text = await panel(page).textContent();
-  assert.match(text, new RegExp(api.commissioning.icbs[0].name));
-  assert.equal(await page.locator('[data-field="start-for-life"]').textContent(), api.commissioning.start_for_life_text);
-  // The similar areas as a table: Sunderland and its 10.
+  assert.match(text, new RegExp(detail.commissioning.icbs[0].name));
+  assert.equal(await page.locator('[data-field="start-for-life"]').textContent(), detail.commissioning.start_for_life_text);
+  // The similar areas as a chart (a picture of the table) and a table: Sunderland and its 10.
+  assert.equal(await page.locator('#panel-similar-chart rect').count(), 11);
+  assert.equal(await page.locator('#panel-similar-chart').getAttribute('aria-hidden'), 'true');
   assert.equal(await page.locator('#panel-similar tbody tr').count(), 11);
-  for (const s of api.similar_areas) assert.match(await page.locator('#panel-similar').textContent(), new RegExp(s.name));
+  for (const s of detail.similar_areas) assert.match(await page.locator('#panel-similar').textContent(), new RegExp(s.name));
   assert.match(await page.locator('#panel-trends').textContent(), /mid-2020/);
   assert.equal(await page.locator('#panel-report').getAttribute('href'), '/reports/lad/E08000024.pdf');
   await page.close();
 });
 
-test('a scenario team in Sunderland lowers its unmet need in the panel and the table', async () => {
+test('a scenario of two new teams and one closure changes the totals and the table as POST /api/scenarios says, and the case carries it', async () => {
   const page = await open('/?area=E08000024');
-  await panel(page).getByText('Sunderland').first().waitFor();
-  const before = Number((await panel(page).locator('[data-field="unmet"]').textContent()).replace(/,/g, ''));
-  await page.getByRole('button', { name: 'Try a new team (scenario)' }).click();
-  await page.locator('#ranking-body tr[data-code="E08000024"]').click();
-  await page.getByText('The new team would serve: Sunderland').waitFor();
-  await page.getByLabel('Families a year the team can see').fill('150');
+  await tab(page, 'Scenarios');
+  await page.getByRole('button', { name: 'Add a scenario' }).click();
+  await page.getByLabel('Add an area by name').fill('Sunderland');
+  await page.getByRole('button', { name: 'Add the area to New team 1' }).click();
+  await page.getByRole('button', { name: 'Remove Sunderland from New team 1' }).waitFor();
+  await page.getByRole('button', { name: 'Add a new team' }).click();
+  await page.locator('#team-find-1').fill('Gateshead');
+  await page.locator('#team-find-1').press('Enter');
+  await page.getByRole('button', { name: 'Remove Gateshead from New team 2' }).waitFor();
+  await page.locator('#team-capacity-1').fill('200');
+  await page.locator('#team-capacity-1').dispatchEvent('change');
+  await page.getByLabel('Close a team in the register').selectOption('newpip');
+  await page.getByRole('button', { name: 'Close it' }).click();
+  await page.locator('#closed-teams').getByText('NEWPIP').waitFor();
   await page.getByRole('button', { name: 'Show the effect' }).click();
-  await page.locator('#panel-scenario').waitFor();
-  const after = Number((await page.locator('#panel-scenario [data-field="unmet-after"]').textContent()).replace(/,/g, ''));
-  assert.ok(after < before, `unmet after ${after} < before ${before}`);
-  assert.equal(Math.round(before - after), 150);
-  const cell = await page.locator('#ranking-body tr[data-code="E08000024"] td[data-field="after"]').textContent();
-  assert.equal(Number(cell.replace(/,/g, '')), after);
-  // The default cost is the catalog's (one source for server and viewer): £157,000 / 150 families.
-  const { defaults } = await (await fetch(`${base}/api/catalog`)).json();
-  assert.equal(await page.locator('#cost-per-family').textContent(), `£${Math.round(defaults.annual_cost / 150).toLocaleString('en-GB')}`);
-  assert.match(page.url(), /scenario=E08000024/);
-  // Value for money, labelled indicative, as the API says it.
+  await page.locator('#scenario-result [data-field="unmet-after"]').waitFor();
+  const { defaults } = await api('/api/catalog');
+  const expected = await api('/api/scenarios', {
+    teams: [{ name: 'New team 1', areas: ['E08000024'], capacity_families_per_year: defaults.new_team_capacity, annual_cost: defaults.annual_cost },
+      { name: 'New team 2', areas: ['E08000037'], capacity_families_per_year: 200, annual_cost: defaults.annual_cost }],
+    close: ['newpip'], level: 'lad',
+  });
+  assert.equal(await page.locator('#scenario-result [data-field="unmet-after"]').textContent(), n0(expected.totals.unmet_need_after));
+  assert.equal(await page.locator('#scenario-result [data-field="extra"]').textContent(), n1(expected.totals.extra_families_covered));
+  assert.equal(await page.locator('#cost-per-family').textContent(), gbp(expected.totals.cost_per_extra_family_reached));
   assert.match(await page.locator('#value-for-money').textContent(), /Indicative/);
+  await shot(page, 'scenario-two-teams-one-closure');
+  // The table: each changed area's unmet need after, as the API says; Newcastle's rises with NEWPIP closed.
+  await tab(page, 'Table');
+  for (const code of ['E08000024', 'E08000037', 'E08000021']) {
+    const a = expected.areas.find((x) => x.code === code);
+    assert.ok(a, `${code} changes`);
+    assert.equal(await page.locator(`#ranking-body tr[data-code="${code}"] td[data-field="after"]`).textContent(), n1(a.unmet_need_after));
+  }
+  assert.ok(expected.areas.find((x) => x.code === 'E08000021').unmet_need_after > expected.areas.find((x) => x.code === 'E08000021').unmet_need_before);
+  const url = new URL(page.url()).searchParams;
+  assert.match(url.get('scenario'), /^E08000024\|\d+\|\d+\|New team 1;E08000037\|200\|\d+\|New team 2$/);
+  assert.equal(url.get('close'), 'newpip');
   // The case for change carries the scenario in force, and is a PDF.
+  await tab(page, 'Area');
   const href = await page.locator('#panel-report').getAttribute('href');
-  assert.match(decodeURIComponent(href), /^\/reports\/lad\/E08000024\.pdf\?scenario=E08000024\|150\|/);
+  const report = new URL(href, base);
+  assert.equal(report.pathname, '/reports/lad/E08000024.pdf');
+  assert.equal(report.searchParams.get('scenario'), url.get('scenario'));
+  assert.equal(report.searchParams.get('close'), 'newpip');
+  assert.match(await page.locator('#panel-scenario').textContent(), /falls/);
   const pdf = await fetch(new URL(href, base));
   assert.equal(pdf.status, 200);
   assert.equal(pdf.headers.get('content-type'), 'application/pdf');
-  await page.screenshot({ path: path.join(artifacts, 'scenario-sunderland.png'), fullPage: true });
+  // The same view from its URL in a new page: the scenario is in force again.
+  const again = await open(new URL(page.url()).search);
+  await tab(again, 'Table');
+  await again.locator('#ranking-body tr[data-code="E08000021"] td[data-field="after"]').filter({ hasText: /\d/ }).waitFor();
+  assert.equal(await again.locator('#ranking-body tr[data-code="E08000021"] td[data-field="after"]').textContent(), n1(expected.areas.find((x) => x.code === 'E08000021').unmet_need_after));
+  await again.close();
+  await page.close();
+});
+
+test('two named scenarios are compared side by side as the API says', async () => {
+  const q = new URLSearchParams({ tab: 'scenarios', sname: 'One team', scenario: 'E08000024|150|157000|Sunderland team', sname2: 'Two teams', scenario2: 'E08000024|300|250000|Bigger team;E08000037|||Gateshead team' });
+  const page = await open(`/?${q}`);
+  await page.locator('#compare-table').waitFor();
+  const { defaults } = await api('/api/catalog');
+  const one = await api('/api/scenarios', { teams: [{ name: 'Sunderland team', areas: ['E08000024'], capacity_families_per_year: 150, annual_cost: 157000 }], close: [], level: 'lad' });
+  const two = await api('/api/scenarios', { teams: [{ name: 'Bigger team', areas: ['E08000024'], capacity_families_per_year: 300, annual_cost: 250000 },
+    { name: 'Gateshead team', areas: ['E08000037'], capacity_families_per_year: defaults.new_team_capacity, annual_cost: defaults.annual_cost }], close: [], level: 'lad' });
+  const cells = async (row) => page.locator(`#compare-table tr[data-row="${row}"] td`).allTextContents();
+  assert.deepEqual(await page.locator('#compare-table thead th').allTextContents(), ['One team (in force)', 'Two teams']);
+  assert.deepEqual(await cells('teams'), ['1', '2']);
+  assert.deepEqual(await cells('extra'), [n1(one.totals.extra_families_covered), n1(two.totals.extra_families_covered)]);
+  assert.deepEqual(await cells('unmet-after'), [n0(one.totals.unmet_need_after), n0(two.totals.unmet_need_after)]);
+  assert.deepEqual(await cells('cost-per-family'), [gbp(one.totals.cost_per_extra_family_reached), gbp(two.totals.cost_per_extra_family_reached)]);
+  const bcr = (r) => `${n1(r.value_for_money.benefit_cost_ratio.central)} (${n1(r.value_for_money.benefit_cost_ratio.low)} to ${n1(r.value_for_money.benefit_cost_ratio.high)})`;
+  assert.deepEqual(await cells('bcr'), [bcr(one), bcr(two)]);
+  await shot(page, 'scenarios-compared');
+  // Putting the second in force: the URL says so, and the report link carries it.
+  await page.getByRole('button', { name: 'Put in force: Two teams' }).click();
+  await page.waitForURL(/use=2/);
+  await page.close();
+});
+
+test('the teams view lists every register row, filters, and shows a team\'s area on the map', async () => {
+  const page = await open('/?tab=teams');
+  const register = await api('/api/teams');
+  await page.locator('#teams-body tr').first().waitFor();
+  assert.equal(await page.locator('#teams-body tr').count(), register.teams.length);
+  const ids = await page.locator('#teams-body tr').evaluateAll((rows) => rows.map((r) => r.dataset.team).sort());
+  assert.deepEqual(ids, register.teams.map((t) => t.id).sort());
+  await page.getByLabel('Status').selectOption('closed');
+  assert.equal(await page.locator('#teams-body tr').count(), register.teams.filter((t) => t.status === 'closed').length);
+  await page.getByLabel('Status').selectOption('');
+  await page.getByLabel('Name, provider or area').fill('NEWPIP');
+  assert.equal(await page.locator('#teams-body tr').count(), 1);
+  const row = page.locator('#teams-body tr[data-team="newpip"]');
+  assert.match(await row.textContent(), /Newcastle upon Tyne/);
+  assert.match(await row.textContent(), new RegExp(register.teams.find((t) => t.id === 'newpip').last_verified));
+  await row.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/area=E08000021/);
+  assert.deepEqual(await page.evaluate(() => window.cradle.map.map.getFilter('team-highlight')), ['==', ['get', 'id'], 'newpip']);
+  await page.waitForFunction(() => window.cradle.map.map.getZoom() > 8, null, { timeout: 20_000 });
+  await shot(page, 'teams');
+  await page.close();
+});
+
+test('the table filters by what is known about teams', async () => {
+  const page = await open('/?tab=table');
+  const lads = (await api('/api/areas?level=lad')).areas;
+  await page.getByLabel('What is known about teams').selectOption('confirmed_none');
+  const want = lads.filter((a) => a.team_state === 'confirmed_none').map((a) => a.code).sort();
+  assert.ok(want.length > 0);
+  assert.deepEqual(await page.locator('#ranking-body tr').evaluateAll((rows) => rows.map((r) => r.dataset.code).sort()), want);
+  assert.match(page.url(), /state=confirmed_none/);
+  await page.close();
+});
+
+test('a district is selected on the map by keyboard alone', async () => {
+  const page = await open('/?c=-1.45,54.90&z=8.5');
+  await page.locator('.maplibregl-canvas').focus();
+  assert.match(await page.locator('.maplibregl-canvas').getAttribute('aria-label'), /Arrow keys move between the areas/);
+  await page.keyboard.press('ArrowDown');
+  const first = (await page.locator('#map-focus').textContent()).replace(/: press Enter to select it$/, '');
+  assert.ok(first.length > 2, `focused "${first}"`);
+  await page.keyboard.press('Enter');
+  await panel(page).getByRole('heading', { name: first, exact: true }).waitFor();
+  const code = new URL(page.url()).searchParams.get('area');
+  assert.match(code, /^E0[6789]\d{6}$/);
+  // Another area, to the west: a different district, selected the same way.
+  await page.keyboard.press('ArrowLeft');
+  const second = (await page.locator('#map-focus').textContent()).replace(/: press Enter to select it$/, '');
+  assert.notEqual(second, first);
+  await page.keyboard.press('Enter');
+  await panel(page).getByRole('heading', { name: second, exact: true }).waitFor();
+  assert.notEqual(new URL(page.url()).searchParams.get('area'), code);
+  assert.deepEqual(await page.evaluate(() => window.cradle.map.map.getFilter('area-selected')), ['==', ['get', 'code'], new URL(page.url()).searchParams.get('area')]);
+  await shot(page, 'keyboard');
+  await page.close();
+});
+
+test('small areas (LSOAs) use a palette unlike the districts\' measures', async () => {
+  const page = await open();
+  const colours = await page.evaluate(() => {
+    const m = window.cradle.map.map;
+    const flat = (e) => JSON.stringify(e).match(/#[0-9a-f]{6}/gi) ?? [];
+    return { lsoa: flat(m.getPaintProperty('lsoa-fill', 'fill-color')), area: flat(m.getPaintProperty('area-fill', 'fill-color')) };
+  });
+  assert.equal(new Set(colours.lsoa).size, 10);
+  assert.deepEqual(colours.lsoa.filter((c) => colours.area.includes(c)), []);
   await page.close();
 });
 
 test('sorting the table works', async () => {
-  const page = await open();
+  const page = await open('/?tab=table');
   const names = () => page.locator('#ranking-body tr td:nth-child(2)').allTextContents();
   const rank = await page.locator('#ranking-body tr td:nth-child(1)').allTextContents();
   assert.deepEqual(rank.slice(0, 3), ['1', '2', '3']);
@@ -199,28 +355,62 @@ test('sorting the table works', async () => {
 });
 
 test('the URL restores the same view in a new page', async () => {
-  const page = await open();
+  const page = await open('/?tab=table');
   await page.getByLabel('Colour areas by').selectOption('geographic_coverage');
   await page.locator('#ranking-body tr[data-code="E08000021"]').click();
-  await panel(page).getByText('NEWPIP').first().waitFor();
   await page.evaluate(() => new Promise((r) => window.cradle.map.map.once('idle', r)));
   const url = page.url();
   await page.close();
   const again = await open(new URL(url).pathname + new URL(url).search);
   assert.equal(await again.getByLabel('Colour areas by').inputValue(), 'geographic_coverage');
-  await panel(again).getByText('NEWPIP').first().waitFor();
+  assert.equal(await again.getByRole('tab', { name: 'Table' }).getAttribute('aria-selected'), 'true');
+  await again.locator('#ranking-body tr.app-selected').waitFor();
   assert.equal(await again.locator('#ranking-body tr.app-selected').getAttribute('data-code'), 'E08000021');
+  await tab(again, 'Area');
+  await panel(again).getByText('NEWPIP').first().waitFor();
   await again.close();
 });
 
-test('axe-core finds no serious or critical accessibility violations', async () => {
-  const page = await open('/?area=E08000021');
-  await panel(page).getByText('NEWPIP').first().waitFor();
-  await page.addScriptTag({ content: readFileSync(path.join(here, '..', 'node_modules/axe-core/axe.min.js'), 'utf8') });
-  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.length} (${v.help})`));
-  assert.deepEqual(violations, []);
-  await page.close();
+test('no horizontal scrolling at 390, 1280 and 1920 pixels, in every view', async () => {
+  for (const [width, height] of widths) {
+    const page = await context.newPage();
+    await page.setViewportSize({ width, height });
+    await page.goto(`${base}/?area=E08000024&sname=A&scenario=E08000024|||T1&sname2=B&scenario2=E08000037|||T2`);
+    await page.waitForFunction(() => window.cradle?.ready === true, null, { timeout: 60_000 });
+    await panel(page).getByText('Sunderland').first().waitFor();
+    for (const name of ['Area', 'Table', 'Scenarios', 'Teams', 'About']) {
+      await tab(page, name);
+      const view = page.locator('.app-view:not([hidden])');
+      await view.locator('*').first().waitFor();
+      const [sw, cw] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      assert.ok(sw <= cw, `${width} px, ${name}: the page is ${sw} px wide in ${cw}`);
+      // Inside the panel only the tables' own boxes may scroll sideways.
+      const [vw, vc] = await view.evaluate((v) => [v.scrollWidth, v.clientWidth]);
+      assert.ok(vw <= vc + 1, `${width} px, ${name}: the view is ${vw} px wide in ${vc}`);
+      if (width === 390) await shot(page, `phone-${name.toLowerCase()}`);
+    }
+    await page.close();
+  }
+});
+
+test('axe-core finds no serious or critical accessibility violations at 390, 1280 and 1920 pixels', async () => {
+  const axe = readFileSync(path.join(here, '..', 'node_modules/axe-core/axe.min.js'), 'utf8');
+  for (const [width, height] of widths) {
+    for (const view of ['area', 'scenarios', 'teams']) {
+      const page = await context.newPage();
+      await page.setViewportSize({ width, height });
+      await page.goto(`${base}/?area=E08000021&tab=${view}&sname=A&scenario=E08000024|||T1&sname2=B&scenario2=E08000037|||T2`);
+      await page.waitForFunction(() => window.cradle?.ready === true, null, { timeout: 60_000 });
+      if (view === 'area') await panel(page).getByText('NEWPIP').first().waitFor();
+      if (view === 'scenarios') await page.locator('#compare-table').waitFor();
+      if (view === 'teams') await page.locator('#teams-body tr').first().waitFor();
+      await page.addScriptTag({ content: axe });
+      const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.length} (${v.help}) ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`));
+      assert.deepEqual(violations, [], `${width} px, ${view}`);
+      await page.close();
+    }
+  }
 });
 
 test('when the API is down the page says so and can retry', async () => {
@@ -230,7 +420,7 @@ test('when the API is down the page says so and can retry', async () => {
   const alert = page.getByRole('alert');
   await alert.getByText('Cradle’s data is not available').waitFor();
   assert.match(await alert.textContent(), /not answering/);
-  await page.screenshot({ path: path.join(artifacts, 'api-down.png') });
+  await shot(page, 'api-down');
   await page.unroute('**/health/ready');
   await page.getByRole('button', { name: 'Try again' }).click();
   await page.waitForFunction(() => window.cradle?.ready === true, null, { timeout: 60_000 });
