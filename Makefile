@@ -89,7 +89,7 @@ key: build
 
 # Benchmarks against peers (ogr2ogr, PostGIS itself, targets), side by side; wrk and GDAL from Debian.
 bench: data db build
-	@scripts/deps.sh gdal wrk mapserver
+	@scripts/deps.sh gdal wrk mapserver chromium
 	@dotnet $(DLL) load --data "$(DATA_DIR)" --if-changed >/dev/null
 	dotnet bench/Cradle.Bench/bin/Release/net10.0/Cradle.Bench.dll
 

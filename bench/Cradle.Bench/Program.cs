@@ -28,7 +28,7 @@ if (args.FirstOrDefault() == "chaos-cluster")
     return checks.All(c => c.Passed) ? 0 : 1;
 }
 int runs = int.TryParse(Environment.GetEnvironmentVariable("BENCH_RUNS"), out var r) ? r : 3;
-// BENCH_ONLY=load,api,scale runs some sections (all by default); results.json then holds only those.
+// BENCH_ONLY=load,api,viewer,scale runs some sections (all by default); results.json then holds only those.
 var only = Environment.GetEnvironmentVariable("BENCH_ONLY")?.Split(',', StringSplitOptions.TrimEntries);
 bool Section(string name) => only is null || only.Contains(name);
 
@@ -362,6 +362,58 @@ async Task ApiBenches()
     {
         uncached.Kill(true); cached.Kill(true);
         File.Delete(keysFile);
+    }
+}
+
+// ---- viewer-first-render and viewer-first-view-js: the viewer in headless Chromium against a bare
+// MapLibre page on the same style and tiles (bench/viewer/first-render.mjs), served by one API process
+// as `make run` serves it (tile cache on).
+if (Section("viewer")) await ViewerBench();
+async Task ViewerBench()
+{
+    const int port = 18093;
+    using var server = Process.Start(new ProcessStartInfo("dotnet", [dll, "serve", "--urls", $"http://127.0.0.1:{port}"])
+    {
+        RedirectStandardOutput = true, RedirectStandardError = true,
+        Environment = { ["CRADLE_DB"] = conn, ["Logging__LogLevel__Default"] = "Warning" },
+    })!;
+    _ = server.StandardOutput.ReadToEndAsync(); _ = server.StandardError.ReadToEndAsync();
+    try
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        for (int i = 0; ; i++)
+        {
+            try { if ((await http.GetAsync($"http://127.0.0.1:{port}/health/ready")).IsSuccessStatusCode) break; } catch (HttpRequestException) { }
+            if (i > 300) throw new TimeoutException("API did not start");
+            await Task.Delay(100);
+        }
+        // The tile cache warmed after start, so that its work does not share the cores with the timings.
+        for (int i = 0; i < 300; i++)
+        {
+            using var ready = JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/health/ready"));
+            if (ready.RootElement.TryGetProperty("tile_cache_warmed", out var w) && w.ValueKind == JsonValueKind.String) break;
+            await Task.Delay(100);
+        }
+        var run = await Run("node", [Path.Combine(root, "bench/viewer/first-render.mjs"), $"http://127.0.0.1:{port}", Math.Max(5, runs).ToString(CultureInfo.InvariantCulture)]);
+        var json = run.Out.Split('\n').LastOrDefault(l => l.StartsWith('{'));
+        if (run.Code != 0 || json is null) throw new Exception(run.Out.Length > 400 ? run.Out[^400..] : run.Out);
+        using var doc = JsonDocument.Parse(json);
+        var d = doc.RootElement;
+        double v = d.GetProperty("viewer_median_s").GetDouble(), f = d.GetProperty("floor_median_s").GetDouble();
+        string list(string name) => string.Join(", ", d.GetProperty(name).EnumerateArray().Select(x => x.GetDouble().ToString("0.000")));
+        Console.WriteLine($"viewer-first-render: each run's seconds: viewer {list("viewer_s")}; bare MapLibre {list("floor_s")}");
+        Line("viewer-first-render", v, "s", "bare MapLibre page, same style and tiles", f, "s", v / f, "≤ 2.5 s and R ≤ 1.3", v <= 2.5 && v / f <= 1.3);
+        double kb = d.GetProperty("own_js_gzip_bytes").GetDouble() / 1024, maplibre = d.GetProperty("maplibre_js_gzip_bytes").GetDouble() / 1024;
+        Line("viewer-first-view-js", kb, "KB gzip", $"target (MapLibre's own {maplibre:0} KB gzip not counted)", 300, "KB gzip", kb / 300, "≤ 300 KB gzip", kb <= 300);
+    }
+    catch (Exception e)
+    {
+        var why = e.Message.ReplaceLineEndings(" ");
+        Line("viewer-first-render", double.NaN, "s", $"failed ({(why.Length > 300 ? why[..300] + "…" : why)})", null, "s", null, "≤ 2.5 s and R ≤ 1.3", false);
+    }
+    finally
+    {
+        if (!server.HasExited) { server.Kill(true); server.WaitForExit(); }
     }
 }
 

@@ -181,8 +181,14 @@ async function start(): Promise<void> {
     setCatalog(catalog);
     ($('level') as HTMLSelectElement).innerHTML = areaLevels().map((l) => `<option value="${esc(l.id)}">${esc(l.plural)}</option>`).join('');
     renderLevelControl();
-    if (!map) startMap(config.basemap_url);
-    renderLegend($('legend'), state.metric, state.level, summary);
+    if (!map) {
+      startMap(config.basemap_url);
+      // The map's first tiles come first: the lists (a few hundred kilobytes of JSON to parse, a table
+      // to build) would share the main thread with it. They follow its first render, or 2.5 s.
+      renderLegend($('legend'), state.metric, state.level, summary);
+      if (state.area) void select(state.area);
+      await new Promise<void>((resolve) => { map!.map.once('idle', () => resolve()); setTimeout(resolve, 2500); });
+    }
     const [sum, teams, ...lists] = await Promise.all([
       getJson<RegisterSummary>('/api/teams/summary'),
       getJson<TeamList>('/api/teams'),

@@ -259,15 +259,17 @@ export function renderLegend(el: HTMLElement, metricId: string, levelId: string,
     return `<li><span class="app-legend__swatch" style="background:${colours[i]}"></span>${esc(label)}</li>`;
   });
   const deciles = palette(figure('imd_decile').palette);
-  el.innerHTML = `<p class="govuk-body-s govuk-!-font-weight-bold govuk-!-margin-bottom-1">${esc(f.label)}: ${esc(levelOf(levelId).plural.toLowerCase())}</p>
-    <p class="govuk-body-s govuk-!-margin-bottom-1">${esc(f.unit)}</p>
-    <ul class="app-legend__list">${rows.join('')}
-      <li><span class="app-legend__swatch" style="background:${noValueColour()}"></span>No figure for this area</li>
-      <li><span class="app-legend__swatch app-legend__swatch--team"></span>Team service area</li></ul>
-    <p class="govuk-body-s govuk-!-font-weight-bold govuk-!-margin-bottom-1">What is known about teams</p>
-    <ul class="app-legend__list" id="legend-states">${teamStates().map((t) => `<li data-state="${t.id}"><span class="app-legend__swatch app-legend__swatch--${t.id}"></span><span><strong>${esc(t.label)}</strong>: ${esc(t.explain)}</span></li>`).join('')}</ul>
-    ${register ? `<p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-1" id="legend-register">The register holds ${register.by_status['active'] ?? 0} active teams; ${foundation(register)}. <a class="govuk-link" href="?tab=teams" id="legend-teams">See every team</a>.</p>` : ''}
-    <p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0">Zoom in to see small areas (LSOAs) by deprivation decile:
-      <span class="app-legend__ramp" aria-hidden="true">${deciles.map((c) => `<span style="background:${c}"></span>`).join('')}</span>
-      from the 10% most deprived (left) to the least (right).</p>`;
+  // Compact, so that it covers little of the map: classes and states in two columns, what the states mean one click away.
+  el.innerHTML = `<p class="app-legend__title">${esc(f.label)}: ${esc(levelOf(levelId).plural.toLowerCase())} <span class="app-legend__unit">(${esc(f.unit)})</span></p>
+    <ul class="app-legend__list app-legend__list--cols">${rows.join('')}
+      <li><span class="app-legend__swatch" style="background:${noValueColour()}"></span>No figure</li>
+      <li><span class="app-legend__swatch app-legend__swatch--team"></span>Team's area</li></ul>
+    <p class="app-legend__title">What is known about teams</p>
+    <ul class="app-legend__list app-legend__list--cols" id="legend-states">${teamStates().map((t) => `<li data-state="${t.id}"><span class="app-legend__swatch app-legend__swatch--${t.id}"></span><strong>${esc(t.label)}</strong></li>`).join('')}</ul>
+    <details class="app-legend__more"><summary>What these mean</summary>
+      <ul class="app-legend__list" id="legend-explain">${teamStates().map((t) => `<li><span><strong>${esc(t.label)}</strong>: ${esc(t.explain)}</span></li>`).join('')}</ul>
+      <p class="app-legend__note">Zoom in to see small areas (LSOAs) by deprivation decile:
+        <span class="app-legend__ramp" aria-hidden="true">${deciles.map((c) => `<span style="background:${c}"></span>`).join('')}</span>
+        from the 10% most deprived (left) to the least (right).</p></details>
+    ${register ? `<p class="app-legend__note" id="legend-register">The register holds ${register.by_status['active'] ?? 0} active teams; ${foundation(register)}. <a class="govuk-link" href="?tab=teams" id="legend-teams">See every team</a>.</p>` : ''}`;
 }

@@ -112,7 +112,7 @@ test('the legend explains the four team states and the notice gives the register
   const page = await open();
   const states = await page.locator('#legend-states li').evaluateAll((items) => items.map((li) => li.dataset.state));
   assert.deepEqual(states, ['served', 'in_development', 'confirmed_none', 'not_known']);
-  assert.match(await page.locator('#legend-states').textContent(), /Not known: no team in the register, and no source says there is none/);
+  assert.match(await page.locator('#legend-explain').textContent(), /Not known: no team in the register, and no source says there is none/);
   // Each state has its own pattern (or none): told apart without colour.
   const swatches = await page.locator('#legend-states .app-legend__swatch').evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundImage));
   assert.equal(new Set(swatches).size, 4);
@@ -121,7 +121,7 @@ test('the legend explains the four team states and the notice gives the register
   assert.match(notice, /\d+ active/);
   assert.match(notice, /38 teams in England \(June 2024\)/);
   // The legend collapses.
-  await page.locator('#legend-box summary').click();
+  await page.locator('#legend-box > summary').click();
   assert.equal(await page.locator('#legend-box').getAttribute('open'), null);
   // Lincolnshire's districts are a confirmed gap; Sunderland is not known: the panel says which.
   await page.goto(base + '/?area=E07000136');
