@@ -8,7 +8,7 @@ import { createMap, renderLegend, type MapHandle } from './map';
 import { renderPanel } from './panel';
 import { ScenarioEditor } from './scenario';
 import { readState, writeState, defaultMetric, reportQuery, type ViewState } from './state';
-import { areaLevels, getCatalog, level as levelOf, mapFigures, setCatalog, teamStates } from './metrics';
+import { areaLevels, catalogLoaded, getCatalog, level as levelOf, mapFigures, setCatalog, teamStates } from './metrics';
 import { RankedTable } from './table';
 import { Tabs } from './tabs';
 import { TeamsView } from './teams';
@@ -35,7 +35,7 @@ function showStatus(html: string, isError = false): void {
         <div class="govuk-error-summary__body"><p class="govuk-body">${html}</p>
         <button class="govuk-button govuk-button--secondary" id="retry" type="button">Try again</button></div></div>`
     : html;
-  if (isError) $('retry').addEventListener('click', () => { showStatus('<p class="govuk-body">Loading…</p>'); void start(); });
+  if (isError) $('retry').addEventListener('click', () => { showStatus('<p class="govuk-body" role="status">Loading…</p>'); void start(); });
 }
 
 const areaName = (code: string) => allAreas.get(code)?.name ?? areas.find((a) => a.code === code)?.name ?? code;
@@ -61,6 +61,7 @@ const editor = new ScenarioEditor($('scenarios'), {
 const tabs = new Tabs($('sidebar').querySelector('[role="tablist"]')!, (id, byUser) => {
   state.tab = id;
   if (byUser) setCollapsed(false);
+  if (!catalogLoaded()) return; // the views fill in when it has loaded
   map?.setPicked(id === 'scenarios' ? editor.picked() : []);
   if (id === 'scenarios') editor.render();
   if (id === 'teams') void loadTeamsView();
@@ -87,13 +88,16 @@ async function select(code: string | null, zoom = false): Promise<void> {
   writeState(state);
   map?.select(code);
   table.setSelected(code);
-  if (!code) return;
   const panel = $('panel');
+  if (!code) {
+    panel.innerHTML = `<h2 class="govuk-heading-m">Area details</h2><p class="govuk-body">Select an area on the map (click it, or focus the map and use the arrow keys and Enter), in the table or with the search to see its figures.</p>`;
+    return;
+  }
   panel.setAttribute('aria-busy', 'true');
   try {
     const detail = await getJson<AreaDetail>(`/api/areas/${encodeURIComponent(code)}`);
     if (mine !== selection) return;
-    const inForce = state.scenarios[state.active] ?? null;
+    const inForce = editor.inForce();
     const sa = scenarioAreas.get(code);
     renderPanel(panel, detail, sa && inForce ? { area: sa, name: inForce.name } : null, reportHref(detail.area.level, code));
     if (zoom && map) {
@@ -101,14 +105,14 @@ async function select(code: string | null, zoom = false): Promise<void> {
       if (ogc && mine === selection) map.fitTo(bbox(ogc.geometry.coordinates));
     }
   } catch (e) {
-    panel.innerHTML = `<h2 class="govuk-heading-m">Area details</h2><p class="govuk-error-message">${esc((e as Error).message)}</p>`;
+    if (mine === selection) panel.innerHTML = `<h2 class="govuk-heading-m">Area details</h2><p class="govuk-error-message">${esc((e as Error).message)}</p>`;
   } finally {
-    panel.removeAttribute('aria-busy');
+    if (mine === selection) panel.removeAttribute('aria-busy');
   }
 }
 
-/** The case for change for an area, with the scenario in force. */
-const reportHref = (level: string, code: string) => `/reports/${encodeURIComponent(level)}/${encodeURIComponent(code)}.pdf${reportQuery(state.scenarios[state.active] ?? null)}`;
+/** The case for change for an area, with the scenario in force as it was applied. */
+const reportHref = (level: string, code: string) => `/reports/${encodeURIComponent(level)}/${encodeURIComponent(code)}.pdf${reportQuery(editor.inForce())}`;
 function refreshReportLink(): void {
   const link = document.getElementById('panel-report') as HTMLAnchorElement | null;
   const a = state.area ? allAreas.get(state.area) ?? areas.find((x) => x.code === state.area) : null;
@@ -140,9 +144,10 @@ function search(): void {
   const hit = matches[0];
   if (!hit) { hint.textContent = `No area matches “${q}”. Try the name of a district, council, ICB or region, or a code.`; return; }
   const others = matches.slice(1, 6);
-  hint.innerHTML = `Showing ${esc(hit.name)}.${others.length ? ` Also matching: ${others.map((o) => `<a class="govuk-link" href="?area=${o.code}" data-code="${o.code}">${esc(o.name)}</a>`).join(', ')}.` : ''}`;
+  hint.innerHTML = `Showing ${esc(hit.name)}.${others.length ? ` Also matching: ${others.map((o) => `<a class="govuk-link" href="?area=${esc(o.code)}" data-code="${esc(o.code)}">${esc(o.name)}</a>`).join(', ')}.` : ''}`;
   hint.querySelectorAll<HTMLAnchorElement>('a[data-code]').forEach((a) => a.addEventListener('click', (e) => { e.preventDefault(); tabs.show('area'); void select(a.dataset.code!, true); }));
   tabs.show('area');
+  setCollapsed(false);
   void select(hit.code, true).then(() => $('panel').focus());
 }
 
@@ -162,7 +167,9 @@ function showScenario(r: ScenarioResult | null): void {
 }
 
 async function loadAreas(): Promise<void> {
-  showAreas((await getJson<AreaList>(`/api/areas?level=${encodeURIComponent(state.level)}`)).areas);
+  const level = state.level;
+  const list = (await getJson<AreaList>(`/api/areas?level=${encodeURIComponent(level)}`)).areas;
+  if (level === state.level) showAreas(list); // a later change of level wins
 }
 
 function showAreas(list: Area[]): void {
@@ -223,11 +230,16 @@ async function start(): Promise<void> {
   }
 }
 
+let moveTimer = 0;
 function startMap(basemap: string | null): void {
   map = createMap($('map'), {
     basemap, centre: state.centre, zoom: state.zoom, level: state.level, metric: state.metric, announce: $('map-focus'),
     onClick: onMapChoose,
-    onMove: () => { const c = map!.map.getCenter(); state.centre = [c.lng, c.lat]; state.zoom = map!.map.getZoom(); writeState(state); },
+    // Debounced: browsers limit history.replaceState to about 100 calls in 30 s.
+    onMove: () => {
+      const c = map!.map.getCenter(); state.centre = [c.lng, c.lat]; state.zoom = map!.map.getZoom();
+      clearTimeout(moveTimer); moveTimer = window.setTimeout(() => writeState(state), 400);
+    },
   });
   window.cradle.map = map;
   // The first complete render: every tile of the first view drawn (the bench's viewer-first-render).
@@ -260,8 +272,10 @@ async function loadRegisterEditor(): Promise<void> {
   // Editing is for key holders only: its code loads when this view is first opened.
   const { renderRegister } = await import('./register');
   await renderRegister($('register'), () => {
-    map?.refresh(); editor.invalidate(); void loadAreas(); register = [];
-    if (tabs.current === 'teams') void loadTeamsView();
+    map?.refresh(); editor.invalidate(); void loadAreas();
+    // The register changed: its teams (for the Teams view and closures) and the scenario in force, again.
+    void getJson<TeamList>('/api/teams').then((t) => { register = t.teams; if (tabs.current === 'teams') teamsView.setTeams(register); });
+    if (state.active >= 0) void editor.refresh().then(showScenario).catch(() => undefined);
     if (state.area) void select(state.area);
   });
 }
@@ -298,7 +312,7 @@ function renderFilter(): void {
 
 function changeLevel(id: string): void {
   state.level = id;
-  state.area = null;
+  void select(null);
   renderLevelControl();
   map?.setLevel(state.level, state.metric); // draws the fill in the metric too
   renderLegend($('legend'), state.metric, state.level, summary);
@@ -308,7 +322,14 @@ function changeLevel(id: string): void {
   scenarioAreas = new Map();
   table.setScenario(new Map());
   if (tabs.current === 'scenarios') editor.render();
-  void loadAreas().then(async () => { if (state.active >= 0) showScenario(await editor.refresh()); });
+  const shown = byLevel.get(id);
+  (shown ? Promise.resolve(showAreas(shown)) : loadAreas().then(() => undefined))
+    .then(async () => {
+      if (state.active < 0) return;
+      const r = await editor.refresh();
+      if (id === state.level) showScenario(r); // a later change of level wins
+    })
+    .catch((e) => showStatus(`<p class="govuk-error-message">${esc((e as Error).message)}</p>`));
 }
 
 function setCollapsed(collapsed: boolean): void {
@@ -326,17 +347,19 @@ $('metric').addEventListener('change', () => {
   map?.setMetric(state.metric);
   renderLegend($('legend'), state.metric, state.level, summary);
   writeState(state);
-  if (state.active >= 0) void editor.refresh().then(showScenario).catch(() => undefined);
+  // The scenario's areas hold every figure it changes: no need to ask again.
+  if (state.active >= 0) showScenario(editor.inForceResult());
 });
 $('filter').addEventListener('change', () => { state.filter = ($('filter') as HTMLSelectElement).value; table.setFilter(state.filter); writeState(state); });
 $('state-filter').addEventListener('change', () => { state.stateFilter = ($('state-filter') as HTMLSelectElement).value; table.setStateFilter(state.stateFilter); writeState(state); });
 $('search').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); search(); } });
 $('search-go').addEventListener('click', search);
 $('legend').addEventListener('click', (e) => { if ((e.target as HTMLElement).id === 'legend-teams') { e.preventDefault(); tabs.show('teams', true); } });
+document.querySelector('.govuk-skip-link')?.addEventListener('click', () => setCollapsed(false));
 $('panel-toggle').addEventListener('click', () => setCollapsed($('sidebar').dataset.collapsed !== 'true'));
 // On a phone the legend starts closed, and the sheet starts as its tabs only, so the map shows.
 const phone = window.matchMedia('(max-width: 40rem)').matches;
 if (phone) { ($('legend-box') as HTMLDetailsElement).open = false; if (!state.area && !state.tab) setCollapsed(true); }
 
-showStatus('<p class="govuk-body">Loading…</p>');
+showStatus('<p class="govuk-body" role="status">Loading…</p>');
 void start();

@@ -102,11 +102,10 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
   const keyboard = {
     code: null as string | null,
     name: '',
-    clear() { this.code = null; if (loaded) map.setFilter('area-focus', ['==', ['get', 'code'], '']); opts.announce.hidden = true; },
+    clear() { this.code = null; if (loaded) map.setFilter('area-focus', ['==', ['get', 'code'], '']); opts.announce.textContent = ''; },
     set(code: string, name: string) {
       this.code = code; this.name = name;
       map.setFilter('area-focus', ['==', ['get', 'code'], code]);
-      opts.announce.hidden = false;
       opts.announce.textContent = `${name}: press Enter to select it`;
     },
   };
@@ -160,8 +159,8 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
     else if (e.key === '-' || e.key === '_') { e.preventDefault(); map.zoomOut({ duration: 0 }); }
     else if (e.key === 'Escape') keyboard.clear();
   });
-  canvas.addEventListener('blur', () => { opts.announce.hidden = true; });
-  canvas.addEventListener('focus', () => { if (keyboard.code) opts.announce.hidden = false; });
+  canvas.addEventListener('blur', () => { opts.announce.textContent = ''; });
+  canvas.addEventListener('focus', () => { if (keyboard.code) opts.announce.textContent = `${keyboard.name}: press Enter to select it`; });
 
   let scenarioCodes: string[] = [];
   let current = opts.level;
@@ -256,20 +255,20 @@ export function renderLegend(el: HTMLElement, metricId: string, levelId: string,
   const rows = b.map((x, i) => {
     const next = b[i + 1];
     const label = next === undefined ? `${format(f, x)} and over` : `${format(f, x)} to ${format(f, next)}`;
-    return `<li><span class="app-legend__swatch" style="background:${colours[i]}"></span>${esc(label)}</li>`;
+    return `<li><span class="app-legend__swatch" style="background:${esc(colours[i])}"></span>${esc(label)}</li>`;
   });
   const deciles = palette(figure('imd_decile').palette);
   // Compact, so that it covers little of the map: classes and states in two columns, what the states mean one click away.
   el.innerHTML = `<p class="app-legend__title">${esc(f.label)}: ${esc(levelOf(levelId).plural.toLowerCase())} <span class="app-legend__unit">(${esc(f.unit)})</span></p>
     <ul class="app-legend__list app-legend__list--cols">${rows.join('')}
-      <li><span class="app-legend__swatch" style="background:${noValueColour()}"></span>No figure</li>
+      <li><span class="app-legend__swatch" style="background:${esc(noValueColour())}"></span>No figure</li>
       <li><span class="app-legend__swatch app-legend__swatch--team"></span>Team's area</li></ul>
     <p class="app-legend__title">What is known about teams</p>
     <ul class="app-legend__list app-legend__list--cols" id="legend-states">${teamStates().map((t) => `<li data-state="${t.id}"><span class="app-legend__swatch app-legend__swatch--${t.id}"></span><strong>${esc(t.label)}</strong></li>`).join('')}</ul>
     <details class="app-legend__more"><summary>What these mean</summary>
       <ul class="app-legend__list" id="legend-explain">${teamStates().map((t) => `<li><span><strong>${esc(t.label)}</strong>: ${esc(t.explain)}</span></li>`).join('')}</ul>
       <p class="app-legend__note">Zoom in to see small areas (LSOAs) by deprivation decile:
-        <span class="app-legend__ramp" aria-hidden="true">${deciles.map((c) => `<span style="background:${c}"></span>`).join('')}</span>
+        <span class="app-legend__ramp" aria-hidden="true">${deciles.map((c) => `<span style="background:${esc(c)}"></span>`).join('')}</span>
         from the 10% most deprived (left) to the least (right).</p></details>
     ${register ? `<p class="app-legend__note" id="legend-register">The register holds ${register.by_status['active'] ?? 0} active teams; ${foundation(register)}. <a class="govuk-link" href="?tab=teams" id="legend-teams">See every team</a>.</p>` : ''}`;
 }

@@ -5,6 +5,7 @@ import type { Catalog, Figure, Level, TeamStateId } from './api';
 let catalog: Catalog | null = null;
 
 export function setCatalog(c: Catalog): void { catalog = c; }
+export const catalogLoaded = (): boolean => catalog !== null;
 export function getCatalog(): Catalog {
   if (!catalog) throw new Error('the catalog is not loaded');
   return catalog;

@@ -72,7 +72,7 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: { area: Sc
       ${row('Births (age 0)', `${n0(a.births_proxy)}${estimated}`)}
       ${a.deprivation ? row('Infants in the 20% most deprived LSOAs', pct(a.deprivation.share_infants_deciles_1_2)) : ''}
       ${a.deprivation?.mean_imd_score != null ? row('Mean IMD score', n1(a.deprivation.mean_imd_score)) : ''}
-      ${a.child_poverty?.before_housing_costs_percent != null ? row(`Children in low income families (FYE ${a.child_poverty.fye})`, `${n1(a.child_poverty.before_housing_costs_percent)}% before housing costs${a.child_poverty.after_housing_costs_percent != null ? `, ${n1(a.child_poverty.after_housing_costs_percent)}% after` : ''}`) : ''}
+      ${a.child_poverty?.before_housing_costs_percent != null ? row(`Children in low income families (FYE ${esc(String(a.child_poverty.fye))})`, `${n1(a.child_poverty.before_housing_costs_percent)}% before housing costs${a.child_poverty.after_housing_costs_percent != null ? `, ${n1(a.child_poverty.after_housing_costs_percent)}% after` : ''}`) : ''}
     </dl>
     <h3 class="govuk-heading-s">Teams</h3>
     ${teams}${others}${evidence}

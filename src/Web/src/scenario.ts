@@ -43,8 +43,14 @@ export class ScenarioEditor {
   editing = 0;
   picking = 0;
   private results = new Map<Scenario, ScenarioResult>();
-  /** The result in force, shown under its scenario until it is applied again. */
-  private applied: { s: Scenario; r: ScenarioResult } | null = null;
+  /** The result in force and the scenario as it was when applied (the report link carries that, not later edits). */
+  private applied: { s: Scenario; r: ScenarioResult; snapshot: Scenario } | null = null;
+
+  /** The scenario in force as it was applied, or null. */
+  inForce(): Scenario | null { return this.applied && this.state.scenarios[this.state.active] === this.applied.s ? this.applied.snapshot : null; }
+  /** Its result, or null. */
+  inForceResult(): ScenarioResult | null { return this.inForce() ? this.applied!.r : null; }
+  private stale(s: Scenario): boolean { return this.applied?.s === s && JSON.stringify(s) !== JSON.stringify(this.applied.snapshot); }
 
   constructor(private readonly el: HTMLElement, private readonly ctx: ScenarioContext) {
     if (ctx.state.active >= 0) this.editing = ctx.state.active;
@@ -82,20 +88,29 @@ export class ScenarioEditor {
     this.ctx.save();
   }
 
+  /** Rebuilds the view, keeping the keyboard where it was (the same control, or the view's heading). */
   render(): void {
+    const had = document.activeElement instanceof HTMLElement && this.el.contains(document.activeElement) ? document.activeElement : null;
+    const key = had ? (had.id ? `#${had.id}` : [...had.attributes].filter((a) => a.name.startsWith('data-')).map((a) => `[${a.name}="${CSS.escape(a.value)}"]`).join('')) : '';
+    this.build();
+    if (had) (this.el.querySelector<HTMLElement>(key || '#scenario-title') ?? this.el.querySelector<HTMLElement>('#scenario-title'))?.focus();
+  }
+
+  private build(): void {
     const st = this.state, s = this.current;
     const serv = this.ctx.servable();
     const tabs = st.scenarios.map((x, i) => `<button type="button" class="govuk-button ${i === this.editing ? '' : 'govuk-button--secondary'} app-small" data-edit="${i}" aria-pressed="${i === this.editing}">
-        ${esc(x.name)}${i === st.active ? ' <span class="govuk-visually-hidden">(in force)</span><span aria-hidden="true"> ✓</span>' : ''}</button>`).join('');
+        <span class="app-scenario-name">${esc(x.name)}</span>${i === st.active ? ' <span class="govuk-visually-hidden">(in force)</span><span aria-hidden="true"> ✓</span>' : ''}</button>`).join('');
     const add = st.scenarios.length < maxScenarios ? `<button type="button" class="govuk-button govuk-button--secondary app-small" id="scenario-add">Add a scenario</button>` : '';
     const editor = s ? this.editorHtml(s, serv) : `<p class="govuk-body">A scenario adds new teams and closes existing ones, and shows the effect on every area. Keep up to three and compare them.</p>`;
     this.el.innerHTML = `
-      <h2 class="govuk-heading-m" id="scenario-title">Scenarios</h2>
+      <h2 class="govuk-heading-m" id="scenario-title" tabindex="-1">Scenarios</h2>
       ${serv.ok ? '' : `<p class="govuk-inset-text app-notice" id="scenario-hint">A team's area is made of ${esc(serv.levels)}: choose one of those under Areas to pick areas on the map.</p>`}
       <div class="app-scenario-tabs" role="group" aria-label="Scenarios kept">${tabs}${add}</div>
       ${editor}
-      <div id="scenario-result" aria-live="polite">${s && this.applied?.s === s && st.active === this.editing ? renderResult(this.applied.r, this.ctx.name) : ''}</div>
-      <div id="scenario-compare" class="app-compare" aria-live="polite"></div>
+      <div id="scenario-result" aria-live="polite">${s && this.applied?.s === s && st.active === this.editing
+        ? `${this.stale(s) ? '<p class="govuk-inset-text app-notice" id="scenario-stale">Changed since its effect was shown: the map, the table and the report still show it as it was. Choose <strong>Show the effect</strong> again.</p>' : ''}${renderResult(this.applied.r, this.ctx.name)}` : ''}</div>
+      <div id="scenario-compare" class="app-compare"></div>
       <h3 class="govuk-heading-s">Ask the planner</h3>
       <div class="app-scenario__inputs">
         <div class="govuk-form-group">
@@ -174,7 +189,12 @@ export class ScenarioEditor {
     q('#plan-run')?.addEventListener('click', () => void this.plan());
     if (!s) return;
     const changed = () => { this.results.delete(s); this.ctx.save(); };
-    q<HTMLInputElement>('#scenario-name')!.addEventListener('change', (e) => { s.name = cleanName((e.target as HTMLInputElement).value) || `Scenario ${this.editing + 1}`; changed(); this.render(); });
+    q<HTMLInputElement>('#scenario-name')!.addEventListener('change', (e) => {
+      s.name = cleanName((e.target as HTMLInputElement).value) || `Scenario ${this.editing + 1}`;
+      const button = this.el.querySelector<HTMLElement>(`[data-edit="${this.editing}"] .app-scenario-name`);
+      if (button) button.textContent = s.name;
+      changed();
+    });
     this.el.querySelectorAll<HTMLFieldSetElement>('fieldset[data-team-index]').forEach((f) => {
       const t = s.teams[Number(f.dataset.teamIndex)]!;
       f.querySelectorAll<HTMLInputElement>('input[data-field]').forEach((input) => input.addEventListener('change', () => {
@@ -202,7 +222,10 @@ export class ScenarioEditor {
     });
     this.el.querySelectorAll<HTMLButtonElement>('[data-pick]').forEach((b) => b.addEventListener('click', () => { this.picking = Number(b.dataset.pick); this.render(); changed(); this.el.querySelector<HTMLButtonElement>(`[data-pick="${this.picking}"]`)?.focus(); }));
     this.el.querySelectorAll<HTMLButtonElement>('[data-remove-team]').forEach((b) => b.addEventListener('click', () => {
-      s.teams.splice(Number(b.dataset.removeTeam), 1); this.picking = Math.max(0, Math.min(this.picking, s.teams.length - 1)); changed(); this.render();
+      const removed = Number(b.dataset.removeTeam);
+      s.teams.splice(removed, 1);
+      if (removed < this.picking) this.picking--;
+      this.picking = Math.max(0, Math.min(this.picking, s.teams.length - 1)); changed(); this.render();
     }));
     q('#team-add')!.addEventListener('click', () => { s.teams.push(this.newTeam(s.teams.length + 1)); this.picking = s.teams.length - 1; changed(); this.render(); q<HTMLInputElement>(`#team-name-${this.picking}`)?.focus(); });
     q('#close-add')!.addEventListener('click', () => {
@@ -231,11 +254,15 @@ export class ScenarioEditor {
     if (!hasContent(s)) { if (out) out.innerHTML = '<p class="govuk-error-message">Pick at least one area for a new team, or close a team, first.</p>'; return; }
     if (out) out.innerHTML = '<p class="govuk-body">Working it out…</p>';
     try {
-      const r = await runScenario(s, this.state.level);
+      const level = this.state.level, snapshot = structuredClone(s);
+      const r = await runScenario(snapshot, level);
+      // Removed, or the level changed, while it ran: not this answer.
+      const now = this.state.scenarios.indexOf(s);
+      if (now < 0 || level !== this.state.level) return;
       this.results.set(s, r);
-      this.applied = { s, r };
-      this.state.active = i;
-      this.editing = i;
+      this.applied = { s, r, snapshot };
+      this.state.active = now;
+      this.editing = now;
       this.ctx.save();
       this.ctx.onApplied(r);
       this.render();
@@ -249,9 +276,10 @@ export class ScenarioEditor {
   async refresh(): Promise<ScenarioResult | null> {
     const s = this.state.scenarios[this.state.active];
     if (!s || !hasContent(s)) return null;
-    const r = await runScenario(s, this.state.level);
+    const snapshot = structuredClone(s);
+    const r = await runScenario(snapshot, this.state.level);
     this.results.set(s, r);
-    this.applied = { s, r };
+    this.applied = { s, r, snapshot };
     this.render();
     return r;
   }
@@ -280,7 +308,9 @@ export class ScenarioEditor {
       const teams = Number(this.el.querySelector<HTMLInputElement>('#plan-teams')!.value);
       const p = await sendJson<PlanResult>('POST', '/api/plan', { teams, deprivation_weighted: this.el.querySelector<HTMLInputElement>('#plan-deprived')!.checked, capacity_families_per_year: d.capacity, annual_cost: d.cost });
       renderPlan(out, p, this.state.scenarios.length < maxScenarios);
-      out.querySelector<HTMLButtonElement>('#plan-keep')?.addEventListener('click', () => {
+      out.querySelector<HTMLButtonElement>('#plan-keep')?.addEventListener('click', (e) => {
+        if (this.state.scenarios.length >= maxScenarios) return;
+        (e.currentTarget as HTMLButtonElement).disabled = true;
         // The planner picks districts: its scenario is made of them, one team per pick.
         this.ctx.showDistricts();
         this.state.scenarios.push({

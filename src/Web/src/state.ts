@@ -53,7 +53,8 @@ export function readState(search = window.location.search): ViewState {
     stateFilter: /^[a-z_]{2,20}$/.test(q.get('state') ?? '') ? q.get('state')! : '',
     tab: /^[a-z]{2,12}$/.test(q.get('tab') ?? '') ? q.get('tab')! : '',
     scenarios,
-    active: scenarios.length && Number.isInteger(use) && use >= 1 && use <= scenarios.length ? use - 1 : scenarios.length ? 0 : -1,
+    // use=0: scenarios kept, none in force.
+    active: !scenarios.length || use === 0 ? -1 : Number.isInteger(use) && use >= 1 && use <= scenarios.length ? use - 1 : 0,
   };
 }
 
@@ -81,8 +82,10 @@ export function writeState(s: ViewState): void {
     if (teams) q.set(key('scenario', i), teams);
     if (sc.close.length) q.set(key('close', i), sc.close.join(','));
   });
-  if (s.active > 0) q.set('use', String(s.active + 1));
-  const url = `${window.location.pathname}${q.size ? `?${q}` : ''}`;
+  if (s.scenarios.length && s.active !== 0) q.set('use', String(s.active + 1));
+  // toString, not size: URLSearchParams.size is missing from browsers before 2023.
+  const query = q.toString();
+  const url = `${window.location.pathname}${query ? `?${query}` : ''}`;
   window.history.replaceState(null, '', url);
 }
 
@@ -99,5 +102,6 @@ export function reportQuery(s: Scenario | null): string {
   const teams = scenarioParam(s);
   if (teams) q.set('scenario', teams);
   if (s.close.length) q.set('close', s.close.join(','));
-  return q.size ? `?${q}` : '';
+  const query = q.toString();
+  return query ? `?${query}` : '';
 }

@@ -78,13 +78,15 @@ export class RankedTable {
         this.render();
         this.head.querySelector<HTMLButtonElement>(`button[data-key="${key}"]`)?.focus();
       }));
+    // The row the keyboard is on, to be on again after the rows are rebuilt.
+    const focused = (document.activeElement as HTMLElement | null)?.closest?.('tr[data-code]')?.getAttribute('data-code');
     const rows = this.visible();
     this.count.textContent = `${rows.length} of ${this.areas.length} ${this.plural}.`;
-    this.body.innerHTML = rows.map((a) => `<tr class="govuk-table__row${a.code === this.selected ? ' app-selected' : ''}" data-code="${esc(a.code)}" tabindex="0"
-        aria-selected="${a.code === this.selected}">${columns.map((c) => `<td class="govuk-table__cell${c.numeric ? ' govuk-table__cell--numeric' : ''}">${c.show(a)}</td>`).join('')}
+    this.body.innerHTML = rows.map((a) => `<tr class="govuk-table__row${a.code === this.selected ? ' app-selected' : ''}" data-code="${esc(a.code)}" tabindex="0"${a.code === this.selected ? ' aria-current="true"' : ''}>${columns.map((c) => `<td class="govuk-table__cell${c.numeric ? ' govuk-table__cell--numeric' : ''}">${c.show(a)}</td>`).join('')}
         ${withAfter ? `<td class="govuk-table__cell govuk-table__cell--numeric" data-field="after">${this.after.has(a.code) ? n1(this.after.get(a.code)!) : ''}</td>` : ''}</tr>`).join('');
     const csv = ['code,name,gap_rank,unmet_need,unmet_need_per_1000_births,geographic_coverage,team_state,teams',
       ...rows.map((a) => [a.code, `"${a.name.replace(/"/g, '""')}"`, a.gap_rank, a.unmet_need, a.unmet_need_per_1000_births ?? '', a.geographic_coverage, a.team_state, `"${a.teams.map((t) => t.id).join(';')}"`].join(','))].join('\r\n');
+    if (focused) this.body.querySelector<HTMLElement>(`tr[data-code="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
     URL.revokeObjectURL(this.download.href);
     this.download.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
     // Bring the selected row into view inside the table's own scroll box, never scrolling the page.

@@ -28,7 +28,7 @@ export class Tabs {
       t.tabIndex = on ? 0 : -1;
       document.getElementById(t.getAttribute('aria-controls')!)!.hidden = !on;
     }
+    this.onShow(this.id(tab), focus); // first: it may show the panel, and a hidden tab cannot take focus
     if (focus) tab.focus();
-    this.onShow(this.id(tab), focus);
   }
 }

@@ -65,12 +65,13 @@ export class TeamsView {
   }
 
   private renderRows(): void {
+    const focused = (document.activeElement as HTMLElement | null)?.closest?.('tr[data-team]')?.getAttribute('data-team');
     const rows = this.visible();
     this.el.querySelector('#teams-count')!.textContent = `${rows.length} of the register's ${this.teams.length} teams.`;
     this.el.querySelector('#teams-body')!.innerHTML = rows.map((t) => {
       const s = statuses[t.status ?? ''] ?? { label: t.status ?? '–', tag: 'govuk-tag--grey' };
       const uncertain = t.definition_fit === 'uncertain' ? ' <strong class="govuk-tag govuk-tag--yellow">May not meet the definition</strong>' : '';
-      return `<tr class="govuk-table__row${t.id === this.selected ? ' app-selected' : ''}" data-team="${esc(t.id)}" tabindex="0" aria-selected="${t.id === this.selected}">
+      return `<tr class="govuk-table__row${t.id === this.selected ? ' app-selected' : ''}" data-team="${esc(t.id)}" tabindex="0"${t.id === this.selected ? ' aria-current="true"' : ''}>
         <td class="govuk-table__cell"><strong>${esc(t.name)}</strong>${uncertain}</td>
         <td class="govuk-table__cell" data-field="status"><strong class="govuk-tag ${s.tag}">${esc(s.label)}</strong>${t.ended ? ` <span class="govuk-body-s">ended ${esc(String(t.ended))}</span>` : ''}</td>
         <td class="govuk-table__cell">${esc(this.areas(t)) || '–'}</td>
@@ -78,5 +79,6 @@ export class TeamsView {
         <td class="govuk-table__cell">${t.source_url ? `<a class="govuk-link" href="${esc(t.source_url)}" rel="noopener">Source<span class="govuk-visually-hidden"> for ${esc(t.name)}</span></a>` : '–'}${t.source_date ? ` (${esc(String(t.source_date))})` : ''}</td>
         <td class="govuk-table__cell">${esc(t.last_verified ? String(t.last_verified) : 'never')}</td></tr>`;
     }).join('');
+    if (focused) this.el.querySelector<HTMLElement>(`tr[data-team="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
   }
 }

@@ -265,6 +265,13 @@ test('two named scenarios are compared side by side as the API says', async () =
   // Putting the second in force: the URL says so, and the report link carries it.
   await page.getByRole('button', { name: 'Put in force: Two teams' }).click();
   await page.waitForURL(/use=2/);
+  // None in force: kept in the URL as such, and a new page from it has none in force either.
+  await page.getByRole('button', { name: 'Show the register as it is' }).click();
+  await page.waitForURL(/use=0/);
+  const again = await open(new URL(page.url()).search);
+  await again.locator('#compare-table').waitFor();
+  assert.deepEqual(await again.locator('#compare-table thead th').allTextContents(), ['One team', 'Two teams']);
+  await again.close();
   await page.close();
 });
 
@@ -323,6 +330,14 @@ test('a district is selected on the map by keyboard alone', async () => {
   assert.notEqual(new URL(page.url()).searchParams.get('area'), code);
   assert.deepEqual(await page.evaluate(() => window.cradle.map.map.getFilter('area-selected')), ['==', ['get', 'code'], new URL(page.url()).searchParams.get('area')]);
   await shot(page, 'keyboard');
+  // In the Scenarios view, Enter on the map adds the area to the team being picked.
+  await tab(page, 'Scenarios');
+  await page.getByRole('button', { name: 'Add a scenario' }).click();
+  await page.locator('.maplibregl-canvas').focus();
+  await page.keyboard.press('ArrowUp');
+  const third = (await page.locator('#map-focus').textContent()).replace(/: press Enter to select it$/, '');
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: `Remove ${third} from New team 1` }).waitFor();
   await page.close();
 });
 
