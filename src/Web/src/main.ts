@@ -181,21 +181,23 @@ function showAreas(list: Area[]): void {
 async function start(): Promise<void> {
   try {
     // The map needs only the catalog (its colours, breaks, levels): it starts drawing while the rest loads.
-    const [, catalog, config] = await Promise.all([
-      getJson('/health/ready'), getJson<Catalog>('/api/catalog'),
-      getJson<{ basemap_url: string | null }>('/api/viewer/config').catch(() => ({ basemap_url: null })),
-    ]);
-    setCatalog(catalog);
+    const health = getJson('/health/ready');
+    const config = getJson<{ basemap_url: string | null }>('/api/viewer/config').catch(() => ({ basemap_url: null }));
+    health.catch(() => undefined); // awaited below; not unhandled meanwhile
+    setCatalog(await getJson<Catalog>('/api/catalog'));
     ($('level') as HTMLSelectElement).innerHTML = areaLevels().map((l) => `<option value="${esc(l.id)}">${esc(l.plural)}</option>`).join('');
     renderLevelControl();
     if (!map) {
-      startMap(config.basemap_url);
+      startMap();
       // The map's first tiles come first: the lists (a few hundred kilobytes of JSON to parse, a table
       // to build) would share the main thread with it. They follow its first render, or 2.5 s.
       renderLegend($('legend'), state.metric, state.level, summary);
       if (state.area) void select(state.area);
       await new Promise<void>((resolve) => { map!.map.once('idle', () => resolve()); setTimeout(resolve, 2500); });
     }
+    await health;
+    const basemap = (await config).basemap_url;
+    if (basemap) map?.addBasemap(basemap);
     const [sum, teams, ...lists] = await Promise.all([
       getJson<RegisterSummary>('/api/teams/summary'),
       getJson<TeamList>('/api/teams'),
@@ -231,9 +233,9 @@ async function start(): Promise<void> {
 }
 
 let moveTimer = 0;
-function startMap(basemap: string | null): void {
+function startMap(): void {
   map = createMap($('map'), {
-    basemap, centre: state.centre, zoom: state.zoom, level: state.level, metric: state.metric, announce: $('map-focus'),
+    centre: state.centre, zoom: state.zoom, level: state.level, metric: state.metric, announce: $('map-focus'),
     onClick: onMapChoose,
     // Debounced: browsers limit history.replaceState to about 100 calls in 30 s.
     onMove: () => {

@@ -7,6 +7,8 @@ import { esc } from './format';
 import type { RegisterSummary } from './api';
 
 maplibregl.setWorkerUrl(workerUrl);
+// The workers (and their script) start loading now, while the catalog the style needs is fetched.
+maplibregl.prewarm();
 
 export interface MapHandle {
   map: maplibregl.Map;
@@ -16,13 +18,15 @@ export interface MapHandle {
   setPicked(codes: string[]): void;
   setScenario(values: Map<string, number> | null, metric: string): void;
   fitTo(bounds: [number, number, number, number]): void;
+  /** Adds a raster basemap under the areas (the server's optional setting). */
+  addBasemap(url: string): void;
   /** Outlines one register team's area (null: none). */
   highlightTeam(id: string | null): void;
   /** Fetches TileJSON again, so tiles come from the new data version. */
   refresh(): void;
 }
 
-export function createMap(container: HTMLElement, opts: { basemap: string | null; centre: [number, number] | null; zoom: number | null; level: string; metric: string; onClick: (code: string) => void; onMove: () => void; announce: HTMLElement }): MapHandle {
+export function createMap(container: HTMLElement, opts: { centre: [number, number] | null; zoom: number | null; level: string; metric: string; onClick: (code: string) => void; onMove: () => void; announce: HTMLElement }): MapHandle {
   const origin = window.location.origin;
   // One vector source per level of the catalog that has tiles; the chosen level is filled, the others outlined on demand.
   const levelSources = Object.fromEntries(
@@ -46,11 +50,9 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
     sources: {
       ...levelSources,
       teams: { type: 'vector', url: `${origin}/tiles/teams.json` },
-      ...(opts.basemap ? { basemap: { type: 'raster', tiles: [opts.basemap], tileSize: 256, attribution: '© OpenStreetMap contributors' } } : {}),
     } as maplibregl.StyleSpecification['sources'],
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#f3f2f1' } },
-      ...(opts.basemap ? [{ id: 'basemap', type: 'raster', source: 'basemap', paint: { 'raster-opacity': 0.6 } } as maplibregl.LayerSpecification] : []),
       fill(opts.level, opts.metric),
       { id: 'lsoa-fill', type: 'fill', source: 'lsoa', 'source-layer': 'lsoa', minzoom: 8,
         paint: { 'fill-color': decileColour() as never, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 8, 0, 10, 0.6] } },
@@ -218,6 +220,13 @@ export function createMap(container: HTMLElement, opts: { basemap: string | null
     },
     fitTo(bounds) {
       map.fitBounds(bounds, { padding: 40, maxZoom: 10, duration: 0 });
+    },
+    addBasemap(url) {
+      whenLoaded(() => {
+        if (map.getSource('basemap')) return;
+        map.addSource('basemap', { type: 'raster', tiles: [url], tileSize: 256, attribution: '© OpenStreetMap contributors' });
+        map.addLayer({ id: 'basemap', type: 'raster', source: 'basemap', paint: { 'raster-opacity': 0.6 } }, 'area-fill');
+      });
     },
     highlightTeam(id) {
       whenLoaded(() => map.setFilter('team-highlight', ['==', ['get', 'id'], id ?? '']));
