@@ -279,11 +279,10 @@ public sealed class HttpCachingTests(DatabaseFixture db)
     }
 
     [Fact]
-    public async Task Oversized_and_wrongly_typed_bodies_are_refused()
+    public async Task Wrongly_typed_bodies_are_refused()
     {
-        var big = "{\"teams\":[{\"name\":\"" + new string('x', 1_100_000) + "\",\"areas\":[\"E08000024\"]}]}";
-        var (status, _) = await db.Send(HttpMethod.Post, "/api/scenarios", big);
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        // Too large a body (413) is HttpSemanticsTests.A_body_too_large_is_413_problem_json: announced, not
+        // sent, because a client still writing a megabyte races the server's refusal (a broken pipe, not the answer).
         using var text = new HttpRequestMessage(HttpMethod.Post, "/api/scenarios") { Content = new StringContent("teams=1") };
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await db.Http.SendAsync(text)).StatusCode);
     }
