@@ -4,6 +4,8 @@ DATA_DIR ?= $(abspath ../shared/data)
 PORT ?= 8080
 PGPORT ?= 55432
 export DATA_DIR PORT PGPORT
+# Debian installs lighttpd and haproxy in /usr/sbin, which a normal user's PATH leaves out.
+export PATH := $(PATH):/usr/sbin:/sbin
 # The cluster's run directory, password file and API keys file (see scripts/env.sh).
 RUN_DIR := $(shell bash -c '. scripts/env.sh && echo $$CRADLE_RUN_DIR')
 export PGPASSFILE ?= $(RUN_DIR)/pgpass

@@ -3,6 +3,8 @@
 # PostgreSQL (the distribution's version) with PostGIS 3, curl, and on request gdal-bin, chromium,
 # poppler-utils (the tests read the reports back with pdftotext and pdftoppm), wrk or MapServer.
 set -euo pipefail
+# Debian puts some servers (lighttpd, haproxy) in /usr/sbin, outside a normal user's PATH.
+export PATH="$PATH:/usr/sbin:/sbin"
 if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else SUDO="none"; fi
 install() {
   [ $# -eq 0 ] && return 0
