@@ -115,7 +115,9 @@ async Task ApiBenches()
 {
     var ports = (Uncached: 18091, Cached: 18092);
     // A key for the register edit of tile-first-visit-after-edit (the servers read their keys at start).
-    var keysFile = Path.Combine(Path.GetTempPath(), $"cradle-bench-keys-{Environment.ProcessId}");
+    // A directory of this run's own (the keys, wrk's scripts): a fixed name in /tmp left by another user's run could not be written.
+    var scratch = Directory.CreateTempSubdirectory("cradle-bench-");
+    var keysFile = Path.Combine(scratch.FullName, "keys");
     var keyRun = await Run("dotnet", [dll, "keys", "add", "bench", "--file", keysFile]);
     var benchKey = System.Text.RegularExpressions.Regex.Match(keyRun.Out, @"crd_[A-Za-z0-9_-]+").Value;
     Process Serve(int port, string cacheMb) => Process.Start(new ProcessStartInfo("dotnet", [dll, "serve", "--urls", $"http://127.0.0.1:{port}"])
@@ -175,7 +177,7 @@ async Task ApiBenches()
         Line("tile-uncached-vs-sql", ap, "ms p50", "ST_AsMVT in PostGIS", sp, "ms p50", ap / sp, "R ≤ 1.2", ap / sp <= 1.2);
 
         // ---- wrk helpers
-        var luaTiles = Path.Combine(Path.GetTempPath(), "cradle-tiles.lua");
+        var luaTiles = Path.Combine(scratch.FullName, "tiles.lua");
         await File.WriteAllTextAsync(luaTiles, "local paths = {" + string.Join(",", tiles.Select(t => $"\"/tiles/{t.Layer}/{t.Z}/{t.X}/{t.Y}.mvt\"")) + "}\n" +
             "local i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i], {[\"Accept-Encoding\"] = \"gzip\"})\nend\n");
         // Errors: non-2xx/3xx answers and socket errors (timeouts included), so that a server that
@@ -214,7 +216,7 @@ async Task ApiBenches()
         File.WriteAllText(Path.Combine(msDir, "cradle.map"), Fill("cradle.map.in"));
         File.WriteAllText(Path.Combine(msDir, "mapserver.conf"), Fill("mapserver.conf.in"));
         File.WriteAllText(Path.Combine(msDir, "lighttpd.conf"), Fill("lighttpd.conf.in"));
-        var luaMapserver = Path.Combine(Path.GetTempPath(), "cradle-mapserver.lua");
+        var luaMapserver = Path.Combine(scratch.FullName, "mapserver.lua");
         await File.WriteAllTextAsync(luaMapserver, "local paths = {" + string.Join(",", tiles.Select(t =>
             $"\"/mapserv?map={msDir}/cradle.map&mode=tile&tilemode=gmap&tile={t.X}+{t.Y}+{t.Z}&layers={t.Layer}&map.imagetype=mvt&band={TileStore.Band(t.Z)}&v={version}\"")) + "}\n" +
             "local i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n");
@@ -278,7 +280,7 @@ async Task ApiBenches()
         }
 
         // ---- scenario-one-team-p50
-        var luaScenario = Path.Combine(Path.GetTempPath(), "cradle-scenario.lua");
+        var luaScenario = Path.Combine(scratch.FullName, "scenario.lua");
         await File.WriteAllTextAsync(luaScenario, "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n" +
             "wrk.body = '{\"teams\":[{\"name\":\"Sunderland\",\"areas\":[\"E08000024\"],\"capacity_families_per_year\":150,\"annual_cost\":160000}],\"level\":\"lad\"}'\n");
         var scenario = await Wrk($"http://127.0.0.1:{ports.Cached}/api/scenarios", luaScenario, 8, wrkSeconds);
@@ -361,7 +363,7 @@ async Task ApiBenches()
     finally
     {
         uncached.Kill(true); cached.Kill(true);
-        File.Delete(keysFile);
+        scratch.Delete(true);
     }
 }
 
