@@ -194,7 +194,9 @@ async Task ApiBenches()
             long requests = long.Parse(System.Text.RegularExpressions.Regex.Match(w.Out, @"(\d+) requests in").Groups[1].Value);
             long errors = System.Text.RegularExpressions.Regex.Matches(w.Out, @"(?:Non-2xx or 3xx responses|connect|read|write|timeout):? (\d+)")
                 .Sum(x => long.Parse(x.Groups[1].Value));
-            return new WrkRun(rps, p50, errors, requests);
+            // No answers at all is a failure too: say what wrk said.
+            if (requests == 0 || rps == 0) Console.WriteLine($"wrk {url}: no requests answered: {string.Join(" | ", w.Out.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Take(12))}");
+            return new WrkRun(rps, p50, requests == 0 ? 1 : errors, requests);
         }
         // A target counts as met only if (almost) every answer was a success.
         static bool Clean(string name, WrkRun w)
@@ -241,7 +243,7 @@ async Task ApiBenches()
                 {
                     var w = await Wrk(url, script, 32, wrkSeconds);
                     // A run with errors measures a failure, not a speed: left out, and said.
-                    if (w.Errors > w.Requests / 100) { failed.Add($"{name} run {i + 1}: {w.Errors} errors in {w.Requests} requests"); continue; }
+                    if (w.Requests == 0 || w.Rps == 0 || w.Errors > w.Requests / 100) { failed.Add($"{name} run {i + 1}: {w.Errors} errors in {w.Requests} requests"); continue; }
                     list.Add(w.Rps);
                 }
             foreach (var f in failed) Console.WriteLine($"tile-uncached-vs-mapserver: {f}");
