@@ -9,7 +9,7 @@ interface Column { key: string; label: string; value: (a: Area) => number | stri
 
 const columns: Column[] = [
   { key: 'gap_rank', label: 'Rank', value: (a) => a.gap_rank, show: (a) => n0(a.gap_rank), numeric: true },
-  { key: 'name', label: 'Area', value: (a) => a.name, show: (a) => esc(a.name), numeric: false },
+  { key: 'name', label: 'Area', value: (a) => a.name, show: (a) => `<button type="button" class="app-row-button" data-select>${esc(a.name)}</button>`, numeric: false },
   { key: 'unmet_need', label: 'Unmet need (families a year)', value: (a) => a.unmet_need, show: (a) => n1(a.unmet_need), numeric: true },
   { key: 'unmet_need_per_1000_births', label: 'Unmet per 1,000 births', value: (a) => a.unmet_need_per_1000_births ?? 0, show: (a) => n1(a.unmet_need_per_1000_births), numeric: true },
   { key: 'geographic_coverage', label: 'Coverage', value: (a) => a.geographic_coverage, show: (a) => pct(a.geographic_coverage), numeric: true },
@@ -35,10 +35,6 @@ export class RankedTable {
     body.addEventListener('click', (e) => {
       const row = (e.target as HTMLElement).closest('tr[data-code]');
       if (row && !(e.target as HTMLElement).closest('a')) onSelect(row.getAttribute('data-code')!);
-    });
-    body.addEventListener('keydown', (e) => {
-      const row = (e.target as HTMLElement).closest('tr[data-code]');
-      if (row && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); onSelect(row.getAttribute('data-code')!); }
     });
   }
 
@@ -82,11 +78,11 @@ export class RankedTable {
     const focused = (document.activeElement as HTMLElement | null)?.closest?.('tr[data-code]')?.getAttribute('data-code');
     const rows = this.visible();
     this.count.textContent = `${rows.length} of ${this.areas.length} ${this.plural}.`;
-    this.body.innerHTML = rows.map((a) => `<tr class="govuk-table__row${a.code === this.selected ? ' app-selected' : ''}" data-code="${esc(a.code)}" tabindex="0"${a.code === this.selected ? ' aria-current="true"' : ''}>${columns.map((c) => `<td class="govuk-table__cell${c.numeric ? ' govuk-table__cell--numeric' : ''}">${c.show(a)}</td>`).join('')}
+    this.body.innerHTML = rows.map((a) => `<tr class="govuk-table__row${a.code === this.selected ? ' app-selected' : ''}" data-code="${esc(a.code)}"${a.code === this.selected ? ' aria-current="true"' : ''}>${columns.map((c) => `<td class="govuk-table__cell${c.numeric ? ' govuk-table__cell--numeric' : ''}">${c.show(a)}</td>`).join('')}
         ${withAfter ? `<td class="govuk-table__cell govuk-table__cell--numeric" data-field="after">${this.after.has(a.code) ? n1(this.after.get(a.code)!) : ''}</td>` : ''}</tr>`).join('');
     const csv = ['code,name,gap_rank,unmet_need,unmet_need_per_1000_births,geographic_coverage,team_state,teams',
       ...rows.map((a) => [a.code, `"${a.name.replace(/"/g, '""')}"`, a.gap_rank, a.unmet_need, a.unmet_need_per_1000_births ?? '', a.geographic_coverage, a.team_state, `"${a.teams.map((t) => t.id).join(';')}"`].join(','))].join('\r\n');
-    if (focused) this.body.querySelector<HTMLElement>(`tr[data-code="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
+    if (focused) this.body.querySelector<HTMLElement>(`tr[data-code="${CSS.escape(focused)}"] [data-select]`)?.focus({ preventScroll: true });
     URL.revokeObjectURL(this.download.href);
     this.download.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
     // Bring the selected row into view inside the table's own scroll box, never scrolling the page.

@@ -60,7 +60,6 @@ export class TeamsView {
       if (t) { this.selected = t.id; this.renderRows(); this.onChoose(t); }
     };
     body.addEventListener('click', (e) => { const row = (e.target as HTMLElement).closest('tr[data-team]'); if (row && !(e.target as HTMLElement).closest('a')) choose(row); });
-    body.addEventListener('keydown', (e) => { const row = (e.target as HTMLElement).closest('tr[data-team]'); if (row && (e.key === 'Enter' || e.key === ' ') && !(e.target as HTMLElement).closest('a')) { e.preventDefault(); choose(row); } });
     this.renderRows();
   }
 
@@ -71,14 +70,14 @@ export class TeamsView {
     this.el.querySelector('#teams-body')!.innerHTML = rows.map((t) => {
       const s = statuses[t.status ?? ''] ?? { label: t.status ?? '–', tag: 'govuk-tag--grey' };
       const uncertain = t.definition_fit === 'uncertain' ? ' <strong class="govuk-tag govuk-tag--yellow">May not meet the definition</strong>' : '';
-      return `<tr class="govuk-table__row${t.id === this.selected ? ' app-selected' : ''}" data-team="${esc(t.id)}" tabindex="0"${t.id === this.selected ? ' aria-current="true"' : ''}>
-        <td class="govuk-table__cell"><strong>${esc(t.name)}</strong>${uncertain}</td>
+      return `<tr class="govuk-table__row${t.id === this.selected ? ' app-selected' : ''}" data-team="${esc(t.id)}"${t.id === this.selected ? ' aria-current="true"' : ''}>
+        <td class="govuk-table__cell"><button type="button" class="app-row-button" data-select><strong>${esc(t.name)}</strong></button>${uncertain}</td>
         <td class="govuk-table__cell" data-field="status"><strong class="govuk-tag ${s.tag}">${esc(s.label)}</strong>${t.ended ? ` <span class="govuk-body-s">ended ${esc(String(t.ended))}</span>` : ''}</td>
         <td class="govuk-table__cell">${esc(this.areas(t)) || '–'}</td>
         <td class="govuk-table__cell">${esc(t.provider ?? 'not recorded')}</td>
         <td class="govuk-table__cell">${t.source_url ? `<a class="govuk-link" href="${esc(t.source_url)}" rel="noopener">Source<span class="govuk-visually-hidden"> for ${esc(t.name)}</span></a>` : '–'}${t.source_date ? ` (${esc(String(t.source_date))})` : ''}</td>
         <td class="govuk-table__cell">${esc(t.last_verified ? String(t.last_verified) : 'never')}</td></tr>`;
     }).join('');
-    if (focused) this.el.querySelector<HTMLElement>(`tr[data-team="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
+    if (focused) this.el.querySelector<HTMLElement>(`tr[data-team="${CSS.escape(focused)}"] [data-select]`)?.focus({ preventScroll: true });
   }
 }

@@ -290,7 +290,8 @@ test('the teams view lists every register row, filters, and shows a team\'s area
   const row = page.locator('#teams-body tr[data-team="newpip"]');
   assert.match(await row.textContent(), /Newcastle upon Tyne/);
   assert.match(await row.textContent(), new RegExp(register.teams.find((t) => t.id === 'newpip').last_verified));
-  await row.focus();
+  // The team's name is the button that chooses it.
+  await row.getByRole('button', { name: /NEWPIP/ }).focus();
   await page.keyboard.press('Enter');
   await page.waitForURL(/area=E08000021/);
   assert.deepEqual(await page.evaluate(() => window.cradle.map.map.getFilter('team-highlight')), ['==', ['get', 'id'], 'newpip']);
@@ -366,6 +367,12 @@ test('sorting the table works', async () => {
   assert.equal(await page.locator('th:has(button[data-key="name"])').getAttribute('aria-sort'), 'descending');
   await page.getByLabel('Show areas in').selectOption({ label: 'North East' });
   assert.equal(await page.locator('#ranking-body tr').count(), 12);
+  // A row's area name is a button: the keyboard selects it, and stays on it.
+  await page.getByRole('button', { name: 'Sunderland', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/area=E08000024/);
+  assert.equal(await page.locator('#ranking-body tr.app-selected').getAttribute('data-code'), 'E08000024');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Sunderland');
   await page.close();
 });
 
