@@ -4,7 +4,7 @@ import 'govuk-frontend/dist/govuk/govuk-frontend.min.css';
 import './styles.css';
 import { ApiError, getJson, type Area, type AreaDetail, type AreaList, type Catalog, type RegisterSummary, type ScenarioArea, type ScenarioResult, type Team, type TeamList } from './api';
 import { esc } from './format';
-import { createMap, renderLegend, type MapHandle } from './map';
+import { createMap, geometryBounds, renderLegend, type MapHandle } from './map';
 import { renderPanel } from './panel';
 import { ScenarioEditor } from './scenario';
 import { readState, writeState, defaultMetric, reportQuery, type ViewState } from './state';
@@ -15,11 +15,13 @@ import { TeamsView } from './teams';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const state: ViewState = readState();
-let areas: Area[] = []; // the areas of the chosen level
-let scenarioAreas = new Map<string, ScenarioArea>(); // the scenario in force, by area of the chosen level
 let map: MapHandle | null = null;
-let allAreas = new Map<string, { code: string; name: string; level: string; infants: number }>();
-let byLevel = new Map<string, Area[]>(); // the searchable levels' areas, for search and the "Show areas in" filter
+// The areas of every level the catalog marks searchable (every level "Areas" offers is one): for the
+// table, search, the "Show areas in" filter and names; by level, and by code (a unitary council's
+// code is both a district's and an upper-tier council's: by code it is one entry).
+let allAreas = new Map<string, Area>();
+let byLevel = new Map<string, Area[]>();
+const areas = (): Area[] => byLevel.get(state.level) ?? []; // the areas of the chosen level
 let register: Team[] = [];
 let summary: RegisterSummary | null = null;
 
@@ -38,7 +40,8 @@ function showStatus(html: string, isError = false): void {
   if (isError) $('retry').addEventListener('click', () => { showStatus('<p class="govuk-body" role="status">Loading…</p>'); void start(); });
 }
 
-const areaName = (code: string) => allAreas.get(code)?.name ?? areas.find((a) => a.code === code)?.name ?? code;
+const areaName = (code: string) => allAreas.get(code)?.name ?? code;
+const panelIntro = $('panel').innerHTML; // what the panel says before an area is chosen
 const servableLevels = () => areaLevels().filter((l) => l.team_service_area);
 
 const editor = new ScenarioEditor($('scenarios'), {
@@ -55,7 +58,7 @@ const editor = new ScenarioEditor($('scenarios'), {
   servable: () => ({ ok: levelOf(state.level).team_service_area, levels: servableLevels().map((l) => l.plural.toLowerCase()).join(' or ') }),
   onApplied: (r) => showScenario(r),
   showDistricts: () => { if (state.level !== 'lad') changeLevel('lad'); },
-  save: () => { map?.setPicked(tabs.current === 'scenarios' ? editor.picked() : []); writeState(state); refreshReportLink(); },
+  save: () => { map?.setPicked(tabs.current === 'scenarios' ? editor.picked() : []); writeState(state); },
 });
 
 const tabs = new Tabs($('sidebar').querySelector('[role="tablist"]')!, (id, byUser) => {
@@ -89,20 +92,17 @@ async function select(code: string | null, zoom = false): Promise<void> {
   map?.select(code);
   table.setSelected(code);
   const panel = $('panel');
-  if (!code) {
-    panel.innerHTML = `<h2 class="govuk-heading-m">Area details</h2><p class="govuk-body">Select an area on the map (click it, or focus the map and use the arrow keys and Enter), in the table or with the search to see its figures.</p>`;
-    return;
-  }
+  if (!code) { panel.innerHTML = panelIntro; return; }
   panel.setAttribute('aria-busy', 'true');
   try {
     const detail = await getJson<AreaDetail>(`/api/areas/${encodeURIComponent(code)}`);
     if (mine !== selection) return;
     const inForce = editor.inForce();
-    const sa = scenarioAreas.get(code);
+    const sa = editor.inForceResult()?.areas.find((a) => a.code === code);
     renderPanel(panel, detail, sa && inForce ? { area: sa, name: inForce.name } : null, reportHref(detail.area.level, code));
     if (zoom && map) {
       const ogc = await getJson<{ geometry: { coordinates: unknown } }>(`/ogc/collections/${detail.area.level}/items/${code}`).catch(() => null);
-      if (ogc && mine === selection) map.fitTo(bbox(ogc.geometry.coordinates));
+      if (ogc && mine === selection) map.fitTo(geometryBounds(ogc.geometry.coordinates));
     }
   } catch (e) {
     if (mine === selection) panel.innerHTML = `<h2 class="govuk-heading-m">Area details</h2><p class="govuk-error-message">${esc((e as Error).message)}</p>`;
@@ -113,23 +113,6 @@ async function select(code: string | null, zoom = false): Promise<void> {
 
 /** The case for change for an area, with the scenario in force as it was applied. */
 const reportHref = (level: string, code: string) => `/reports/${encodeURIComponent(level)}/${encodeURIComponent(code)}.pdf${reportQuery(editor.inForce())}`;
-function refreshReportLink(): void {
-  const link = document.getElementById('panel-report') as HTMLAnchorElement | null;
-  const a = state.area ? allAreas.get(state.area) ?? areas.find((x) => x.code === state.area) : null;
-  if (link && a && state.area) link.href = reportHref(a.level, state.area);
-}
-
-function bbox(coords: unknown): [number, number, number, number] {
-  const b: [number, number, number, number] = [180, 90, -180, -90];
-  const walk = (c: unknown): void => {
-    if (Array.isArray(c) && typeof c[0] === 'number') {
-      b[0] = Math.min(b[0], c[0] as number); b[1] = Math.min(b[1], c[1] as number);
-      b[2] = Math.max(b[2], c[0] as number); b[3] = Math.max(b[3], c[1] as number);
-    } else if (Array.isArray(c)) c.forEach(walk);
-  };
-  walk(coords);
-  return b;
-}
 
 /** Finds areas by code or name: exact first, then names starting with the text, then containing it; bigger places first. */
 function search(): void {
@@ -139,7 +122,7 @@ function search(): void {
     const name = a.name.toLowerCase();
     return a.code.toLowerCase() === q || name === q ? 0 : name.startsWith(q) ? 1 : name.includes(q) ? 2 : 3;
   };
-  const matches = [...allAreas.values()].filter((a) => score(a) < 3).sort((a, b) => score(a) - score(b) || b.infants - a.infants);
+  const matches = [...allAreas.values()].filter((a) => score(a) < 3).sort((a, b) => score(a) - score(b) || b.infants_under_2 - a.infants_under_2);
   const hint = $('search-hint');
   const hit = matches[0];
   if (!hit) { hint.textContent = `No area matches “${q}”. Try the name of a district, council, ICB or region, or a code.`; return; }
@@ -153,7 +136,6 @@ function search(): void {
 
 /** The scenario in force (or none) on the table, the map and the panel. */
 function showScenario(r: ScenarioResult | null): void {
-  scenarioAreas = new Map((r?.areas ?? []).map((a) => [a.code, a]));
   table.setScenario(new Map((r?.areas ?? []).map((a) => [a.code, a.unmet_need_after])));
   const value: Record<string, (a: ScenarioArea) => number> = {
     unmet_need_per_1000_births: (a) => a.unmet_need_per_1000_births_after ?? 0,
@@ -166,16 +148,21 @@ function showScenario(r: ScenarioResult | null): void {
   if (state.area) void select(state.area);
 }
 
+/** The areas of every searchable level (at start, and again after a register edit changes their figures). */
 async function loadAreas(): Promise<void> {
-  const level = state.level;
-  const list = (await getJson<AreaList>(`/api/areas?level=${encodeURIComponent(level)}`)).areas;
-  if (level === state.level) showAreas(list); // a later change of level wins
+  const lists = await Promise.all(getCatalog().levels.filter((l) => l.search).map((l) => getJson<AreaList>(`/api/areas?level=${l.id}`)));
+  byLevel = new Map(lists.map((l) => [l.level, l.areas]));
+  allAreas = new Map(lists.flatMap((l) => l.areas).map((a) => [a.code, a]));
+  $('area-names').innerHTML = [...allAreas.values()].map((a) => `<option value="${esc(a.name)}"></option>`).join('');
+  $('servable-names').innerHTML = servableLevels().flatMap((l) => byLevel.get(l.id) ?? []).map((a) => `<option value="${esc(a.name)}"></option>`).join('');
+  showAreas();
+  renderFilter();
 }
 
-function showAreas(list: Area[]): void {
-  areas = list;
+/** The chosen level's areas in the table. */
+function showAreas(): void {
   table.setLevel(levelOf(state.level));
-  table.setAreas(areas);
+  table.setAreas(areas());
 }
 
 async function start(): Promise<void> {
@@ -187,42 +174,25 @@ async function start(): Promise<void> {
     setCatalog(await getJson<Catalog>('/api/catalog'));
     ($('level') as HTMLSelectElement).innerHTML = areaLevels().map((l) => `<option value="${esc(l.id)}">${esc(l.plural)}</option>`).join('');
     renderLevelControl();
+    if (state.area) void select(state.area);
     if (!map) {
       startMap();
       // The map's first tiles come first: the lists (a few hundred kilobytes of JSON to parse, a table
       // to build) would share the main thread with it. They follow its first render, or 2.5 s.
       renderLegend($('legend'), state.metric, state.level, summary);
-      if (state.area) void select(state.area);
       await new Promise<void>((resolve) => { map!.map.once('idle', () => resolve()); setTimeout(resolve, 2500); });
     }
     await health;
     const basemap = (await config).basemap_url;
     if (basemap) map?.addBasemap(basemap);
-    const [sum, teams, ...lists] = await Promise.all([
-      getJson<RegisterSummary>('/api/teams/summary'),
-      getJson<TeamList>('/api/teams'),
-      // Search finds areas of every level the catalog marks as searchable; the level on show is one of them.
-      ...getCatalog().levels.filter((l) => l.search).map((l) => getJson<AreaList>(`/api/areas?level=${l.id}`)),
-    ]);
+    const [sum, teams] = await Promise.all([getJson<RegisterSummary>('/api/teams/summary'), getJson<TeamList>('/api/teams'), loadAreas()]);
     summary = sum;
     register = teams.teams;
-    byLevel = new Map(lists.map((l) => [l.level, l.areas]));
-    const shown = byLevel.get(state.level);
-    if (shown) showAreas(shown); else await loadAreas();
-    allAreas = new Map(lists.flatMap((l) => l.areas).map((a) => [a.code, { code: a.code, name: a.name, level: a.level, infants: a.infants_under_2 }]));
-    $('area-names').innerHTML = [...allAreas.values()].map((a) => `<option value="${esc(a.name)}"></option>`).join('');
-    const servable = document.createElement('datalist');
-    servable.id = 'servable-names';
-    servable.innerHTML = servableLevels().flatMap((l) => byLevel.get(l.id) ?? []).map((a) => `<option value="${esc(a.name)}"></option>`).join('');
-    document.getElementById('servable-names')?.remove();
-    document.body.append(servable);
-    renderFilter();
     $('register-notice').innerHTML = `${esc(sum.notice)} Only ${sum.capacity_published} teams publish how many families they see; the rest use an assumed capacity.`;
     $('register-footer').innerHTML = `Team register: ${sum.teams} teams, each with its source, the source’s date and the date it was last verified (${esc(sum.oldest_last_verified ?? '–')} to ${esc(sum.newest_last_verified ?? '–')}).`;
     renderLegend($('legend'), state.metric, state.level, summary);
     showStatus('');
     tabs.show(['area', 'table', 'scenarios', 'teams', 'about'].includes(state.tab) ? state.tab : 'area');
-    if (state.area) void select(state.area);
     if (state.active >= 0) void editor.refresh().then(showScenario).catch(() => undefined);
     markReady('data');
   } catch (e) {
@@ -261,10 +231,10 @@ async function loadTeamsView(): Promise<void> {
 /** A team chosen in the Teams view: its area outlined and in view; where it is one area of the level on show, that area selected. */
 async function showTeam(t: Team): Promise<void> {
   map?.highlightTeam(t.id);
-  const here = (t.service_areas ?? []).find((c) => areas.some((a) => a.code === c));
+  const here = (t.service_areas ?? []).find((c) => areas().some((a) => a.code === c));
   if (here) void select(here);
   const f = await getJson<{ geometry: { coordinates: unknown } | null }>(`/ogc/collections/teams/items/${encodeURIComponent(t.id ?? '')}`).catch(() => null);
-  if (f?.geometry && map) map.fitTo(bbox(f.geometry.coordinates));
+  if (f?.geometry && map) map.fitTo(geometryBounds(f.geometry.coordinates));
 }
 
 let registerLoaded = false;
@@ -321,16 +291,11 @@ function changeLevel(id: string): void {
   writeState(state);
   // Scenarios are kept: the one in force is run again for the areas of the new level.
   editor.invalidate();
-  scenarioAreas = new Map();
   table.setScenario(new Map());
   if (tabs.current === 'scenarios') editor.render();
-  const shown = byLevel.get(id);
-  (shown ? Promise.resolve(showAreas(shown)) : loadAreas().then(() => undefined))
-    .then(async () => {
-      if (state.active < 0) return;
-      const r = await editor.refresh();
-      if (id === state.level) showScenario(r); // a later change of level wins
-    })
+  showAreas();
+  if (state.active >= 0) void editor.refresh()
+    .then((r) => { if (id === state.level) showScenario(r); }) // a later change of level wins
     .catch((e) => showStatus(`<p class="govuk-error-message">${esc((e as Error).message)}</p>`));
 }
 

@@ -104,11 +104,12 @@ export function createMap(container: HTMLElement, opts: { centre: [number, numbe
   const keyboard = {
     code: null as string | null,
     name: '',
+    say() { opts.announce.textContent = `${this.name}: press Enter to select it`; },
     clear() { this.code = null; if (loaded) map.setFilter('area-focus', ['==', ['get', 'code'], '']); opts.announce.textContent = ''; },
     set(code: string, name: string) {
       this.code = code; this.name = name;
       map.setFilter('area-focus', ['==', ['get', 'code'], code]);
-      opts.announce.textContent = `${name}: press Enter to select it`;
+      this.say();
     },
   };
   /** The areas drawn in view, each at the centre of its box on screen (a tile's pieces joined). */
@@ -117,9 +118,9 @@ export function createMap(container: HTMLElement, opts: { centre: [number, numbe
     for (const f of map.queryRenderedFeatures({ layers: ['area-fill'] })) {
       const code = f.properties?.code as string | undefined;
       if (!code) continue;
-      const e = boxes.get(code) ?? { name: String(f.properties?.name ?? code), b: [180, 90, -180, -90] as [number, number, number, number] };
-      walkCoords((f.geometry as { coordinates?: unknown }).coordinates, (x, y) => { e.b[0] = Math.min(e.b[0], x); e.b[1] = Math.min(e.b[1], y); e.b[2] = Math.max(e.b[2], x); e.b[3] = Math.max(e.b[3], y); });
-      boxes.set(code, e);
+      const p = geometryBounds((f.geometry as { coordinates?: unknown }).coordinates);
+      const e = boxes.get(code);
+      boxes.set(code, e ? { name: e.name, b: [Math.min(e.b[0], p[0]), Math.min(e.b[1], p[1]), Math.max(e.b[2], p[2]), Math.max(e.b[3], p[3])] } : { name: String(f.properties?.name ?? code), b: p });
     }
     const { width, height } = canvas.getBoundingClientRect();
     return [...boxes].map(([code, { name, b }]) => {
@@ -162,7 +163,7 @@ export function createMap(container: HTMLElement, opts: { centre: [number, numbe
     else if (e.key === 'Escape') keyboard.clear();
   });
   canvas.addEventListener('blur', () => { opts.announce.textContent = ''; });
-  canvas.addEventListener('focus', () => { if (keyboard.code) opts.announce.textContent = `${keyboard.name}: press Enter to select it`; });
+  canvas.addEventListener('focus', () => { if (keyboard.code) keyboard.say(); });
 
   let scenarioCodes: string[] = [];
   let current = opts.level;
@@ -237,6 +238,13 @@ export function createMap(container: HTMLElement, opts: { centre: [number, numbe
 function walkCoords(c: unknown, f: (x: number, y: number) => void): void {
   if (Array.isArray(c) && typeof c[0] === 'number') f(c[0] as number, c[1] as number);
   else if (Array.isArray(c)) for (const x of c) walkCoords(x, f);
+}
+
+/** The [west, south, east, north] box of GeoJSON coordinates (any depth). */
+export function geometryBounds(coords: unknown): [number, number, number, number] {
+  const b: [number, number, number, number] = [180, 90, -180, -90];
+  walkCoords(coords, (x, y) => { b[0] = Math.min(b[0], x); b[1] = Math.min(b[1], y); b[2] = Math.max(b[2], x); b[3] = Math.max(b[3], y); });
+  return b;
 }
 
 /** White-on-transparent patterns, 8 px, as the catalog describes them: dense diagonal lines (confirmed none), dots (not known), sparse other diagonal (in development). */

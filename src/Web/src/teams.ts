@@ -34,7 +34,7 @@ export class TeamsView {
   private render(): void {
     const counts = Object.keys(statuses).map((s) => `${statuses[s]!.label.split(':')[0]} ${this.teams.filter((t) => t.status === s).length}`).join(', ');
     this.el.innerHTML = `
-      <div class="app-teams-filter">
+      <div class="app-table__controls">
         <div class="govuk-form-group"><label class="govuk-label govuk-label--s" for="teams-status">Status</label>
           <select class="govuk-select" id="teams-status"><option value="">Any (${this.teams.length})</option>
             ${Object.entries(statuses).map(([id, s]) => `<option value="${id}"${id === this.status ? ' selected' : ''}>${esc(s.label)}</option>`).join('')}</select></div>
