@@ -17,20 +17,11 @@ static class Chaos
         int kills = int.TryParse(Environment.GetEnvironmentVariable("CHAOS_KILLS"), out var k) ? k : 5;
         var failures = new ConcurrentBag<string>();
         const int port = 18093;
-        using var server = Process.Start(new ProcessStartInfo("dotnet", [dll, "serve", "--urls", $"http://127.0.0.1:{port}"])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-            Environment = { ["CRADLE_DB"] = conn, ["Logging__LogLevel__Default"] = "Critical" },
-        })!;
+        using var server = ApiProcess.Start(dll, port, new Dictionary<string, string> { ["CRADLE_DB"] = conn, ["Logging__LogLevel__Default"] = "Critical" });
         var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
         try
         {
-            for (int i = 0; ; i++)
-            {
-                try { if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode) break; } catch (HttpRequestException) { }
-                if (i > 300) throw new TimeoutException("the API did not start");
-                await Task.Delay(100);
-            }
+            await ApiProcess.WaitReadyAsync(http, $"http://127.0.0.1:{port}");
             long Version(JsonElement e) => e.GetProperty("data_version").GetInt64();
 
             // 1. Reload under load.

@@ -120,40 +120,21 @@ async Task ApiBenches()
     var keysFile = Path.Combine(scratch.FullName, "keys");
     var keyRun = await Run("dotnet", [dll, "keys", "add", "bench", "--file", keysFile]);
     var benchKey = System.Text.RegularExpressions.Regex.Match(keyRun.Out, @"crd_[A-Za-z0-9_-]+").Value;
-    Process Serve(int port, string cacheMb) => Process.Start(new ProcessStartInfo("dotnet", [dll, "serve", "--urls", $"http://127.0.0.1:{port}"])
-    {
-        RedirectStandardOutput = true, RedirectStandardError = true,
-        Environment = { ["CRADLE_DB"] = conn, ["Cradle__TileCacheMB"] = cacheMb, ["Logging__LogLevel__Default"] = "Warning", ["CRADLE_API_KEYS_FILE"] = keysFile },
-    })!;
+    Process Serve(int port, string cacheMb) => ApiProcess.Start(dll, port,
+        new Dictionary<string, string> { ["CRADLE_DB"] = conn, ["Cradle__TileCacheMB"] = cacheMb, ["Logging__LogLevel__Default"] = "Warning", ["CRADLE_API_KEYS_FILE"] = keysFile });
     var uncached = Serve(ports.Uncached, "0");
     var cached = Serve(ports.Cached, "512");
     var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
     try
     {
-        foreach (var port in new[] { ports.Uncached, ports.Cached })
-            for (int i = 0; ; i++)
-            {
-                try { if ((await http.GetAsync($"http://127.0.0.1:{port}/health/ready")).IsSuccessStatusCode) break; } catch (HttpRequestException) { }
-                if (i > 300) throw new TimeoutException("API did not start");
-                await Task.Delay(100);
-            }
+        foreach (var port in new[] { ports.Uncached, ports.Cached }) await ApiProcess.WaitReadyAsync(http, $"http://127.0.0.1:{port}");
 
         // Make the figures table for this data version exist before timing, and let the cached
         // server finish warming its tile cache, so that its work does not share the cores with the timings.
         await http.GetAsync($"http://127.0.0.1:{ports.Uncached}/tiles/lad/5/15/10.mvt");
-        async Task<(string? Warmed, double Seconds)> WaitWarmed(string? prefix, double timeout)
-        {
-            var clock = Stopwatch.StartNew();
-            while (clock.Elapsed.TotalSeconds < timeout)
-            {
-                var ready = JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{ports.Cached}/health/ready")).RootElement;
-                if (ready.TryGetProperty("tile_cache_warmed", out var w) && w.GetString() is { } tag && (prefix is null || tag.StartsWith(prefix))) return (tag, clock.Elapsed.TotalSeconds);
-                await Task.Delay(50);
-            }
-            return (null, clock.Elapsed.TotalSeconds);
-        }
+        Task<(string? Tag, double Seconds)> WaitWarmed(string? prefix, double timeout) => ApiProcess.WaitWarmedAsync(http, $"http://127.0.0.1:{ports.Cached}", prefix, timeout);
         var startWarm = await WaitWarmed(null, 120);
-        Console.WriteLine($"tile cache warmed at start-up: {startWarm.Warmed ?? "not within 120 s"} after {startWarm.Seconds:0.0} s of waiting");
+        Console.WriteLine($"tile cache warmed at start-up: {startWarm.Tag ?? "not within 120 s"} after {startWarm.Seconds:0.0} s of waiting");
         long version;
         await using (var x = await db.OpenConnectionAsync()) version = await x.ExecuteScalarAsync<long>("select data_version from cradle_meta.state");
 
@@ -355,7 +336,7 @@ async Task ApiBenches()
                     list.Add(sw.Elapsed.TotalMilliseconds);
                     if (list == first && r.Headers.TryGetValues("X-Tile-Cache", out var v) && v.First() == "hit") hits++;
                 }
-            Console.WriteLine($"tile-first-visit-after-edit: edit {(int)edit.StatusCode}, version {newVersion}; warmed {warm.Warmed ?? "not within 120 s"} {warm.Seconds:0.0} s after the edit; {hits} of {low.Count} first visits from the cache");
+            Console.WriteLine($"tile-first-visit-after-edit: edit {(int)edit.StatusCode}, version {newVersion}; warmed {warm.Tag ?? "not within 120 s"} {warm.Seconds:0.0} s after the edit; {hits} of {low.Count} first visits from the cache");
             Line("tile-first-visit-after-edit", Median(first), "ms p50", "the same tiles cached", Median(again), "ms p50", Median(first) / Median(again), "≈ 1 (from the warmed cache)", Median(first) / Median(again) <= 1.5);
             var delete = new HttpRequestMessage(HttpMethod.Delete, $"http://127.0.0.1:{ports.Cached}/api/teams/{teamId}");
             delete.Headers.Authorization = post.Headers.Authorization;
@@ -388,28 +369,13 @@ if (Section("viewer")) await ViewerBench();
 async Task ViewerBench()
 {
     const int port = 18093;
-    using var server = Process.Start(new ProcessStartInfo("dotnet", [dll, "serve", "--urls", $"http://127.0.0.1:{port}"])
-    {
-        RedirectStandardOutput = true, RedirectStandardError = true,
-        Environment = { ["CRADLE_DB"] = conn, ["Logging__LogLevel__Default"] = "Warning" },
-    })!;
-    _ = server.StandardOutput.ReadToEndAsync(); _ = server.StandardError.ReadToEndAsync();
+    using var server = ApiProcess.Start(dll, port, new Dictionary<string, string> { ["CRADLE_DB"] = conn, ["Logging__LogLevel__Default"] = "Warning" });
     try
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        for (int i = 0; ; i++)
-        {
-            try { if ((await http.GetAsync($"http://127.0.0.1:{port}/health/ready")).IsSuccessStatusCode) break; } catch (HttpRequestException) { }
-            if (i > 300) throw new TimeoutException("API did not start");
-            await Task.Delay(100);
-        }
+        await ApiProcess.WaitReadyAsync(http, $"http://127.0.0.1:{port}");
         // The tile cache warmed after start, so that its work does not share the cores with the timings.
-        for (int i = 0; i < 300; i++)
-        {
-            using var ready = JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/health/ready"));
-            if (ready.RootElement.TryGetProperty("tile_cache_warmed", out var w) && w.ValueKind == JsonValueKind.String) break;
-            await Task.Delay(100);
-        }
+        await ApiProcess.WaitWarmedAsync(http, $"http://127.0.0.1:{port}", null, 30);
         var run = await Run("node", [Path.Combine(root, "bench/viewer/first-render.mjs"), $"http://127.0.0.1:{port}", Math.Max(5, runs).ToString(CultureInfo.InvariantCulture)]);
         var json = run.Out.Split('\n').LastOrDefault(l => l.StartsWith('{'));
         if (run.Code != 0 || json is null) throw new Exception(run.Out.Length > 400 ? run.Out[^400..] : run.Out);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using NetTopologySuite.IO.VectorTiles;
 using NetTopologySuite.IO.VectorTiles.Mapbox;
 using SkiaSharp;
+using Cradle.Geo.Tiles;
 
 namespace Cradle.Tests;
 
@@ -11,15 +12,6 @@ namespace Cradle.Tests;
 [Collection("database")]
 public sealed class TileTests(DatabaseFixture db)
 {
-    /// <summary>The XYZ tile holding a point (Web Mercator).</summary>
-    static (int X, int Y) TileOf(double lon, double lat, int z)
-    {
-        int n = 1 << z;
-        int x = (int)((lon + 180) / 360 * n);
-        int y = (int)((1 - Math.Asinh(Math.Tan(lat * Math.PI / 180)) / Math.PI) / 2 * n);
-        return (x, y);
-    }
-
     async Task<(HttpStatusCode Status, byte[] Raw, HttpResponseMessage Response)> Get(string url, bool gzip = false)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -48,7 +40,7 @@ public sealed class TileTests(DatabaseFixture db)
     [InlineData(13)]
     public async Task District_tiles_hold_Newcastle_with_its_figures(int z)
     {
-        var (x, y) = TileOf(-1.61, 54.98, z);
+        var (x, y) = TileStore.TileOf(-1.61, 54.98, z);
         var (status, raw, response) = await Get($"/tiles/lad/{z}/{x}/{y}.mvt");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("application/vnd.mapbox-vector-tile", response.Content.Headers.ContentType!.MediaType);
@@ -70,7 +62,7 @@ public sealed class TileTests(DatabaseFixture db)
     [Fact]
     public async Task An_LSOA_tile_inside_Newcastle_holds_Newcastles_LSOAs()
     {
-        var (x, y) = TileOf(-1.61, 54.975, 13);
+        var (x, y) = TileStore.TileOf(-1.61, 54.975, 13);
         var (status, raw, _) = await Get($"/tiles/lsoa/13/{x}/{y}.mvt");
         Assert.Equal(HttpStatusCode.OK, status);
         var codes = Decode(raw, x, y, 13).Layers.Single().Features.Select(f => (string)f.Attributes["code"]).ToList();
@@ -103,7 +95,7 @@ public sealed class TileTests(DatabaseFixture db)
         foreach (var (lon, lat) in new[] { (-0.1, 51.51), (-1.89, 52.48), (-2.24, 53.48) })
             for (int z = 8; z <= 14; z++)
             {
-                var (x, y) = TileOf(lon, lat, z);
+                var (x, y) = TileStore.TileOf(lon, lat, z);
                 var (status, raw, _) = await Get($"/tiles/lsoa/{z}/{x}/{y}.mvt");
                 Assert.Equal(HttpStatusCode.OK, status);
                 Assert.True(raw.Length < 1_000_000, $"lsoa {z}/{x}/{y}: {raw.Length} bytes");
@@ -129,7 +121,7 @@ public sealed class TileTests(DatabaseFixture db)
     [Fact]
     public async Task Tiles_are_gzipped_when_asked_and_revalidate_with_ETags()
     {
-        var (x, y) = TileOf(-1.61, 54.98, 8);
+        var (x, y) = TileStore.TileOf(-1.61, 54.98, 8);
         var url = $"/tiles/lad/8/{x}/{y}.mvt";
         var (_, raw, plain) = await Get(url);
         var (_, unzipped, zipped) = await Get(url, gzip: true);
@@ -145,7 +137,7 @@ public sealed class TileTests(DatabaseFixture db)
     [Fact]
     public async Task A_register_edit_changes_the_affected_tiles_ETag_and_content()
     {
-        var (x, y) = TileOf(-1.38, 54.9, 10); // Sunderland
+        var (x, y) = TileStore.TileOf(-1.38, 54.9, 10); // Sunderland
         var url = $"/tiles/lad/10/{x}/{y}.mvt";
         await db.Send(HttpMethod.Delete, "/api/teams/test-tiles", null, db.ApiKey);
         var (_, before, beforeResponse) = await Get(url);
@@ -217,7 +209,7 @@ public sealed class TileTests(DatabaseFixture db)
     [Fact]
     public async Task GDAL_reads_a_tile_through_its_MVT_driver()
     {
-        var (x, y) = TileOf(-1.61, 54.98, 10);
+        var (x, y) = TileStore.TileOf(-1.61, 54.98, 10);
         var (code, output) = await Ogrinfo("-ro", "-al", $"MVT:{db.BaseAddress}tiles/lad/10/{x}/{y}.mvt");
         Assert.True(code == 0, output);
         Assert.Contains("Layer name: lad", output);

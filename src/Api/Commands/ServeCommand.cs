@@ -64,7 +64,6 @@ public static class ServeCommand
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1_000_000);
         var (reads, primary) = CradleDatabase.OpenServing(CradleDatabase.ForServing(CradleDatabase.ConnectionStringFromEnvironment()));
         builder.Services.AddSingleton(reads);
-        builder.Services.AddSingleton(new PrimaryDatabase(primary));
         builder.Services.AddSingleton<DatasetCatalog>();
         builder.Services.AddSingleton(sp => new DataVersionMonitor(primary, sp.GetRequiredService<ILogger<DataVersionMonitor>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DataVersionMonitor>());

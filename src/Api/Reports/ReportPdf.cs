@@ -87,7 +87,7 @@ public static class ReportPdf
         void Text(string text, SKFont font, SKColor colour, float lineHeight, float x = Margin, float width = ContentWidth)
         {
             using var paint = new SKPaint { Color = colour, IsAntialias = true };
-            foreach (var line in Wrap(text, font, width))
+            foreach (var line in MapRenderer.Wrap(text, font, width))
             {
                 Need(lineHeight);
                 _canvas!.DrawText(line, x, _y + font.Size, font, paint);
@@ -109,7 +109,7 @@ public static class ReportPdf
                         foreach (var item in b.Items)
                         {
                             float lh = b.Emphasis ? 14.5f : 13;
-                            var lines = Wrap(item, font, ContentWidth - 14).ToList();
+                            var lines = MapRenderer.Wrap(item, font, ContentWidth - 14).ToList();
                             Need(lh * Math.Min(lines.Count, 3));
                             _canvas!.DrawText("•", Margin + 2, _y + font.Size, font, paint);
                             foreach (var line in lines)
@@ -157,7 +157,7 @@ public static class ReportPdf
             var widths = t.Widths.Select(w => ContentWidth * w / total).ToArray();
             void Row(IReadOnlyList<string> cells, SKFont font, bool shaded)
             {
-                var wrapped = cells.Select((c, i) => Wrap(c, font, widths[i] - 6).ToList()).ToList();
+                var wrapped = cells.Select((c, i) => MapRenderer.Wrap(c, font, widths[i] - 6).ToList()).ToList();
                 float h = wrapped.Max(l => Math.Max(1, l.Count)) * 9.5f + 5;
                 Need(h);
                 if (shaded) _canvas!.DrawRect(Margin, _y, ContentWidth, h, shade);
@@ -189,7 +189,7 @@ public static class ReportPdf
             {
                 using var bar = new SKPaint { Color = b.Highlight ? Highlight : BarColour, IsAntialias = true };
                 using var labelFont = b.Highlight ? F(7.5f, bold: true) : F(7.5f);
-                var lines = Wrap(b.Label, labelFont, labelW - 12).ToList();
+                var lines = MapRenderer.Wrap(b.Label, labelFont, labelW - 12).ToList();
                 var label = lines.Count == 0 ? "" : lines.Count == 1 ? lines[0] : lines[0] + "…";
                 _canvas!.DrawText(label, Margin, _y + 9, labelFont, ink);
                 float w = max > 0 && b.Value is { } v ? (float)(v / max) * barMax : 0;
@@ -199,8 +199,5 @@ public static class ReportPdf
             }
             _y += 8;
         }
-
-        static IEnumerable<string> Wrap(string text, SKFont font, float width) => MapRenderer.Wrap(text, font, width);
-
     }
 }

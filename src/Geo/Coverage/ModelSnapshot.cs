@@ -121,18 +121,23 @@ public sealed class ModelSnapshot
     public PopulationValues Population(string id) => Populations[id];
 
     /// <summary>The register's teams whose service area includes any LSOA of this area, in register order.</summary>
-    public IReadOnlyList<Team> TeamsTouching(string level, int area)
-    {
-        var of = Levels[level].LsoaArea;
-        return Teams.Where(t => TeamLsoas(t).Any(i => of[i] == area)).ToList();
-    }
+    public IReadOnlyList<Team> TeamsTouching(string level, int area) => [.. Touching(level).Teams[area]];
 
     /// <summary>The area evidence rows that speak for any LSOA of this area, in evidence order.</summary>
-    public IReadOnlyList<AreaEvidence> EvidenceTouching(string level, int area)
+    public IReadOnlyList<AreaEvidence> EvidenceTouching(string level, int area) => [.. Touching(level).Evidence[area]];
+
+    // An area's teams and evidence, by area index, made once per level of this snapshot: a report and an
+    // area's detail ask several times, and the snapshot never changes.
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<(ILookup<int, Team> Teams, ILookup<int, AreaEvidence> Evidence)>> _touching = new();
+
+    (ILookup<int, Team> Teams, ILookup<int, AreaEvidence> Evidence) Touching(string level) => _touching.GetOrAdd(level, l => new(() =>
     {
-        var of = Levels[level].LsoaArea;
-        return Evidence.Where((e, k) => EvidenceLsoas[k].Any(i => of[i] == area)).ToList();
-    }
+        var of = Levels[l].LsoaArea;
+        // ToLookup keeps the source's order within each area: register order, evidence order.
+        var teams = Teams.SelectMany(t => TeamLsoas(t).Select(i => of[i]).Distinct().Select(a => (Area: a, Team: t))).ToLookup(x => x.Area, x => x.Team);
+        var evidence = Evidence.SelectMany((e, k) => EvidenceLsoas[k].Select(i => of[i]).Distinct().Select(a => (Area: a, Row: e))).ToLookup(x => x.Area, x => x.Row);
+        return (teams, evidence);
+    })).Value;
 
     /// <summary>The areas of a level (indexes, in order) with any LSOA inside the area of this code, of any level; null for an unknown code.</summary>
     public int[]? AreasWithin(string level, string code)
