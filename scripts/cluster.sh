@@ -17,7 +17,7 @@ DLL="${CRADLE_DLL:?set CRADLE_DLL (make cluster does)}"
 DATA_DIR="${DATA_DIR:?set DATA_DIR (make cluster does)}"
 export CRADLE_API_KEYS_FILE="$CRADLE_RUN_DIR/api-keys"
 
-as_owner() { if [ "$(id -u)" = 0 ]; then (cd /tmp && runuser -u postgres -- "$@"); else "$@"; fi; }
+standby_start() { as_owner "$PG_BIN/pg_ctl" -D "$STANDBY" -l "$CRADLE_RUN_DIR/standby.log" -o "-p $STANDBY_PORT" -w -t 60 start >/dev/null; }
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 wait_ready() { # url
   for _ in $(seq 1 300); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.2; done
@@ -41,7 +41,7 @@ up() {
     chmod 700 "$STANDBY"
   fi
   if ! as_owner "$PG_BIN/pg_ctl" -D "$STANDBY" status >/dev/null 2>&1; then
-    as_owner "$PG_BIN/pg_ctl" -D "$STANDBY" -l "$CRADLE_RUN_DIR/standby.log" -o "-p $STANDBY_PORT" -w -t 60 start >/dev/null
+    standby_start
   fi
   "$PG_BIN/psql" -qtA -p "$STANDBY_PORT" -d cradle -c "select pg_is_in_recovery()" | grep -q t \
     || { echo "cradle cluster: the server on $STANDBY_PORT is not a standby" >&2; exit 1; }
@@ -119,6 +119,6 @@ case "${1:-up}" in
     sleep 1; up ;;
   # For make chaos: stop or start the standby alone.
   standby-stop) as_owner "$PG_BIN/pg_ctl" -D "$STANDBY" -m immediate -w stop >/dev/null ;;
-  standby-start) as_owner "$PG_BIN/pg_ctl" -D "$STANDBY" -l "$CRADLE_RUN_DIR/standby.log" -o "-p $STANDBY_PORT" -w -t 60 start >/dev/null ;;
+  standby-start) standby_start ;;
   *) echo "usage: cluster.sh up|down|status|restart-apis|standby-stop|standby-start" >&2; exit 2 ;;
 esac

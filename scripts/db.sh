@@ -6,11 +6,6 @@ set -euo pipefail
 PGDATA="$CRADLE_RUN_DIR/pgdata"
 LOG="$CRADLE_RUN_DIR/postgres.log"
 
-as_owner() {
-  # From /tmp: the checkout may sit where the postgres user cannot enter (say, under /root).
-  if [ "$(id -u)" = 0 ]; then (cd /tmp && runuser -u postgres -- "$@"); else "$@"; fi
-}
-
 running() { as_owner "$PG_BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
 
 ensure_db() { # name

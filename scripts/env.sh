@@ -15,3 +15,7 @@ if [ -z "${PG_BIN:-}" ]; then
   PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 fi
 export PG_BIN
+
+# PostgreSQL's programs as the cluster's owner: `postgres` when run as root (initdb refuses root), else
+# the caller; from /tmp, as the checkout may sit where the postgres user cannot enter (say, under /root).
+as_owner() { if [ "$(id -u)" = 0 ]; then (cd /tmp && runuser -u postgres -- "$@"); else "$@"; fi; }

@@ -11,7 +11,7 @@ using System.Text.Json;
 /// </summary>
 static class Chaos
 {
-    public static async Task<int> RunAsync(string dll, string dataDir, string conn)
+    public static async Task<int> RunAsync(string dll, string root, string dataDir, string conn)
     {
         int seconds = int.TryParse(Environment.GetEnvironmentVariable("CHAOS_SECONDS"), out var s) ? s : 30;
         int kills = int.TryParse(Environment.GetEnvironmentVariable("CHAOS_KILLS"), out var k) ? k : 5;
@@ -110,7 +110,6 @@ static class Chaos
         // 3–5. Two replicas on a streaming standby behind HAProxy (CHAOS_CLUSTER=0 leaves them out).
         if (Environment.GetEnvironmentVariable("CHAOS_CLUSTER") != "0")
         {
-            var root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(dll)!, "..", ".."));
             var checks = await ClusterChaos.RunAsync(dll, root, seconds);
             passed += checks.Count(c => c.Passed);
             failed += checks.Count(c => !c.Passed);

@@ -19,7 +19,7 @@ await using var db = CradleDatabase.Open(conn);
 // The floor runs tile queries with the session settings the API uses, so only the API's own work differs.
 await using var servingDb = CradleDatabase.Open(CradleDatabase.ForServing(conn));
 var results = new List<Dictionary<string, object?>>();
-if (args.FirstOrDefault() == "chaos") return await Chaos.RunAsync(dll, dataDir, conn);
+if (args.FirstOrDefault() == "chaos") return await Chaos.RunAsync(dll, root, dataDir, conn);
 // The cluster's checks alone (make chaos runs them after the others).
 if (args.FirstOrDefault() == "chaos-cluster")
 {

@@ -237,7 +237,7 @@ public static class CaseReport
                 return $"{string.Join(" and ", building.Select(t => $"{t.Name} (source dated {t.SourceDate})"))} {(building.Count == 1 ? "is" : "are")} being set up for {name}; until then, no team is known to serve most of its infants.";
             case TeamState.ConfirmedNone:
                 var statement = s.EvidenceTouching(level, index).FirstOrDefault(e => e.Evidence == "confirmed_none" && e.IsCurrent(today, p.EvidenceMaxAgeYears));
-                var about = statement is not null && s.AreaLevelOfCode.TryGetValue(statement.AreaCode, out var l) ? s.Levels[l].Names[s.Levels[l].Index[statement.AreaCode]] : null;
+                var about = statement is null ? null : s.NameOf(statement.AreaCode);
                 return statement is null ? $"A dated source says that no specialised parent-infant relationship team is commissioned for most of {name}."
                     : $"No specialised parent-infant relationship team is commissioned for {(about == name ? name : $"{about}, which includes {Pct(f.StateShare(TeamState.ConfirmedNone))} of {name}'s infants")}: a statement dated {statement.SourceDate}.";
             default:

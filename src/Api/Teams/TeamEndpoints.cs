@@ -106,8 +106,7 @@ public static class TeamEndpoints
     {
         if (BadFormat(format) is { } bad) return bad;
         var s = await store.SnapshotAsync(ct);
-        string? NameOf(string code) => s.AreaLevelOfCode.TryGetValue(code, out var l) ? s.Levels[l].Names[s.Levels[l].Index[code]] : null;
-        if (format == "csv") return TypedResults.Text(AreaEvidenceCsv.Write(s.Evidence, NameOf), "text/csv; charset=utf-8", Encoding.UTF8);
+        if (format == "csv") return TypedResults.Text(AreaEvidenceCsv.Write(s.Evidence, s.NameOf), "text/csv; charset=utf-8", Encoding.UTF8);
         return TypedResults.Ok(new EvidenceList(s.DataVersion, s.Evidence.Count, s.Evidence));
     }
 

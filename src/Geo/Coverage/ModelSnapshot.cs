@@ -120,6 +120,9 @@ public sealed class ModelSnapshot
 
     public PopulationValues Population(string id) => Populations[id];
 
+    /// <summary>The name of an area of any level from its code; null for an unknown code.</summary>
+    public string? NameOf(string code) => AreaLevelOfCode.TryGetValue(code, out var l) ? Levels[l].Names[Levels[l].Index[code]] : null;
+
     /// <summary>The register's teams whose service area includes any LSOA of this area, in register order.</summary>
     public IReadOnlyList<Team> TeamsTouching(string level, int area) => [.. Touching(level).Teams[area]];
 
