@@ -8,6 +8,20 @@ LOG="$CRADLE_RUN_DIR/postgres.log"
 
 running() { as_owner "$PG_BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
 
+# The port a running cluster listens on (line 4 of postmaster.pid).
+running_port() { as_owner sed -n 4p "$PGDATA/postmaster.pid" 2>/dev/null || true; }
+
+# A cluster left running by an earlier run (a clone at the same path, another PGPORT) would be
+# reloaded and then refused on PGPORT: say so now rather than fail later with "connection refused".
+check_port() {
+  local port
+  port=$(running_port)
+  if [ -n "$port" ] && [ "$port" != "$PGPORT" ]; then
+    echo "cradle: the cluster in $PGDATA is running on port $port, not PGPORT=$PGPORT; stop it (PGPORT=$port bash scripts/db.sh stop) or set PGPORT=$port" >&2
+    exit 1
+  fi
+}
+
 ensure_db() { # name
   if ! "$PG_BIN/psql" -qtA -d postgres -c "select 1 from pg_database where datname='$1'" | grep -q 1; then
     "$PG_BIN/createdb" "$1"
@@ -77,6 +91,7 @@ CONF
       || { echo "cradle: PostgreSQL did not start; see $LOG" >&2; tail -5 "$LOG" >&2; exit 1; }
     echo "cradle: PostGIS running on 127.0.0.1:$PGPORT"
   else
+    check_port
     as_owner "$PG_BIN/pg_ctl" -D "$PGDATA" reload >/dev/null
   fi
   ensure_db cradle
@@ -90,6 +105,6 @@ stop() {
 case "${1:-start}" in
   start) start ;;
   stop) stop ;;
-  status) if running; then echo "running on port $PGPORT ($PGDATA)"; else echo "stopped"; exit 3; fi ;;
+  status) if running; then echo "running on port $(running_port) ($PGDATA)"; else echo "stopped"; exit 3; fi ;;
   *) echo "usage: db.sh start|stop|status" >&2; exit 2 ;;
 esac
