@@ -143,14 +143,29 @@ async Task ApiBenches()
         // Who goes first alternates tile by tile: the second to make a tile finds its pages and rows
         // fresh in the caches the first just filled (with the API always first, the peer gained ~0.4 ms a tile).
         var apiMs = new List<double>(); var sqlMs = new List<double>();
+        // Where the API's time goes: the database's share (its Server-Timing header), the rest of the
+        // request, and the HTTP round trip of a route that does nothing (/health/live).
+        var dbMs = new List<double>(); var restMs = new List<double>(); var liveMs = new List<double>();
         int turn = 0;
         for (int round = -2; round < runs; round++)
             foreach (var (layer, z, x, y) in tiles)
             {
+                double serverDb = double.NaN;
                 async Task<double> Api()
                 {
                     var sw = Stopwatch.StartNew();
                     var resp = await http.GetAsync($"http://127.0.0.1:{ports.Uncached}/tiles/{layer}/{z}/{x}/{y}.mvt");
+                    await resp.Content.ReadAsByteArrayAsync();
+                    var ms = sw.Elapsed.TotalMilliseconds;
+                    if (resp.Headers.TryGetValues("Server-Timing", out var timing)
+                        && System.Text.RegularExpressions.Regex.Match(string.Join(",", timing), @"db;dur=([0-9.]+)") is { Success: true } m)
+                        serverDb = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+                    return ms;
+                }
+                async Task<double> Live()
+                {
+                    var sw = Stopwatch.StartNew();
+                    using var resp = await http.GetAsync($"http://127.0.0.1:{ports.Uncached}/health/live");
                     await resp.Content.ReadAsByteArrayAsync();
                     return sw.Elapsed.TotalMilliseconds;
                 }
@@ -164,9 +179,15 @@ async Task ApiBenches()
                 double api, sql;
                 if (turn++ % 2 == 0) { api = await Api(); sql = await Sql(); }
                 else { sql = await Sql(); api = await Api(); }
-                if (round >= 0) { apiMs.Add(api); sqlMs.Add(sql); }
+                double live = await Live();
+                if (round >= 0)
+                {
+                    apiMs.Add(api); sqlMs.Add(sql); liveMs.Add(live);
+                    if (double.IsFinite(serverDb)) { dbMs.Add(serverDb); restMs.Add(api - serverDb); }
+                }
             }
         double ap = Median(apiMs), sp = Median(sqlMs);
+        Console.WriteLine($"tile-uncached-vs-sql: the API's p50 {ap:0.###} ms; its database time (Server-Timing) p50 {Median(dbMs):0.###} ms; the rest of each request p50 {Median(restMs):0.###} ms; an empty route (/health/live) p50 {Median(liveMs):0.###} ms");
         Line("tile-uncached-vs-sql", ap, "ms p50", "ST_AsMVT in PostGIS", sp, "ms p50", ap / sp, "R ≤ 1.2", ap / sp <= 1.2);
 
         // ---- wrk helpers

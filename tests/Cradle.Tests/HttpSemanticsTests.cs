@@ -67,4 +67,76 @@ public sealed class HttpSemanticsTests(DatabaseFixture db)
         for (var line = await reader.ReadLineAsync(); !string.IsNullOrEmpty(line); line = await reader.ReadLineAsync()) headers.Add(line);
         Assert.Contains(headers, h => h.StartsWith("Content-Type: application/problem+json", StringComparison.OrdinalIgnoreCase));
     }
+
+    /// <summary>Raw bytes to the server and all it sends back until it closes (Kestrel closes after a refusal).</summary>
+    async Task<string> Exchange(string request)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(db.BaseAddress.Host, db.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var ms = new MemoryStream();
+        await stream.CopyToAsync(ms, cts.Token);
+        return System.Text.Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    /// <summary>The last response in a raw exchange: its status line, headers and body.</summary>
+    static (string Status, Dictionary<string, string> Headers, string Body) LastResponse(string raw)
+    {
+        var start = raw.LastIndexOf("HTTP/1.1 ", StringComparison.Ordinal);
+        var end = raw.IndexOf("\r\n\r\n", start, StringComparison.Ordinal);
+        var lines = raw[start..end].Split("\r\n");
+        var headers = lines.Skip(1).Select(l => l.Split(':', 2)).ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
+        return (lines[0], headers, raw[(end + 4)..]);
+    }
+
+    [Theory]
+    [InlineData("GET /api/areas/E08000021%00 HTTP/1.1\r\nHost: x\r\n\r\n", "400")] // a NUL byte in the path
+    [InlineData("GET /api/areas HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n", "400")] // a malformed header
+    [InlineData("NOT A REQUEST LINE\r\n\r\n", "400")]
+    [InlineData("GET /api/catalog HTTP/7.0\r\nHost: x\r\n\r\n", "505")]
+    public async Task Requests_Kestrel_refuses_before_Cradle_runs_get_problem_json(string request, string status)
+    {
+        var (line, headers, body) = LastResponse(await Exchange(request));
+        Assert.StartsWith($"HTTP/1.1 {status} ", line);
+        Assert.Equal("application/problem+json", headers["Content-Type"]);
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(body), int.Parse(headers["Content-Length"]));
+        using var problem = System.Text.Json.JsonDocument.Parse(body);
+        Assert.Equal(int.Parse(status), problem.RootElement.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(problem.RootElement.GetProperty("detail").GetString()));
+    }
+
+    [Fact]
+    public async Task A_refusal_after_a_kept_alive_answer_leaves_that_answer_intact()
+    {
+        var raw = await Exchange("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\nGET /a%00 HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.StartsWith("HTTP/1.1 200 OK", raw);
+        Assert.Contains("{\"status\":\"live\"}", raw);
+        var (line, headers, body) = LastResponse(raw);
+        Assert.StartsWith("HTTP/1.1 400 ", line);
+        Assert.Equal("application/problem+json", headers["Content-Type"]);
+        Assert.Equal(400, System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task Headers_too_large_are_431_problem_json()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/catalog");
+        request.Headers.Add("X-Padding", new string('a', 40_000));
+        using var response = await db.Http.SendAsync(request);
+        Assert.Equal((HttpStatusCode)431, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(431, System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("HTTP/1.1 404 Not Found\r\nContent-Type: application/problem+json\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")] // typed already
+    [InlineData("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")] // the connection stays open: not a refusal
+    [InlineData("HTTP/1.1 400 Bad Request\r\nContent-Length: 12\r\nConnection: close\r\n\r\n")] // a body follows
+    [InlineData("HTTP/1.1 304 Not Modified\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")]
+    [InlineData("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n{}")] // more than a head
+    [InlineData("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n")] // an unfinished head
+    public void Only_a_bare_refusal_is_rewritten(string written) =>
+        Assert.Null(Cradle.Api.Infrastructure.RejectedRequests.Rewrite(System.Text.Encoding.ASCII.GetBytes(written)));
 }

@@ -61,7 +61,12 @@ public static class ServeCommand
         if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
             builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable("PORT") ?? "8080"}");
         // Bodies are small JSON documents; anything bigger is refused before it is read.
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1_000_000);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = 1_000_000;
+            // Kestrel's own refusals (a NUL in the path, a malformed request line) get a problem body too.
+            k.ConfigureEndpointDefaults(l => l.Use(RejectedRequests.AsProblems));
+        });
         var (reads, primary) = CradleDatabase.OpenServing(CradleDatabase.ForServing(CradleDatabase.ConnectionStringFromEnvironment()));
         builder.Services.AddSingleton(reads);
         builder.Services.AddSingleton<DatasetCatalog>();

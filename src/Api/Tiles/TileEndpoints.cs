@@ -56,7 +56,11 @@ public static class TileEndpoints
         response.Headers["X-Tile-Cache"] = !cache.Enabled ? "off" : hit ? "hit" : "miss";
         if (!hit)
         {
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
             var raw = await tiles.TileAsync(layer, zi, (int)xl, (int)yl, version, ct);
+            // How long the database took to make the tile (W3C Server Timing): what is left of a
+            // client's wait is this server and the network, so a slow tile can be placed.
+            response.Headers["Server-Timing"] = FormattableString.Invariant($"db;dur={System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.###}");
             // Nothing to keep and a client that wants it plain: no gzip to write and undo.
             if (raw.Length > 0 && !cache.Enabled && !gzip) return TypedResults.Bytes(raw, MvtType);
             tile = CachedTile.From(raw);
