@@ -17,7 +17,7 @@ public static class TileEndpoints
         var group = app.MapGroup("/tiles").WithTags("Tiles");
         group.MapGet("/{layer}/{z}/{x}/{y}.mvt", Tile).AllowQuery("v").Produces(200, contentType: MvtType).Produces(304).ProducesProblem(400).ProducesProblem(404).ProducesProblem(503)
             .WithSummary("A Mapbox vector tile (Web Mercator XYZ)")
-            .WithDescription($"Layers: {string.Join(", ", TileStore.Layers.Select(l => l.MinZoom > 0 ? $"{l.Id} (from zoom {l.MinZoom})" : l.Id))}. Each area carries code, name and the figures {string.Join(", ", TileFigures.Columns.Select(f => f.Id))} (GET /api/catalog describes each; imd_decile for LSOAs only). 204 for an empty tile; gzip when accepted; ETag and 304.");
+            .WithDescription($"Layers: {string.Join(", ", TileStore.Layers.Select(l => l.MinZoom > 0 ? $"{l.Id} (from zoom {l.MinZoom})" : l.Id))}. Each area carries code, name and the figures {string.Join(", ", TileFigures.Columns.Select(f => f.Id))} (GET /api/catalog describes each; imd_decile for LSOAs only). 204 for an empty tile; gzip when accepted; ETag and 304; a tile made for the request gives its database time in Server-Timing (db;dur, ms).");
         group.MapGet("/{layer}.json", TileJson).AllowQuery().WithSummary("TileJSON 3.0 for a layer").Produces(200, contentType: "application/json").ProducesProblem(404).ProducesProblem(503);
         group.MapGet("/style.json", Style).AllowQuery().WithSummary("A MapLibre style for the default view: districts by unmet need per 1,000 births").Produces(200, contentType: "application/json");
     }

@@ -1033,7 +1033,7 @@ export interface paths {
         };
         /**
          * A Mapbox vector tile (Web Mercator XYZ)
-         * @description Layers: lsoa (from zoom 8), lad, utla, sicbl, icb, nhser, region, teams. Each area carries code, name and the figures unmet_need_per_1000_births, geographic_coverage, need_families_per_year, unmet_need, infants_under_2, share_infants_deciles_1_2, mean_imd_score, imd_decile, team_state, no_team, gap_rank (GET /api/catalog describes each; imd_decile for LSOAs only). 204 for an empty tile; gzip when accepted; ETag and 304.
+         * @description Layers: lsoa (from zoom 8), lad, utla, sicbl, icb, nhser, region, teams. Each area carries code, name and the figures unmet_need_per_1000_births, geographic_coverage, need_families_per_year, unmet_need, infants_under_2, share_infants_deciles_1_2, mean_imd_score, imd_decile, team_state, no_team, gap_rank (GET /api/catalog describes each; imd_decile for LSOAs only). 204 for an empty tile; gzip when accepted; ETag and 304; a tile made for the request gives its database time in Server-Timing (db;dur, ms).
          */
         get: {
             parameters: {
