@@ -69,7 +69,9 @@ public sealed class HttpSemanticsTests(DatabaseFixture db)
     }
 
     /// <summary>Raw bytes to the server and all it sends back until it closes (Kestrel closes after a refusal).</summary>
-    async Task<string> Exchange(string request)
+    async Task<string> Exchange(string request) => System.Text.Encoding.UTF8.GetString(await ExchangeRaw(request));
+
+    async Task<byte[]> ExchangeRaw(string request)
     {
         using var tcp = new System.Net.Sockets.TcpClient();
         await tcp.ConnectAsync(db.BaseAddress.Host, db.BaseAddress.Port);
@@ -78,7 +80,7 @@ public sealed class HttpSemanticsTests(DatabaseFixture db)
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         using var ms = new MemoryStream();
         await stream.CopyToAsync(ms, cts.Token);
-        return System.Text.Encoding.UTF8.GetString(ms.ToArray());
+        return ms.ToArray();
     }
 
     /// <summary>The last response in a raw exchange: its status line, headers and body.</summary>
@@ -100,6 +102,7 @@ public sealed class HttpSemanticsTests(DatabaseFixture db)
     {
         var (line, headers, body) = LastResponse(await Exchange(request));
         Assert.StartsWith($"HTTP/1.1 {status} ", line);
+        Assert.True(headers.ContainsKey("Content-Type"), $"no Content-Type in: {line}, {string.Join(", ", headers.Keys)}");
         Assert.Equal("application/problem+json", headers["Content-Type"]);
         Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(body), int.Parse(headers["Content-Length"]));
         using var problem = System.Text.Json.JsonDocument.Parse(body);
@@ -110,9 +113,24 @@ public sealed class HttpSemanticsTests(DatabaseFixture db)
     [Fact]
     public async Task A_refusal_after_a_kept_alive_answer_leaves_that_answer_intact()
     {
-        var raw = await Exchange("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\nGET /a%00 HTTP/1.1\r\nHost: x\r\n\r\n");
+        // Latin-1: one character a byte, so that offsets are the byte counts the framing gives.
+        var raw = System.Text.Encoding.Latin1.GetString(await ExchangeRaw("GET /api/catalog HTTP/1.1\r\nHost: x\r\n\r\nGET /a%00 HTTP/1.1\r\nHost: x\r\n\r\n"));
         Assert.StartsWith("HTTP/1.1 200 OK", raw);
-        Assert.Contains("{\"status\":\"live\"}", raw);
+        // The first answer ends where its framing says (Content-Length or chunks), and the refusal starts right there.
+        var headEnd = raw.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
+        var head = raw[..headEnd];
+        int end;
+        var length = System.Text.RegularExpressions.Regex.Match(head, @"\r\nContent-Length: (\d+)", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        if (length.Success) end = headEnd + int.Parse(length.Groups[1].Value);
+        else
+        {
+            Assert.Contains("Transfer-Encoding: chunked", head, StringComparison.OrdinalIgnoreCase);
+            end = headEnd;
+            for (int size; (size = Convert.ToInt32(raw[end..raw.IndexOf("\r\n", end, StringComparison.Ordinal)], 16)) > 0; )
+                end = raw.IndexOf("\r\n", end, StringComparison.Ordinal) + 2 + size + 2;
+            end = raw.IndexOf("\r\n", end, StringComparison.Ordinal) + 4; // "0" CRLF CRLF
+        }
+        Assert.StartsWith("HTTP/1.1 400 ", raw[end..]);
         var (line, headers, body) = LastResponse(raw);
         Assert.StartsWith("HTTP/1.1 400 ", line);
         Assert.Equal("application/problem+json", headers["Content-Type"]);
@@ -139,4 +157,60 @@ public sealed class HttpSemanticsTests(DatabaseFixture db)
     [InlineData("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n")] // an unfinished head
     public void Only_a_bare_refusal_is_rewritten(string written) =>
         Assert.Null(Cradle.Api.Infrastructure.RejectedRequests.Rewrite(System.Text.Encoding.ASCII.GetBytes(written)));
+
+    static async Task<string> ThroughTheWriter(Action<System.IO.Pipelines.PipeWriter> write)
+    {
+        var pipe = new System.IO.Pipelines.Pipe();
+        var writer = Cradle.Api.Infrastructure.RejectedRequests.Wrap(pipe.Writer);
+        write(writer);
+        await writer.FlushAsync();
+        await writer.CompleteAsync();
+        using var ms = new MemoryStream();
+        await pipe.Reader.CopyToAsync(ms);
+        return System.Text.Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    static int Put(Span<byte> span, string text) => System.Text.Encoding.ASCII.GetBytes(text, span);
+
+    [Fact]
+    public async Task A_bare_refusal_gets_a_problem_body_and_keeps_its_other_headers()
+    {
+        const string refusal = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\nDate: Tue, 01 Dec 2026 18:00:00 GMT\r\nServer: Kestrel\r\n\r\n";
+        var sent = await ThroughTheWriter(w => w.Advance(Put(w.GetSpan(), refusal)));
+        var (line, headers, body) = LastResponse(sent);
+        Assert.Equal("HTTP/1.1 400 Bad Request", line);
+        Assert.Equal("Tue, 01 Dec 2026 18:00:00 GMT", headers["Date"]);
+        Assert.Equal("close", headers["Connection"]);
+        Assert.Single(sent.Split("\r\n"), l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(body), int.Parse(headers["Content-Length"]));
+        Assert.Equal("Bad Request", System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task A_head_then_its_body_in_the_same_buffer_pass_through_unchanged()
+    {
+        // As Kestrel's BufferWriter does: one buffer, the head committed, then the body written
+        // into the rest of it. A body that looks like a refusal's head must stay a body.
+        const string lookalike = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        var head = $"HTTP/1.1 200 OK\r\nContent-Length: {lookalike.Length}\r\n\r\n";
+        var sent = await ThroughTheWriter(w =>
+        {
+            var span = w.GetSpan();
+            int n = Put(span, head);
+            w.Advance(n);
+            w.Advance(Put(span[n..], lookalike));
+        });
+        Assert.Equal(head + lookalike, sent);
+    }
+
+    [Fact]
+    public async Task Writes_in_many_buffers_pass_through_unchanged()
+    {
+        var parts = new[] { "HTTP/1.1 404 Not Found\r\nContent-Type: application/problem+json\r\nContent-Length: 2\r\n\r\n", "{}", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "2\r\nok\r\n", "0\r\n\r\n" };
+        var sent = await ThroughTheWriter(w =>
+        {
+            foreach (var part in parts) w.Advance(Put(w.GetSpan(part.Length), part));
+        });
+        Assert.Equal(string.Concat(parts), sent);
+    }
 }

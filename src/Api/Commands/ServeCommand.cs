@@ -133,6 +133,7 @@ public static class ServeCommand
         });
 
         var app = builder.Build();
+        app.UseRequestsInApp();
         app.UseForwardedHeaders();
         app.UseHeadAsGet();
         // Routing after HEAD became GET (WebApplication would otherwise route first and answer 405).

@@ -105,6 +105,12 @@ public static class TileFigures
         run ??= CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p, asOf: edition.AsOf);
         await WriteFigures(conn, s, run, p, deprivation ?? (level => DeprivationSummaries.Compute(s, level, p.Deprivation, p.Population)), ct);
         if (published is null) await WriteTeams(conn, tx, s, run, ct);
+        // Statistics now, not when autovacuum gets to it (a minute or more after a fresh load, with
+        // tiles served meanwhile): with none, the planner takes the figures for one row and builds
+        // its hash on them; measured once, a district tile 1.59 ms against 1.27 ms with statistics,
+        // an LSOA tile 21.9 ms against 17.2 ms.
+        await conn.ExecuteAsync(new CommandDefinition("analyze cradle_meta.tile_figures; analyze cradle_meta.tile_teams",
+            transaction: tx, cancellationToken: ct));
         await conn.ExecuteAsync(new CommandDefinition("""
             insert into cradle_meta.tile_published (data_version, as_of) values (@v, @day)
             on conflict (data_version) do update set as_of = excluded.as_of, published_at = now()
