@@ -213,4 +213,22 @@ public sealed class HttpSemanticsTests(DatabaseFixture db)
         });
         Assert.Equal(string.Concat(parts), sent);
     }
+
+    [Fact]
+    public async Task A_buffer_asked_for_again_without_a_size_is_the_same_buffer()
+    {
+        // Kestrel's chunked answers: a buffer asked for with a size and written into, then asked
+        // for again with none (to write the chunk's prefix) and committed as a whole. Near the end
+        // of the pipe's segment too.
+        var sent = await ThroughTheWriter(w =>
+        {
+            w.Advance(Put(w.GetSpan(4096 - 300), new string('x', 4096 - 300)));
+            var memory = w.GetMemory(100);
+            Put(memory.Span, "kept");
+            var again = w.GetSpan();
+            Assert.Equal("kept", System.Text.Encoding.ASCII.GetString(again[..4]));
+            w.Advance(4);
+        });
+        Assert.EndsWith("xkept", sent);
+    }
 }

@@ -54,9 +54,12 @@ public static class RejectedRequests
     }
 
     /// <summary>
-    /// Passes Kestrel's writes to the transport. A buffer asked for with no size is at least
-    /// <see cref="MinimumBuffer"/> bytes, so a refusal's head (under 200 bytes, written through one
-    /// such buffer) is committed in one piece, at the start of the buffer.
+    /// Passes Kestrel's writes to the transport. Every buffer asked for is at least
+    /// <see cref="MinimumBuffer"/> bytes, so a refusal's head (under 200 bytes) is committed in one
+    /// piece, at the start of a buffer. Every one, not only those asked for with no size: Kestrel
+    /// asks for a chunk's buffer with a size, writes into it, then asks again with none and expects
+    /// the same buffer back. A larger minimum on the second call alone would hand it a new one and
+    /// lose what it wrote (chunked answers came out garbled).
     /// </summary>
     sealed class ProblemWriter(PipeWriter inner) : PipeWriter
     {
@@ -68,7 +71,7 @@ public static class RejectedRequests
         public override Memory<byte> GetMemory(int sizeHint = 0)
         {
             _fresh = true;
-            return _lent = inner.GetMemory(sizeHint == 0 ? MinimumBuffer : sizeHint);
+            return _lent = inner.GetMemory(Math.Max(sizeHint, MinimumBuffer));
         }
 
         public override Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
