@@ -51,6 +51,9 @@ public sealed class CaseForChangeTests(DatabaseFixture db)
         Assert.Contains($"Unmet need, families a year {N0(unmet)} ", text);
         Assert.Contains($"About {N0(area.GetProperty("area").GetProperty("need_families_per_year").GetDouble())} families a year in Sunderland may need", text);
         Assert.Contains("No team is known to serve Sunderland", text); // its state is not_known
+        // The map's legend is text in the PDF; without a scenario it proposes nothing.
+        Assert.Contains("Team service area", text);
+        Assert.DoesNotContain("Proposed team (scenario)", text);
         Assert.Equal("not_known", area.GetProperty("area").GetProperty("team_state").GetString());
         // Attributions and caveats.
         Assert.Contains("Contains OS data © Crown copyright and database right 2024", text);
@@ -72,10 +75,42 @@ public sealed class CaseForChangeTests(DatabaseFixture db)
         var text = await PdfText($"/reports/lad/{Sunderland}.pdf?scenario=E08000024|120|180000|A%20Sunderland%20team");
         Assert.Contains($"Cost per family reached £{N0(cpf)}", text);
         Assert.Contains("A Sunderland team", text);
+        // The map shows where the new team would work.
+        Assert.Contains("Proposed team (scenario)", text);
         var bcr = vfm.GetProperty("benefit_cost_ratio");
         Assert.Contains($"Benefit–cost ratio (indicative) {bcr.GetProperty("low").GetDouble().ToString("N1", CultureInfo.InvariantCulture)} " +
             $"{bcr.GetProperty("central").GetDouble().ToString("N1", CultureInfo.InvariantCulture)} {bcr.GetProperty("high").GetDouble().ToString("N1", CultureInfo.InvariantCulture)}", text);
         Assert.Contains("indicative", text);
+    }
+
+    [Fact]
+    public async Task A_scenarios_proposed_team_is_drawn_on_the_map_and_only_then()
+    {
+        static bool Proposed(SKColor c) => Math.Abs(c.Red - 0x1d) <= 6 && Math.Abs(c.Green - 0x70) <= 6 && Math.Abs(c.Blue - 0xb8) <= 6;
+        var without = await Page1Colours($"/reports/lad/{Sunderland}.pdf");
+        var with = await Page1Colours($"/reports/lad/{Sunderland}.pdf?scenario=E08000024|120|180000|A%20Sunderland%20team");
+        Assert.DoesNotContain(without, Proposed);
+        Assert.True(with.Count(Proposed) > 20, $"{with.Count(Proposed)} pixels of the proposed team's blue");
+    }
+
+    async Task<List<SKColor>> Page1Colours(string url)
+    {
+        var response = await db.Http.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var file = Path.Combine(Path.GetTempPath(), $"cradle-test-{Guid.NewGuid():N}");
+        await File.WriteAllBytesAsync(file + ".pdf", await response.Content.ReadAsByteArrayAsync());
+        try
+        {
+            var (code, output) = await TestEnvironment.RunAsync("pdftoppm", "-r", "100", "-f", "1", "-l", "1", "-png", "-singlefile", file + ".pdf", file);
+            Assert.True(code == 0, output);
+            using var bitmap = SKBitmap.Decode(file + ".png");
+            var colours = new List<SKColor>();
+            for (int x = 0; x < bitmap.Width; x++)
+                for (int y = 0; y < bitmap.Height; y++)
+                    colours.Add(bitmap.GetPixel(x, y));
+            return colours;
+        }
+        finally { File.Delete(file + ".pdf"); File.Delete(file + ".png"); }
     }
 
     [Fact]

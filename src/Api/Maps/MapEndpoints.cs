@@ -50,8 +50,9 @@ public static class MapEndpoints
     }
 
     /// <summary>What the map of an area and its neighbours for a figure shows.</summary>
+    /// <param name="proposed">The LSOAs (indices) of each new team of a scenario, to be drawn as proposed.</param>
     public static async Task<MapRequest> Request(ModelStore store, NpgsqlDataSource db, ModelSnapshot s, string level, string code, Figure m, int w, int h,
-        ModelParameters p, CancellationToken ct)
+        ModelParameters p, CancellationToken ct, IReadOnlyList<IReadOnlyList<int>>? proposed = null)
     {
         var run = store.Baseline(s, p);
         var lv = s.Levels[level];
@@ -77,17 +78,23 @@ public static class MapEndpoints
         var shown = areas.Select(a => lv.Index[a.Code]).ToHashSet();
         var pairs = run.Teams.Where(t => t.Lsoas.Any(i => lv.LsoaArea[i] >= 0 && shown.Contains(lv.LsoaArea[i])))
             .SelectMany(t => t.Lsoas.Select(i => (t.Id, Code: s.LsoaCodes[i]))).ToList();
-        var teams = (await conn.QueryAsync<byte[]>(new CommandDefinition("""
-            select st_asbinary(st_union(a.geom)) from unnest(@ids::text[], @codes::text[]) as x(id, code)
-            join cradle.area a on a.level = 'lsoa' and a.code = x.code group by x.id
-            """, new { ids = pairs.Select(x => x.Id).ToArray(), codes = pairs.Select(x => x.Code).ToArray() }, cancellationToken: ct)))
-            .Select(wkb => reader.Read(wkb)).ToList();
+        var teams = await Outlines(conn, reader, pairs, ct);
+        var proposedAreas = proposed is null ? [] : await Outlines(conn, reader,
+            proposed.SelectMany((lsoas, k) => lsoas.Select(i => ($"proposed-{k}", Code: s.LsoaCodes[i]))).ToList(), ct);
 
         var palette = Figures.PaletteOf(m).Colours;
         var breaks = store.Breaks(s, m)[level];
         var classes = breaks.Select((b, i) => new MapClass(b, i + 1 < breaks.Length ? breaks[i + 1] : double.PositiveInfinity, SKColor.Parse(palette[i]),
             i + 1 < breaks.Length ? $"{m.Text(b)} – {m.Text(breaks[i + 1])}" : $"{m.Text(b)} and over")).ToList();
         return new MapRequest($"{m.Label}: {figures[index].Name}", $"{AreaLevels.Get(level).Singular} and neighbours · data version {s.DataVersion}",
-            m.Unit, areas, teams, classes, w, h, Attribution);
+            m.Unit, areas, teams, classes, w, h, Attribution, proposedAreas);
     }
+
+    /// <summary>Each team's area, the union of its LSOAs, in one query.</summary>
+    static async Task<List<NetTopologySuite.Geometries.Geometry>> Outlines(NpgsqlConnection conn, WKBReader reader, List<(string Id, string Code)> pairs, CancellationToken ct) =>
+        (await conn.QueryAsync<byte[]>(new CommandDefinition("""
+            select st_asbinary(st_union(a.geom)) from unnest(@ids::text[], @codes::text[]) as x(id, code)
+            join cradle.area a on a.level = 'lsoa' and a.code = x.code group by x.id
+            """, new { ids = pairs.Select(x => x.Id).ToArray(), codes = pairs.Select(x => x.Code).ToArray() }, cancellationToken: ct)))
+            .Select(wkb => reader.Read(wkb)).ToList();
 }

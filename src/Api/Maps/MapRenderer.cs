@@ -7,8 +7,9 @@ public sealed record MapArea(string Code, string Name, Geometry Geometry, double
 
 public sealed record MapClass(double From, double To, SKColor Colour, string Label);
 
+/// <param name="ProposedAreas">The areas of a scenario's new teams (a report with a scenario), drawn apart from the register's teams.</param>
 public sealed record MapRequest(string Title, string Subtitle, string Unit, IReadOnlyList<MapArea> Areas, IReadOnlyList<Geometry> TeamAreas,
-    IReadOnlyList<MapClass> Classes, int Width, int Height, string Attribution);
+    IReadOnlyList<MapClass> Classes, int Width, int Height, string Attribution, IReadOnlyList<Geometry>? ProposedAreas = null);
 
 /// <summary>
 /// Renders a board-paper choropleth with SkiaSharp: the area and its neighbours coloured by a
@@ -18,6 +19,9 @@ public sealed record MapRequest(string Title, string Subtitle, string Unit, IRea
 /// </summary>
 public static class MapRenderer
 {
+    /// <summary>The outline of a scenario's proposed team (GOV.UK blue).</summary>
+    public const string ProposedColour = "#1d70b8";
+
     static readonly Lazy<SKTypeface> Regular = new(() => Load(false)), Bold = new(() => Load(true));
 
     /// <summary>DejaVu Sans, loaded once and shared (never disposed), so a report embeds each face once.</summary>
@@ -98,6 +102,10 @@ public static class MapRenderer
         }
         using var team = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColor.Parse("#0b0c0c"), StrokeWidth = 2.5f * scale, PathEffect = SKPathEffect.CreateDash([8 * scale, 5 * scale], 0) };
         foreach (var g in r.TeamAreas) { using var path = ToPath(g, P); canvas.DrawPath(path, team); }
+        // A proposed team: solid blue on a white casing, told from a register team's black dashes by line style too.
+        using var proposedCasing = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColors.White, StrokeWidth = 5.5f * scale };
+        using var proposed = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColor.Parse(ProposedColour), StrokeWidth = 3f * scale };
+        foreach (var g in r.ProposedAreas ?? []) { using var path = ToPath(g, P); canvas.DrawPath(path, proposedCasing); canvas.DrawPath(path, proposed); }
         using var focusEdge = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColor.Parse("#d4351c"), StrokeWidth = 3.5f * scale };
         foreach (var a in r.Areas.Where(a => a.Focus)) { using var path = ToPath(a.Geometry, P); canvas.DrawPath(path, focusEdge); }
         canvas.Restore();
@@ -134,6 +142,13 @@ public static class MapRenderer
         canvas.DrawLine(lx, ly + 10 * scale, lx + 28 * scale, ly + 10 * scale, team);
         canvas.DrawText("Team service area", lx + 36 * scale, ly + 15 * scale, smallFont, ink);
         ly += 30 * scale;
+        if (r.ProposedAreas is { Count: > 0 })
+        {
+            canvas.DrawLine(lx, ly + 10 * scale, lx + 28 * scale, ly + 10 * scale, proposedCasing);
+            canvas.DrawLine(lx, ly + 10 * scale, lx + 28 * scale, ly + 10 * scale, proposed);
+            canvas.DrawText("Proposed team (scenario)", lx + 36 * scale, ly + 15 * scale, smallFont, ink);
+            ly += 30 * scale;
+        }
         canvas.DrawLine(lx, ly + 10 * scale, lx + 28 * scale, ly + 10 * scale, focusEdge);
         canvas.DrawText("This area", lx + 36 * scale, ly + 15 * scale, smallFont, ink);
 
