@@ -56,6 +56,21 @@ up() {
     fi
   done
   for port in "${API_PORTS[@]}"; do wait_ready "http://127.0.0.1:$port/health/ready"; done
+  # The balancer's own errors are problem+json too: a request it refuses, and no replica answering.
+  local errorfiles=""
+  for code in 400:Bad\ Request 408:Request\ Timeout 500:Internal\ Server\ Error 501:Not\ Implemented 502:Bad\ Gateway 503:Service\ Unavailable 504:Gateway\ Timeout; do
+    local n=${code%%:*} t=${code#*:} body detail retry=""
+    case $n in
+      400) detail="The balancer refused the request: its request line or headers are malformed." ;;
+      408) detail="The request did not arrive in time." ;;
+      500|501) detail="The balancer could not handle the request." ;;
+      *) detail="No Cradle API replica could answer; try again shortly."; retry=$'Retry-After: 2\r\n' ;;
+    esac
+    body="{\"title\":\"$t\",\"status\":$n,\"detail\":\"$detail\"}"
+    printf 'HTTP/1.1 %s %s\r\nContent-Type: application/problem+json\r\nCache-Control: no-store\r\n%sContent-Length: %s\r\nConnection: close\r\n\r\n%s' \
+      "$n" "$t" "$retry" "${#body}" "$body" > "$CRADLE_RUN_DIR/$n.http"
+    errorfiles+="${errorfiles:+$'\n'}    errorfile $n $CRADLE_RUN_DIR/$n.http"
+  done
   # HAProxy from Debian: health checks every 500 ms, a failed connection retried on the other replica.
   cat > "$CRADLE_RUN_DIR/haproxy.cfg" <<CFG
 global
@@ -69,7 +84,7 @@ defaults
     option redispatch 1
     retry-on conn-failure empty-response response-timeout 502 503
     # In defaults, so that the frontend's own refusals (a malformed request) use them too.
-$(for n in 400 408 500 501 502 503 504; do echo "    errorfile $n $CRADLE_RUN_DIR/$n.http"; done)
+$errorfiles
 frontend cradle
     bind 127.0.0.1:$LB_PORT
     default_backend api
@@ -81,23 +96,11 @@ backend api
     server api1 127.0.0.1:${API_PORTS[0]} check
     server api2 127.0.0.1:${API_PORTS[1]} check
 CFG
-  # The balancer's own errors are problem+json too: a request it refuses, and no replica answering.
-  for code in 400:Bad\ Request 408:Request\ Timeout 500:Internal\ Server\ Error 501:Not\ Implemented 502:Bad\ Gateway 503:Service\ Unavailable 504:Gateway\ Timeout; do
-    local n=${code%%:*} t=${code#*:} body detail retry=""
-    case $n in
-      400) detail="The balancer refused the request: its request line or headers are malformed." ;;
-      408) detail="The request did not arrive in time." ;;
-      500|501) detail="The balancer could not handle the request." ;;
-      *) detail="No Cradle API replica could answer; try again shortly."; retry=$'Retry-After: 2\r\n' ;;
-    esac
-    body="{\"title\":\"$t\",\"status\":$n,\"detail\":\"$detail\"}"
-    printf 'HTTP/1.1 %s %s\r\nContent-Type: application/problem+json\r\nCache-Control: no-store\r\n%sContent-Length: %s\r\nConnection: close\r\n\r\n%s' \
-      "$n" "$t" "$retry" "${#body}" "$body" > "$CRADLE_RUN_DIR/$n.http"
-  done
   haproxy -c -q -f "$CRADLE_RUN_DIR/haproxy.cfg"
   # A running balancer is replaced softly (-sf: the old one finishes its connections, then exits).
-  if alive "$CRADLE_RUN_DIR/haproxy.pid"; then haproxy -D -f "$CRADLE_RUN_DIR/haproxy.cfg" -sf "$(cat "$CRADLE_RUN_DIR/haproxy.pid")"
-  else haproxy -D -f "$CRADLE_RUN_DIR/haproxy.cfg"; fi
+  local old=()
+  alive "$CRADLE_RUN_DIR/haproxy.pid" && old=(-sf "$(cat "$CRADLE_RUN_DIR/haproxy.pid")")
+  haproxy -D -f "$CRADLE_RUN_DIR/haproxy.cfg" "${old[@]}"
   wait_ready "http://127.0.0.1:$LB_PORT/health/ready"
   echo "cradle cluster: primary 127.0.0.1:$PGPORT, standby :$STANDBY_PORT, API replicas :${API_PORTS[0]} :${API_PORTS[1]}, HAProxy http://127.0.0.1:$LB_PORT"
 }

@@ -165,25 +165,23 @@ async Task ApiBenches()
         // settle, as they would have on a server that has been up a while)
         // Who goes first alternates tile by tile: the second to make a tile finds its pages and rows
         // fresh in the caches the first just filled (with the API always first, the peer gained ~0.4 ms a tile).
-        var apiMs = new List<double>(); var sqlMs = new List<double>();
-        // Where the API's time goes: the database's share (its Server-Timing header), the rest of the
-        // request, and the HTTP round trip of a route that does nothing (/health/live).
-        var dbMs = new List<double>(); var restMs = new List<double>(); var liveMs = new List<double>();
+        // Each timed tile: the API's time and the database's share of it (its Server-Timing header;
+        // NaN if absent), the bare SQL's, and the HTTP round trip of a route that does nothing.
+        var samples = new List<(double Api, double Db, double Sql, double Live)>();
         int turn = 0;
         for (int round = -2; round < runs; round++)
             foreach (var (layer, z, x, y) in tiles)
             {
-                double serverDb = double.NaN;
-                async Task<double> Api()
+                async Task<(double Ms, double Db)> Api()
                 {
                     var sw = Stopwatch.StartNew();
                     var resp = await http.GetAsync($"http://127.0.0.1:{ports.Uncached}/tiles/{layer}/{z}/{x}/{y}.mvt");
                     await resp.Content.ReadAsByteArrayAsync();
                     var ms = sw.Elapsed.TotalMilliseconds;
-                    if (resp.Headers.TryGetValues("Server-Timing", out var timing)
-                        && System.Text.RegularExpressions.Regex.Match(string.Join(",", timing), @"db;dur=([0-9.]+)") is { Success: true } m)
-                        serverDb = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-                    return ms;
+                    var db = resp.Headers.TryGetValues("Server-Timing", out var timing)
+                        && System.Text.RegularExpressions.Regex.Match(string.Join(",", timing), @"db;dur=([0-9.]+)") is { Success: true } m
+                        ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
+                    return (ms, db);
                 }
                 async Task<double> Live()
                 {
@@ -199,28 +197,30 @@ async Task ApiBenches()
                     await c.ExecuteScalarAsync<byte[]>(TileStore.AreaTileSql, new { layer, z, x, y, v = version, band = TileStore.Band(z) });
                     return sw.Elapsed.TotalMilliseconds;
                 }
-                double api, sql;
+                (double Ms, double Db) api; double sql;
                 if (turn++ % 2 == 0) { api = await Api(); sql = await Sql(); }
                 else { sql = await Sql(); api = await Api(); }
                 double live = await Live();
-                if (round >= 0)
-                {
-                    apiMs.Add(api); sqlMs.Add(sql); liveMs.Add(live);
-                    if (double.IsFinite(serverDb)) { dbMs.Add(serverDb); restMs.Add(api - serverDb); }
-                }
+                if (round >= 0) samples.Add((api.Ms, api.Db, sql, live));
             }
-        double ap = Median(apiMs), sp = Median(sqlMs);
+        double ap = Median(samples.Select(t => t.Api)), sp = Median(samples.Select(t => t.Sql));
         // Tile by tile (the same tile through both): what the API adds, and where.
-        var added = apiMs.Zip(sqlMs, (a, q) => a - q).ToList();
-        var dbAdded = dbMs.Count == sqlMs.Count ? dbMs.Zip(sqlMs, (d, q) => d - q).ToList() : [];
-        Note($"tile-uncached-vs-sql, tile by tile: the API adds p50 {Median(added):0.###} ms (each tile's ratio p50 {Median(apiMs.Zip(sqlMs, (a, q) => a / q)):0.###}); "
-            + $"its database time (Server-Timing) is the floor's {(dbAdded.Count > 0 ? $"{Median(dbAdded):+0.###;-0.###}" : "n/a")} ms; the rest of the request p50 {Median(restMs):0.###} ms, of which an empty route's round trip (/health/live) p50 {Median(liveMs):0.###} ms");
+        var timed = samples.Where(t => double.IsFinite(t.Db)).ToList();
+        Note($"tile-uncached-vs-sql, tile by tile: the API adds p50 {Median(samples.Select(t => t.Api - t.Sql)):0.###} ms (each tile's ratio p50 {Median(samples.Select(t => t.Api / t.Sql)):0.###}); "
+            + $"its database time (Server-Timing) is the floor's {(timed.Count > 0 ? $"{Median(timed.Select(t => t.Db - t.Sql)):+0.###;-0.###}" : "n/a")} ms; the rest of the request p50 {Median(timed.Select(t => t.Api - t.Db)):0.###} ms, of which an empty route's round trip (/health/live) p50 {Median(samples.Select(t => t.Live)):0.###} ms");
         Line("tile-uncached-vs-sql", ap, "ms p50", "ST_AsMVT in PostGIS", sp, "ms p50", ap / sp, "R ≤ 1.2", ap / sp <= 1.2);
 
         // ---- wrk helpers
-        var luaTiles = Path.Combine(scratch.FullName, "tiles.lua");
-        await File.WriteAllTextAsync(luaTiles, "local paths = {" + string.Join(",", tiles.Select(t => $"\"/tiles/{t.Layer}/{t.Z}/{t.X}/{t.Y}.mvt\"")) + "}\n" +
-            "local i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i], {[\"Accept-Encoding\"] = \"gzip\"})\nend\n");
+        // A wrk script that GETs these paths in turn, with these headers (a Lua table, or none).
+        async Task<string> PathsScript(string name, IEnumerable<string> paths, string? headers = null)
+        {
+            var file = Path.Combine(scratch.FullName, name);
+            await File.WriteAllTextAsync(file, "local paths = {" + string.Join(",", paths.Select(path => $"\"{path}\"")) + "}\n" +
+                $"local i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i]{(headers is null ? "" : ", " + headers)})\nend\n");
+            return file;
+        }
+        var tilePaths = tiles.Select(t => $"/tiles/{t.Layer}/{t.Z}/{t.X}/{t.Y}.mvt").ToList();
+        var luaTiles = await PathsScript("tiles.lua", tilePaths, "{[\"Accept-Encoding\"] = \"gzip\"}");
         // Errors: non-2xx/3xx answers and socket errors (timeouts included), so that a server that
         // fails or hangs is reported as failing, not as slow.
         async Task<WrkRun> Wrk(string url, string? script, int connections, int seconds)
@@ -263,13 +263,9 @@ async Task ApiBenches()
         File.WriteAllText(Path.Combine(msDir, "lighttpd.conf"), Fill("lighttpd.conf.in"));
         // Against MapServer, Cradle is asked as MapServer is, without Accept-Encoding: lighttpd here
         // does not compress, and gzip would be work only one side does (about 5% of Cradle's rate).
-        var luaTilesPlain = Path.Combine(scratch.FullName, "tiles-plain.lua");
-        await File.WriteAllTextAsync(luaTilesPlain, "local paths = {" + string.Join(",", tiles.Select(t => $"\"/tiles/{t.Layer}/{t.Z}/{t.X}/{t.Y}.mvt\"")) + "}\n" +
-            "local i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n");
-        var luaMapserver = Path.Combine(scratch.FullName, "mapserver.lua");
-        await File.WriteAllTextAsync(luaMapserver, "local paths = {" + string.Join(",", tiles.Select(t =>
-            $"\"/mapserv?map={msDir}/cradle.map&mode=tile&tilemode=gmap&tile={t.X}+{t.Y}+{t.Z}&layers={t.Layer}&map.imagetype=mvt&band={TileStore.Band(t.Z)}&v={version}\"")) + "}\n" +
-            "local i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n");
+        var luaTilesPlain = await PathsScript("tiles-plain.lua", tilePaths);
+        var luaMapserver = await PathsScript("mapserver.lua", tiles.Select(t =>
+            $"/mapserv?map={msDir}/cradle.map&mode=tile&tilemode=gmap&tile={t.X}+{t.Y}+{t.Z}&layers={t.Layer}&map.imagetype=mvt&band={TileStore.Band(t.Z)}&v={version}"));
         Process? lighttpd = null;
         // A peer that fails says why in one line, and the run goes on: only Cradle failing fails make bench.
         try

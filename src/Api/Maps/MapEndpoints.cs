@@ -45,14 +45,14 @@ public static class MapEndpoints
     {
         var (s, problem) = await LevelParameter.AreaAsync(store, level, code, l => l.Maps, ct);
         if (problem is not null) return problem;
-        var png = MapRenderer.Render(await Request(store, db, s!, level, code, q.Figure, q.W, q.H, new ModelParameters(), ct));
+        var png = MapRenderer.Render(await Request(store, db, s!, level, code, q.Figure, q.W, q.H, new ModelParameters(), [], ct));
         return TypedResults.File(png, "image/png");
     }
 
     /// <summary>What the map of an area and its neighbours for a figure shows.</summary>
     /// <param name="proposed">The LSOAs (indices) of each new team of a scenario, to be drawn as proposed.</param>
     public static async Task<MapRequest> Request(ModelStore store, NpgsqlDataSource db, ModelSnapshot s, string level, string code, Figure m, int w, int h,
-        ModelParameters p, CancellationToken ct, IReadOnlyList<IReadOnlyList<int>>? proposed = null)
+        ModelParameters p, IReadOnlyList<IReadOnlyList<int>> proposed, CancellationToken ct)
     {
         var run = store.Baseline(s, p);
         var lv = s.Levels[level];
@@ -79,8 +79,7 @@ public static class MapEndpoints
         var pairs = run.Teams.Where(t => t.Lsoas.Any(i => lv.LsoaArea[i] >= 0 && shown.Contains(lv.LsoaArea[i])))
             .SelectMany(t => t.Lsoas.Select(i => (t.Id, Code: s.LsoaCodes[i]))).ToList();
         var teams = await Outlines(conn, reader, pairs, ct);
-        var proposedAreas = proposed is null ? [] : await Outlines(conn, reader,
-            proposed.SelectMany((lsoas, k) => lsoas.Select(i => ($"proposed-{k}", Code: s.LsoaCodes[i]))).ToList(), ct);
+        var proposedAreas = await Outlines(conn, reader, proposed.SelectMany((lsoas, k) => lsoas.Select(i => ($"proposed-{k}", Code: s.LsoaCodes[i]))).ToList(), ct);
 
         var palette = Figures.PaletteOf(m).Colours;
         var breaks = store.Breaks(s, m)[level];
@@ -90,9 +89,9 @@ public static class MapEndpoints
             m.Unit, areas, teams, classes, w, h, Attribution, proposedAreas);
     }
 
-    /// <summary>Each team's area, the union of its LSOAs, in one query.</summary>
+    /// <summary>Each team's area, the union of its LSOAs, in one query (none without teams).</summary>
     static async Task<List<NetTopologySuite.Geometries.Geometry>> Outlines(NpgsqlConnection conn, WKBReader reader, List<(string Id, string Code)> pairs, CancellationToken ct) =>
-        (await conn.QueryAsync<byte[]>(new CommandDefinition("""
+        pairs.Count == 0 ? [] : (await conn.QueryAsync<byte[]>(new CommandDefinition("""
             select st_asbinary(st_union(a.geom)) from unnest(@ids::text[], @codes::text[]) as x(id, code)
             join cradle.area a on a.level = 'lsoa' and a.code = x.code group by x.id
             """, new { ids = pairs.Select(x => x.Id).ToArray(), codes = pairs.Select(x => x.Code).ToArray() }, cancellationToken: ct)))

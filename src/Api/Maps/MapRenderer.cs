@@ -9,7 +9,7 @@ public sealed record MapClass(double From, double To, SKColor Colour, string Lab
 
 /// <param name="ProposedAreas">The areas of a scenario's new teams (a report with a scenario), drawn apart from the register's teams.</param>
 public sealed record MapRequest(string Title, string Subtitle, string Unit, IReadOnlyList<MapArea> Areas, IReadOnlyList<Geometry> TeamAreas,
-    IReadOnlyList<MapClass> Classes, int Width, int Height, string Attribution, IReadOnlyList<Geometry>? ProposedAreas = null);
+    IReadOnlyList<MapClass> Classes, int Width, int Height, string Attribution, IReadOnlyList<Geometry> ProposedAreas);
 
 /// <summary>
 /// Renders a board-paper choropleth with SkiaSharp: the area and its neighbours coloured by a
@@ -105,7 +105,7 @@ public static class MapRenderer
         // A proposed team: solid blue on a white casing, told from a register team's black dashes by line style too.
         using var proposedCasing = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColors.White, StrokeWidth = 5.5f * scale };
         using var proposed = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColor.Parse(ProposedColour), StrokeWidth = 3f * scale };
-        foreach (var g in r.ProposedAreas ?? []) { using var path = ToPath(g, P); canvas.DrawPath(path, proposedCasing); canvas.DrawPath(path, proposed); }
+        foreach (var g in r.ProposedAreas) { using var path = ToPath(g, P); canvas.DrawPath(path, proposedCasing); canvas.DrawPath(path, proposed); }
         using var focusEdge = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColor.Parse("#d4351c"), StrokeWidth = 3.5f * scale };
         foreach (var a in r.Areas.Where(a => a.Focus)) { using var path = ToPath(a.Geometry, P); canvas.DrawPath(path, focusEdge); }
         canvas.Restore();
@@ -142,7 +142,7 @@ public static class MapRenderer
         canvas.DrawLine(lx, ly + 10 * scale, lx + 28 * scale, ly + 10 * scale, team);
         canvas.DrawText("Team service area", lx + 36 * scale, ly + 15 * scale, smallFont, ink);
         ly += 30 * scale;
-        if (r.ProposedAreas is { Count: > 0 })
+        if (r.ProposedAreas.Count > 0)
         {
             canvas.DrawLine(lx, ly + 10 * scale, lx + 28 * scale, ly + 10 * scale, proposedCasing);
             canvas.DrawLine(lx, ly + 10 * scale, lx + 28 * scale, ly + 10 * scale, proposed);

@@ -96,7 +96,7 @@ public static class CaseReport
         var figure = Figures.Get("unmet_need_per_1000_births");
         // The scenario's new teams are drawn where they would work (their figures are the scenario's section).
         var proposed = scenario.Teams.Select(t => (IReadOnlyList<int>)s.Resolve(t.Areas ?? []).Lsoas).ToList();
-        var map = await MapEndpoints.Request(store, db, s, level, code, figure, 1200, 900, p, ct, proposed);
+        var map = await MapEndpoints.Request(store, db, s, level, code, figure, 1200, 900, p, proposed, ct);
         sections.Add(new ReportSection(null, [new MapBlock(map, $"{figure.Label}, {name} and neighbouring {spec.Plural.ToLowerInvariant()}. Patterns show the team state where no team serves most infants.")]));
 
         // Figures against region, England and similar areas.
