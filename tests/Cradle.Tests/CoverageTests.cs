@@ -14,7 +14,8 @@ public sealed class CoverageTests(DatabaseFixture db)
     [Fact]
     public async Task Newcastle_is_served_by_NEWPIP_and_North_Tyneside_has_no_team_known()
     {
-        var lads = await db.GetJson("/api/areas?level=lad");
+        // The flat model, whose arithmetic is the published figures': need_model=flat reproduces it.
+        var lads = await db.GetJson("/api/areas?level=lad&need_model=flat");
         var newcastle = Area(lads, "E08000021");
         Assert.Contains(newcastle.GetProperty("teams").EnumerateArray(), t => t.GetProperty("id").GetString() == "newpip");
         Assert.Equal(1.0, newcastle.GetProperty("geographic_coverage").GetDouble());
@@ -58,10 +59,13 @@ public sealed class CoverageTests(DatabaseFixture db)
     public async Task England_totals_are_exact_in_the_model()
     {
         var s = await ModelSnapshot.LoadAsync(db.Db);
-        var p = new ModelParameters();
+        var p = new ModelParameters(); // the risk model, calibrated to need_rate × England's births
         var run = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p);
         var england = CoverageModel.Aggregate(run, "england").Single(); // every level sums to it: CatalogTests
         Assert.Equal(573_812 * 0.10, england.Need, 3);
+        Assert.Equal(573_812 * 0.08, england.Range.NeedLow, 3);
+        Assert.Equal(573_812 * 0.15, england.Range.NeedHigh, 3);
+        Assert.Equal(573_812 * 0.10, CoverageModel.Need(s, p with { NeedModel = NeedModel.Flat }).Sum(), 3);
         var mid2020 = CoverageModel.Aggregate(CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p with { Population = "mid2020" }), "england").Single();
         Assert.Equal(601_913 * 0.10, mid2020.Need, 3);
         // The deprivation model moves need between places, not in total.
@@ -72,7 +76,7 @@ public sealed class CoverageTests(DatabaseFixture db)
     [Fact]
     public async Task The_deprivation_need_model_raises_need_in_deprived_districts_and_keeps_England_total()
     {
-        var flat = await db.GetJson("/api/areas?level=lad");
+        var flat = await db.GetJson("/api/areas?level=lad&need_model=flat");
         var dep = await db.GetJson("/api/areas?level=lad&need_model=deprivation&gradient=0.5");
         Assert.Equal(0.5, dep.GetProperty("need_model").GetProperty("gradient").GetDouble());
         // Middlesbrough (half its LSOAs in decile 1) needs more; Wokingham (least deprived) less.

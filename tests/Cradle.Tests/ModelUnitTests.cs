@@ -12,12 +12,17 @@ namespace Cradle.Tests;
 public sealed class ModelUnitTests
 {
     static readonly DateOnly Today = new(2026, 12, 1);
+    /// <summary>Most rules here are checked on the flat model, whose numbers are easy to follow; the risk model has tests of its own.</summary>
+    static readonly ModelParameters Flat = new(NeedModel: NeedModel.Flat);
 
     static Team Team(string id, string status, string[] areas, double? capacity = null, string fit = "meets") =>
         new(id, id, null, status, null, status == "closed" ? new PartialDate(2020) : null, capacity, capacity is null ? null : "https://example.org/x/c",
             null, null, null, null, areas, null, null, null, "https://example.org/x/p", new PartialDate(2025), new DateOnly(2026, 11, 1), fit, null);
 
-    /// <summary>Births per LSOA 10, 20, 30, 40, 50, 60; infants twice that; deciles 1, 1, 5, 5, 10, 10.</summary>
+    /// <summary>The share of people income-deprived per LSOA of <see cref="Tiny"/>.</summary>
+    static readonly double[] IncomeRate = [0.40, 0.30, 0.20, 0.15, 0.05, 0.02];
+
+    /// <summary>Births per LSOA 10, 20, 30, 40, 50, 60; infants twice that; deciles 1, 1, 5, 5, 10, 10; income rates <see cref="IncomeRate"/>.</summary>
     static ModelSnapshot Tiny(IReadOnlyList<Team> teams, IReadOnlyList<AreaEvidence>? evidence = null)
     {
         string[] lsoa = ["E01000001", "E01000002", "E01000003", "E01000004", "E01000005", "E01000006"];
@@ -52,7 +57,11 @@ public sealed class ModelUnitTests
             ChildPoverty = [],
             Evidence = evidence ?? [],
             Levels = levels,
-            Deprivation = new() { [("iod2025", "imd")] = new MeasureValues(Enumerable.Repeat(double.NaN, n).ToArray(), [1, 2, 3, 4, 5, 6], [1, 1, 5, 5, 10, 10]) },
+            Deprivation = new()
+            {
+                [("iod2025", "imd")] = new MeasureValues(Enumerable.Repeat(double.NaN, n).ToArray(), [1, 2, 3, 4, 5, 6], [1, 1, 5, 5, 10, 10]),
+                [("iod2025", "income")] = new MeasureValues(IncomeRate, [1, 2, 3, 4, 5, 6], [1, 1, 5, 5, 10, 10]),
+            },
             Parents = ModelSnapshot.ParentShares(levels, infants),
             WardLsoas = new() { ["E05000001"] = [0] },
             LadNeighbours = new() { ["E06000001"] = ["E07000002"], ["E07000002"] = ["E06000001", "E07000003"], ["E07000003"] = ["E07000002"] },
@@ -63,7 +72,7 @@ public sealed class ModelUnitTests
 
     static CoverageRun Run(ModelSnapshot s, ModelParameters? p = null)
     {
-        p ??= new ModelParameters();
+        p ??= Flat;
         return CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p, asOf: Today);
     }
 
@@ -113,7 +122,7 @@ public sealed class ModelUnitTests
         var run = Run(s);
         Assert.Equal([TeamState.Served, TeamState.NotKnown, TeamState.ConfirmedNone, TeamState.ConfirmedNone, TeamState.InDevelopment, TeamState.InDevelopment], run.State);
         // The 2021 statement counts if statements up to six years old do.
-        var longer = Run(s, new ModelParameters(EvidenceMaxAgeYears: 6));
+        var longer = Run(s, new ModelParameters(NeedModel: NeedModel.Flat, EvidenceMaxAgeYears: 6));
         Assert.Equal(TeamState.ConfirmedNone, longer.State[1]);
         // Districts take the state of most of their infants, and say the shares.
         var a = CoverageModel.Aggregate(run, "lad").Single(x => x.Code == "E06000001");
@@ -130,11 +139,11 @@ public sealed class ModelUnitTests
         var pop = s.Population("mid2020");
         double[] infants = [.. pop.Infants]; infants[4] = infants[5] = 0;
         s.Populations["mid2020"] = pop with { Infants = infants };
-        var run = Run(s, new ModelParameters(Population: "mid2020"));
+        var run = Run(s, new ModelParameters(NeedModel: NeedModel.Flat, Population: "mid2020"));
         var c = CoverageModel.Aggregate(run, "lad").Single(x => x.Code == "E07000003");
         Assert.Equal(0, c.Infants);
         Assert.Equal(TeamState.InDevelopment, c.TeamState);
-        var nothing = CoverageModel.Aggregate(Run(s, new ModelParameters(Population: "mid2020")), "lad").Single(x => x.Code == "E06000001");
+        var nothing = CoverageModel.Aggregate(Run(s, new ModelParameters(NeedModel: NeedModel.Flat, Population: "mid2020")), "lad").Single(x => x.Code == "E06000001");
         Assert.Equal(TeamState.NotKnown, nothing.TeamState);
     }
 
@@ -153,7 +162,7 @@ public sealed class ModelUnitTests
     {
         var s = Tiny([Team("x", "closed", ["E06000001"], 50), Team("y", "unknown", ["E07000002"], 50), Team("z", "active", ["E07000003"], 50, fit: "uncertain")]);
         Assert.Equal([false, false, false, false, true, true], Run(s).Reached);
-        var strict = Run(s, new ModelParameters(IncludeUncertainTeams: false));
+        var strict = Run(s, new ModelParameters(NeedModel: NeedModel.Flat, IncludeUncertainTeams: false));
         Assert.All(strict.Reached, r => Assert.False(r));
         Assert.All(strict.State, st => Assert.Equal(TeamState.NotKnown, st));
     }
@@ -162,11 +171,72 @@ public sealed class ModelUnitTests
     public void The_deprivation_model_moves_need_to_deprived_LSOAs_and_keeps_the_total()
     {
         var s = Tiny([]);
-        var flat = CoverageModel.Need(s, new ModelParameters());
+        var flat = CoverageModel.Need(s, Flat);
         var weighted = CoverageModel.Need(s, new ModelParameters(NeedModel: NeedModel.Deprivation));
         Assert.Equal(flat.Sum(), weighted.Sum(), 9);
         Assert.True(weighted[0] / flat[0] > weighted[2] / flat[2]);
         Assert.True(weighted[2] / flat[2] > weighted[4] / flat[4]);
+    }
+
+    [Fact]
+    public void The_risk_model_is_calibrated_to_the_national_rate_and_follows_income_deprivation()
+    {
+        var s = Tiny([]);
+        var p = new ModelParameters();
+        Assert.Equal(NeedModel.Risk, p.NeedModel);
+        var need = CoverageModel.Need(s, p);
+        double births = 10 + 20 + 30 + 40 + 50 + 60;
+        Assert.Equal(0.10 * births, need.Sum(), 6);
+        // Each LSOA's rate is p0 + s × (p1 − p0), with odds(p1) = 5 × odds(p0).
+        var (p0, p1) = CoverageModel.RiskRates(s, p)!.Value;
+        Assert.Equal(5.0, p1 / (1 - p1) / (p0 / (1 - p0)), 9);
+        double[] b = [10, 20, 30, 40, 50, 60];
+        for (int i = 0; i < 6; i++) Assert.Equal(b[i] * (p0 + IncomeRate[i] * (p1 - p0)), need[i], 9);
+        // The rate per birth falls as income deprivation falls.
+        var rate = need.Select((x, i) => x / b[i]).ToArray();
+        for (int i = 1; i < 6; i++) Assert.True(rate[i] < rate[i - 1], $"LSOA {i}: {rate[i]} not below {rate[i - 1]}");
+        // An odds ratio of 1 is the flat model.
+        var even = CoverageModel.Need(s, p with { RiskOddsRatio = 1 });
+        for (int i = 0; i < 6; i++) Assert.Equal(b[i] * 0.10, even[i], 9);
+        // The low and high figures are calibrated to 8% and 15%.
+        var range = CoverageModel.Range(s, p);
+        Assert.Equal(0.08 * births, range.Low.Sum(), 6);
+        Assert.Equal(0.15 * births, range.High.Sum(), 6);
+    }
+
+    [Fact]
+    public void Unmet_need_low_and_high_use_the_central_share_of_capacity()
+    {
+        var s = Tiny([Team("t", "active", ["E06000001"], capacity: 4)]);
+        var run = Run(s, new ModelParameters());
+        var a = CoverageModel.Aggregate(run, "lad").Single(x => x.Code == "E06000001");
+        // Capacity 4 shared by central need; unmet low/high are need at 8% and 15% less that capacity, LSOA by LSOA.
+        double expectLow = 0, expectHigh = 0;
+        foreach (var i in new[] { 0, 1 })
+        {
+            expectLow += Math.Max(0, run.Range.Low[i] - run.Capacity[i]);
+            expectHigh += Math.Max(0, run.Range.High[i] - run.Capacity[i]);
+        }
+        Assert.Equal(4, run.Capacity[0] + run.Capacity[1], 9);
+        Assert.Equal(expectLow, a.Range.UnmetLow, 9);
+        Assert.Equal(expectHigh, a.Range.UnmetHigh, 9);
+        Assert.True(a.Range.UnmetLow < a.Unmet && a.Unmet < a.Range.UnmetHigh);
+    }
+
+    [Fact]
+    public void An_area_partly_inside_another_counts_its_part_and_the_parts_add_up()
+    {
+        var s = Tiny([]);
+        var run = Run(s, new ModelParameters());
+        // Inside: LSOAs 1–3, that is all of A and half of B.
+        var inside = new[] { true, true, true, false, false, false };
+        var parts = CoverageModel.Aggregate(run, "lad", inside);
+        var a = parts.Single(x => x.Code == "E06000001");
+        var b = parts.Single(x => x.Code == "E07000002");
+        Assert.False(a.Partial);
+        Assert.True(b.Partial);
+        Assert.Equal(60.0 / (60 + 80), b.InsideShare, 9);
+        Assert.Equal(run.Need[0] + run.Need[1] + run.Need[2], a.Need + b.Need, 9);
     }
 
     [Fact]
@@ -177,7 +247,7 @@ public sealed class ModelUnitTests
         var candidates = Planner.Candidates(s, 2);
         Assert.Contains(candidates, c => c.Lads.SequenceEqual(["E06000001", "E07000002"]));
         Assert.DoesNotContain(candidates, c => c.Lads.SequenceEqual(["E06000001", "E07000003"])); // not neighbours
-        var weights = Planner.Weights(s, new ModelParameters(), false);
+        var weights = Planner.Weights(s, Flat, false);
         var picks = Planner.Greedy(run, candidates, 2, 10, weights);
         // A team of 10 can cover all of C's 11 families but 1; B's 7; the pair A+B's 10.
         Assert.Equal(10, picks[0].Gain, 9);

@@ -111,12 +111,12 @@ public static class AreaEndpoints
         var s = await store.SnapshotAsync(ct);
         var (indexes, problem) = Select(s, level, within);
         if (problem is not null) return problem;
-        var areas = pick(Figures(store, s, level, p, indexes!));
+        var areas = pick(Figures(store, s, level, p, indexes!, within));
         return format switch
         {
             "csv" => Csv(areas),
             "geojson" => await GeoJson(db, level, areas, ct),
-            _ => TypedResults.Ok(new AreaList(level, s.DataVersion, p.Deprivation, AreaOutput.Describe(p), within, areas.Count, Totals(areas), areas)),
+            _ => TypedResults.Ok(new AreaList(level, s.DataVersion, p.Deprivation, AreaOutput.Describe(p, s), within, areas.Count, Totals(areas), areas)),
         };
     }
 
@@ -126,9 +126,21 @@ public static class AreaEndpoints
         return new ListTotals(Math.Round(need, 2), Math.Round(unmet, 2), Math.Round(notKnown, 2), unmet > 0 ? Math.Round(notKnown / unmet, 4) : null);
     }
 
-    static List<AreaOut> Figures(ModelStore store, ModelSnapshot s, string level, ModelParameters p, IEnumerable<int> indexes)
+    /// <summary>
+    /// The areas' figures; within another area, an area partly inside gives the figures of its part
+    /// inside (marked partial, with its share of infants), so that the list adds up to the containing
+    /// area. Its gap rank and deprivation summary stay those of the whole area.
+    /// </summary>
+    static List<AreaOut> Figures(ModelStore store, ModelSnapshot s, string level, ModelParameters p, IEnumerable<int> indexes, string? within = null)
     {
         var (figures, ranks) = store.Figures(s, p, level);
+        if (within is not null && s.AreaLevelOfCode.TryGetValue(within, out var containerLevel))
+        {
+            var container = s.Levels[containerLevel];
+            var inside = new bool[s.LsoaCount];
+            foreach (var i in container.LsoasOf(container.Index[within])) inside[i] = true;
+            figures = CoverageModel.Aggregate(store.Baseline(s, p), level, inside);
+        }
         var deprivation = store.Deprivation(s, level, p);
         return indexes.Select(i => AreaOutput.Build(s, figures[i], ranks[i], deprivation[i])).ToList();
     }
@@ -186,7 +198,7 @@ public static class AreaEndpoints
                 Math.Round(other.GeographicCoverage, 4), Math.Round(store.Deprivation(s, cl, p)[i].ShareInfantsDeciles12, 4)));
         }
         var distribution = deprivation.InfantsByDecile.Select((v, i) => new DecileInfants(i + 1, Math.Round(v, 1))).ToList();
-        return TypedResults.Ok(new AreaDetail(area, s.DataVersion, AreaOutput.Describe(p), distribution, serving, others, evidence, compare,
+        return TypedResults.Ok(new AreaDetail(area, s.DataVersion, AreaOutput.Describe(p, s), distribution, serving, others, evidence, compare,
         [
             "Population: " + ModelParameters.PopulationDescriptions[p.Population],
             p.Deprivation == "imd2019" ? "Deprivation: MHCLG English indices of deprivation 2019, carried to LSOA 2021" : "Deprivation: MHCLG English indices of deprivation 2025 (reissued 13 Nov 2025)",

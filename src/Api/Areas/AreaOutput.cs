@@ -28,10 +28,16 @@ public sealed record AreaOut(
     double GeographicCoverage, double CapacityFamiliesPerYear, double CoveredNeed, double UnmetNeed,
     [property: JsonPropertyName("unmet_need_per_1000_births")] double? UnmetNeedPer1000Births, bool NoTeam, int GapRank,
     string TeamState, TeamStateShares TeamStateShares, double UnmetNeedInNotKnown,
-    DeprivationOut? Deprivation, ChildPovertyOut? ChildPoverty);
+    DeprivationOut? Deprivation, ChildPovertyOut? ChildPoverty,
+    /// <summary>Need and unmet need at the low and high national rates (families a year).</summary>
+    double NeedLow, double NeedHigh, double UnmetNeedLow, double UnmetNeedHigh,
+    /// <summary>In a within= list, true for an area partly inside: its figures are of the part inside, inside_share of its infants.</summary>
+    bool Partial, double InsideShare);
 
+/// <summary>The model in force for an answer. With need_model=risk, the calibrated rates for infants not at risk and at risk.</summary>
 public sealed record NeedModelOut(string Name, double NeedRate, double? Gradient, string? NeedWeight, double DefaultCapacity, string Population,
-    string PopulationDescription, string UncertainTeams, double EvidenceMaxAgeYears, string Source);
+    string PopulationDescription, string UncertainTeams, double EvidenceMaxAgeYears, string Source,
+    double? RiskOddsRatio = null, double? RateNotAtRisk = null, double? RateAtRisk = null, double[]? NeedRateRange = null, string? Counts = null);
 
 public sealed record AreaList(string Level, long DataVersion, string DeprivationVintage, NeedModelOut NeedModel, string? Within, int Count,
     ListTotals Totals, IReadOnlyList<AreaOut> Areas);
@@ -40,11 +46,26 @@ public static class AreaOutput
 {
     static double R(double x, int digits = 3) => Math.Round(x, digits);
 
-    public static NeedModelOut Describe(ModelParameters p) => new(
-        p.NeedModel.ToString().ToLowerInvariant(), p.NeedRate, p.NeedModel == NeedModel.Deprivation ? p.Gradient : null,
-        p.NeedModel == NeedModel.Deprivation ? (p.NeedWeight == NeedWeight.Imd ? "imd" : "child_poverty") : null, p.DefaultCapacity,
-        p.Population, ModelParameters.PopulationDescriptions[p.Population], p.IncludeUncertainTeams ? "include" : "exclude", p.EvidenceMaxAgeYears,
-        $"need = need_rate × births (the age-0 population, {(p.Population == "mid2024" ? "ONS mid-2024" : "ONS mid-2020")}); see GET /api/model");
+    public const string Counts = "families a year (incidence per birth cohort); the prevalence among infants under 2 is about twice this";
+
+    public static NeedModelOut Describe(ModelParameters p, ModelSnapshot? s = null)
+    {
+        var rates = s is null ? null : CoverageModel.RiskRates(s, p);
+        string births = $"the age-0 population, {(p.Population == "mid2024" ? "ONS mid-2024" : "ONS mid-2020")}";
+        string source = p.NeedModel switch
+        {
+            NeedModel.Risk => $"need = births × (p0 + s × (p1 − p0)) per LSOA, s its share of people income-deprived (IoD 2025), p1's odds {p.RiskOddsRatio:0.0#} × p0's (Skovgaard et al. 2007), England's total = need_rate × births ({births}); see GET /api/model",
+            NeedModel.Flat => $"need = need_rate × births ({births}); see GET /api/model",
+            _ => $"need = need_rate × births ({births}) × a deprivation multiplier (gradient: a Cradle assumption), England's total unchanged; see GET /api/model",
+        };
+        return new(ModelParameters.Id(p.NeedModel), p.NeedRate, p.NeedModel == NeedModel.Deprivation ? p.Gradient : null,
+            p.NeedModel == NeedModel.Deprivation ? (p.NeedWeight == NeedWeight.Imd ? "imd" : "child_poverty") : null, p.DefaultCapacity,
+            p.Population, ModelParameters.PopulationDescriptions[p.Population], p.IncludeUncertainTeams ? "include" : "exclude", p.EvidenceMaxAgeYears,
+            source, p.NeedModel == NeedModel.Risk ? p.RiskOddsRatio : null,
+            rates is { } r ? Math.Round(r.P0, 5) : null, rates is { } r1 ? Math.Round(r1.P1, 5) : null,
+            [p.NeedRate * ModelParameters.NeedRateLow / ModelParameters.DefaultNeedRate, p.NeedRate, p.NeedRate * ModelParameters.NeedRateHigh / ModelParameters.DefaultNeedRate],
+            Counts);
+    }
 
     const string ChildPovertySource = "DWP, Children in low income families: local area statistics (FYE 2022–2025), via ONS Explore Local Statistics; England derived from the district rates weighted by children aged 0–15 (mid-2024)";
 
@@ -83,7 +104,8 @@ public static class AreaOutput
         f.TeamState.Id(), Shares(f), R(f.UnmetNotKnown, 2),
         d is null ? null : new DeprivationOut(d.Vintage, d.Weights, Opt(d.MeanImdRank, 1), Opt(d.MeanImdScore, 3), R(d.ShareLsoasDecile1, 4),
             R(d.ShareInfantsDeciles12, 4), Opt(d.MeanIncomeScoreInfantWeighted, 4)),
-        ChildPoverty(s, f.Level, f.Code, withSeries: false));
+        ChildPoverty(s, f.Level, f.Code, withSeries: false),
+        R(f.Range.NeedLow, 2), R(f.Range.NeedHigh, 2), R(f.Range.UnmetLow, 2), R(f.Range.UnmetHigh, 2), f.Partial, R(f.InsideShare, 4));
 
     static double? Opt(double? x, int digits) => x is { } v ? Math.Round(v, digits) : null;
 
@@ -97,6 +119,7 @@ public static class AreaOutput
         "deprivation_vintage", "deprivation_weights", "mean_imd_rank", "mean_imd_score", "share_lsoas_decile1",
         "share_infants_deciles_1_2", "mean_income_score_infant_weighted",
         "child_poverty_fye", "child_poverty_bhc_percent", "child_poverty_ahc_percent",
+        "need_low", "need_high", "unmet_need_low", "unmet_need_high", "partial", "inside_share",
     ];
 
     /// <summary>The flattened fields as GeoJSON or OGC properties, named as the CSV columns.</summary>
@@ -123,6 +146,7 @@ public static class AreaOutput
             a.Deprivation?.Vintage, a.Deprivation?.Weights, a.Deprivation?.MeanImdRank, a.Deprivation?.MeanImdScore,
             a.Deprivation?.ShareLsoasDecile1, a.Deprivation?.ShareInfantsDeciles12, a.Deprivation?.MeanIncomeScoreInfantWeighted,
             a.ChildPoverty?.Fye, a.ChildPoverty?.BeforeHousingCostsPercent, a.ChildPoverty?.AfterHousingCostsPercent,
+            a.NeedLow, a.NeedHigh, a.UnmetNeedLow, a.UnmetNeedHigh, a.Partial, a.InsideShare,
         ];
     }
 }

@@ -10,22 +10,31 @@ public static class ModelQuery
 {
     /// <summary>The model parameters as given, in a query string or a request body.</summary>
     public sealed record Given(string? NeedModel = null, string? Gradient = null, string? Deprivation = null, string? Population = null,
-        string? NeedWeight = null, string? UncertainTeams = null, string? EvidenceMaxAgeYears = null);
+        string? NeedWeight = null, string? UncertainTeams = null, string? EvidenceMaxAgeYears = null, string? RiskOddsRatio = null);
 
     static string? Text(double? d) => d?.ToString(CultureInfo.InvariantCulture);
 
     public static (ModelParameters? Parameters, ProblemHttpResult? Problem) Parse(string? needModel, double? gradient, string? deprivation,
-        string? population, string? needWeight, string? uncertainTeams, double? evidenceMaxAgeYears) =>
-        Parse(new Given(needModel, Text(gradient), deprivation, population, needWeight, uncertainTeams, Text(evidenceMaxAgeYears)));
+        string? population, string? needWeight, string? uncertainTeams, double? evidenceMaxAgeYears, double? riskOddsRatio) =>
+        Parse(new Given(needModel, Text(gradient), deprivation, population, needWeight, uncertainTeams, Text(evidenceMaxAgeYears), Text(riskOddsRatio)));
 
     public static (ModelParameters? Parameters, ProblemHttpResult? Problem) Parse(Given given)
     {
         var p = new ModelParameters();
         switch (given.NeedModel)
         {
-            case null or "flat": break;
+            case null or "risk": break;
+            case "flat": p = p with { NeedModel = NeedModel.Flat }; break;
             case "deprivation": p = p with { NeedModel = NeedModel.Deprivation }; break;
-            default: return (null, ApiProblems.BadParameter("need_model", $"'{Clip(given.NeedModel)}' is not flat or deprivation"));
+            default: return (null, ApiProblems.BadParameter("need_model", $"'{Clip(given.NeedModel)}' is not {string.Join(", ", ModelParameters.NeedModels)}"));
+        }
+        if (given.RiskOddsRatio is { } odds)
+        {
+            if (!double.TryParse(odds, NumberStyles.Float, CultureInfo.InvariantCulture, out var or) || !double.IsFinite(or) || or < 1 || or > 20)
+                return (null, ApiProblems.BadParameter("risk_odds_ratio", $"'{Clip(odds)}' is not a number from 1 to 20"));
+            if (p.NeedModel != NeedModel.Risk) return (null, ApiProblems.BadParameter("risk_odds_ratio", "applies only with need_model=risk"));
+            // One decimal is plenty (the source gives 1.6, 5.0 and 16.0), and keeps the cache of model runs small.
+            p = p with { RiskOddsRatio = Math.Round(or, 1) };
         }
         if (given.Gradient is { } gradient)
         {

@@ -50,12 +50,13 @@ public sealed record ModelQueryParameters(
     [FromQuery(Name = "deprivation")] string? Deprivation,
     [FromQuery(Name = "population")] string? Population,
     [FromQuery(Name = "uncertain_teams")] string? UncertainTeams,
-    [FromQuery(Name = "evidence_max_age_years")] string? EvidenceMaxAgeYears) : IQueryParameters
+    [FromQuery(Name = "evidence_max_age_years")] string? EvidenceMaxAgeYears,
+    [FromQuery(Name = "risk_odds_ratio")] string? RiskOddsRatio) : IQueryParameters
 {
     (ModelParameters? Parameters, ProblemHttpResult? Problem)? _parsed;
 
     (ModelParameters? Parameters, ProblemHttpResult? Problem) Parsed =>
-        _parsed ??= ModelQuery.Parse(new ModelQuery.Given(NeedModel, Gradient, Deprivation, Population, NeedWeight, UncertainTeams, EvidenceMaxAgeYears));
+        _parsed ??= ModelQuery.Parse(new ModelQuery.Given(NeedModel, Gradient, Deprivation, Population, NeedWeight, UncertainTeams, EvidenceMaxAgeYears, RiskOddsRatio));
 
     public ProblemHttpResult? Check() => Parsed.Problem;
 

@@ -9,7 +9,7 @@ namespace Cradle.Api.Plan;
 public sealed record PlanRequest(int? Teams, double? BudgetGbp, double? CapacityFamiliesPerYear, double? AnnualCost, int? MaxGroupSize,
     bool? DeprivationWeighted, string? Within, string? NeedModel, double? Gradient, string? Deprivation,
     string? Population = null, string? NeedWeight = null, string? UncertainTeams = null, double? EvidenceMaxAgeYears = null, string? CandidateLevel = null,
-    double? BenefitPerFamilyLow = null, double? BenefitPerFamilyCentral = null, double? BenefitPerFamilyHigh = null);
+    double? BenefitPerFamilyLow = null, double? BenefitPerFamilyCentral = null, double? BenefitPerFamilyHigh = null, double? RiskOddsRatio = null);
 
 public sealed record PlanArea(string Code, string Name);
 
@@ -20,8 +20,10 @@ public sealed record PlanPickOut(int Order, string Icb, string IcbName, IReadOnl
 public sealed record PlanResult(long DataVersion, int TeamsRequested, double CapacityFamiliesPerYear, double AnnualCost, int MaxGroupSize,
     bool DeprivationWeighted, int Candidates, string Method, double ExtraFamiliesCovered, double TotalAnnualCost, double? CostPerFamilyReached,
     double UnmetNeedBefore, double UnmetNeedInNotKnownBefore, string TeamStateNote, double Seconds, IReadOnlyList<PlanPickOut> Picks,
-    /// <summary>Indicative: the plan's teams together, with the lifetime benefit as a range.</summary>
-    ValueForMoney ValueForMoney);
+    /// <summary>The plan's teams together: cost per family and break-even, then the indicative lifetime benefit as a range.</summary>
+    ValueForMoney ValueForMoney,
+    /// <summary>Doubts about the inputs (a team's families a year or cost per family outside the published range); they never block the plan.</summary>
+    IReadOnlyList<InputWarning> Warnings);
 
 public static class PlanEndpoints
 {
@@ -35,7 +37,7 @@ public static class PlanEndpoints
         var clock = Stopwatch.StartNew();
         var (body, problem) = await JsonBody.ReadAsync<PlanRequest>(request);
         if (problem is not null) return problem;
-        var (p, pp) = ModelQuery.Parse(body!.NeedModel, body.Gradient, body.Deprivation, body.Population, body.NeedWeight, body.UncertainTeams, body.EvidenceMaxAgeYears);
+        var (p, pp) = ModelQuery.Parse(body!.NeedModel, body.Gradient, body.Deprivation, body.Population, body.NeedWeight, body.UncertainTeams, body.EvidenceMaxAgeYears, body.RiskOddsRatio);
         if (pp is not null) return pp;
         var (benefit, bp) = ModelQuery.ParseBenefit(body.BenefitPerFamilyLow, body.BenefitPerFamilyCentral, body.BenefitPerFamilyHigh);
         if (bp is not null) return bp;
@@ -109,6 +111,7 @@ public static class PlanEndpoints
             Math.Round(cumulative, 2), cost * picks.Count, cumulative > 0 ? Math.Round(cost * picks.Count / cumulative, 0) : null,
             Math.Round(baseline.Need.Sum() - baseline.Covered.Sum(), 2), Math.Round(baseline.UnmetNotKnown(), 2),
             "The planner works on need: much of the unmet need it targets is where the register knows of no team but no source says there is none (not_known); check local provision before relying on a pick.",
-            Math.Round(clock.Elapsed.TotalSeconds, 3), output, ValueForMoney.Of(cost * picks.Count, cumulative, benefit!)));
+            Math.Round(clock.Elapsed.TotalSeconds, 3), output, ValueForMoney.Of(cost * picks.Count, cumulative, benefit!),
+            Plausibility.Team("", capacity, cost)));
     }
 }

@@ -71,6 +71,8 @@ public static class CaseReport
         {
             p.NeedModel == NeedModel.Flat || f.Births <= 0
                 ? $"About {N0(f.Need)} families a year in {name} may need a specialised parent-infant relationship team: an estimate, {Pct(p.NeedRate)} of about {N0(f.Births)} births a year."
+                : p.NeedModel == NeedModel.Risk
+                ? $"About {N0(f.Need)} families a year in {name} may need a specialised parent-infant relationship team (range {N0(f.Range.NeedLow)} to {N0(f.Range.NeedHigh)}): an estimate, {N1(f.Need / f.Births * 1000)} per 1,000 of about {N0(f.Births)} births a year against {N1(england.Need / england.Births * 1000)} in England, because need rises with income deprivation."
                 : $"About {N0(f.Need)} families a year in {name} may need a specialised parent-infant relationship team: an estimate, {Pct(f.Need / f.Births)} of about {N0(f.Births)} births a year once weighted by deprivation.",
             StateMessage(s, f, name, level, index, today, p),
             $"That leaves about {N0(f.Unmet)} families a year that no team's capacity covers: {(f.UnmetPer1000Births is { } u ? N1(u) : "–")} per 1,000 births"
@@ -80,9 +82,12 @@ public static class CaseReport
         if (result is not null)
         {
             var v = result.ValueForMoney;
-            messages.Add(v.CostPerFamily is { } cpf && v.BenefitCostRatio is { } bcr
-                ? $"With the scenario, the new teams would reach about {N0(v.ExtraFamiliesReached)} more families a year for {Gbp(v.AnnualCost)} a year, about {Gbp(cpf)} per family. At an indicative {Gbp(v.BenefitPerFamily.Central)} of lifetime benefit per family, each £1 would return about £{N1(bcr.Central)} (range £{N1(bcr.Low)} to £{N1(bcr.High)})."
+            var care = v.BreakEven.FirstOrDefault(b => b.UnitCostId == UnitCosts.ChildLookedAfterYear.Id);
+            messages.Add(v.CostPerFamily is { } cpf
+                ? $"With the scenario, the new teams would reach about {N0(v.ExtraFamiliesReached)} more families a year for {Gbp(v.AnnualCost)} a year: about {Gbp(cpf)} per family."
+                  + (care is null ? "" : $" They pay for themselves if they keep about {N1(care.OutcomesPerYear)} children out of care for a year, each year (a year in care costs councils about {Gbp(care.UnitCostGbp)} a child, {care.PriceBase}).")
                 : $"With the scenario, covered need in England changes by {N0(result.Totals.ExtraFamiliesCovered)} families a year.");
+            foreach (var w in result.Warnings) messages.Add("Check: " + w.Message);
         }
         else if (similar is not null)
         {
@@ -115,13 +120,24 @@ public static class CaseReport
             if (simIdx is not null) row.Add(Text(Median(simIdx.Select(i => value(figures[i], dep[i]))), text));
             return row;
         }
+        // A row of text for the area, its region and England (no median of similar areas).
+        List<string> RangeRow(string label, Func<AreaFigures, string> text)
+        {
+            var row = new List<string> { label, text(f) };
+            if (regionFigures is not null) row.Add(text(regionFigures));
+            if (level != "england") row.Add(text(england));
+            if (simIdx is not null) row.Add("");
+            return row;
+        }
         var rows = new List<IReadOnlyList<string>>
         {
             Row($"Births a year (age 0, {(p.Population == "mid2024" ? "mid-2024 estimate" : "mid-2020")})", (a, _) => a.Births, N0),
             Row("Families a year needing a team (estimate)", (a, _) => a.Need, N0),
+            RangeRow("Families a year needing a team, low to high (8% to 15% nationally)", a => $"{N0(a.Range.NeedLow)} to {N0(a.Range.NeedHigh)}"),
             Row("Infants where a team takes referrals", (a, _) => a.GeographicCoverage, Pct),
             Row("Need covered by teams' capacity, families a year", (a, _) => a.Covered, N0),
             Row("Unmet need, families a year", (a, _) => a.Unmet, N0),
+            RangeRow("Unmet need, low to high", a => $"{N0(a.Range.UnmetLow)} to {N0(a.Range.UnmetHigh)}"),
             Row("Unmet need per 1,000 births", (a, _) => a.UnmetPer1000Births, N1),
             Row($"Infants in England's most deprived 20% of LSOAs ({(p.Deprivation == "imd2019" ? "IMD 2019" : "IoD 2025")})", (_, d) => d.ShareInfantsDeciles12, Pct),
         };
@@ -209,7 +225,7 @@ public static class CaseReport
             new Bullets([
                 Attribution,
                 "Population: " + ModelParameters.PopulationDescriptions[p.Population] + ".",
-                "Need: " + AreaOutput.Describe(p).Source + $" ({AreaOutput.Describe(p).Name} model). Start for Life councils: {Programmes.StartForLifeListSource} ({Programmes.StartForLifeListSourceDate}); {Programmes.StartForLifeListChecked}",
+                "Need: " + AreaOutput.Describe(p, s).Source + $" ({AreaOutput.Describe(p).Name} model). Start for Life councils: {Programmes.StartForLifeListSource} ({Programmes.StartForLifeListSourceDate}); {Programmes.StartForLifeListChecked}",
                 "Value for money (indicative), lifetime benefit per family reached: " + string.Join(" ", BenefitParameters.Sources.Zip([benefit.Low, benefit.Central, benefit.High]).Select(x =>
                     $"{x.First.Parameter.Replace("benefit_per_family_", "")} {Gbp(x.Second)}{(x.Second == x.First.Default ? $" ({x.First.Url}{(x.First.Derived ? ", derived" : "")})" : " (given for this report)")}.")),
             ]),
@@ -217,7 +233,7 @@ public static class CaseReport
                 $"Register completeness: the register holds {s.Teams.Count(t => t.IsActive)} active teams in England; the Parent-Infant Foundation counted {latest.Teams} ({latest.AsOf}). Where the register knows of no team and no source says there is none, the state is 'not known', not 'no team'.",
                 $"Assumed capacities: teams without a published capacity count as {N0(p.DefaultCapacity)} families a year.",
                 "Estimated infants: mid-2024 LSOA infants are estimates summing to ONS's district figures; need is an indicative share of births, not a count of families.",
-                "Indicative benefits: lifetime benefit per family is a published national estimate, not an evaluation of any team; the central figure's method was not published in what we could read.",
+                "Value for money: cost per family and break-even use the unit costs named with them; the lifetime benefit per family is a published national estimate, not an evaluation of any team, and the central figure's method was not published in what we could read.",
                 "Every figure here comes from Cradle's API for the same data version and parameters; see GET /api/model for every parameter and its source.",
             ]),
         ]));
@@ -265,16 +281,22 @@ public static class CaseReport
             ["Infants where a team takes referrals", Pct(here?.GeographicCoverageBefore ?? f.GeographicCoverage), Pct(here?.GeographicCoverageAfter ?? f.GeographicCoverage), "", ""],
             ["Team state", StateLabel(here?.TeamStateBefore ?? f.TeamState.Id()), StateLabel(here?.TeamStateAfter ?? f.TeamState.Id()), "", ""],
         ], [2.2f, 1, 1, 1, 1]));
-        blocks.Add(new Table("Value for money (indicative)", ["", "Low", "Central", "High"],
+        blocks.Add(new Table("Value for money: what a finance director can check", ["", "Figure", "Unit cost, price base and source"],
         [
-            ["Annual cost of the new teams", Gbp(v.AnnualCost), "", ""],
-            ["Extra families reached a year", N0(v.ExtraFamiliesReached), "", ""],
-            ["Cost per family reached", v.CostPerFamily is { } c ? Gbp(c) : "–", "", ""],
-            ["Lifetime benefit per family (indicative)", Gbp(v.BenefitPerFamily.Low), Gbp(v.BenefitPerFamily.Central), Gbp(v.BenefitPerFamily.High)],
-            ["Lifetime benefit of a year's families (indicative)", Gbp(v.LifetimeBenefit.Low), Gbp(v.LifetimeBenefit.Central), Gbp(v.LifetimeBenefit.High)],
-            ["Benefit–cost ratio (indicative)", v.BenefitCostRatio is { } b ? N1(b.Low) : "–", v.BenefitCostRatio is { } b2 ? N1(b2.Central) : "–", v.BenefitCostRatio is { } b3 ? N1(b3.High) : "–"],
+            ["Annual cost of the new teams", Gbp(v.AnnualCost), "as proposed"],
+            ["Extra families reached a year", N0(v.ExtraFamiliesReached), "Cradle's model"],
+            ["Cost per family reached", v.CostPerFamily is { } c ? Gbp(c) : "–", "annual cost ÷ extra families"],
+            .. v.BreakEven.Select(b => (IReadOnlyList<string>)[$"Break-even: {b.Outcome}s prevented a year", N1(b.OutcomesPerYear),
+                $"{Gbp(b.UnitCostGbp)} each ({b.PriceBase}{(b.Derived ? ", derived" : "")}): {b.Source}"]),
+        ], [2.2f, 0.8f, 2.6f]));
+        if (r.Warnings.Count > 0)
+            blocks.Add(new Bullets(r.Warnings.Select(w => $"Check {w.Field}: {w.Message} ({w.Source})").ToList()));
+        blocks.Add(new Table("A national estimate, not an evaluated return (secondary)", ["", "Low", "Central", "High"],
+        [
+            ["Lifetime benefit per family", Gbp(v.BenefitPerFamily.Low), Gbp(v.BenefitPerFamily.Central), Gbp(v.BenefitPerFamily.High)],
+            ["Lifetime benefit of a year's families", Gbp(v.LifetimeBenefit.Low), Gbp(v.LifetimeBenefit.Central), Gbp(v.LifetimeBenefit.High)],
         ], [2.4f, 1, 1, 1]));
-        blocks.Add(new Paragraph(v.Method + " " + v.Caveat, Small: true));
+        blocks.Add(new Paragraph(v.Method + " " + v.Caveat + " " + string.Join(" ", UnitCosts.All.Select(u => u.Says)), Small: true));
         return new ReportSection("The scenario: before and after, and value for money", blocks);
     }
 

@@ -10,7 +10,7 @@ public sealed record ScenarioTeam(string? Name, string[]? Areas, double? Capacit
 
 public sealed record ScenarioRequest(ScenarioTeam[]? Teams, string[]? Close, string? Level, string? NeedModel, double? Gradient, string? Deprivation,
     string? Population = null, string? NeedWeight = null, string? UncertainTeams = null, double? EvidenceMaxAgeYears = null,
-    double? BenefitPerFamilyLow = null, double? BenefitPerFamilyCentral = null, double? BenefitPerFamilyHigh = null);
+    double? BenefitPerFamilyLow = null, double? BenefitPerFamilyCentral = null, double? BenefitPerFamilyHigh = null, double? RiskOddsRatio = null);
 
 public sealed record ScenarioTeamOut(string Name, string[] Areas, double CapacityFamiliesPerYear, double AnnualCost, int Lsoas, double NeedInArea);
 
@@ -29,8 +29,10 @@ public sealed record ScenarioTotals(
 
 public sealed record ScenarioResult(long DataVersion, string Level, object NeedModel, IReadOnlyList<ScenarioTeamOut> Teams,
     IReadOnlyList<string> Closed, ScenarioTotals Totals, int AreasAffected, IReadOnlyList<ScenarioArea> Areas,
-    /// <summary>Indicative: what the new teams buy (against the register without the closed teams), with the lifetime benefit as a range.</summary>
-    ValueForMoney ValueForMoney);
+    /// <summary>What the new teams buy (against the register without the closed teams): cost per family and break-even, then the indicative lifetime benefit as a range.</summary>
+    ValueForMoney ValueForMoney,
+    /// <summary>Doubts about the inputs (a team's families a year or cost per family outside the published range, a team larger than its area's need); they never block the answer.</summary>
+    IReadOnlyList<InputWarning> Warnings);
 
 public static class ScenarioEndpoints
 {
@@ -43,7 +45,7 @@ public static class ScenarioEndpoints
     {
         var (body, problem) = await JsonBody.ReadAsync<ScenarioRequest>(request);
         if (problem is not null) return problem;
-        var (p, pp) = ModelQuery.Parse(body!.NeedModel, body.Gradient, body.Deprivation, body.Population, body.NeedWeight, body.UncertainTeams, body.EvidenceMaxAgeYears);
+        var (p, pp) = ModelQuery.Parse(body!.NeedModel, body.Gradient, body.Deprivation, body.Population, body.NeedWeight, body.UncertainTeams, body.EvidenceMaxAgeYears, body.RiskOddsRatio);
         if (pp is not null) return pp;
         if (LevelParameter.Check(body.Level, _ => true) is { } lp) return lp;
         var (benefit, bp) = ModelQuery.ParseBenefit(body.BenefitPerFamilyLow, body.BenefitPerFamilyCentral, body.BenefitPerFamilyHigh);
@@ -63,6 +65,7 @@ public static class ScenarioEndpoints
         var errors = new Dictionary<string, string[]>();
         var added = new List<ModelTeam>();
         var addedOut = new List<ScenarioTeamOut>();
+        var warnings = new List<InputWarning>();
         if (teams.Count == 0 && close.Count == 0) errors["teams"] = ["give at least one team to add or one team id to close"];
         if (teams.Count > 50) errors["teams"] = ["at most 50 hypothetical teams"];
         var baseline = store.Baseline(s, p);
@@ -80,7 +83,9 @@ public static class ScenarioEndpoints
             var (lsoas, unknown) = s.Resolve(t.Areas);
             if (unknown.Count > 0) { errors[$"{f}.areas"] = unknown.Take(10).Select(c => $"'{ModelQuery.Clip(c)}' is not {Cradle.Geo.Register.KnownCodes.Kinds}").ToArray(); continue; }
             added.Add(new ModelTeam($"scenario-{k + 1}", name, capacity, false, lsoas, cost, Hypothetical: true));
-            addedOut.Add(new ScenarioTeamOut(name, t.Areas, capacity, cost, lsoas.Length, Math.Round(lsoas.Sum(i => baseline.Need[i]), 2)));
+            double needInArea = lsoas.Sum(i => baseline.Need[i]);
+            addedOut.Add(new ScenarioTeamOut(name, t.Areas, capacity, cost, lsoas.Length, Math.Round(needInArea, 2)));
+            warnings.AddRange(Plausibility.Team(f + ".", capacity, cost, needInArea, lsoas.Sum(i => baseline.UnmetAt(i))));
         }
         var known = baseline.Teams.Select(t => t.Id).ToHashSet();
         var unknownClose = close.Where(id => !known.Contains(id)).ToList();
@@ -88,7 +93,7 @@ public static class ScenarioEndpoints
         if (errors.Count > 0) return (null, errors);
 
         var kept = baseline.Teams.Where(t => !close.Contains(t.Id)).ToList();
-        var after = CoverageModel.Run(s, kept.Concat(added).ToList(), p, baseline.Need, baseline.AsOf);
+        var after = CoverageModel.Run(s, kept.Concat(added).ToList(), p, baseline.Need, baseline.AsOf, baseline.Range);
         var before = store.Figures(s, p, level).Areas;
         var changed = CoverageModel.Aggregate(after, level);
         var areas = new List<ScenarioArea>();
@@ -105,13 +110,13 @@ public static class ScenarioEndpoints
         double need = baseline.Need.Sum(), coveredBefore = baseline.Covered.Sum(), coveredAfter = after.Covered.Sum();
         double extra = coveredAfter - coveredBefore, newCost = added.Sum(t => t.AnnualCost ?? 0);
         // What the new teams buy, against the register without the closed teams: a closure's loss is not the new teams' cost.
-        double byNew = close.Count == 0 ? extra : added.Count == 0 ? 0 : coveredAfter - CoverageModel.Run(s, kept, p, baseline.Need, baseline.AsOf).Covered.Sum();
+        double byNew = close.Count == 0 ? extra : added.Count == 0 ? 0 : coveredAfter - CoverageModel.Run(s, kept, p, baseline.Need, baseline.AsOf, baseline.Range).Covered.Sum();
         var totals = new ScenarioTotals(R(need), R(coveredBefore), R(coveredAfter), R(extra), R(need - coveredBefore), R(need - coveredAfter),
             R(baseline.UnmetNotKnown()), R(after.UnmetNotKnown()), R(byNew), newCost,
             byNew > 1e-9 && added.Count > 0 ? Math.Round(newCost / byNew, 0) : null);
-        return (new ScenarioResult(s.DataVersion, level, Areas.AreaOutput.Describe(p), addedOut, [.. close], totals, areas.Count,
+        return (new ScenarioResult(s.DataVersion, level, Areas.AreaOutput.Describe(p, s), addedOut, [.. close], totals, areas.Count,
             areas.OrderByDescending(x => Math.Abs(x.UnmetNeedBefore - x.UnmetNeedAfter)).ToList(),
-            ValueForMoney.Of(newCost, added.Count > 0 ? byNew : 0, benefit)), null);
+            ValueForMoney.Of(newCost, added.Count > 0 ? byNew : 0, benefit), warnings), null);
     }
 
     static double R(double x) => Math.Round(x, 2);

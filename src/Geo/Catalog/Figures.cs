@@ -58,12 +58,13 @@ public static class Figures
     [
         new("unmet_need_per_1000_births", "Unmet need per 1,000 births", "unmet families a year per 1,000 births",
             "Families a year needing a specialised parent-infant relationship service whom no team's capacity covers, per 1,000 births (age-0 population).",
-            FigureFormat.Number, 0, [0, 20, 40, 60, 80], "viridis", null, Tile: true, Map: true, (f, _) => f.UnmetPer1000Births),
+            // Under the risk model districts without a team range from about 65 to 135 (the flat model's 100 sits in the fourth class).
+            FigureFormat.Number, 0, [0, 70, 85, 100, 115], "viridis", null, Tile: true, Map: true, (f, _) => f.UnmetPer1000Births),
         new("geographic_coverage", "Geographic coverage", "share of infants where a team takes referrals",
             "The share of the area's infants living where an active team in the register takes referrals.",
             FigureFormat.Percent, 0, [0, 0.2, 0.4, 0.6, 0.8], "viridis", null, Tile: true, Map: true, (f, _) => f.GeographicCoverage),
         new("need_families_per_year", "Need", "families a year needing a specialised service",
-            "need_rate × births: families a year who may need a specialised parent-infant relationship team.",
+            "Families a year who may need a specialised parent-infant relationship team: births × a rate that rises with income deprivation, calibrated to need_rate nationally (GET /api/model).",
             FigureFormat.Number, 0, null, "viridis", null, Tile: true, Map: true, (f, _) => f.Need),
         new("unmet_need", "Unmet need", "unmet families a year",
             "Need minus the need covered by teams' capacity, in families a year.",

@@ -34,12 +34,18 @@ public sealed class CoverageRun
     public PopulationValues Population => Snapshot.Population(Parameters.Population);
     public required IReadOnlyList<ModelTeam> Teams { get; init; }
     public required double[] Need { get; init; }
+    /// <summary>Need calibrated to the low and high national rates (<see cref="ModelParameters.NeedRateLow"/>, <see cref="ModelParameters.NeedRateHigh"/>).</summary>
+    public required NeedRange Range { get; init; }
     public required double[] Capacity { get; init; }
     public required double[] Covered { get; init; }
     public required bool[] Reached { get; init; }
     public required TeamState[] State { get; init; }
 
     public double UnmetAt(int lsoa) => Math.Max(0, Need[lsoa] - Covered[lsoa]);
+
+    /// <summary>Unmet need if need were the low or high figure, with capacity shared as in the central one.</summary>
+    public double UnmetLowAt(int lsoa) => Math.Max(0, Range.Low[lsoa] - Capacity[lsoa]);
+    public double UnmetHighAt(int lsoa) => Math.Max(0, Range.High[lsoa] - Capacity[lsoa]);
 
     /// <summary>England's unmet need where nothing is known about provision.</summary>
     public double UnmetNotKnown()
@@ -50,12 +56,20 @@ public sealed class CoverageRun
     }
 }
 
-/// <summary>One area's figures at one level.</summary>
+/// <summary>Per-LSOA need at the low and high national rates.</summary>
+public sealed record NeedRange(double[] Low, double[] High);
+
+/// <summary>An area's need and unmet need at the low and high national rates (families a year).</summary>
+public sealed record AreaRange(double NeedLow, double NeedHigh, double UnmetLow, double UnmetHigh);
+
+/// <summary>One area's figures at one level; <see cref="InsideShare"/> below 1 for the part of an area inside another (a within= list).</summary>
 public sealed record AreaFigures(
     string Level, int Index, string Code, string Name,
     double Infants, double Births, double Need, double Capacity, double Covered, double ReachedInfants,
-    IReadOnlyList<ModelTeam> Teams, double[] InfantsByState, int[] LsoasByState, double UnmetNotKnown)
+    IReadOnlyList<ModelTeam> Teams, double[] InfantsByState, int[] LsoasByState, double UnmetNotKnown, AreaRange Range, double InsideShare = 1)
 {
+    public bool Partial => InsideShare < 1;
+
     public double Unmet => Math.Max(0, Need - Covered);
     public double GeographicCoverage => Infants > 0 ? ReachedInfants / Infants : 0;
     public double? UnmetPer1000Births => Births > 0 ? Unmet / Births * 1000 : null;
@@ -101,28 +115,86 @@ public static class CoverageModel
             t.CapacityFamiliesPerYear ?? p.DefaultCapacity, t.CapacityFamiliesPerYear is null,
             s.TeamLsoas(t), t.AnnualCostGbp)).ToList();
 
-    public static double[] Need(ModelSnapshot s, ModelParameters p)
+    /// <summary>Families a year needing a team, per LSOA, calibrated to the central national rate.</summary>
+    public static double[] Need(ModelSnapshot s, ModelParameters p) => Need(s, p, p.NeedRate);
+
+    /// <summary>Need calibrated to the low and high national rates.</summary>
+    public static NeedRange Range(ModelSnapshot s, ModelParameters p) =>
+        new(Need(s, p, p.NeedRate * ModelParameters.NeedRateLow / ModelParameters.DefaultNeedRate),
+            Need(s, p, p.NeedRate * ModelParameters.NeedRateHigh / ModelParameters.DefaultNeedRate));
+
+    /// <summary>Need per LSOA under the parameters' model, with England's total = <paramref name="rate"/> × England's births.</summary>
+    public static double[] Need(ModelSnapshot s, ModelParameters p, double rate)
     {
         var births = s.Population(p.Population).Births;
         var need = new double[s.LsoaCount];
-        if (p.NeedModel == NeedModel.Flat)
+        switch (p.NeedModel)
         {
-            for (int i = 0; i < need.Length; i++) need[i] = births[i] * p.NeedRate;
-            return need;
+            case NeedModel.Flat:
+                for (int i = 0; i < need.Length; i++) need[i] = births[i] * rate;
+                return need;
+            case NeedModel.Risk:
+            {
+                var share = RiskShare(s);
+                var (p0, p1) = Calibrate(births, share, rate, p.RiskOddsRatio);
+                for (int i = 0; i < need.Length; i++) need[i] = births[i] * (p0 + share[i] * (p1 - p0));
+                return need;
+            }
         }
         // Deprivation-weighted, then normalised so that England's total equals the flat model's.
         var multiplier = NeedMultipliers(s, p);
         double flat = 0, weighted = 0;
         for (int i = 0; i < need.Length; i++)
         {
-            need[i] = births[i] * p.NeedRate * multiplier[i];
-            flat += births[i] * p.NeedRate;
+            need[i] = births[i] * rate * multiplier[i];
+            flat += births[i] * rate;
             weighted += need[i];
         }
         double k = weighted > 0 ? flat / weighted : 1;
         for (int i = 0; i < need.Length; i++) need[i] *= k;
         return need;
     }
+
+    /// <summary>
+    /// Each LSOA's share of infants taken to be at high risk: its share of people in income-deprived
+    /// families (IoD 2025 Income domain score, a rate). The IDACI rate would be closer (children only),
+    /// but only its ranks are in the data; where the score is missing, England's births-weighted mean.
+    /// </summary>
+    public static double[] RiskShare(ModelSnapshot s)
+    {
+        var score = s.Deprivation[("iod2025", "income")].Score;
+        var births = s.Population(ModelParameters.DefaultPopulation).Births;
+        double sum = 0, weight = 0;
+        for (int i = 0; i < score.Length; i++) if (double.IsFinite(score[i])) { sum += score[i] * births[i]; weight += births[i]; }
+        double mean = weight > 0 ? sum / weight : 0;
+        return score.Select(x => double.IsFinite(x) ? Math.Clamp(x, 0, 1) : mean).ToArray();
+    }
+
+    /// <summary>
+    /// The rates for infants not at risk (p0) and at risk (p1), with odds(p1) = oddsRatio × odds(p0),
+    /// such that Σ births × (p0 + share × (p1 − p0)) = rate × Σ births. The total rises with p0, so bisection finds it.
+    /// </summary>
+    public static (double P0, double P1) Calibrate(double[] births, double[] share, double rate, double oddsRatio)
+    {
+        double total = births.Sum();
+        if (total <= 0 || rate <= 0) return (0, 0);
+        double shareMean = 0;
+        for (int i = 0; i < births.Length; i++) shareMean += births[i] * share[i];
+        shareMean /= total;
+        double P1(double p0) => oddsRatio * p0 / (1 - p0 + oddsRatio * p0);
+        double lo = 0, hi = rate;
+        for (int k = 0; k < 100; k++)
+        {
+            double mid = (lo + hi) / 2;
+            if (mid + shareMean * (P1(mid) - mid) < rate) lo = mid; else hi = mid;
+        }
+        double p0 = (lo + hi) / 2;
+        return (p0, P1(p0));
+    }
+
+    /// <summary>The calibrated rates of the risk model under these parameters (null for other models).</summary>
+    public static (double P0, double P1)? RiskRates(ModelSnapshot s, ModelParameters p) =>
+        p.NeedModel == NeedModel.Risk ? Calibrate(s.Population(p.Population).Births, RiskShare(s), p.NeedRate, p.RiskOddsRatio) : null;
 
     /// <summary>Each LSOA's multiplier before normalisation: by IMD decile, or by its district's child poverty rate.</summary>
     public static double[] NeedMultipliers(ModelSnapshot s, ModelParameters p)
@@ -158,9 +230,12 @@ public static class CoverageModel
     }
 
     /// <param name="asOf">The day whose evidence counts as current (today unless a test says otherwise).</param>
-    public static CoverageRun Run(ModelSnapshot s, IReadOnlyList<ModelTeam> teams, ModelParameters p, double[]? need = null, DateOnly? asOf = null)
+    /// <param name="need">Need per LSOA when already known (a scenario reuses its baseline's), with <paramref name="range"/>.</param>
+    public static CoverageRun Run(ModelSnapshot s, IReadOnlyList<ModelTeam> teams, ModelParameters p, double[]? need = null, DateOnly? asOf = null,
+        NeedRange? range = null)
     {
         need ??= Need(s, p);
+        range ??= Range(s, p);
         var capacity = new double[s.LsoaCount];
         var reached = new bool[s.LsoaCount];
         foreach (var t in teams) Allocate(t, need, capacity, reached);
@@ -169,7 +244,7 @@ public static class CoverageModel
         var day = asOf ?? DateOnly.FromDateTime(DateTime.UtcNow);
         return new CoverageRun
         {
-            Snapshot = s, Parameters = p, AsOf = day, Teams = teams, Need = need, Capacity = capacity,
+            Snapshot = s, Parameters = p, AsOf = day, Teams = teams, Need = need, Range = range, Capacity = capacity,
             Covered = covered, Reached = reached, State = States(s, p, reached, day),
         };
     }
@@ -204,8 +279,12 @@ public static class CoverageModel
         }
     }
 
-    /// <summary>Sums the LSOA figures to every area of a level.</summary>
-    public static AreaFigures[] Aggregate(CoverageRun run, string levelName)
+    /// <summary>
+    /// Sums the LSOA figures to every area of a level; with <paramref name="inside"/>, only the LSOAs
+    /// it marks, so that an area partly inside another counts its part (and says what share of its
+    /// infants that is), and the parts add up to the containing area.
+    /// </summary>
+    public static AreaFigures[] Aggregate(CoverageRun run, string levelName, bool[]? inside = null)
     {
         var s = run.Snapshot;
         var level = s.Levels[levelName];
@@ -213,14 +292,21 @@ public static class CoverageModel
         var pop = run.Population;
         var infants = new double[n]; var births = new double[n]; var need = new double[n];
         var cap = new double[n]; var covered = new double[n]; var reachedInfants = new double[n];
+        var needLow = new double[n]; var needHigh = new double[n]; var unmetLow = new double[n]; var unmetHigh = new double[n];
         var byState = new double[n][]; var lsoasByState = new int[n][]; var unmetNotKnown = new double[n];
+        var allInfants = new double[n]; var allLsoas = new int[n]; var insideLsoas = new int[n];
         for (int a = 0; a < n; a++) { byState[a] = new double[TeamStates.All.Length]; lsoasByState[a] = new int[TeamStates.All.Length]; }
         for (int i = 0; i < s.LsoaCount; i++)
         {
             int a = level.LsoaArea[i];
             if (a < 0) continue;
+            allInfants[a] += pop.Infants[i]; allLsoas[a]++;
+            if (inside is not null && !inside[i]) continue;
+            insideLsoas[a]++;
             infants[a] += pop.Infants[i]; births[a] += pop.Births[i]; need[a] += run.Need[i];
             cap[a] += run.Capacity[i]; covered[a] += run.Covered[i];
+            needLow[a] += run.Range.Low[i]; needHigh[a] += run.Range.High[i];
+            unmetLow[a] += run.UnmetLowAt(i); unmetHigh[a] += run.UnmetHighAt(i);
             if (run.Reached[i]) reachedInfants[a] += pop.Infants[i];
             byState[a][(int)run.State[i]] += pop.Infants[i];
             lsoasByState[a][(int)run.State[i]]++;
@@ -231,14 +317,19 @@ public static class CoverageModel
             foreach (var i in t.Lsoas)
             {
                 int a = level.LsoaArea[i];
-                if (a < 0) continue;
+                if (a < 0 || (inside is not null && !inside[i])) continue;
                 teams[a] ??= [];
                 if (teams[a]!.Count == 0 || !ReferenceEquals(teams[a]![^1], t)) teams[a]!.Add(t);
             }
         var result = new AreaFigures[n];
         for (int a = 0; a < n; a++)
+        {
+            // The share of the area inside: by infants, or by LSOAs where it has none.
+            double share = insideLsoas[a] == allLsoas[a] ? 1 : allInfants[a] > 0 ? infants[a] / allInfants[a] : allLsoas[a] > 0 ? (double)insideLsoas[a] / allLsoas[a] : 1;
             result[a] = new AreaFigures(levelName, a, level.Codes[a], level.Names[a], infants[a], births[a], need[a], cap[a], covered[a],
-                reachedInfants[a], (IReadOnlyList<ModelTeam>?)teams[a] ?? [], byState[a], lsoasByState[a], unmetNotKnown[a]);
+                reachedInfants[a], (IReadOnlyList<ModelTeam>?)teams[a] ?? [], byState[a], lsoasByState[a], unmetNotKnown[a],
+                new AreaRange(needLow[a], needHigh[a], unmetLow[a], unmetHigh[a]), share);
+        }
         return result;
     }
 

@@ -482,6 +482,7 @@ export interface paths {
                     population?: string;
                     uncertain_teams?: string;
                     evidence_max_age_years?: string;
+                    risk_odds_ratio?: string;
                 };
                 header?: never;
                 path?: never;
@@ -535,6 +536,7 @@ export interface paths {
                     population?: string;
                     uncertain_teams?: string;
                     evidence_max_age_years?: string;
+                    risk_odds_ratio?: string;
                 };
                 header?: never;
                 path: {
@@ -606,6 +608,7 @@ export interface paths {
                     population?: string;
                     uncertain_teams?: string;
                     evidence_max_age_years?: string;
+                    risk_odds_ratio?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1551,6 +1554,7 @@ export interface paths {
                     population?: string;
                     uncertain_teams?: string;
                     evidence_max_age_years?: string;
+                    risk_odds_ratio?: string;
                 };
                 header?: never;
                 path: {
@@ -1622,6 +1626,7 @@ export interface paths {
                     population?: string;
                     uncertain_teams?: string;
                     evidence_max_age_years?: string;
+                    risk_odds_ratio?: string;
                 };
                 header?: never;
                 path: {
@@ -1743,6 +1748,17 @@ export interface components {
             unmet_need_in_not_known: number;
             deprivation: null | components["schemas"]["DeprivationOut"];
             child_poverty: null | components["schemas"]["ChildPovertyOut"];
+            /** Format: double */
+            need_low: number;
+            /** Format: double */
+            need_high: number;
+            /** Format: double */
+            unmet_need_low: number;
+            /** Format: double */
+            unmet_need_high: number;
+            partial: boolean;
+            /** Format: double */
+            inside_share: number;
         };
         BirthsTrend: {
             /** Format: double */
@@ -1752,6 +1768,17 @@ export interface components {
             /** Format: double */
             change: null | number;
             source: string;
+        };
+        BreakEven: {
+            unit_cost_id: string;
+            outcome: string;
+            /** Format: double */
+            unit_cost_gbp: number;
+            price_base: string;
+            /** Format: double */
+            outcomes_per_year: number;
+            source: string;
+            derived: boolean;
         };
         CatalogOut: {
             /** Format: int64 */
@@ -1885,6 +1912,11 @@ export interface components {
                 [key: string]: number[];
             };
         };
+        InputWarning: {
+            field: string;
+            message: string;
+            source: string;
+        };
         JsonElement: unknown;
         LevelOut: {
             id: string;
@@ -1995,6 +2027,14 @@ export interface components {
             /** Format: double */
             evidence_max_age_years: number;
             source: string;
+            /** Format: double */
+            risk_odds_ratio?: null | number;
+            /** Format: double */
+            rate_not_at_risk?: null | number;
+            /** Format: double */
+            rate_at_risk?: null | number;
+            need_rate_range?: null | number[];
+            counts?: null | string;
         };
         Palette: {
             id: string;
@@ -2072,6 +2112,23 @@ export interface components {
             seconds: number;
             picks: components["schemas"]["PlanPickOut"][];
             value_for_money: components["schemas"]["ValueForMoney"];
+            warnings: components["schemas"]["InputWarning"][];
+        };
+        PlausibleTeam: {
+            /** Format: double */
+            average_families_low: number;
+            /** Format: double */
+            average_families_high: number;
+            /** Format: double */
+            smallest_team: number;
+            /** Format: double */
+            largest_team: number;
+            families_source: string;
+            /** Format: double */
+            cost_per_family_low: number;
+            /** Format: double */
+            cost_per_family_high: number;
+            cost_source: string;
         };
         ProblemDetails: {
             type?: null | string;
@@ -2176,6 +2233,7 @@ export interface components {
             areas_affected: number;
             areas: components["schemas"]["ScenarioArea"][];
             value_for_money: components["schemas"]["ValueForMoney"];
+            warnings: components["schemas"]["InputWarning"][];
         };
         ScenarioTeamOut: {
             name: string;
@@ -2359,6 +2417,18 @@ export interface components {
             deprivation: components["schemas"]["DeprivationTrend"];
             teams: components["schemas"]["TeamEvent"][];
         };
+        UnitCost: {
+            id: string;
+            outcome: string;
+            /** Format: double */
+            gbp: number;
+            price_base: string;
+            bearer: string;
+            says: string;
+            url: string;
+            verified: string;
+            derived: boolean;
+        };
         ValueForMoney: {
             indicative: boolean;
             /** Format: double */
@@ -2372,12 +2442,15 @@ export interface components {
             benefit_cost_ratio: null | components["schemas"]["Range"];
             method: string;
             caveat: string;
+            break_even: components["schemas"]["BreakEven"][];
         };
         ValueForMoneyModel: {
             indicative: boolean;
             parameters: components["schemas"]["Source"][];
             method: string;
             caveat: string;
+            unit_costs: components["schemas"]["UnitCost"][];
+            plausible_team: components["schemas"]["PlausibleTeam"];
         };
         ViewerConfig: {
             basemap_url: null | string;
