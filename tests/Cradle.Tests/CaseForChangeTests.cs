@@ -66,7 +66,7 @@ public sealed class CaseForChangeTests(DatabaseFixture db)
         Assert.Contains("Contains OS data © Crown copyright and database right 2024", text);
         Assert.Contains("Open Government Licence v3.0", text);
         Assert.Contains("Register completeness", text);
-        Assert.Contains("Indicative benefits", text);
+        Assert.Contains("Value for money: cost per family and break-even", text);
         // The similar districts are in it, by name.
         foreach (var s in area.GetProperty("similar_areas").EnumerateArray()) Assert.Contains(s.GetProperty("name").GetString()!, text);
     }
@@ -84,10 +84,19 @@ public sealed class CaseForChangeTests(DatabaseFixture db)
         Assert.Contains("A Sunderland team", text);
         // The map shows where the new team would work.
         Assert.Contains("Proposed team (scenario)", text);
+        // Break-even against a year in care, with its unit cost and source, in the key messages and the table.
+        var care = vfm.GetProperty("break_even").EnumerateArray().Single(b => b.GetProperty("unit_cost_id").GetString() == "child_looked_after_year");
+        string years = care.GetProperty("outcomes_per_year").GetDouble().ToString("N1", CultureInfo.InvariantCulture);
+        Assert.Equal(Math.Round(180_000 / care.GetProperty("unit_cost_gbp").GetDouble(), 2), care.GetProperty("outcomes_per_year").GetDouble(), 2);
+        Assert.Contains($"about £{N0(cpf)} per family. They pay for themselves if they keep about {years} children out of care for a year", text);
+        Assert.Contains($"Break-even, prevented each year: a child looked after by a council for a year {years} £{N0(care.GetProperty("unit_cost_gbp").GetDouble())} each (2023–24, cash, derived)", text);
+        Assert.Contains("explore-education-statistics.service.gov.uk", text);
+        // The lifetime benefit is second, as a national estimate, and no message states a return on £1.
         var bcr = vfm.GetProperty("benefit_cost_ratio");
-        Assert.Contains($"Benefit–cost ratio (indicative) {bcr.GetProperty("low").GetDouble().ToString("N1", CultureInfo.InvariantCulture)} " +
-            $"{bcr.GetProperty("central").GetDouble().ToString("N1", CultureInfo.InvariantCulture)} {bcr.GetProperty("high").GetDouble().ToString("N1", CultureInfo.InvariantCulture)}", text);
-        Assert.Contains("indicative", text);
+        Assert.Contains("A national estimate, not an evaluated return", text);
+        Assert.DoesNotContain("each £1 would return", text);
+        Assert.DoesNotContain("return about £", text);
+        Assert.True(bcr.GetProperty("central").GetDouble() > 0);
     }
 
     [Fact]
@@ -124,8 +133,13 @@ public sealed class CaseForChangeTests(DatabaseFixture db)
     {
         var colours = (await Page1Colours($"/reports/lad/{Sunderland}.pdf", dpi: 60, step: 3)).ToHashSet();
         Assert.True(colours.Count > 50, $"{colours.Count} colours on page 1");
-        // Sunderland's own class (100 unmet per 1,000 births: the darkest) is on the page.
-        Assert.Contains(colours, c => Math.Abs(c.Red - 0x44) <= 2 && Math.Abs(c.Green - 0x01) <= 2 && Math.Abs(c.Blue - 0x54) <= 2);
+        // Sunderland's own class, by the catalog's breaks and palette, is on the page.
+        double unmet = (await db.GetJson($"/api/areas/{Sunderland}")).GetProperty("area").GetProperty("unmet_need_per_1000_births").GetDouble();
+        var figure = Cradle.Geo.Catalog.Figures.Get("unmet_need_per_1000_births");
+        int k = figure.Breaks!.Count(b => unmet >= b) - 1;
+        var hex = Cradle.Geo.Catalog.Figures.PaletteOf(figure).Colours[k];
+        var own = SKColor.Parse(hex);
+        Assert.Contains(colours, c => Math.Abs(c.Red - own.Red) <= 2 && Math.Abs(c.Green - own.Green) <= 2 && Math.Abs(c.Blue - own.Blue) <= 2);
     }
 
     [Fact]
@@ -139,7 +153,7 @@ public sealed class CaseForChangeTests(DatabaseFixture db)
         var page = Regex.Replace(WebUtility.HtmlDecode(Regex.Replace(await html.Content.ReadAsStringAsync(), "<[^>]+>", " ")), @"\s+", " ");
         var area = await db.GetJson("/api/areas/E10000020");
         foreach (var expected in new[] { "Norfolk", "Great Yarmouth and Norwich", "was one of the 75 Start for Life councils", "Norfolk PAIRS",
-                     $"Unmet need, families a year {N0(area.GetProperty("area").GetProperty("unmet_need").GetDouble())}", "Value for money (indicative)" })
+                     $"Unmet need, families a year {N0(area.GetProperty("area").GetProperty("unmet_need").GetDouble())}", "Value for money: what a finance director can check" })
         {
             Assert.Contains(expected, text);
             Assert.Contains(expected, page);

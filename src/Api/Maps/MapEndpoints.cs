@@ -81,12 +81,26 @@ public static class MapEndpoints
         var teams = await Outlines(conn, reader, pairs, ct);
         var proposedAreas = await Outlines(conn, reader, proposed.SelectMany((lsoas, k) => lsoas.Select(i => ($"proposed-{k}", Code: s.LsoaCodes[i]))).ToList(), ct);
 
+        // Above district level, the districts inside, outlined and named.
+        var inner = new List<MapArea>();
+        if (level != "lad" && s.AreasWithin("lad", code) is { } within)
+        {
+            var lads = s.Levels["lad"];
+            var codes = within.Select(i => lads.Codes[i]).ToArray();
+            var px = Math.Max(w, h);
+            inner = (await conn.QueryAsync<(string Code, byte[] Wkb)>(new CommandDefinition("""
+                with focus as (select greatest(st_xmax(geom) - st_xmin(geom), st_ymax(geom) - st_ymin(geom)) as size from cradle.area where level = @level and code = @code)
+                select a.code, st_asbinary(st_simplifypreservetopology(a.geom, f.size / @px)) from cradle.area a, focus f where a.level = 'lad' and a.code = any(@codes)
+                """, new { level, code, codes, px = (double)px }, cancellationToken: ct)))
+                .Select(x => new MapArea(x.Code, lads.Names[lads.Index[x.Code]], reader.Read(x.Wkb), null, TeamState.NotKnown, false)).ToList();
+        }
+
         var palette = Figures.PaletteOf(m).Colours;
         var breaks = store.Breaks(s, m)[level];
         var classes = breaks.Select((b, i) => new MapClass(b, i + 1 < breaks.Length ? breaks[i + 1] : double.PositiveInfinity, SKColor.Parse(palette[i]),
             i + 1 < breaks.Length ? $"{m.Text(b)} – {m.Text(breaks[i + 1])}" : $"{m.Text(b)} and over")).ToList();
         return new MapRequest($"{m.Label}: {figures[index].Name}", $"{AreaLevels.Get(level).Singular} and neighbours · data version {s.DataVersion}",
-            m.Unit, areas, teams, classes, w, h, Attribution, proposedAreas);
+            m.Unit, areas, teams, classes, w, h, Attribution, proposedAreas, inner);
     }
 
     /// <summary>Each team's area, the union of its LSOAs, in one query (none without teams).</summary>

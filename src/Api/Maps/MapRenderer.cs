@@ -8,8 +8,10 @@ public sealed record MapArea(string Code, string Name, Geometry Geometry, double
 public sealed record MapClass(double From, double To, SKColor Colour, string Label);
 
 /// <param name="ProposedAreas">The areas of a scenario's new teams (a report with a scenario), drawn apart from the register's teams.</param>
+/// <param name="Inner">For an area above districts (a council, an ICB, a region), the districts inside it: outlined thinly and named.</param>
 public sealed record MapRequest(string Title, string Subtitle, string Unit, IReadOnlyList<MapArea> Areas, IReadOnlyList<Geometry> TeamAreas,
-    IReadOnlyList<MapClass> Classes, int Width, int Height, string Attribution, IReadOnlyList<Geometry> ProposedAreas);
+    IReadOnlyList<MapClass> Classes, int Width, int Height, string Attribution, IReadOnlyList<Geometry> ProposedAreas,
+    IReadOnlyList<MapArea>? Inner = null);
 
 /// <summary>
 /// Renders a board-paper choropleth with SkiaSharp: the area and its neighbours coloured by a
@@ -106,8 +108,11 @@ public static class MapRenderer
         using var proposedCasing = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColors.White, StrokeWidth = 5.5f * scale };
         using var proposed = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColor.Parse(ProposedColour), StrokeWidth = 3f * scale };
         foreach (var g in r.ProposedAreas) { using var path = ToPath(g, P); canvas.DrawPath(path, proposedCasing); canvas.DrawPath(path, proposed); }
+        using var innerEdge = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColor.Parse("#0b0c0c").WithAlpha(150), StrokeWidth = 1f * scale };
+        foreach (var a in r.Inner ?? []) { using var path = ToPath(a.Geometry, P); canvas.DrawPath(path, innerEdge); }
         using var focusEdge = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColor.Parse("#d4351c"), StrokeWidth = 3.5f * scale };
         foreach (var a in r.Areas.Where(a => a.Focus)) { using var path = ToPath(a.Geometry, P); canvas.DrawPath(path, focusEdge); }
+        Labels(canvas, r, frame, P, scale);
         canvas.Restore();
         using var frameEdge = new SKPaint { Style = SKPaintStyle.Stroke, Color = SKColor.Parse("#b1b4b6"), StrokeWidth = 1 };
         canvas.DrawRect(frame, frameEdge);
@@ -166,6 +171,39 @@ public static class MapRenderer
         canvas.DrawText(nice >= 1000 ? $"{nice / 1000:0.#} km" : $"{nice:0} m", bx + barPx + 8 * scale, by, smallFont, ink);
 
         canvas.DrawText(r.Attribution, margin, r.Height - 14 * scale, smallFont, ink);
+    }
+
+    /// <summary>
+    /// Names on the map, so that a board can read it: the area itself in bold, the districts inside it
+    /// (above district level), then its neighbours, largest first, each at a point inside its shape,
+    /// on a white halo (drawn as a path, so that the PDF's text holds each name once), skipping any
+    /// that would overlap one already placed or leave the frame.
+    /// </summary>
+    static void Labels(SKCanvas canvas, MapRequest r, SKRect frame, Func<Coordinate, SKPoint> P, float scale)
+    {
+        using var focusFont = new SKFont(Font(true), 24 * scale) { Subpixel = true, Hinting = SKFontHinting.None, LinearMetrics = true };
+        using var innerFont = new SKFont(Font(false), 18 * scale) { Subpixel = true, Hinting = SKFontHinting.None, LinearMetrics = true };
+        using var otherFont = new SKFont(Font(false), 17 * scale) { Subpixel = true, Hinting = SKFontHinting.None, LinearMetrics = true };
+        using var ink = new SKPaint { Color = SKColor.Parse("#0b0c0c"), IsAntialias = true };
+        using var grey = new SKPaint { Color = SKColor.Parse("#0b0c0c").WithAlpha(215), IsAntialias = true };
+        using var halo = new SKPaint { Color = SKColors.White.WithAlpha(235), IsAntialias = true, Style = SKPaintStyle.Stroke, StrokeWidth = 4.5f * scale, StrokeJoin = SKStrokeJoin.Round };
+        var placed = new List<SKRect>();
+        var inner = r.Inner ?? [];
+        var order = r.Areas.Where(a => a.Focus && inner.Count == 0).Select(a => (Area: a, Font: focusFont, Paint: ink))
+            .Concat(inner.OrderByDescending(a => a.Geometry.Area).Select(a => (Area: a, Font: innerFont, Paint: ink)))
+            .Concat(r.Areas.Where(a => !a.Focus).OrderByDescending(a => a.Geometry.Area).Select(a => (Area: a, Font: otherFont, Paint: grey)));
+        var inside = SKRect.Inflate(frame, -4 * scale, -4 * scale);
+        foreach (var (area, font, paint) in order)
+        {
+            var at = P(area.Geometry.InteriorPoint.Coordinate);
+            float width = font.MeasureText(area.Name);
+            var box = new SKRect(at.X - width / 2 - 2 * scale, at.Y - font.Size * 0.8f, at.X + width / 2 + 2 * scale, at.Y + font.Size * 0.35f);
+            if (!inside.Contains(box) || placed.Any(b => b.IntersectsWith(box))) continue;
+            placed.Add(box);
+            using var outline = font.GetTextPath(area.Name, new SKPoint(at.X - width / 2, at.Y));
+            canvas.DrawPath(outline, halo);
+            canvas.DrawText(area.Name, at.X - width / 2, at.Y, font, paint);
+        }
     }
 
     /// <summary>A repeating pattern: <paramref name="draw"/> paints one square tile, turned by <paramref name="degrees"/>.</summary>

@@ -26,10 +26,10 @@ public static class CaseReport
 {
     // Invariant: the app runs in globalization-invariant mode; its numbers and month names are English.
     static readonly CultureInfo En = CultureInfo.InvariantCulture;
-    static string N0(double v) => v.ToString("N0", En);
-    static string N1(double v) => v.ToString("N1", En);
-    static string Pct(double v) => (v * 100).ToString(v < 0.1 && v > 0 ? "N1" : "N0", En) + "%";
-    static string Gbp(double v) => "£" + v.ToString("N0", En);
+    internal static string N0(double v) => v.ToString("N0", En);
+    internal static string N1(double v) => v.ToString("N1", En);
+    internal static string Pct(double v) => (v * 100).ToString(v < 0.1 && v > 0 ? "N1" : "N0", En) + "%";
+    internal static string Gbp(double v) => "£" + v.ToString("N0", En);
 
     public const string Attribution = "Contains OS data © Crown copyright and database right 2024. Source: Office for National Statistics licensed under the Open Government Licence v3.0. " +
         "English indices of deprivation 2025 and 2019: Ministry of Housing, Communities and Local Government (OGL v3). Children in low income families: Department for Work and Pensions (OGL v3). " +
@@ -50,7 +50,7 @@ public static class CaseReport
         ScenarioResult? result = null;
         if (!scenario.IsEmpty)
         {
-            var (r, errors) = ScenarioEndpoints.Evaluate(store, s, p, level, scenario.Teams, scenario.Close, benefit);
+            var (r, errors) = ScenarioEndpoints.Evaluate(store, s, p, level, scenario.Teams, scenario.Close, benefit, within: code);
             if (errors is not null) return (null, errors);
             result = r;
         }
@@ -244,7 +244,7 @@ public static class CaseReport
     }
 
     /// <summary>What is known about provision, naming the teams or the dated statement it rests on.</summary>
-    static string StateMessage(ModelSnapshot s, AreaFigures f, string name, string level, int index, DateOnly today, ModelParameters p)
+    internal static string StateMessage(ModelSnapshot s, AreaFigures f, string name, string level, int index, DateOnly today, ModelParameters p)
     {
         switch (f.TeamState)
         {
@@ -281,12 +281,21 @@ public static class CaseReport
             ["Infants where a team takes referrals", Pct(here?.GeographicCoverageBefore ?? f.GeographicCoverage), Pct(here?.GeographicCoverageAfter ?? f.GeographicCoverage), "", ""],
             ["Team state", StateLabel(here?.TeamStateBefore ?? f.TeamState.Id()), StateLabel(here?.TeamStateAfter ?? f.TeamState.Id()), "", ""],
         ], [2.2f, 1, 1, 1, 1]));
+        // In the commissioner's frame: the area and each district in it (the part inside, for one partly inside).
+        if (r.Frame is { Districts.Count: > 0 } frame)
+            blocks.Add(new Table($"{name} district by district (families a year; a district partly inside counts its part)",
+                ["District", "Need", "Unmet before", "Unmet after", "Team state after"],
+                [
+                    .. frame.Districts.Select(d => (IReadOnlyList<string>)[d.Partial ? $"{d.Name} ({Pct(d.InsideShare)} of its infants)" : d.Name,
+                        N0(d.NeedFamiliesPerYear), N0(d.UnmetNeedBefore), N0(d.UnmetNeedAfter), StateLabel(d.TeamStateAfter)]),
+                    [$"{name} (total)", N0(frame.Area.NeedFamiliesPerYear), N0(frame.Area.UnmetNeedBefore), N0(frame.Area.UnmetNeedAfter), StateLabel(frame.Area.TeamStateAfter)],
+                ], [2.4f, 0.8f, 0.9f, 0.9f, 1.1f]));
         blocks.Add(new Table("Value for money: what a finance director can check", ["", "Figure", "Unit cost, price base and source"],
         [
             ["Annual cost of the new teams", Gbp(v.AnnualCost), "as proposed"],
             ["Extra families reached a year", N0(v.ExtraFamiliesReached), "Cradle's model"],
             ["Cost per family reached", v.CostPerFamily is { } c ? Gbp(c) : "–", "annual cost ÷ extra families"],
-            .. v.BreakEven.Select(b => (IReadOnlyList<string>)[$"Break-even: {b.Outcome}s prevented a year", N1(b.OutcomesPerYear),
+            .. v.BreakEven.Select(b => (IReadOnlyList<string>)[$"Break-even, prevented each year: {b.Outcome}", N1(b.OutcomesPerYear),
                 $"{Gbp(b.UnitCostGbp)} each ({b.PriceBase}{(b.Derived ? ", derived" : "")}): {b.Source}"]),
         ], [2.2f, 0.8f, 2.6f]));
         if (r.Warnings.Count > 0)
@@ -300,7 +309,7 @@ public static class CaseReport
         return new ReportSection("The scenario: before and after, and value for money", blocks);
     }
 
-    static string StateLabel(string id) => Figures.TeamStateVocabulary.FirstOrDefault(x => x.State.Id() == id).Label ?? id;
+    internal static string StateLabel(string id) => Figures.TeamStateVocabulary.FirstOrDefault(x => x.State.Id() == id).Label ?? id;
 
     static string Text(double? v, Func<double, string> text) => v is { } x && double.IsFinite(x) ? text(x) : "–";
 

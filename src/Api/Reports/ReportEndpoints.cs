@@ -83,6 +83,22 @@ public static class ReportEndpoints
             .Produces(200, contentType: "application/pdf")
             .WithSummary("The case for change for an area, as a PDF for a board paper (A4, fonts embedded, text selectable)")
             .WithDescription($"level: {levels}. " + Query);
+        group.MapGet("/{level}/{code}.docx", Docx).Query(typeof(ReportQuery), typeof(ModelQueryParameters)).ProducesProblem(404)
+            .Produces(200, contentType: ReportDocx.MediaType)
+            .WithSummary("The same report as a Word document, for board papers (headings, tables, the map as a picture)")
+            .WithDescription($"level: {levels}. " + Query);
+        group.MapGet("/best-start/{code}.pdf", BestStartPdf).Query(typeof(ReportQuery), typeof(ModelQueryParameters)).ProducesProblem(404)
+            .Produces(200, contentType: "application/pdf")
+            .WithSummary("The parent-infant section of an upper-tier council's Best Start local plan: need, provision, gaps and priced options, as a PDF")
+            .WithDescription("code: an upper-tier council (county or unitary). The model parameters as for /api/areas.");
+        group.MapGet("/best-start/{code}.docx", BestStartDocx).Query(typeof(ReportQuery), typeof(ModelQueryParameters)).ProducesProblem(404)
+            .Produces(200, contentType: ReportDocx.MediaType)
+            .WithSummary("The Best Start local plan section as a Word document")
+            .WithDescription("code: an upper-tier council (county or unitary). The model parameters as for /api/areas.");
+        group.MapGet("/best-start/{code}.html", BestStartHtml).Query(typeof(ReportQuery), typeof(ModelQueryParameters)).ProducesProblem(404)
+            .Produces(200, contentType: "text/html")
+            .WithSummary("The Best Start local plan section as printable HTML")
+            .WithDescription("code: an upper-tier council (county or unitary). The model parameters as for /api/areas.");
         group.MapGet("/{level}/{code}.html", Html).Query(typeof(ReportQuery), typeof(ModelQueryParameters)).ProducesProblem(404)
             .Produces(200, contentType: "text/html")
             .WithSummary("The same report as printable HTML, for pasting into documents")
@@ -99,12 +115,50 @@ public static class ReportEndpoints
         return TypedResults.File(bytes, "application/pdf", $"cradle-{level}-{code}.pdf");
     }
 
+    static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Docx([AsParameters] ReportQuery q, [AsParameters] ModelQueryParameters m,
+        ModelStore store, NpgsqlDataSource db, string level, string code, CancellationToken ct)
+    {
+        var (doc, problem) = await Build(q, m, store, db, level, code, ct);
+        if (problem is not null) return problem;
+        // Built whole in memory, like the PDF.
+        return TypedResults.File(ReportDocx.Render(doc!), ReportDocx.MediaType, $"cradle-{level}-{code}.docx");
+    }
+
     static async Task<Results<ContentHttpResult, ProblemHttpResult>> Html([AsParameters] ReportQuery q, [AsParameters] ModelQueryParameters m,
         ModelStore store, NpgsqlDataSource db, string level, string code, CancellationToken ct)
     {
         var (doc, problem) = await Build(q, m, store, db, level, code, ct);
         if (problem is not null) return problem;
         return TypedResults.Text(ReportHtml.Render(doc!), "text/html; charset=utf-8", Encoding.UTF8);
+    }
+
+    static async Task<(ReportDocument?, ProblemHttpResult?)> BestStart(ReportQuery q, ModelQueryParameters m, ModelStore store, NpgsqlDataSource db,
+        string code, CancellationToken ct)
+    {
+        var (s, problem) = await LevelParameter.AreaAsync(store, "utla", code, _ => true, ct);
+        if (problem is not null) return (null, problem);
+        return (await BestStartReport.BuildAsync(store, db, s!, m.Parameters, q.Benefit, code, ct), null);
+    }
+
+    static async Task<Results<FileContentHttpResult, ProblemHttpResult>> BestStartPdf([AsParameters] ReportQuery q, [AsParameters] ModelQueryParameters m,
+        ModelStore store, NpgsqlDataSource db, string code, CancellationToken ct)
+    {
+        var (doc, problem) = await BestStart(q, m, store, db, code, ct);
+        return problem is not null ? problem : TypedResults.File(ReportPdf.Render(doc!, DateTime.UtcNow), "application/pdf", $"cradle-best-start-{code}.pdf");
+    }
+
+    static async Task<Results<FileContentHttpResult, ProblemHttpResult>> BestStartDocx([AsParameters] ReportQuery q, [AsParameters] ModelQueryParameters m,
+        ModelStore store, NpgsqlDataSource db, string code, CancellationToken ct)
+    {
+        var (doc, problem) = await BestStart(q, m, store, db, code, ct);
+        return problem is not null ? problem : TypedResults.File(ReportDocx.Render(doc!), ReportDocx.MediaType, $"cradle-best-start-{code}.docx");
+    }
+
+    static async Task<Results<ContentHttpResult, ProblemHttpResult>> BestStartHtml([AsParameters] ReportQuery q, [AsParameters] ModelQueryParameters m,
+        ModelStore store, NpgsqlDataSource db, string code, CancellationToken ct)
+    {
+        var (doc, problem) = await BestStart(q, m, store, db, code, ct);
+        return problem is not null ? problem : TypedResults.Text(ReportHtml.Render(doc!), "text/html; charset=utf-8", Encoding.UTF8);
     }
 
     static async Task<(ReportDocument?, ProblemHttpResult?)> Build(ReportQuery q, ModelQueryParameters m, ModelStore store, NpgsqlDataSource db,

@@ -10,7 +10,8 @@ public sealed record ScenarioTeam(string? Name, string[]? Areas, double? Capacit
 
 public sealed record ScenarioRequest(ScenarioTeam[]? Teams, string[]? Close, string? Level, string? NeedModel, double? Gradient, string? Deprivation,
     string? Population = null, string? NeedWeight = null, string? UncertainTeams = null, double? EvidenceMaxAgeYears = null,
-    double? BenefitPerFamilyLow = null, double? BenefitPerFamilyCentral = null, double? BenefitPerFamilyHigh = null, double? RiskOddsRatio = null);
+    double? BenefitPerFamilyLow = null, double? BenefitPerFamilyCentral = null, double? BenefitPerFamilyHigh = null, double? RiskOddsRatio = null,
+    string? Within = null);
 
 public sealed record ScenarioTeamOut(string Name, string[] Areas, double CapacityFamiliesPerYear, double AnnualCost, int Lsoas, double NeedInArea);
 
@@ -27,12 +28,27 @@ public sealed record ScenarioTotals(
     double UnmetNeedBefore, double UnmetNeedAfter, double UnmetNeedInNotKnownBefore, double UnmetNeedInNotKnownAfter,
     double ExtraFamiliesCoveredByNewTeams, double AnnualCostOfNewTeams, double? CostPerExtraFamilyReached);
 
+/// <summary>One area of the commissioner's frame, before and after: its part inside the frame where it is partly inside (partial).</summary>
+public sealed record FrameArea(string Code, string Name, string Level, bool Partial, double InsideShare, double NeedFamiliesPerYear,
+    double CoveredNeedBefore, double CoveredNeedAfter, double UnmetNeedBefore, double UnmetNeedAfter,
+    [property: JsonPropertyName("unmet_need_per_1000_births_before")] double? UnmetNeedPer1000BirthsBefore,
+    [property: JsonPropertyName("unmet_need_per_1000_births_after")] double? UnmetNeedPer1000BirthsAfter,
+    double UnmetNeedInNotKnownBefore, double UnmetNeedInNotKnownAfter, string TeamStateBefore, string TeamStateAfter);
+
+/// <summary>
+/// The scenario in the commissioner's frame (within=CODE): the area's own before and after, and each
+/// district in it (its part inside, for one partly inside), so that the rows add up to the area.
+/// </summary>
+public sealed record ScenarioFrame(FrameArea Area, IReadOnlyList<FrameArea> Districts);
+
 public sealed record ScenarioResult(long DataVersion, string Level, object NeedModel, IReadOnlyList<ScenarioTeamOut> Teams,
     IReadOnlyList<string> Closed, ScenarioTotals Totals, int AreasAffected, IReadOnlyList<ScenarioArea> Areas,
     /// <summary>What the new teams buy (against the register without the closed teams): cost per family and break-even, then the indicative lifetime benefit as a range.</summary>
     ValueForMoney ValueForMoney,
     /// <summary>Doubts about the inputs (a team's families a year or cost per family outside the published range, a team larger than its area's need); they never block the answer.</summary>
-    IReadOnlyList<InputWarning> Warnings);
+    IReadOnlyList<InputWarning> Warnings,
+    /// <summary>With within=CODE, the area's and its districts' before and after; null without.</summary>
+    ScenarioFrame? Frame = null);
 
 public static class ScenarioEndpoints
 {
@@ -48,10 +64,12 @@ public static class ScenarioEndpoints
         var (p, pp) = ModelQuery.Parse(body!.NeedModel, body.Gradient, body.Deprivation, body.Population, body.NeedWeight, body.UncertainTeams, body.EvidenceMaxAgeYears, body.RiskOddsRatio);
         if (pp is not null) return pp;
         if (LevelParameter.Check(body.Level, _ => true) is { } lp) return lp;
+        if (AreasCheck(body.Within) is { } wp) return wp;
         var (benefit, bp) = ModelQuery.ParseBenefit(body.BenefitPerFamilyLow, body.BenefitPerFamilyCentral, body.BenefitPerFamilyHigh);
         if (bp is not null) return bp;
         var s = await store.SnapshotAsync(ct);
-        var (result, errors) = Evaluate(store, s, p!, body.Level ?? "lad", body.Teams ?? [], body.Close ?? [], benefit!);
+        if (body.Within is { } w && !s.AreaLevelOfCode.ContainsKey(w)) return ApiProblems.BadParameter("within", $"no area in England has code {w}");
+        var (result, errors) = Evaluate(store, s, p!, body.Level ?? "lad", body.Teams ?? [], body.Close ?? [], benefit!, body.Within);
         return errors is not null ? ApiProblems.Invalid(errors, "Invalid scenario") : TypedResults.Ok(result!);
     }
 
@@ -59,8 +77,10 @@ public static class ScenarioEndpoints
     /// A scenario against the register as it stands: the given teams added, the given teams closed;
     /// the errors name each bad field as the request body does (teams[0].areas, close).
     /// </summary>
+    static ProblemHttpResult? AreasCheck(string? within) => Areas.AreaQueries.CheckCode("within", within);
+
     public static (ScenarioResult? Result, Dictionary<string, string[]>? Errors) Evaluate(ModelStore store, ModelSnapshot s, ModelParameters p, string level,
-        IReadOnlyList<ScenarioTeam> teams, IReadOnlyList<string> close, BenefitParameters benefit)
+        IReadOnlyList<ScenarioTeam> teams, IReadOnlyList<string> close, BenefitParameters benefit, string? within = null)
     {
         var errors = new Dictionary<string, string[]>();
         var added = new List<ModelTeam>();
@@ -116,7 +136,29 @@ public static class ScenarioEndpoints
             byNew > 1e-9 && added.Count > 0 ? Math.Round(newCost / byNew, 0) : null);
         return (new ScenarioResult(s.DataVersion, level, Areas.AreaOutput.Describe(p, s), addedOut, [.. close], totals, areas.Count,
             areas.OrderByDescending(x => Math.Abs(x.UnmetNeedBefore - x.UnmetNeedAfter)).ToList(),
-            ValueForMoney.Of(newCost, added.Count > 0 ? byNew : 0, benefit), warnings), null);
+            ValueForMoney.Of(newCost, added.Count > 0 ? byNew : 0, benefit), warnings,
+            within is null ? null : Frame(s, baseline, after, within)), null);
+    }
+
+    /// <summary>The area of this code and the districts in it (their parts inside), before and after.</summary>
+    public static ScenarioFrame Frame(ModelSnapshot s, CoverageRun before, CoverageRun after, string code)
+    {
+        var level = s.AreaLevelOfCode[code];
+        var container = s.Levels[level];
+        var inside = new bool[s.LsoaCount];
+        foreach (var i in container.LsoasOf(container.Index[code])) inside[i] = true;
+        FrameArea Row(AreaFigures b, AreaFigures a) => new(b.Code, b.Name, b.Level, b.Partial, Math.Round(b.InsideShare, 4), R(b.Need), R(b.Covered), R(a.Covered),
+            R(b.Unmet), R(a.Unmet), b.UnmetPer1000Births is { } ub ? R(ub) : null, a.UnmetPer1000Births is { } ua ? R(ua) : null,
+            R(b.UnmetNotKnown), R(a.UnmetNotKnown), b.TeamState.Id(), a.TeamState.Id());
+        int index = container.Index[code];
+        var area = Row(CoverageModel.Aggregate(before, level)[index], CoverageModel.Aggregate(after, level)[index]);
+        var districts = new List<FrameArea>();
+        if (level is not ("lad" or "lsoa"))
+        {
+            var (b, a) = (CoverageModel.Aggregate(before, "lad", inside), CoverageModel.Aggregate(after, "lad", inside));
+            foreach (var d in s.AreasWithin("lad", code)!) districts.Add(Row(b[d], a[d]));
+        }
+        return new ScenarioFrame(area, districts);
     }
 
     static double R(double x) => Math.Round(x, 2);

@@ -330,6 +330,7 @@ function renderResult(r: ScenarioResult, name: (code: string) => string): string
       <div class="govuk-panel__body govuk-!-font-size-19">Cost per extra family reached by the new teams: <strong id="cost-per-family">${gbp(t.cost_per_extra_family_reached)}</strong></div>
     </div>
     <p class="govuk-body">England’s unmet need: <span data-field="unmet-before">${n0(t.unmet_need_before)}</span> → <span data-field="unmet-after">${n0(t.unmet_need_after)}</span> families a year, for ${gbp(t.annual_cost_of_new_teams)} a year of new teams${r.closed.length ? `, with ${r.closed.length} team${r.closed.length > 1 ? 's' : ''} closed` : ''}.</p>
+    ${warnings(r.warnings)}
     ${valueForMoney(r.value_for_money)}
     <table class="govuk-table app-table"><caption class="govuk-table__caption govuk-table__caption--s">Areas that change</caption>
       <thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">Area</th>
@@ -342,13 +343,25 @@ function range(x: { low: number; central: number; high: number } | null, f: (v: 
   return x ? `${f(x.central)} (${f(x.low)} to ${f(x.high)})` : '–';
 }
 
-/** The indicative benefit side, with its range, labelled as such. */
+/** Break-even against official unit costs first; the national lifetime estimate second, labelled as such. */
 function valueForMoney(v: ScenarioResult['value_for_money']): string {
-  if (!v.benefit_cost_ratio) return '';
-  return `<p class="govuk-body" id="value-for-money"><strong class="govuk-tag govuk-tag--yellow">Indicative</strong>
+  if (!v.break_even.length) return '';
+  const breakEven = v.break_even.map((b) => `<li>about <strong>${n1(b.outcomes_per_year)}</strong> × ${esc(b.outcome)}
+    (${gbp(b.unit_cost_gbp)} each, ${esc(b.price_base)}${b.derived ? ', derived' : ''}; <a class="govuk-link" href="${esc(b.source)}">source</a>)</li>`).join('');
+  return `<div id="value-for-money"><p class="govuk-body">To pay for themselves each year, the new teams must prevent:</p>
+    <ul class="govuk-list govuk-list--bullet" id="break-even">${breakEven}</ul>
+    ${v.benefit_cost_ratio ? `<p class="govuk-body-s"><strong class="govuk-tag govuk-tag--yellow">National estimate, not an evaluated return</strong>
     Lifetime benefit of a year’s families: ${range(v.lifetime_benefit, gbp)};
-    benefit–cost ratio <span data-field="bcr">${range(v.benefit_cost_ratio, n1)}</span>, at ${gbp(v.benefit_per_family.central)} per family reached
-    (sources: <a class="govuk-link" href="/api/model">the model</a>).</p>`;
+    per £1 a year: <span data-field="bcr">${range(v.benefit_cost_ratio, n1)}</span>, at ${gbp(v.benefit_per_family.central)} per family reached
+    (sources: <a class="govuk-link" href="/api/model">the model</a>).</p>` : ''}</div>`;
+}
+
+/** Doubts about the inputs: they never block the answer. */
+function warnings(ws: ScenarioResult['warnings']): string {
+  if (!ws.length) return '';
+  return `<div class="govuk-warning-text" id="scenario-warnings"><span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+    <div class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>Check these inputs:
+    <ul class="govuk-list govuk-list--bullet">${ws.map((w) => `<li><code>${esc(w.field)}</code>: ${esc(w.message)} <span class="govuk-body-s">(${esc(w.source)})</span></li>`).join('')}</ul></div></div>`;
 }
 
 function compareTable(kept: Scenario[], rs: ScenarioResult[], inForce: Scenario | null): string {
@@ -365,11 +378,13 @@ function compareTable(kept: Scenario[], rs: ScenarioResult[], inForce: Scenario 
       ${row('Unmet need where nothing is known, after', (r) => n0(r.totals.unmet_need_in_not_known_after), 'not-known-after')}
       ${row('Annual cost of new teams', (r) => gbp(r.totals.annual_cost_of_new_teams), 'cost')}
       ${row('Cost per extra family reached', (r) => gbp(r.totals.cost_per_extra_family_reached), 'cost-per-family')}
-      ${row('Benefit–cost ratio <strong class="govuk-tag govuk-tag--yellow">Indicative</strong>', (r) => range(r.value_for_money.benefit_cost_ratio, n1), 'bcr')}
-      ${row('Lifetime benefit <strong class="govuk-tag govuk-tag--yellow">Indicative</strong>', (r) => range(r.value_for_money.lifetime_benefit, gbp), 'benefit')}
+      ${row('Break-even: children kept out of care a year', (r) => n1(r.value_for_money.break_even[0]?.outcomes_per_year ?? NaN), 'break-even')}
+      ${row('Warnings about the inputs', (r) => n0(r.warnings.length), 'warnings')}
+      ${row('Lifetime benefit per £1 <strong class="govuk-tag govuk-tag--yellow">National estimate</strong>', (r) => range(r.value_for_money.benefit_cost_ratio, n1), 'bcr')}
+      ${row('Lifetime benefit <strong class="govuk-tag govuk-tag--yellow">National estimate</strong>', (r) => range(r.value_for_money.lifetime_benefit, gbp), 'benefit')}
       ${row('', (_r, s) => (s === inForce ? 'In force' : `<button type="button" class="govuk-button govuk-button--secondary app-small" data-apply="${kept.indexOf(s)}" aria-label="Put in force: ${esc(s.name)}">Put in force</button>`), 'apply')}
     </tbody></table>
-    <p class="govuk-body-s">Before any scenario, England’s unmet need is ${n0(rs[0]!.totals.unmet_need_before)} families a year. Benefits are indicative: see <a class="govuk-link" href="/api/model">the model</a> for their sources and range.</p>`;
+    <p class="govuk-body-s">Before any scenario, England’s unmet need is ${n0(rs[0]!.totals.unmet_need_before)} families a year. Break-even is the annual cost over a year in care for one child (councils’ spending, 2023–24); lifetime benefits are a national estimate, not an evaluated return: see <a class="govuk-link" href="/api/model">the model</a> for their sources and range.</p>`;
 }
 
 export function renderScenarioError(el: HTMLElement, e: unknown): void {
@@ -380,7 +395,7 @@ export function renderScenarioError(el: HTMLElement, e: unknown): void {
 }
 
 function renderPlan(el: HTMLElement, p: PlanResult, canKeep: boolean): void {
-  el.innerHTML = `<p class="govuk-body">Together: ${n1(p.extra_families_covered)} more families a year, ${gbp(p.cost_per_family_reached)} per family.</p>
+  el.innerHTML = `<p class="govuk-body">Together: ${n1(p.extra_families_covered)} more families a year, ${gbp(p.cost_per_family_reached)} per family.</p>${warnings(p.warnings)}
     <ol class="govuk-list govuk-list--number">${p.picks.map((k) => `<li><strong>${esc(k.areas.map((a) => a.name).join(' and '))}</strong> (${esc(k.icb_name)}):
       ${n1(k.extra_families_covered)} families a year. <span class="govuk-body-s">${esc(k.reason)}</span></li>`).join('')}</ol>
     ${canKeep ? '<button class="govuk-button govuk-button--secondary app-small" id="plan-keep" type="button">Keep these as a scenario</button>' : '<p class="govuk-body-s">Three scenarios are kept: remove one to keep these.</p>'}`;

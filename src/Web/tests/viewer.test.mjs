@@ -212,7 +212,10 @@ test('a scenario of two new teams and one closure changes the totals and the tab
   assert.equal(await page.locator('#scenario-result [data-field="unmet-after"]').textContent(), n0(expected.totals.unmet_need_after));
   assert.equal(await page.locator('#scenario-result [data-field="extra"]').textContent(), n1(expected.totals.extra_families_covered));
   assert.equal(await page.locator('#cost-per-family').textContent(), gbp(expected.totals.cost_per_extra_family_reached));
-  assert.match(await page.locator('#value-for-money').textContent(), /Indicative/);
+  // Break-even first, as the API gives it; the lifetime benefit second, as a national estimate.
+  const care = expected.value_for_money.break_even.find((b) => b.unit_cost_id === 'child_looked_after_year');
+  assert.match(await page.locator('#break-even').textContent(), new RegExp(`about ${n1(care.outcomes_per_year).replace('.', '\\.')} × a child looked after`));
+  assert.match(await page.locator('#value-for-money').textContent(), /National estimate, not an evaluated return/);
   await shot(page, 'scenario-two-teams-one-closure');
   // The table: each changed area's unmet need after, as the API says; Newcastle's rises with NEWPIP closed.
   await tab(page, 'Table');
@@ -261,6 +264,11 @@ test('two named scenarios are compared side by side as the API says', async () =
   assert.deepEqual(await cells('cost-per-family'), [gbp(one.totals.cost_per_extra_family_reached), gbp(two.totals.cost_per_extra_family_reached)]);
   const bcr = (r) => `${n1(r.value_for_money.benefit_cost_ratio.central)} (${n1(r.value_for_money.benefit_cost_ratio.low)} to ${n1(r.value_for_money.benefit_cost_ratio.high)})`;
   assert.deepEqual(await cells('bcr'), [bcr(one), bcr(two)]);
+  // Break-even against a year in care, and the warnings: the bigger team (300 families) is warned about, the first (150) too.
+  const years = (r) => n1(r.value_for_money.break_even.find((b) => b.unit_cost_id === 'child_looked_after_year').outcomes_per_year);
+  assert.deepEqual(await cells('break-even'), [years(one), years(two)]);
+  assert.deepEqual(await cells('warnings'), [n0(one.warnings.length), n0(two.warnings.length)]);
+  assert.ok(two.warnings.length > 0);
   await shot(page, 'scenarios-compared');
   // Putting the second in force: the URL says so, and the report link carries it.
   await page.getByRole('button', { name: 'Put in force: Two teams' }).click();
