@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Cradle needs from Debian's packages, only when it is missing:
 # PostgreSQL (the distribution's version) with PostGIS 3, curl, and on request gdal-bin, chromium,
-# poppler-utils (the tests read the reports back with pdftotext and pdftoppm), wrk or MapServer.
+# poppler-utils (the tests read the reports back with pdftotext and pdftoppm), unzip (and the Word
+# reports), wrk or MapServer.
 set -euo pipefail
 # Debian puts some servers (lighttpd, haproxy) in /usr/sbin, outside a normal user's PATH.
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -32,6 +33,7 @@ for extra in "$@"; do
     gdal) command -v ogrinfo >/dev/null || need+=(gdal-bin) ;;
     chromium) [ -x /usr/bin/chromium ] || need+=(chromium) ;;
     poppler) command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || need+=(poppler-utils) ;;
+    unzip) command -v unzip >/dev/null || need+=(unzip) ;;
     haproxy) command -v haproxy >/dev/null || need+=(haproxy) ;;
     wrk) command -v wrk >/dev/null || need+=(wrk) ;;
     mapserver) command -v mapserv >/dev/null || need+=(mapserver-bin cgi-mapserver); command -v lighttpd >/dev/null || need+=(lighttpd) ;;

@@ -114,8 +114,10 @@ public sealed class NeedModelTests(DatabaseFixture db, ITestOutputHelper output)
         Assert.Equal(1.0, D(Area(lads, "E08000024"), "inside_share"));
         // The CSV says the same.
         var csv = await db.Http.GetStringAsync("/api/areas?level=lad&within=E54000050&format=csv");
-        var header = csv.Split('\n')[0].Split(',');
-        var line = csv.Split('\n').First(l => l.StartsWith("E06000064,")).Split(',');
+        // Fields as RFC 4180 writes them: quoted where they hold a comma.
+        static string[] Fields(string l) => System.Text.RegularExpressions.Regex.Matches(l, "(?:^|,)(\"(?:[^\"]|\"\")*\"|[^,]*)").Select(m => m.Groups[1].Value.Trim('"')).ToArray();
+        var header = Fields(csv.Split('\n')[0].TrimEnd('\r'));
+        var line = Fields(csv.Split('\n').First(l => l.StartsWith("E06000064,")).TrimEnd('\r'));
         Assert.Equal("true", line[Array.IndexOf(header, "partial")]);
     }
 
@@ -144,19 +146,6 @@ public sealed class NeedModelTests(DatabaseFixture db, ITestOutputHelper output)
         var (planStatus, plan) = await db.Send(HttpMethod.Post, "/api/plan", """{"teams": 1, "capacity_families_per_year": 250, "annual_cost": 250000}""");
         Assert.Equal(HttpStatusCode.OK, planStatus);
         Assert.Contains(plan.GetProperty("warnings").EnumerateArray(), w => w.GetProperty("field").GetString() == "annual_cost");
-    }
-
-    [Theory]
-    [InlineData("/api/areas?need_model=magic", "need_model")]
-    [InlineData("/api/areas?risk_odds_ratio=0.5", "risk_odds_ratio")]
-    [InlineData("/api/areas?risk_odds_ratio=abc", "risk_odds_ratio")]
-    [InlineData("/api/areas?need_model=flat&risk_odds_ratio=5", "risk_odds_ratio")]
-    public async Task A_bad_need_parameter_is_a_problem_naming_it(string url, string parameter)
-    {
-        var response = await db.Http.GetAsync(url);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
-        Assert.Contains(parameter, await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -1600,6 +1600,291 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reports/{level}/{code}.docx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same report as a Word document, for board papers (headings, tables, the map as a picture)
+         * @description level: lad, utla, sicbl, icb, nhser, region. The model parameters as for /api/areas; scenario: new teams separated by ';', each 'codes|capacity|annual cost|name' (codes separated by ','; empty fields take the defaults), e.g. scenario=E08000024|150|157000; close: register team ids separated by ','; benefit_per_family_low, _central, _high: the indicative lifetime benefit per family (GBP; defaults and sources in GET /api/model).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    scenario?: string;
+                    close?: string;
+                    benefit_per_family_low?: string;
+                    benefit_per_family_central?: string;
+                    benefit_per_family_high?: string;
+                    need_model?: string;
+                    gradient?: string;
+                    need_weight?: string;
+                    deprivation?: string;
+                    population?: string;
+                    uncertain_teams?: string;
+                    evidence_max_age_years?: string;
+                    risk_odds_ratio?: string;
+                };
+                header?: never;
+                path: {
+                    level: string;
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/best-start/{code}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The parent-infant section of an upper-tier council's Best Start local plan: need, provision, gaps and priced options, as a PDF
+         * @description code: an upper-tier council (county or unitary). The model parameters as for /api/areas.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    scenario?: string;
+                    close?: string;
+                    benefit_per_family_low?: string;
+                    benefit_per_family_central?: string;
+                    benefit_per_family_high?: string;
+                    need_model?: string;
+                    gradient?: string;
+                    need_weight?: string;
+                    deprivation?: string;
+                    population?: string;
+                    uncertain_teams?: string;
+                    evidence_max_age_years?: string;
+                    risk_odds_ratio?: string;
+                };
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/best-start/{code}.docx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Best Start local plan section as a Word document
+         * @description code: an upper-tier council (county or unitary). The model parameters as for /api/areas.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    scenario?: string;
+                    close?: string;
+                    benefit_per_family_low?: string;
+                    benefit_per_family_central?: string;
+                    benefit_per_family_high?: string;
+                    need_model?: string;
+                    gradient?: string;
+                    need_weight?: string;
+                    deprivation?: string;
+                    population?: string;
+                    uncertain_teams?: string;
+                    evidence_max_age_years?: string;
+                    risk_odds_ratio?: string;
+                };
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/best-start/{code}.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Best Start local plan section as printable HTML
+         * @description code: an upper-tier council (county or unitary). The model parameters as for /api/areas.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    scenario?: string;
+                    close?: string;
+                    benefit_per_family_low?: string;
+                    benefit_per_family_central?: string;
+                    benefit_per_family_high?: string;
+                    need_model?: string;
+                    gradient?: string;
+                    need_weight?: string;
+                    deprivation?: string;
+                    population?: string;
+                    uncertain_teams?: string;
+                    evidence_max_age_years?: string;
+                    risk_odds_ratio?: string;
+                };
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/reports/{level}/{code}.html": {
         parameters: {
             query?: never;
@@ -1912,6 +2197,34 @@ export interface components {
                 [key: string]: number[];
             };
         };
+        FrameArea: {
+            code: string;
+            name: string;
+            level: string;
+            partial: boolean;
+            /** Format: double */
+            inside_share: number;
+            /** Format: double */
+            need_families_per_year: number;
+            /** Format: double */
+            covered_need_before: number;
+            /** Format: double */
+            covered_need_after: number;
+            /** Format: double */
+            unmet_need_before: number;
+            /** Format: double */
+            unmet_need_after: number;
+            /** Format: double */
+            unmet_need_per_1000_births_before: null | number;
+            /** Format: double */
+            unmet_need_per_1000_births_after: null | number;
+            /** Format: double */
+            unmet_need_in_not_known_before: number;
+            /** Format: double */
+            unmet_need_in_not_known_after: number;
+            team_state_before: string;
+            team_state_after: string;
+        };
         InputWarning: {
             field: string;
             message: string;
@@ -2221,6 +2534,10 @@ export interface components {
             teams_before: string[];
             teams_after: string[];
         };
+        ScenarioFrame: {
+            area: components["schemas"]["FrameArea"];
+            districts: components["schemas"]["FrameArea"][];
+        };
         ScenarioResult: {
             /** Format: int64 */
             data_version: number;
@@ -2234,6 +2551,7 @@ export interface components {
             areas: components["schemas"]["ScenarioArea"][];
             value_for_money: components["schemas"]["ValueForMoney"];
             warnings: components["schemas"]["InputWarning"][];
+            frame?: null | components["schemas"]["ScenarioFrame"];
         };
         ScenarioTeamOut: {
             name: string;

@@ -63,9 +63,9 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: { area: Sc
     <p class="govuk-caption-m">${esc(a.code)}${region ? ` · ${esc(region.name)}` : ''}${icbs.length ? ` · ${icbs.map((i) => `${esc(i.name)}${icbs.length > 1 ? ` (${pct(i.infants_share)} of infants)` : ''}`).join(', ')}` : ''}</p>
     ${scenarioRows}
     <dl class="govuk-summary-list govuk-summary-list--no-border">
-      ${row('Unmet need', `<span data-field="unmet">${n1(a.unmet_need)}</span> families a year (${n1(a.unmet_need_per_1000_births)} per 1,000 births)`)}
+      ${row('Unmet need', `<span data-field="unmet">${n1(a.unmet_need)}</span> families a year (${n1(a.unmet_need_per_1000_births)} per 1,000 births; <span data-field="unmet-range">${n0(a.unmet_need_low)} to ${n0(a.unmet_need_high)}</span> if need is 8% to 15% of births nationally)`)}
       ${row('Rank', `${n0(a.gap_rank)} of the ${n0(levelOf(a.level).count)} ${esc(levelOf(a.level).plural.toLowerCase())} by unmet need`)}
-      ${row('Need', `${n1(a.need_families_per_year)} families a year`)}
+      ${row('Need', `${n1(a.need_families_per_year)} families a year (${n0(a.need_low)} to ${n0(a.need_high)}): ${n1(a.births_proxy > 0 ? a.need_families_per_year / a.births_proxy * 1000 : NaN)} per 1,000 births, rising with income deprivation (<a class="govuk-link" href="/api/model">the model</a>)`)}
       ${row('Covered', `${n1(a.covered_need)} families a year (capacity ${n1(a.capacity_families_per_year)})`)}
       ${row('Geographic coverage', pct(a.geographic_coverage))}
       ${row('Infants under 2', `${n0(a.infants_under_2)}${estimated}`)}

@@ -23,9 +23,10 @@ export interface ScenarioContext {
   save(): void;
 }
 
-/** The body of POST /api/scenarios for a scenario, reporting areas of the given level. */
-export function scenarioBody(s: Scenario, level: string): unknown {
+/** The body of POST /api/scenarios for a scenario, reporting areas of the given level (and, with within, in that area's frame). */
+export function scenarioBody(s: Scenario, level: string, within?: string | null): unknown {
   return {
+    ...(within ? { within } : {}),
     teams: s.teams.filter((t) => t.areas.length).map((t, i) => ({
       name: t.name || `New team ${i + 1}`, areas: t.areas,
       capacity_families_per_year: Number.isFinite(t.capacity) ? t.capacity : null, annual_cost: Number.isFinite(t.cost) ? t.cost : null,
@@ -35,7 +36,8 @@ export function scenarioBody(s: Scenario, level: string): unknown {
   };
 }
 
-export const runScenario = (s: Scenario, level: string): Promise<ScenarioResult> => sendJson<ScenarioResult>('POST', '/api/scenarios', scenarioBody(s, level));
+export const runScenario = (s: Scenario, level: string, within?: string | null): Promise<ScenarioResult> =>
+  sendJson<ScenarioResult>('POST', '/api/scenarios', scenarioBody(s, level, within));
 const hasContent = (s: Scenario) => s.teams.some((t) => t.areas.length) || s.close.length > 0;
 
 export class ScenarioEditor {
@@ -292,7 +294,11 @@ export class ScenarioEditor {
     try {
       const results = await Promise.all(kept.map(async (s) => this.results.get(s) ?? runScenario(s, this.state.level).then((r) => { this.results.set(s, r); return r; })));
       if (!box.isConnected) return;
-      box.innerHTML = compareTable(kept, results, this.state.scenarios[this.state.active] ?? null);
+      // In the commissioner's frame: the selected area's own before and after, district by district.
+      const area = this.state.area;
+      const framed = area ? await Promise.all(kept.map((s) => runScenario(s, this.state.level, area))) : null;
+      if (!box.isConnected) return;
+      box.innerHTML = compareTable(kept, results, this.state.scenarios[this.state.active] ?? null) + (framed ? frameTable(kept, framed) : '');
       box.querySelectorAll<HTMLButtonElement>('[data-apply]').forEach((b) => b.addEventListener('click', () => void this.apply(this.state.scenarios.indexOf(kept[Number(b.dataset.apply)]!))));
     } catch (e) { renderScenarioError(box, e); }
   }
@@ -385,6 +391,24 @@ function compareTable(kept: Scenario[], rs: ScenarioResult[], inForce: Scenario 
       ${row('', (_r, s) => (s === inForce ? 'In force' : `<button type="button" class="govuk-button govuk-button--secondary app-small" data-apply="${kept.indexOf(s)}" aria-label="Put in force: ${esc(s.name)}">Put in force</button>`), 'apply')}
     </tbody></table>
     <p class="govuk-body-s">Before any scenario, England’s unmet need is ${n0(rs[0]!.totals.unmet_need_before)} families a year. Break-even is the annual cost over a year in care for one child (councils’ spending, 2023–24); lifetime benefits are a national estimate, not an evaluated return: see <a class="govuk-link" href="/api/model">the model</a> for their sources and range.</p>`;
+}
+
+/** The options side by side in the selected area: its unmet need before and after, and each district's (its part inside, if partly). */
+function frameTable(kept: Scenario[], rs: ScenarioResult[]): string {
+  const frames = rs.map((r) => r.frame).filter((f): f is NonNullable<typeof f> => !!f);
+  if (frames.length !== rs.length) return '';
+  const a = frames[0]!.area;
+  const cell = (v: string) => `<td class="govuk-table__cell govuk-table__cell--numeric">${v}</td>`;
+  const districts = frames[0]!.districts.map((d, k) => `<tr class="govuk-table__row" data-district="${esc(d.code)}"><th scope="row" class="govuk-table__header">${esc(d.name)}${d.partial ? ` <span class="govuk-body-s">(${n0(d.inside_share * 100)}% of its infants)</span>` : ''}</th>
+      ${cell(n0(d.unmet_need_before))}${frames.map((f) => cell(n0(f.districts[k]!.unmet_need_after))).join('')}</tr>`).join('');
+  return `<table class="govuk-table app-table" id="frame-table">
+    <caption class="govuk-table__caption govuk-table__caption--s">In ${esc(a.name)}: unmet need, families a year, before and after each scenario</caption>
+    <thead class="govuk-table__head"><tr class="govuk-table__row"><td class="govuk-table__cell"></td><th scope="col" class="govuk-table__header govuk-table__header--numeric">Before</th>${kept.map((s) => `<th scope="col" class="govuk-table__header govuk-table__header--numeric">${esc(s.name)}</th>`).join('')}</tr></thead>
+    <tbody class="govuk-table__body">
+      <tr class="govuk-table__row" data-row="frame-unmet"><th scope="row" class="govuk-table__header">${esc(a.name)}</th>${cell(n0(a.unmet_need_before))}${frames.map((f) => cell(n0(f.area.unmet_need_after))).join('')}</tr>
+      ${districts}
+    </tbody></table>
+    <p class="govuk-body-s">A district partly inside ${esc(a.name)} counts its part inside, so the districts add up to the area.</p>`;
 }
 
 export function renderScenarioError(el: HTMLElement, e: unknown): void {

@@ -18,8 +18,8 @@ export interface ViewState {
   active: number;
 }
 
-// Unmet need in families a year: where a new team would reach most families. Per 1,000 births, every
-// district without a team is in the top class (need is a rate of births), which shows England as one colour.
+// Unmet need in families a year: where a new team would reach most families. Per 1,000 births (the other
+// first choice) shows where need is most intense: under the default risk model it rises with income deprivation.
 export const defaultMetric = 'unmet_need';
 export const maxScenarios = 3;
 const code = /^E\d{8}$/;

@@ -248,6 +248,27 @@ test('a scenario of two new teams and one closure changes the totals and the tab
   await page.close();
 });
 
+test('two options compared for NHS North East and North Cumbria ICB give the ICB\'s and its districts\' before and after, as the API says', async () => {
+  const q = new URLSearchParams({ level: 'icb', area: 'E54000050', tab: 'scenarios', sname: 'Sunderland', scenario: 'E08000024|100|157000|Sunderland team',
+    sname2: 'Three places', scenario2: 'E08000024|100|157000|Sunderland team;E08000023|100|157000|South Tyneside team;E08000037|100|157000|Gateshead team' });
+  const page = await open(`/?${q}`);
+  await page.locator('#frame-table').waitFor();
+  const body = (teams) => ({ teams, close: [], level: 'icb', within: 'E54000050' });
+  const one = await api('/api/scenarios', body([{ name: 'Sunderland team', areas: ['E08000024'], capacity_families_per_year: 100, annual_cost: 157000 }]));
+  const three = await api('/api/scenarios', body([{ name: 'Sunderland team', areas: ['E08000024'], capacity_families_per_year: 100, annual_cost: 157000 },
+    { name: 'South Tyneside team', areas: ['E08000023'], capacity_families_per_year: 100, annual_cost: 157000 },
+    { name: 'Gateshead team', areas: ['E08000037'], capacity_families_per_year: 100, annual_cost: 157000 }]));
+  const row = async (sel) => page.locator(`#frame-table tr${sel} td`).allTextContents();
+  assert.deepEqual(await row('[data-row="frame-unmet"]'), [n0(one.frame.area.unmet_need_before), n0(one.frame.area.unmet_need_after), n0(three.frame.area.unmet_need_after)]);
+  const gateshead = (r) => r.frame.districts.find((d) => d.code === 'E08000037');
+  assert.deepEqual(await row('[data-district="E08000037"]'), [n0(gateshead(one).unmet_need_before), n0(gateshead(one).unmet_need_after), n0(gateshead(three).unmet_need_after)]);
+  assert.ok(gateshead(three).unmet_need_after < gateshead(one).unmet_need_after);
+  // Westmorland and Furness is partly inside, and says so.
+  assert.match(await page.locator('#frame-table tr[data-district="E06000064"] th').textContent(), /% of its infants/);
+  await shot(page, 'scenarios-compared-in-an-icb');
+  await page.close();
+});
+
 test('two named scenarios are compared side by side as the API says', async () => {
   const q = new URLSearchParams({ tab: 'scenarios', sname: 'One team', scenario: 'E08000024|150|157000|Sunderland team', sname2: 'Two teams', scenario2: 'E08000024|300|250000|Bigger team;E08000037|||Gateshead team' });
   const page = await open(`/?${q}`);
