@@ -330,12 +330,21 @@ async Task ApiBenches()
             if (level == "lad") areasLad = areas.P50Ms;
             Line($"areas-{level}-p50", areas.P50Ms, "ms", "target", 10, "ms", areas.P50Ms / 10, "≤ 10 ms", areas.P50Ms <= 10 && Clean($"areas-{level}-p50", areas));
         }
-        // ---- areas-lad-default-vs-flat: the risk-stratified need model (the default) against the flat one it replaced
+        // ---- areas-lad-default-vs-flat: the risk-stratified need model (the default) against the flat one it replaced,
+        // alternating (the first of a pair ran warmer caches and JIT into the second: 7.3 against 5.7 ms before they alternated)
         {
-            var url = $"http://127.0.0.1:{ports.Cached}/api/areas?level=lad&need_model=flat";
-            await http.GetAsync(url);
-            var flat = await Wrk(url, null, 8, wrkSeconds);
-            Line("areas-lad-default-vs-flat", areasLad, "ms p50", "need_model=flat", flat.P50Ms, "ms p50", areasLad / flat.P50Ms, "R ≤ 1.1", areasLad / flat.P50Ms <= 1.1 && Clean("areas-lad-default-vs-flat", flat));
+            string Url(string q) => $"http://127.0.0.1:{ports.Cached}/api/areas?level=lad{q}";
+            var (risk, flat) = (new List<double>(), new List<double>());
+            foreach (var q in new[] { "", "&need_model=flat" }) await Wrk(Url(q), null, 8, 2);
+            bool clean = true;
+            for (int k = 0; k < runs; k++)
+                foreach (var (q, into) in k % 2 == 0 ? new[] { ("&need_model=flat", flat), ("", risk) } : new[] { ("", risk), ("&need_model=flat", flat) })
+                {
+                    var w = await Wrk(Url(q), null, 8, wrkSeconds);
+                    into.Add(w.P50Ms);
+                    clean &= Clean("areas-lad-default-vs-flat", w);
+                }
+            Line("areas-lad-default-vs-flat", Median(risk), "ms p50", "need_model=flat", Median(flat), "ms p50", Median(risk) / Median(flat), "R ≤ 1.1", Median(risk) / Median(flat) <= 1.1 && clean);
         }
 
         // ---- scenario-one-team-p50
@@ -344,13 +353,24 @@ async Task ApiBenches()
             "wrk.body = '{\"teams\":[{\"name\":\"Sunderland\",\"areas\":[\"E08000024\"],\"capacity_families_per_year\":150,\"annual_cost\":160000}],\"level\":\"lad\"}'\n");
         var scenario = await Wrk($"http://127.0.0.1:{ports.Cached}/api/scenarios", luaScenario, 8, wrkSeconds);
         Line("scenario-one-team-p50", scenario.P50Ms, "ms", "target", 100, "ms", scenario.P50Ms / 100, "≤ 100 ms", scenario.P50Ms <= 100 && Clean("scenario-one-team-p50", scenario));
-        // ---- scenario-default-vs-flat: the same scenario under the flat need model
+        // ---- scenario-default-vs-flat: the same scenario under the flat need model, alternating as above
         var luaFlat = Path.Combine(scratch.FullName, "scenario-flat.lua");
         await File.WriteAllTextAsync(luaFlat, "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n" +
             "wrk.body = '{\"teams\":[{\"name\":\"Sunderland\",\"areas\":[\"E08000024\"],\"capacity_families_per_year\":150,\"annual_cost\":160000}],\"level\":\"lad\",\"need_model\":\"flat\"}'\n");
-        var scenarioFlat = await Wrk($"http://127.0.0.1:{ports.Cached}/api/scenarios", luaFlat, 8, wrkSeconds);
-        Line("scenario-default-vs-flat", scenario.P50Ms, "ms p50", "need_model=flat", scenarioFlat.P50Ms, "ms p50", scenario.P50Ms / scenarioFlat.P50Ms, "R ≤ 1.1",
-            scenario.P50Ms / scenarioFlat.P50Ms <= 1.1 && Clean("scenario-default-vs-flat", scenarioFlat));
+        {
+            var scenarioUrl = $"http://127.0.0.1:{ports.Cached}/api/scenarios";
+            var (risk, flat) = (new List<double>(), new List<double>());
+            await Wrk(scenarioUrl, luaFlat, 8, 2);
+            bool clean = true;
+            for (int k = 0; k < runs; k++)
+                foreach (var (lua, into) in k % 2 == 0 ? new[] { (luaFlat, flat), (luaScenario, risk) } : new[] { (luaScenario, risk), (luaFlat, flat) })
+                {
+                    var w = await Wrk(scenarioUrl, lua, 8, wrkSeconds);
+                    into.Add(w.P50Ms);
+                    clean &= Clean("scenario-default-vs-flat", w);
+                }
+            Line("scenario-default-vs-flat", Median(risk), "ms p50", "need_model=flat", Median(flat), "ms p50", Median(risk) / Median(flat), "R ≤ 1.1", Median(risk) / Median(flat) <= 1.1 && clean);
+        }
 
         // ---- plan-five-teams
         var planTimes = new List<double>();

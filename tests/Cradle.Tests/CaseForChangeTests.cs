@@ -417,9 +417,20 @@ public sealed class CaseForChangeTests(DatabaseFixture db)
         Assert.Equal(HttpStatusCode.OK, docx.StatusCode);
         var bytes = await docx.Content.ReadAsByteArrayAsync();
         Assert.Equal((byte)'P', bytes[0]); // a zip
-        // Its options agree with POST /api/scenarios for the same teams, in Kent's frame.
-        var option = Regex.Match(text, @"One team (\S.*?) (\d[\d,]*) £157,000 £1,570");
+        // Its one-team option agrees with POST /api/scenarios for the same team, in Kent's frame.
+        var option = Regex.Match(text, @"One team (\S.*?) 100 (\d[\d,]*) £157,000 £1,570 (\d+\.\d) ([\d,]+)");
         Assert.True(option.Success, "the one-team option row");
+        var kentLads = (await db.GetJson("/api/areas?level=lad&within=E10000016")).GetProperty("areas").EnumerateArray()
+            .ToDictionary(a => a.GetProperty("name").GetString()!, a => a.GetProperty("code").GetString()!);
+        var where = option.Groups[1].Value.Split(" and ").Select(n => kentLads[n]).ToArray();
+        var (_, r) = await db.Send(HttpMethod.Post, "/api/scenarios",
+            JsonSerializer.Serialize(new { teams = new[] { new { areas = where, capacity_families_per_year = 100, annual_cost = 157000 } }, within = "E10000016" }));
+        Assert.Equal(N0(r.GetProperty("value_for_money").GetProperty("extra_families_reached").GetDouble()), option.Groups[2].Value);
+        Assert.Equal(N0(r.GetProperty("frame").GetProperty("area").GetProperty("unmet_need_after").GetDouble()), option.Groups[4].Value);
+        // The options district by district.
+        Assert.Contains("Unmet need in Kent's districts, families a year, before and after each option", text);
+        // A scenario is not for this section: 400 naming it.
+        Assert.Equal(HttpStatusCode.BadRequest, (await db.Http.GetAsync("/reports/best-start/E10000016.pdf?scenario=E07000110")).StatusCode);
         // A district is not an upper-tier council here (Maidstone): 404.
         Assert.Equal(HttpStatusCode.NotFound, (await db.Http.GetAsync("/reports/best-start/E07000110.pdf")).StatusCode);
     }

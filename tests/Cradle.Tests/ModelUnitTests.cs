@@ -207,20 +207,17 @@ public sealed class ModelUnitTests
     [Fact]
     public void Unmet_need_low_and_high_use_the_central_share_of_capacity()
     {
+        // The flat model, by hand: A's LSOAs have births 10 and 20; a team of 4 families a year is shared 1 : 2 by need
+        // (1.333 and 2.667). Need at 8%: 0.8 and 1.6, both under their capacity, so unmet low is 0. At 15%: 1.5 and 3.0,
+        // so unmet high is (1.5 − 1.333) + (3.0 − 2.667) = 0.5. Central (10%): 1 and 2, all covered.
         var s = Tiny([Team("t", "active", ["E06000001"], capacity: 4)]);
-        var run = Run(s, new ModelParameters());
-        var a = CoverageModel.Aggregate(run, "lad").Single(x => x.Code == "E06000001");
-        // Capacity 4 shared by central need; unmet low/high are need at 8% and 15% less that capacity, LSOA by LSOA.
-        double expectLow = 0, expectHigh = 0;
-        foreach (var i in new[] { 0, 1 })
-        {
-            expectLow += Math.Max(0, run.Range.Low[i] - run.Capacity[i]);
-            expectHigh += Math.Max(0, run.Range.High[i] - run.Capacity[i]);
-        }
-        Assert.Equal(4, run.Capacity[0] + run.Capacity[1], 9);
-        Assert.Equal(expectLow, a.Range.UnmetLow, 9);
-        Assert.Equal(expectHigh, a.Range.UnmetHigh, 9);
-        Assert.True(a.Range.UnmetLow < a.Unmet && a.Unmet < a.Range.UnmetHigh);
+        var a = CoverageModel.Aggregate(Run(s), "lad").Single(x => x.Code == "E06000001");
+        Assert.Equal(3.0, a.Need, 9);
+        Assert.Equal(0.0, a.Unmet, 9);
+        Assert.Equal(2.4, a.Range.NeedLow, 9);
+        Assert.Equal(4.5, a.Range.NeedHigh, 9);
+        Assert.Equal(0.0, a.Range.UnmetLow, 9);
+        Assert.Equal(0.5, a.Range.UnmetHigh, 9);
     }
 
     [Fact]

@@ -80,7 +80,7 @@ public static class AreaEndpoints
         var group = app.MapGroup("/api").WithTags("Areas");
         group.MapGet("/areas", List).Query(typeof(AreaListQuery), typeof(ModelQueryParameters))
             .WithSummary("Need, coverage and unmet need for every area of a level")
-            .WithDescription($"level: {string.Join(", ", AreaLevels.Ids())} (default lad; GET /api/catalog describes each). within: an area code whose areas to list (e.g. level=lad&within=E10000016, Kent's districts). population: mid2024 (default) or mid2020. deprivation: iod2025 (default) or imd2019. need_model: flat (default) or deprivation, with gradient and need_weight (imd or child_poverty). uncertain_teams: include (default) or exclude. evidence_max_age_years: how old a statement of no team may be and still count (default 3). format: json (default), csv or geojson (CRS84).");
+            .WithDescription($"level: {string.Join(", ", AreaLevels.Ids())} (default lad; GET /api/catalog describes each). within: an area code whose areas to list (e.g. level=lad&within=E10000016, Kent's districts). population: mid2024 (default) or mid2020. deprivation: iod2025 (default) or imd2019. need_model: risk (default: need rises with each LSOA's income deprivation by risk_odds_ratio, 1–20, default 5.0, calibrated to 10% of births nationally), flat (10% of births everywhere) or deprivation (with gradient and need_weight, imd or child_poverty). Every area also gives need_low/need_high and unmet_need_low/unmet_need_high (8% and 15% nationally). With within, an area partly inside gives the figures of its part inside, partial true and inside_share its share of infants, so that the rows add up to the area. uncertain_teams: include (default) or exclude. evidence_max_age_years: how old a statement of no team may be and still count (default 3). format: json (default), csv or geojson (CRS84).");
         group.MapGet("/areas/{code}", Detail).Query(typeof(ModelQueryParameters)).ProducesProblem(404)
             .WithSummary("One area of any level, with its parents, its infants by deprivation decile, the teams serving it, the evidence about provision, and how it compares with its region and England");
         group.MapGet("/gaps", Gaps).Query(typeof(GapQuery), typeof(ModelQueryParameters))
@@ -102,7 +102,8 @@ public static class AreaEndpoints
     static Task<Results<Ok<AreaList>, ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> Gaps(
         [AsParameters] GapQuery q, [AsParameters] ModelQueryParameters m, ModelStore store, NpgsqlDataSource db, CancellationToken ct) =>
         Answer(store, db, m.Parameters, q.LevelId, q.Within, q.Format,
-            areas => areas.OrderBy(a => a.GapRank).ThenBy(a => a.Code).Take(q.Count).ToList(), ct);
+            // Within an area, by the unmet need shown (a district partly inside shows its part, which its England rank does not rank).
+            areas => (q.Within is null ? areas.OrderBy(a => a.GapRank) : areas.OrderByDescending(a => a.UnmetNeed)).ThenBy(a => a.Code).Take(q.Count).ToList(), ct);
 
     /// <summary>The areas of a level (within an area, if given) that <paramref name="pick"/> keeps, as JSON, CSV or GeoJSON.</summary>
     static async Task<Results<Ok<AreaList>, ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> Answer(ModelStore store, NpgsqlDataSource db,

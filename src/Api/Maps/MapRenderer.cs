@@ -102,14 +102,15 @@ public static class MapRenderer
             if (PatternOf(a.State) is { } pattern) canvas.DrawPath(path, pattern);
             canvas.DrawPath(path, edge);
         }
+        // The districts inside a council or ICB, thinly, under the teams' and the proposed team's outlines.
+        using var innerEdge = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColor.Parse("#0b0c0c").WithAlpha(150), StrokeWidth = 1f * scale };
+        foreach (var a in r.Inner ?? []) { using var path = ToPath(a.Geometry, P); canvas.DrawPath(path, innerEdge); }
         using var team = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColor.Parse("#0b0c0c"), StrokeWidth = 2.5f * scale, PathEffect = SKPathEffect.CreateDash([8 * scale, 5 * scale], 0) };
         foreach (var g in r.TeamAreas) { using var path = ToPath(g, P); canvas.DrawPath(path, team); }
         // A proposed team: solid blue on a white casing, told from a register team's black dashes by line style too.
         using var proposedCasing = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColors.White, StrokeWidth = 5.5f * scale };
         using var proposed = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColor.Parse(ProposedColour), StrokeWidth = 3f * scale };
         foreach (var g in r.ProposedAreas) { using var path = ToPath(g, P); canvas.DrawPath(path, proposedCasing); canvas.DrawPath(path, proposed); }
-        using var innerEdge = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColor.Parse("#0b0c0c").WithAlpha(150), StrokeWidth = 1f * scale };
-        foreach (var a in r.Inner ?? []) { using var path = ToPath(a.Geometry, P); canvas.DrawPath(path, innerEdge); }
         using var focusEdge = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, Color = SKColor.Parse("#d4351c"), StrokeWidth = 3.5f * scale };
         foreach (var a in r.Areas.Where(a => a.Focus)) { using var path = ToPath(a.Geometry, P); canvas.DrawPath(path, focusEdge); }
         Labels(canvas, r, frame, P, scale);
@@ -189,7 +190,7 @@ public static class MapRenderer
         using var halo = new SKPaint { Color = SKColors.White.WithAlpha(235), IsAntialias = true, Style = SKPaintStyle.Stroke, StrokeWidth = 4.5f * scale, StrokeJoin = SKStrokeJoin.Round };
         var placed = new List<SKRect>();
         var inner = r.Inner ?? [];
-        var order = r.Areas.Where(a => a.Focus && inner.Count == 0).Select(a => (Area: a, Font: focusFont, Paint: ink))
+        var order = r.Areas.Where(a => a.Focus).Select(a => (Area: a, Font: focusFont, Paint: ink))
             .Concat(inner.OrderByDescending(a => a.Geometry.Area).Select(a => (Area: a, Font: innerFont, Paint: ink)))
             .Concat(r.Areas.Where(a => !a.Focus).OrderByDescending(a => a.Geometry.Area).Select(a => (Area: a, Font: otherFont, Paint: grey)));
         var inside = SKRect.Inflate(frame, -4 * scale, -4 * scale);

@@ -30,7 +30,7 @@ public static class PlanEndpoints
     public static void MapPlan(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/plan", Plan).AllowQuery().WithTags("Planner").ProducesProblem(400).ProducesProblem(413).ProducesProblem(415)
             .WithSummary("Where should the next N teams (or a budget) go?")
-            .WithDescription("Body: {\"teams\": N (1–20) or \"budget_gbp\": B, \"capacity_families_per_year\" (150), \"annual_cost\" (157000), \"max_group_size\" (1–4 neighbouring districts in one ICB, default 3), \"deprivation_weighted\" (false), \"within\" (an area code), \"candidate_level\" (lad: districts and groups of neighbouring districts, default; utla: whole upper-tier councils), \"need_model\", \"gradient\", \"deprivation\", \"benefit_per_family_low\", \"benefit_per_family_central\", \"benefit_per_family_high\"}. Greedy maximum coverage of a monotone submodular objective; new teams do not overlap.");
+            .WithDescription("Body: {\"teams\": N (1–20) or \"budget_gbp\": B, \"capacity_families_per_year\" (100), \"annual_cost\" (157000), \"max_group_size\" (1–4 neighbouring districts in one ICB, default 3), \"deprivation_weighted\" (false), \"within\" (an area code), \"candidate_level\" (lad: districts and groups of neighbouring districts, default; utla: whole upper-tier councils), \"need_model\", \"gradient\", \"deprivation\", \"benefit_per_family_low\", \"benefit_per_family_central\", \"benefit_per_family_high\"}. Greedy maximum coverage of a monotone submodular objective; new teams do not overlap. warnings: doubts about the team (families a year or cost per family outside the published range; a pick whose need is less than the team's capacity), never blocking.");
 
     static async Task<Results<Ok<PlanResult>, ProblemHttpResult>> Plan(HttpRequest request, ModelStore store, CancellationToken ct)
     {
@@ -112,6 +112,11 @@ public static class PlanEndpoints
             Math.Round(baseline.Need.Sum() - baseline.Covered.Sum(), 2), Math.Round(baseline.UnmetNotKnown(), 2),
             "The planner works on need: much of the unmet need it targets is where the register knows of no team but no source says there is none (not_known); check local provision before relying on a pick.",
             Math.Round(clock.Elapsed.TotalSeconds, 3), output, ValueForMoney.Of(cost * picks.Count, cumulative, benefit!),
-            Plausibility.Team("", capacity, cost)));
+            [
+                .. Plausibility.Team("", capacity, cost),
+                // A pick whose area needs less than a team's capacity: named by the pick.
+                .. picks.SelectMany((pk, k) => Plausibility.Team($"picks[{k}].", capacity, 0, pk.Candidate.Lsoas.Sum(i => baseline.Need[i]), pk.UnmetBefore)
+                    .Where(w => w.Field.EndsWith(".areas"))),
+            ]));
     }
 }

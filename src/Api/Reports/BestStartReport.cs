@@ -46,7 +46,7 @@ public static class BestStartReport
         // Need.
         var needRows = new List<IReadOnlyList<string>>
         {
-            new[] { "Births a year (age 0, mid-2024 estimate)", N0(f.Births), N0(england.Births) },
+            new[] { $"Births a year (age 0, {(p.Population == "mid2024" ? "mid-2024 estimate" : "mid-2020")})", N0(f.Births), N0(england.Births) },
             new[] { "Families a year who may need a specialised team", $"{N0(f.Need)} ({N0(f.Range.NeedLow)} to {N0(f.Range.NeedHigh)})", $"{N0(england.Need)}" },
             new[] { "… per 1,000 births", N1(f.Need / f.Births * 1000), N1(england.Need / england.Births * 1000) },
             new[] { "Infants in England's most deprived 20% of LSOAs (IoD 2025)", Pct(store.Deprivation(s, level, p)[index].ShareInfantsDeciles12), Pct(store.Deprivation(s, "england", p)[0].ShareInfantsDeciles12) },
@@ -55,7 +55,12 @@ public static class BestStartReport
             needRows.Add(["Children in low income families (before housing costs, DWP)", N1(poverty) + "%", N1(CoverageModel.BhcRate(s, "E92000001")) + "%"]);
         sections.Add(new ReportSection("Need", [
             new Table($"{name} against England", ["", name, "England"], needRows, [2.6f, 1.2f, 1f]),
-            new Paragraph("Need rises with income deprivation: each neighbourhood's rate is set by its share of income-deprived families with the odds ratio of a population study (Skovgaard et al. 2007), calibrated so that England's total is 10% of births (the Start for Life programme guide's 'at least 1 in 10'); the range is 8% to 15% nationally.", Small: true),
+            new Paragraph(p.NeedModel switch
+            {
+                NeedModel.Risk => $"Need rises with income deprivation: each neighbourhood's rate is set by its share of income-deprived families with the odds ratio of a population study ({p.RiskOddsRatio:0.0#}: Skovgaard et al. 2007), calibrated so that England's total is {Pct(p.NeedRate)} of births (the Start for Life programme guide's 'at least 1 in 10'); the range is 8% to 15% nationally.",
+                NeedModel.Flat => $"Need is {Pct(p.NeedRate)} of births everywhere (the flat model: the Start for Life programme guide's 'at least 1 in 10'); the range is 8% to 15%.",
+                _ => $"Need is {Pct(p.NeedRate)} of births weighted by deprivation (a gradient that is Cradle's assumption), England's total unchanged; the range is 8% to 15% nationally.",
+            }, Small: true),
         ]));
 
         // Provision.
@@ -90,23 +95,33 @@ public static class BestStartReport
         var options = Options(store, s, p, code, districts.Select(d => ladNames.Codes[d]).ToList());
         var rows = new List<IReadOnlyList<string>>();
         var notes = new List<string>();
+        var frames = new List<(Option Option, ScenarioFrame Frame)>();
         foreach (var o in options)
         {
             var (r, _) = ScenarioEndpoints.Evaluate(store, s, p, "lad", o.Teams, [], benefit, within: code);
             if (r is null) continue;
             var v = r.ValueForMoney;
             var care = v.BreakEven.FirstOrDefault(b => b.UnitCostId == UnitCosts.ChildLookedAfterYear.Id);
-            rows.Add([o.Label, string.Join("; ", o.Teams.Select(t => string.Join(" and ", t.Areas!.Select(a => s.NameOf(a) ?? a)))), N0(v.ExtraFamiliesReached), Gbp(v.AnnualCost),
+            rows.Add([o.Label, string.Join("; ", o.Teams.Select(t => string.Join(" and ", t.Areas!.Select(a => s.NameOf(a) ?? a)))),
+                string.Join(" + ", o.Teams.Select(t => N0(t.CapacityFamiliesPerYear ?? ModelParameters.DefaultNewTeamCapacity))), N0(v.ExtraFamiliesReached), Gbp(v.AnnualCost),
                 v.CostPerFamily is { } c ? Gbp(c) : "–", care is null ? "–" : N1(care.OutcomesPerYear), N0(r.Frame!.Area.UnmetNeedAfter)]);
             notes.AddRange(r.Warnings.Select(w => $"{o.Label}: {w.Message}"));
+            frames.Add((o, r.Frame!));
         }
         var optionBlocks = new List<ReportBlock>
         {
-            new Table($"Options for {name}: teams of {N0(ModelParameters.DefaultNewTeamCapacity)} families a year at {Gbp(ModelParameters.DefaultAnnualCost)} a year each, placed where they meet the most need",
-                ["Option", "Where", "Families reached a year", "Annual cost", "Cost per family", "Break-even: children kept out of care a year", $"Unmet need in {name} after"],
-                rows, [0.9f, 2f, 0.9f, 0.9f, 0.8f, 1f, 0.9f]),
-            new Paragraph($"Before any option, unmet need in {name} is {N0(f.Unmet)} families a year. Break-even: the annual cost over what a year in care costs councils for one child ({Gbp(UnitCosts.ChildLookedAfterYear.Gbp)}, {UnitCosts.ChildLookedAfterYear.PriceBase}; {UnitCosts.ChildLookedAfterYear.Url}). Places are chosen by Cradle's planner (greedy maximum coverage of need, teams not overlapping); try others in the viewer's Scenarios view.", Small: true),
+            new Table($"Options for {name}: new teams placed where they meet the most need",
+                ["Option", "Where", "Families a year per team", "Families reached a year", "Annual cost", "Cost per family", "Break-even: children kept out of care a year", $"Unmet need in {name} after"],
+                rows, [0.8f, 1.8f, 0.8f, 0.8f, 0.8f, 0.8f, 0.9f, 0.9f]),
+            new Paragraph($"Before any option, unmet need in {name} is {N0(f.Unmet)} families a year. Teams of {N0(ModelParameters.DefaultNewTeamCapacity)} families a year at {Gbp(ModelParameters.DefaultAnnualCost)} a year each (the published average throughput and LivPIP's cost; GET /api/model). Break-even: the annual cost over what a year in care costs councils for one child ({Gbp(UnitCosts.ChildLookedAfterYear.Gbp)}, {UnitCosts.ChildLookedAfterYear.PriceBase}; {UnitCosts.ChildLookedAfterYear.Url}). Places are chosen by Cradle's planner (greedy maximum coverage of need, teams not overlapping); try others in the viewer's Scenarios view.", Small: true),
         };
+        // Each option district by district: the council's own frame (a district partly inside counts its part).
+        if (frames.Count > 0 && frames[0].Frame.Districts.Count > 1)
+            optionBlocks.Add(new Table($"Unmet need in {name}'s districts, families a year, before and after each option",
+                ["District", "Before", .. frames.Select(x => $"After: {x.Option.Label}")],
+                [.. frames[0].Frame.Districts.Select((d, k) => (IReadOnlyList<string>)[d.Partial ? $"{d.Name} ({Pct(d.InsideShare)} of its infants)" : d.Name,
+                    N0(d.UnmetNeedBefore), .. frames.Select(x => N0(x.Frame.Districts[k].UnmetNeedAfter))])],
+                [1.8f, 0.8f, .. frames.Select(_ => 0.9f)]));
         var building = touching.Where(t => t.IsInDevelopment).Select(t => t.Name).ToList();
         if (building.Count > 0)
             notes.Insert(0, $"{string.Join(" and ", building)} {(building.Count == 1 ? "is" : "are")} being set up: a team in development covers no need in the model, so these options come on top of it and may overlap it.");

@@ -146,10 +146,25 @@ public static class CaseReport
             double? Poverty(AreaFigures a) => CoverageModel.BhcRate(s, a.Code) is var r && double.IsFinite(r) ? r / 100 : null;
             rows.Add(Row("Children in low income families (before housing costs)", (a, _) => Poverty(a), Pct));
         }
-        sections.Add(new ReportSection("Need, provision and the gap", [
+        var gapBlocks = new List<ReportBlock>
+        {
             new Table($"{name} against {(regionFigures is null ? "" : regionFigures.Name + ", ")}England{(similar is null ? "" : " and its 10 most similar " + spec.Plural.ToLowerInvariant())}. Estimates of the model: the gap rank of {name} is {ranks[index]} of {lv.Count} {spec.Plural.ToLowerInvariant()}.",
                 header, rows, [2.6f, .. Enumerable.Repeat(1f, header.Count - 1)]),
-        ]));
+        };
+        // Above district level, each district's part inside the area, so that the rows add up to it.
+        if (level != "lad" && s.AreasWithin("lad", code) is { Length: > 1 } within)
+        {
+            var inside = new bool[s.LsoaCount];
+            foreach (var i in lv.LsoasOf(index)) inside[i] = true;
+            var parts = CoverageModel.Aggregate(run, "lad", inside);
+            gapBlocks.Add(new Table($"{name}'s districts, most unmet need first (a district partly inside counts its part)",
+                ["District", "Need, families a year", "Covered", "Unmet", "Unmet per 1,000 births", "Team state"],
+                [.. within.Select(d => parts[d]).OrderByDescending(d => d.Unmet).Select(d => (IReadOnlyList<string>)[
+                    d.Partial ? $"{d.Name} ({Pct(d.InsideShare)} of its infants)" : d.Name, N0(d.Need), N0(d.Covered), N0(d.Unmet),
+                    d.UnmetPer1000Births is { } u ? N1(u) : "–", StateLabel(d.TeamState.Id())])],
+                [2.2f, 0.9f, 0.8f, 0.8f, 0.9f, 1f]));
+        }
+        sections.Add(new ReportSection("Need, provision and the gap", gapBlocks));
 
         if (similar is not null)
         {

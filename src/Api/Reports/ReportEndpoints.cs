@@ -137,6 +137,8 @@ public static class ReportEndpoints
     {
         var (s, problem) = await LevelParameter.AreaAsync(store, "utla", code, _ => true, ct);
         if (problem is not null) return (null, problem);
+        // The section prices its own options; a scenario would be silently ignored.
+        if (!q.ScenarioGiven.IsEmpty) return (null, ApiProblems.BadParameter(q.Scenario is not null ? "scenario" : "close", "the Best Start section prices its own options; use /reports/utla/{code} for a scenario"));
         return (await BestStartReport.BuildAsync(store, db, s!, m.Parameters, q.Benefit, code, ct), null);
     }
 

@@ -26,14 +26,17 @@ public sealed record ScenarioArea(
 public sealed record ScenarioTotals(
     double NeedFamiliesPerYear, double CoveredNeedBefore, double CoveredNeedAfter, double ExtraFamiliesCovered,
     double UnmetNeedBefore, double UnmetNeedAfter, double UnmetNeedInNotKnownBefore, double UnmetNeedInNotKnownAfter,
-    double ExtraFamiliesCoveredByNewTeams, double AnnualCostOfNewTeams, double? CostPerExtraFamilyReached);
+    double ExtraFamiliesCoveredByNewTeams, double AnnualCostOfNewTeams, double? CostPerExtraFamilyReached,
+    /// <summary>Unmet need if need were the low or high national figure (8% or 15% of births), before and after.</summary>
+    double UnmetNeedLowBefore, double UnmetNeedLowAfter, double UnmetNeedHighBefore, double UnmetNeedHighAfter);
 
 /// <summary>One area of the commissioner's frame, before and after: its part inside the frame where it is partly inside (partial).</summary>
 public sealed record FrameArea(string Code, string Name, string Level, bool Partial, double InsideShare, double NeedFamiliesPerYear,
     double CoveredNeedBefore, double CoveredNeedAfter, double UnmetNeedBefore, double UnmetNeedAfter,
     [property: JsonPropertyName("unmet_need_per_1000_births_before")] double? UnmetNeedPer1000BirthsBefore,
     [property: JsonPropertyName("unmet_need_per_1000_births_after")] double? UnmetNeedPer1000BirthsAfter,
-    double UnmetNeedInNotKnownBefore, double UnmetNeedInNotKnownAfter, string TeamStateBefore, string TeamStateAfter);
+    double UnmetNeedInNotKnownBefore, double UnmetNeedInNotKnownAfter, string TeamStateBefore, string TeamStateAfter,
+    double UnmetNeedLowBefore, double UnmetNeedLowAfter, double UnmetNeedHighBefore, double UnmetNeedHighAfter);
 
 /// <summary>
 /// The scenario in the commissioner's frame (within=CODE): the area's own before and after, and each
@@ -55,7 +58,7 @@ public static class ScenarioEndpoints
     public static void MapScenarios(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/scenarios", Run).AllowQuery().WithTags("Scenarios").ProducesProblem(400).ProducesProblem(413).ProducesProblem(415)
             .WithSummary("What if: add hypothetical teams and close existing ones; before and after per affected area, and totals")
-            .WithDescription("Stateless. Body: {\"teams\": [{\"name\", \"areas\": [district, upper-tier council, ward or LSOA codes], \"capacity_families_per_year\" (default 150), \"annual_cost\" (default 157000)}], \"close\": [team ids], \"level\": lad (default), \"need_model\", \"gradient\", \"deprivation\", \"benefit_per_family_low\", \"benefit_per_family_central\", \"benefit_per_family_high\" (GBP, indicative; defaults and sources in GET /api/model)}. value_for_money is indicative: the new teams' annual cost, the extra families they reach, cost per family, and lifetime benefit and benefit–cost ratio as low/central/high.");
+            .WithDescription("Stateless. Body: {\"teams\": [{\"name\", \"areas\": [district, upper-tier council, ward or LSOA codes], \"capacity_families_per_year\" (default 100), \"annual_cost\" (default 157000)}], \"close\": [team ids], \"level\": lad (default), \"within\": an area code (optional: its own and its districts' before and after in frame), the model parameters (need_model, risk_odds_ratio, gradient, deprivation, population, …), \"benefit_per_family_low\", \"benefit_per_family_central\", \"benefit_per_family_high\" (GBP; defaults and sources in GET /api/model)}. value_for_money leads with the new teams' annual cost, the extra families they reach, cost per family and break_even (the outcomes they must prevent each year to pay for themselves, against unit costs with their price base and source); then the lifetime benefit and benefit–cost ratio as low/central/high, a national estimate, not an evaluated return. warnings name each doubtful field (families a year or cost per family outside the published range, capacity beyond the area's need); they never block the answer.");
 
     static async Task<Results<Ok<ScenarioResult>, ProblemHttpResult>> Run(HttpRequest request, ModelStore store, CancellationToken ct)
     {
@@ -133,7 +136,8 @@ public static class ScenarioEndpoints
         double byNew = close.Count == 0 ? extra : added.Count == 0 ? 0 : coveredAfter - CoverageModel.Run(s, kept, p, baseline.Need, baseline.AsOf, baseline.Range).Covered.Sum();
         var totals = new ScenarioTotals(R(need), R(coveredBefore), R(coveredAfter), R(extra), R(need - coveredBefore), R(need - coveredAfter),
             R(baseline.UnmetNotKnown()), R(after.UnmetNotKnown()), R(byNew), newCost,
-            byNew > 1e-9 && added.Count > 0 ? Math.Round(newCost / byNew, 0) : null);
+            byNew > 1e-9 && added.Count > 0 ? Math.Round(newCost / byNew, 0) : null,
+            R(Sum(s.LsoaCount, baseline.UnmetLowAt)), R(Sum(s.LsoaCount, after.UnmetLowAt)), R(Sum(s.LsoaCount, baseline.UnmetHighAt)), R(Sum(s.LsoaCount, after.UnmetHighAt)));
         return (new ScenarioResult(s.DataVersion, level, Areas.AreaOutput.Describe(p, s), addedOut, [.. close], totals, areas.Count,
             areas.OrderByDescending(x => Math.Abs(x.UnmetNeedBefore - x.UnmetNeedAfter)).ToList(),
             ValueForMoney.Of(newCost, added.Count > 0 ? byNew : 0, benefit), warnings,
@@ -149,7 +153,8 @@ public static class ScenarioEndpoints
         foreach (var i in container.LsoasOf(container.Index[code])) inside[i] = true;
         FrameArea Row(AreaFigures b, AreaFigures a) => new(b.Code, b.Name, b.Level, b.Partial, Math.Round(b.InsideShare, 4), R(b.Need), R(b.Covered), R(a.Covered),
             R(b.Unmet), R(a.Unmet), b.UnmetPer1000Births is { } ub ? R(ub) : null, a.UnmetPer1000Births is { } ua ? R(ua) : null,
-            R(b.UnmetNotKnown), R(a.UnmetNotKnown), b.TeamState.Id(), a.TeamState.Id());
+            R(b.UnmetNotKnown), R(a.UnmetNotKnown), b.TeamState.Id(), a.TeamState.Id(),
+            R(b.Range.UnmetLow), R(a.Range.UnmetLow), R(b.Range.UnmetHigh), R(a.Range.UnmetHigh));
         int index = container.Index[code];
         var area = Row(CoverageModel.Aggregate(before, level)[index], CoverageModel.Aggregate(after, level)[index]);
         var districts = new List<FrameArea>();
@@ -162,4 +167,7 @@ public static class ScenarioEndpoints
     }
 
     static double R(double x) => Math.Round(x, 2);
+
+    /// <summary>A per-LSOA figure summed over England's n LSOAs.</summary>
+    static double Sum(int n, Func<int, double> perLsoa) { double t = 0; for (int i = 0; i < n; i++) t += perLsoa(i); return t; }
 }

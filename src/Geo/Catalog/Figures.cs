@@ -58,8 +58,9 @@ public static class Figures
     [
         new("unmet_need_per_1000_births", "Unmet need per 1,000 births", "unmet families a year per 1,000 births",
             "Families a year needing a specialised parent-infant relationship service whom no team's capacity covers, per 1,000 births (age-0 population).",
-            // Under the risk model districts without a team range from about 65 to 135 (the flat model's 100 sits in the fourth class).
-            FigureFormat.Number, 0, [0, 70, 85, 100, 115], "viridis", null, Tile: true, Map: true, (f, _) => f.UnmetPer1000Births),
+            // Under the risk model districts without a team range from about 65 to 135, so the first class (under 60) holds only
+            // areas that teams serve; the flat model's 100 opens the fourth class.
+            FigureFormat.Number, 0, [0, 60, 80, 100, 120], "viridis", null, Tile: true, Map: true, (f, _) => f.UnmetPer1000Births),
         new("geographic_coverage", "Geographic coverage", "share of infants where a team takes referrals",
             "The share of the area's infants living where an active team in the register takes referrals.",
             FigureFormat.Percent, 0, [0, 0.2, 0.4, 0.6, 0.8], "viridis", null, Tile: true, Map: true, (f, _) => f.GeographicCoverage),

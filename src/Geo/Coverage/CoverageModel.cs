@@ -160,7 +160,9 @@ public static class CoverageModel
     /// families (IoD 2025 Income domain score, a rate). The IDACI rate would be closer (children only),
     /// but only its ranks are in the data; where the score is missing, England's births-weighted mean.
     /// </summary>
-    public static double[] RiskShare(ModelSnapshot s)
+    public static double[] RiskShare(ModelSnapshot s) => s.Memo("risk-share", () => ComputeRiskShare(s));
+
+    static double[] ComputeRiskShare(ModelSnapshot s)
     {
         var score = s.Deprivation[("iod2025", "income")].Score;
         var births = s.Population(ModelParameters.DefaultPopulation).Births;
@@ -194,7 +196,9 @@ public static class CoverageModel
 
     /// <summary>The calibrated rates of the risk model under these parameters (null for other models).</summary>
     public static (double P0, double P1)? RiskRates(ModelSnapshot s, ModelParameters p) =>
-        p.NeedModel == NeedModel.Risk ? Calibrate(s.Population(p.Population).Births, RiskShare(s), p.NeedRate, p.RiskOddsRatio) : null;
+        p.NeedModel == NeedModel.Risk
+            ? s.Memo($"risk-rates {p.Population} {p.NeedRate:R} {p.RiskOddsRatio:R}", () => Calibrate(s.Population(p.Population).Births, RiskShare(s), p.NeedRate, p.RiskOddsRatio))
+            : null;
 
     /// <summary>Each LSOA's multiplier before normalisation: by IMD decile, or by its district's child poverty rate.</summary>
     public static double[] NeedMultipliers(ModelSnapshot s, ModelParameters p)

@@ -79,6 +79,10 @@ public sealed class ModelSnapshot
     public int LsoaCount => LsoaCodes.Length;
 
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Case.SimilarAreaSet>> _similar = new();
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<object>> _memo = new();
+
+    /// <summary>A value derived from this snapshot alone, computed once (the snapshot never changes); the key names it and its inputs.</summary>
+    public T Memo<T>(string key, Func<T> make) where T : notnull => (T)_memo.GetOrAdd(key, _ => new Lazy<object>(() => make())).Value;
 
     /// <summary>Each area's most similar areas of the same level, computed once per snapshot (that is, per data version).</summary>
     public Case.SimilarAreaSet SimilarAreas(string level) => _similar.GetOrAdd(level, l => new(() => Case.SimilarAreas.Compute(this, l))).Value;

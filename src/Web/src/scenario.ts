@@ -384,7 +384,7 @@ function compareTable(kept: Scenario[], rs: ScenarioResult[], inForce: Scenario 
       ${row('Unmet need where nothing is known, after', (r) => n0(r.totals.unmet_need_in_not_known_after), 'not-known-after')}
       ${row('Annual cost of new teams', (r) => gbp(r.totals.annual_cost_of_new_teams), 'cost')}
       ${row('Cost per extra family reached', (r) => gbp(r.totals.cost_per_extra_family_reached), 'cost-per-family')}
-      ${row('Break-even: children kept out of care a year', (r) => n1(r.value_for_money.break_even[0]?.outcomes_per_year ?? NaN), 'break-even')}
+      ${row('Break-even: children kept out of care a year', (r) => n1(r.value_for_money.break_even.find((b) => b.unit_cost_id === 'child_looked_after_year')?.outcomes_per_year ?? NaN), 'break-even')}
       ${row('Warnings about the inputs', (r) => n0(r.warnings.length), 'warnings')}
       ${row('Lifetime benefit per £1 <strong class="govuk-tag govuk-tag--yellow">National estimate</strong>', (r) => range(r.value_for_money.benefit_cost_ratio, n1), 'bcr')}
       ${row('Lifetime benefit <strong class="govuk-tag govuk-tag--yellow">National estimate</strong>', (r) => range(r.value_for_money.lifetime_benefit, gbp), 'benefit')}
