@@ -5,11 +5,17 @@ using System.Text.RegularExpressions;
 namespace Cradle.Geo;
 
 /// <summary>The dataset manifest (data/boundaries/manifest.json): what to load, from where, and how to read it.</summary>
+/// <param name="AreaChanges">Dated changes to areas the loaded lookups do not show (re-coded districts, decided and possible
+/// reorganisations), relative to the manifest's folder: data/areas/area-changes.csv.</param>
 public sealed record Manifest(
     int Version,
     string? Errata,
-    IReadOnlyList<DatasetSpec> Datasets)
+    IReadOnlyList<DatasetSpec> Datasets,
+    string? AreaChanges = null)
 {
+    /// <summary>The repository files, besides the datasets, that feed every figure: a change to one reloads.</summary>
+    [JsonIgnore] public IEnumerable<string> ModelInputs => new[] { Errata, AreaChanges }.OfType<string>().Select(f => System.IO.Path.Combine(Directory, f));
+
     [JsonIgnore] public string Path { get; init; } = "";
     [JsonIgnore] public string Directory => System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
 

@@ -26,6 +26,7 @@ public sealed class ApiTests(DatabaseFixture db)
     [InlineData("imd2019_population", 32_844, 32_844)]
     [InlineData("population_lsoa11_mid2020", 34_753, 32_844)]
     [InlineData("lookup_lsoa21_icb24", 33_755, 33_755)]
+    [InlineData("lookup_lsoa21_icb26", 33_755, 33_755)]
     [InlineData("population_lad_mid2024", 357, 333)]
     [InlineData("population_lsoa21_mid2024", 33_755, 33_755)]
     [InlineData("child_poverty_dwp_ahc", 362, 296)]
@@ -34,7 +35,7 @@ public sealed class ApiTests(DatabaseFixture db)
         var body = await db.Http.GetFromJsonAsync<JsonElement>("/api/datasets");
         Assert.Equal(await db.DataVersion(), body.GetProperty("data_version").GetInt64());
         var datasets = body.GetProperty("datasets").EnumerateArray().ToList();
-        Assert.Equal(27, datasets.Count);
+        Assert.Equal(28, datasets.Count);
         var d = datasets.Single(x => x.GetProperty("id").GetString() == id);
         Assert.Equal(rows, d.GetProperty("rows").GetInt32());
         Assert.Equal(england, d.GetProperty("england_rows").GetInt32());

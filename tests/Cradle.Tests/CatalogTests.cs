@@ -18,7 +18,8 @@ public sealed class CatalogTests(DatabaseFixture db)
     [InlineData("utla", 153)]
     [InlineData("nhser", 7)]
     [InlineData("lad", 296)]
-    [InlineData("icb", 42)]
+    [InlineData("icb", 36)]
+    [InlineData("icb2024", 42)]
     public async Task Each_level_has_the_official_number_of_English_areas(string level, int expected)
     {
         var list = await db.GetJson($"/api/areas?level={level}");
@@ -84,9 +85,11 @@ public sealed class CatalogTests(DatabaseFixture db)
         for (int a = 0; a < icb.Count; a++)
             Assert.Single(icb.LsoasOf(a).Select(i => nhser.LsoaArea[i]).Distinct());
         Assert.All(Enumerable.Range(0, s.LsoaCount), i => Assert.True(nhser.LsoaArea[i] >= 0));
-        // North East and North Cumbria ICB is in North East and Yorkshire; London's five ICBs in London.
+        // North East and North Cumbria ICB is in North East and Yorkshire; London's four ICBs of April 2026 (North West and
+        // North Central London became West and North London) in London.
         Assert.Equal("E40000012", nhser.Codes[nhser.LsoaArea[icb.LsoasOf(icb.Index["E54000050"])[0]]]);
-        Assert.Equal(5, Enumerable.Range(0, icb.Count).Count(a => nhser.Codes[nhser.LsoaArea[icb.LsoasOf(a)[0]]] == "E40000003"));
+        Assert.Equal(4, Enumerable.Range(0, icb.Count).Count(a => nhser.Codes[nhser.LsoaArea[icb.LsoasOf(a)[0]]] == "E40000003"));
+        Assert.Equal("E40000003", nhser.Codes[nhser.LsoaArea[icb.LsoasOf(icb.Index["E54000071"])[0]]]);
     }
 
     [Fact]

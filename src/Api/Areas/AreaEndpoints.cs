@@ -33,7 +33,30 @@ public sealed record AreaDetail(AreaOut Area, long DataVersion, NeedModelOut Nee
     CommissioningOut Commissioning,
     /// <summary>For districts and upper-tier councils, the 10 most similar areas of the same level, most similar first (null for other levels).</summary>
     IReadOnlyList<SimilarAreaOut>? SimilarAreas, string? SimilarAreasMethod,
-    TrendsOut Trends);
+    TrendsOut Trends,
+    /// <summary>The vintage of the area's level; for a level with earlier vintages (ICBs), what it was made of (predecessors) or, for an
+    /// area of an earlier vintage, what it became (successors), each with its share of this area's infants; empty where unchanged.</summary>
+    LevelVintageOut Vintage, IReadOnlyList<SuccessionOut> Predecessors, IReadOnlyList<SuccessionOut> Successors,
+    /// <summary>Dated changes the lookups do not show yet: a newer code, a decided or possible reorganisation.</summary>
+    IReadOnlyList<AreaChangeOut> Changes,
+    /// <summary>The code asked for, where it is a newer code of the area Cradle holds by another (Barnsley's E08000038 for E08000016).</summary>
+    string? RequestedCode);
+
+/// <summary>The vintage of the level an answer uses: when it came into force (and ended), and where it is derived.</summary>
+public sealed record LevelVintageOut(string Level, string Vintage, DateOnly? InForceFrom, DateOnly? InForceTo, string? Derived, IReadOnlyList<string> OtherVintages)
+{
+    public static LevelVintageOut Of(string level)
+    {
+        var l = AreaLevels.Get(level);
+        return new(l.Id, l.Vintage, l.InForceFrom, l.InForceTo, l.Derived, AreaLevels.Vintages(level).Where(v => v.Id != level).Select(v => $"{v.Id} ({v.Vintage})").ToList());
+    }
+}
+
+/// <summary>An area of another vintage that holds some of this one's infants (mid-2024), and the day the change took effect.</summary>
+public sealed record SuccessionOut(string Level, string Code, string Name, double InfantsShare, DateOnly? Since);
+
+/// <summary>A dated change to the area that the loaded lookups do not show.</summary>
+public sealed record AreaChangeOut(DateOnly Date, string Status, string? Becomes, string Says, string SourceUrl, string SourceDate);
 
 /// <summary>Sums over the areas listed: how much of the unmet need lies where nothing is known about provision.</summary>
 public sealed record ListTotals(double NeedFamiliesPerYear, double UnmetNeed, double UnmetNeedInNotKnown, double? ShareOfUnmetNeedInNotKnown);
@@ -64,6 +87,22 @@ public sealed record GapQuery(
             ? ApiProblems.BadParameter("limit", $"'{ModelQuery.Clip(Limit)}' is not a whole number from 1 to 10,000") : null);
 }
 
+/// <summary>The query of GET /api/search.</summary>
+public sealed record SearchQuery([FromQuery(Name = "q")] string? Q, [FromQuery(Name = "limit")] string? Limit) : IQueryParameters
+{
+    public int Count => Limit is null ? 10 : int.Parse(Limit, System.Globalization.CultureInfo.InvariantCulture);
+
+    public ProblemHttpResult? Check() =>
+        Q is null || Q.Trim().Length < 2 || Q.Length > 100 ? ApiProblems.BadParameter("q", "give 2 to 100 characters of a name or a code")
+        : Limit is not null && !QueryParameterExtensions.IsWholeNumber(Limit, 1, 50, out _) ? ApiProblems.BadParameter("limit", $"'{ModelQuery.Clip(Limit)}' is not a whole number from 1 to 50")
+        : null;
+}
+
+/// <summary>A search hit: the area, its level, whether it is current, and what it is now where it is not.</summary>
+public sealed record SearchHit(string Code, string Name, string Level, string LevelLabel, string Status, string? Now, IReadOnlyList<SuccessionOut> Successors);
+
+public sealed record SearchResult(string Q, int Count, IReadOnlyList<SearchHit> Hits);
+
 public static class AreaQueries
 {
     public static ProblemHttpResult? CheckFormat(string? format) =>
@@ -78,12 +117,15 @@ public static class AreaEndpoints
     public static void MapAreas(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api").WithTags("Areas");
-        group.MapGet("/areas", List).Query(typeof(AreaListQuery), typeof(ModelQueryParameters))
+        group.MapGet("/areas", List).Query(typeof(AreaListQuery), typeof(ModelQueryParameters), typeof(VintageQuery))
             .WithSummary("Need, coverage and unmet need for every area of a level")
             .WithDescription($"level: {string.Join(", ", AreaLevels.Ids())} (default lad; GET /api/catalog describes each). within: an area code whose areas to list (e.g. level=lad&within=E10000016, Kent's districts). population: mid2024 (default) or mid2020. deprivation: iod2025 (default) or imd2019. need_model: risk (default: need rises with each LSOA's income deprivation by risk_odds_ratio, 1–20, default 5.0, calibrated to 10% of births nationally), flat (10% of births everywhere) or deprivation (with gradient and need_weight, imd or child_poverty). Every area also gives need_low/need_high and unmet_need_low/unmet_need_high (8% and 15% nationally). With within, an area partly inside gives the figures of its part inside, partial true and inside_share its share of infants, so that the rows add up to the area. uncertain_teams: include (default) or exclude. evidence_max_age_years: how old a statement of no team may be and still count (default 3). format: json (default), csv or geojson (CRS84).");
-        group.MapGet("/areas/{code}", Detail).Query(typeof(ModelQueryParameters)).ProducesProblem(404)
+        group.MapGet("/areas/{code}", Detail).Query(typeof(ModelQueryParameters), typeof(VintageQuery)).ProducesProblem(404).ProducesProblem(410).Produces(301)
             .WithSummary("One area of any level, with its parents, its infants by deprivation decile, the teams serving it, the evidence about provision, and how it compares with its region and England");
-        group.MapGet("/gaps", Gaps).Query(typeof(GapQuery), typeof(ModelQueryParameters))
+        group.MapGet("/search", Search).Query(typeof(SearchQuery))
+            .WithSummary("Areas by name or code, of every level, including areas abolished or re-coded, each saying what it is now")
+            .WithDescription("q: at least 2 characters of a name, or a code. limit: 1–50 (default 10). An ICB abolished on 1 April 2026 is found by its old name or code and names its successors; a district's newer code (Barnsley's E08000038) finds the area Cradle holds.");
+        group.MapGet("/gaps", Gaps).Query(typeof(GapQuery), typeof(ModelQueryParameters), typeof(VintageQuery))
             .WithSummary("The under-served areas, ranked by unmet need (families a year)")
             .WithDescription($"level: {string.Join(", ", AreaLevels.Ids(l => l.Gaps))} (default lad); within: an area code; limit: 1–10,000 (default 20); format and the model parameters as for /api/areas. Totals are of the areas listed (the top `limit`, not all of England) and say how much of their unmet need lies where nothing is known about provision.");
     }
@@ -96,12 +138,12 @@ public static class AreaEndpoints
     }
 
     static Task<Results<Ok<AreaList>, ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> List(
-        [AsParameters] AreaListQuery q, [AsParameters] ModelQueryParameters m, ModelStore store, NpgsqlDataSource db, CancellationToken ct) =>
-        Answer(store, db, m.Parameters, q.LevelId, q.Within, q.Format, areas => areas, ct);
+        [AsParameters] AreaListQuery q, [AsParameters] ModelQueryParameters m, [AsParameters] VintageQuery v, ModelStore store, NpgsqlDataSource db, CancellationToken ct) =>
+        Answer(store, db, m.Parameters, v.Resolve(q.LevelId, store.Today), q.Within, q.Format, areas => areas, ct);
 
     static Task<Results<Ok<AreaList>, ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> Gaps(
-        [AsParameters] GapQuery q, [AsParameters] ModelQueryParameters m, ModelStore store, NpgsqlDataSource db, CancellationToken ct) =>
-        Answer(store, db, m.Parameters, q.LevelId, q.Within, q.Format,
+        [AsParameters] GapQuery q, [AsParameters] ModelQueryParameters m, [AsParameters] VintageQuery v, ModelStore store, NpgsqlDataSource db, CancellationToken ct) =>
+        Answer(store, db, m.Parameters, v.Resolve(q.LevelId, store.Today), q.Within, q.Format,
             // Within an area, by the unmet need shown (a district partly inside shows its part, which its England rank does not rank).
             areas => (q.Within is null ? areas.OrderBy(a => a.GapRank) : areas.OrderByDescending(a => a.UnmetNeed)).ThenBy(a => a.Code).Take(q.Count).ToList(), ct);
 
@@ -117,7 +159,7 @@ public static class AreaEndpoints
         {
             "csv" => Csv(areas),
             "geojson" => await GeoJson(db, level, areas, ct),
-            _ => TypedResults.Ok(new AreaList(level, s.DataVersion, p.Deprivation, AreaOutput.Describe(p, s), within, areas.Count, Totals(areas), areas)),
+            _ => TypedResults.Ok(new AreaList(level, s.DataVersion, p.Deprivation, AreaOutput.Describe(p, s), within, areas.Count, Totals(areas), areas, LevelVintageOut.Of(level))),
         };
     }
 
@@ -165,12 +207,41 @@ public static class AreaEndpoints
         return TypedResults.Bytes(GeoJsonWriter.Collection(features), GeoJsonWriter.MediaType);
     }
 
-    static async Task<Results<Ok<AreaDetail>, ProblemHttpResult>> Detail([AsParameters] ModelQueryParameters m, ModelStore store, string code, CancellationToken ct)
+    static async Task<Results<Ok<AreaDetail>, RedirectHttpResult, ProblemHttpResult>> Detail([AsParameters] ModelQueryParameters m, [AsParameters] VintageQuery v,
+        ModelStore store, HttpContext http, string code, CancellationToken ct)
     {
         if (!ModelQuery.IsCode(code)) return ApiProblems.BadParameter("code", $"'{ModelQuery.Clip(code)}' is not an area code (a letter and eight digits)");
         var p = m.Parameters;
         var s = await store.SnapshotAsync(ct);
-        if (!s.AreaLevelOfCode.TryGetValue(code, out var level)) return ApiProblems.NotFound("area", $"No area in England has code {code}.");
+        string requested = code;
+        if (s.HeldCode(code) is not { } held) return ApiProblems.NotFound("area", $"No area in England has code {code}.");
+        code = held;
+        var level = s.AreaLevelOfCode[code];
+        if (v.Given)
+        {
+            // The vintage asked for: the area of this code in it, if it had one.
+            var asked = v.Resolve(level, store.Today);
+            if (!s.Levels[asked].Index.ContainsKey(code))
+                return ApiProblems.NotFound("area", $"No {AreaLevels.Get(asked).Singular} had code {code} ({AreaLevels.Get(asked).Vintage}).");
+            level = asked;
+        }
+        else if (AreaLevels.Get(level).VintageOf is not null)
+        {
+            // An area of an earlier vintage only: abolished. One successor holding all its infants: 301 to it; several: 410 naming them.
+            var gone = s.Levels[level];
+            var next = s.Successions(level, gone.Index[code]);
+            var spec = AreaLevels.Get(level);
+            var since = spec.InForceTo?.AddDays(1);
+            if (next.Count == 1)
+                return TypedResults.Redirect($"/api/areas/{next[0].Code}{http.Request.QueryString}", permanent: true);
+            return TypedResults.Problem(statusCode: 410, title: "Area abolished",
+                detail: $"{gone.Names[gone.Index[code]]} ({spec.Singular}, {spec.Vintage}) was abolished on {since:d MMMM yyyy}: now {string.Join(" and ", next.Select(n => $"{n.Name} ({n.Code}, {Math.Round(n.InfantsShare * 100):0}% of its infants)"))}. Ask with icb_vintage={spec.Vintage} (or as_of) for its figures.",
+                extensions: new Dictionary<string, object?>
+                {
+                    ["successors"] = next.Select(n => new SuccessionOut(n.Level, n.Code, n.Name, Math.Round(n.InfantsShare, 4), since)).ToList(),
+                    ["abolished"] = since,
+                });
+        }
         int index = s.Levels[level].Index[code];
         var area = Figures(store, s, level, p, [index]).Single();
         // One area carries its child poverty series too.
@@ -205,6 +276,68 @@ public static class AreaEndpoints
             p.Deprivation == "imd2019" ? "Deprivation: MHCLG English indices of deprivation 2019, carried to LSOA 2021" : "Deprivation: MHCLG English indices of deprivation 2025 (reissued 13 Nov 2025)",
             "Teams: Cradle team register (see last_verified per team)",
         ], AreaCase.Commissioning(s, level, index), AreaCase.Similar(store, s, p, level, index),
-        Cradle.Geo.Case.SimilarAreas.Levels.Contains(level) ? Cradle.Geo.Case.SimilarAreas.Method : null, AreaCase.Trends(store, s, p, level, index)));
+        Cradle.Geo.Case.SimilarAreas.Levels.Contains(level) ? Cradle.Geo.Case.SimilarAreas.Method : null, AreaCase.Trends(store, s, p, level, index),
+        LevelVintageOut.Of(level), Successions(s, level, index, earlier: true), Successions(s, level, index, earlier: false),
+        s.ChangesOf(level, code).Select(c => new AreaChangeOut(c.Date, c.Status, c.Becomes, c.Says, c.SourceUrl, c.SourceDate)).ToList(),
+        requested == code ? null : requested));
+    }
+
+    static async Task<Ok<SearchResult>> Search([AsParameters] SearchQuery q, ModelStore store, CancellationToken ct)
+    {
+        var s = await store.SnapshotAsync(ct);
+        var text = q.Q!.Trim();
+        var hits = new List<SearchHit>();
+        // A newer code of an area held by an older one.
+        if (s.HeldCode(text.ToUpperInvariant()) is { } held && held != text.ToUpperInvariant())
+        {
+            var l = s.AreaLevelOfCode[held];
+            hits.Add(new SearchHit(held, s.NameOf(held)!, l, AreaLevels.Get(l).Singular, "recoded",
+                $"{text.ToUpperInvariant()} is the code of {s.NameOf(held)} since {s.Changes.First(c => c.Becomes == text.ToUpperInvariant()).Date:d MMMM yyyy}; Cradle's boundaries hold it as {held}.", []));
+        }
+        foreach (var spec in AreaLevels.All.Where(l => l.Search || l.VintageOf is not null))
+        {
+            var level = s.Levels[spec.Id];
+            for (int a = 0; a < level.Count && hits.Count < 200; a++)
+            {
+                // "Essex ICB" finds "NHS Essex Integrated Care Board", as people say it.
+                bool match = level.Codes[a].Equals(text, StringComparison.OrdinalIgnoreCase) || level.Names[a].Contains(text, StringComparison.OrdinalIgnoreCase)
+                    || level.Names[a].Replace("Integrated Care Board", "ICB").Contains(text, StringComparison.OrdinalIgnoreCase);
+                if (!match) continue;
+                if (spec.VintageOf is null)
+                {
+                    // A sub-ICB location keeps its April 2024 name, which may name an ICB that is no more: say which it is in now.
+                    string? now = spec.Id == "sicbl" && s.Parents.TryGetValue(("sicbl", level.Codes[a]), out var ps)
+                        ? $"a sub-ICB location of April 2024, now in {string.Join(" and ", ps.Where(x => x.Level == "icb").Select(x => x.Name))}" : null;
+                    hits.Add(new SearchHit(level.Codes[a], level.Names[a], spec.Id, spec.Singular, "current", now, []));
+                    continue;
+                }
+                // An earlier vintage: only an area that is not the same now, saying what it became.
+                var next = s.Successions(spec.Id, a);
+                if (next.Count == 1 && s.SameIn(spec.Id, a, next[0])) continue;
+                var since = spec.InForceTo?.AddDays(1);
+                hits.Add(new SearchHit(level.Codes[a], level.Names[a], spec.Id, spec.Singular, "abolished",
+                    $"{level.Names[a]}, abolished {since:d MMMM yyyy}: now {string.Join(" and ", next.Select(n => n.Name))}",
+                    next.Select(n => new SuccessionOut(n.Level, n.Code, n.Name, Math.Round(n.InfantsShare, 4), since)).ToList()));
+            }
+        }
+        // Codes first, then names that start with the text, then the rest; current before abolished.
+        var ordered = hits.DistinctBy(h => (h.Code, h.Level))
+            .OrderBy(h => h.Code.Equals(text, StringComparison.OrdinalIgnoreCase) ? 0 : h.Name.StartsWith(text, StringComparison.OrdinalIgnoreCase) ? 1 : 2)
+            .ThenBy(h => h.Status == "current" ? 0 : 1).ThenBy(h => h.Name, StringComparer.Ordinal).Take(q.Count).ToList();
+        return TypedResults.Ok(new SearchResult(text, ordered.Count, ordered));
+    }
+
+    /// <summary>
+    /// The areas of other vintages sharing the area's LSOAs, unless it is the same in all of them: predecessors (earlier
+    /// vintages, of a level in force) or successors (the level in force, of an earlier vintage).
+    /// </summary>
+    static List<SuccessionOut> Successions(ModelSnapshot s, string level, int index, bool earlier)
+    {
+        var spec = AreaLevels.Get(level);
+        if (earlier != (spec.VintageOf is null)) return [];
+        var all = s.Successions(level, index);
+        if (all.Count == 1 && s.SameIn(level, index, all[0])) return [];
+        return all.Select(x => new SuccessionOut(x.Level, x.Code, x.Name, Math.Round(x.InfantsShare, 4),
+            (earlier ? spec.InForceFrom : spec.InForceTo?.AddDays(1)))).ToList();
     }
 }

@@ -32,7 +32,9 @@ public sealed record AreaOut(
     /// <summary>Need and unmet need at the low and high national rates (families a year).</summary>
     double NeedLow, double NeedHigh, double UnmetNeedLow, double UnmetNeedHigh,
     /// <summary>In a within= list, true for an area partly inside: its figures are of the part inside, inside_share of its infants.</summary>
-    bool Partial, double InsideShare);
+    bool Partial, double InsideShare,
+    /// <summary>Where the ICB of April 2026 is inferred, not read from a lookup: an LSOA's basis, or "partly_inferred" for an ICB; null otherwise.</summary>
+    string? IcbBasis = null);
 
 /// <summary>The model in force for an answer. With need_model=risk, the calibrated rates for infants not at risk and at risk.</summary>
 public sealed record NeedModelOut(string Name, double NeedRate, double? Gradient, string? NeedWeight, double DefaultCapacity, string Population,
@@ -40,7 +42,7 @@ public sealed record NeedModelOut(string Name, double NeedRate, double? Gradient
     double? RiskOddsRatio = null, double? RateNotAtRisk = null, double? RateAtRisk = null, double[]? NeedRateRange = null, string? Counts = null);
 
 public sealed record AreaList(string Level, long DataVersion, string DeprivationVintage, NeedModelOut NeedModel, string? Within, int Count,
-    ListTotals Totals, IReadOnlyList<AreaOut> Areas);
+    ListTotals Totals, IReadOnlyList<AreaOut> Areas, LevelVintageOut Vintage);
 
 public static class AreaOutput
 {
@@ -105,7 +107,8 @@ public static class AreaOutput
         d is null ? null : new DeprivationOut(d.Vintage, d.Weights, Opt(d.MeanImdRank, 1), Opt(d.MeanImdScore, 3), R(d.ShareLsoasDecile1, 4),
             R(d.ShareInfantsDeciles12, 4), Opt(d.MeanIncomeScoreInfantWeighted, 4)),
         ChildPoverty(s, f.Level, f.Code, withSeries: false),
-        R(f.Range.NeedLow, 2), R(f.Range.NeedHigh, 2), R(f.Range.UnmetLow, 2), R(f.Range.UnmetHigh, 2), f.Partial, R(f.InsideShare, 4));
+        R(f.Range.NeedLow, 2), R(f.Range.NeedHigh, 2), R(f.Range.UnmetLow, 2), R(f.Range.UnmetHigh, 2), f.Partial, R(f.InsideShare, 4),
+        s.IcbBasisOf(f.Level, f.Index));
 
     static double? Opt(double? x, int digits) => x is { } v ? Math.Round(v, digits) : null;
 
@@ -119,7 +122,7 @@ public static class AreaOutput
         "deprivation_vintage", "deprivation_weights", "mean_imd_rank", "mean_imd_score", "share_lsoas_decile1",
         "share_infants_deciles_1_2", "mean_income_score_infant_weighted",
         "child_poverty_fye", "child_poverty_bhc_percent", "child_poverty_ahc_percent",
-        "need_low", "need_high", "unmet_need_low", "unmet_need_high", "partial", "inside_share",
+        "need_low", "need_high", "unmet_need_low", "unmet_need_high", "partial", "inside_share", "icb_basis",
     ];
 
     /// <summary>The flattened fields as GeoJSON or OGC properties, named as the CSV columns.</summary>
@@ -146,7 +149,7 @@ public static class AreaOutput
             a.Deprivation?.Vintage, a.Deprivation?.Weights, a.Deprivation?.MeanImdRank, a.Deprivation?.MeanImdScore,
             a.Deprivation?.ShareLsoasDecile1, a.Deprivation?.ShareInfantsDeciles12, a.Deprivation?.MeanIncomeScoreInfantWeighted,
             a.ChildPoverty?.Fye, a.ChildPoverty?.BeforeHousingCostsPercent, a.ChildPoverty?.AfterHousingCostsPercent,
-            a.NeedLow, a.NeedHigh, a.UnmetNeedLow, a.UnmetNeedHigh, a.Partial, a.InsideShare,
+            a.NeedLow, a.NeedHigh, a.UnmetNeedLow, a.UnmetNeedHigh, a.Partial, a.InsideShare, a.IcbBasis,
         ];
     }
 }

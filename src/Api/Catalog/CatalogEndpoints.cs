@@ -8,8 +8,11 @@ namespace Cradle.Api.Catalog;
 
 public sealed record LevelTilesOut(string Layer, int MinZoom, int MaxZoom, string TileJson);
 
+/// <param name="VintageOf">For an earlier vintage (icb2024), the level it is a vintage of; <paramref name="InForceFrom"/> and
+/// <paramref name="InForceTo"/> when it was in force (dated levels only); <paramref name="Derived"/> where its membership is not an official file.</param>
 public sealed record LevelOut(string Id, string Singular, string Plural, string CodePattern, string Vintage, string Description,
-    IReadOnlyList<string> Parents, int Count, LevelTilesOut? Tiles, string? OgcCollection, bool Search, bool Gaps, bool Maps, bool TeamServiceArea, bool Reports);
+    IReadOnlyList<string> Parents, int Count, LevelTilesOut? Tiles, string? OgcCollection, bool Search, bool Gaps, bool Maps, bool TeamServiceArea, bool Reports,
+    DateOnly? InForceFrom, DateOnly? InForceTo, string? VintageOf, string? Derived);
 
 /// <summary>A figure as clients need it to draw and label it; <c>Breaks</c> by level, the classes in force for this data version.</summary>
 public sealed record FigureOut(string Id, string Label, string Unit, string Description, string Format, int Decimals, string? Palette,
@@ -42,7 +45,7 @@ public static class CatalogEndpoints
         var levels = AreaLevels.All.Select(l => new LevelOut(l.Id, l.Singular, l.Plural, l.CodePattern, l.Vintage, l.Description, l.Parents,
             s.Levels[l.Id].Count,
             l.Tiles is { } t ? new LevelTilesOut(l.Id, t.MinZoom, t.MaxZoom, $"/tiles/{l.Id}.json") : null,
-            l.Ogc ? l.Id : null, l.Search, l.Gaps, l.Maps, l.TeamServiceArea, l.Reports)).ToList();
+            l.Ogc ? l.Id : null, l.Search, l.Gaps, l.Maps, l.TeamServiceArea, l.Reports, l.InForceFrom, l.InForceTo, l.VintageOf, l.Derived)).ToList();
         var figures = Cradle.Geo.Catalog.Figures.All.Select(f => new FigureOut(f.Id, f.Label, f.Unit, f.Description, f.Format.ToString().ToLowerInvariant(),
             f.Decimals, f.Palette, AreaLevels.Ids(l => f.AppliesTo(l.Id)), f.Tile, f.Map, store.Breaks(s, f))).ToList();
         var states = Cradle.Geo.Catalog.Figures.TeamStateVocabulary.Select(x => new TeamStateOut(x.State.Id(), x.Label, x.Explain, x.Pattern)).ToList();

@@ -24,6 +24,9 @@ public sealed class ModelStore(NpgsqlDataSource db, DataVersionMonitor versions)
 
     public Task<long> CurrentVersionAsync(CancellationToken ct) => versions.GetAsync(ct);
 
+    /// <summary>Today (UTC): the day whose vintages and evidence are in force.</summary>
+    public DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
+
     public async Task<ModelSnapshot> SnapshotAsync(CancellationToken ct)
     {
         var version = await CurrentVersionAsync(ct);

@@ -88,3 +88,42 @@ public static class LevelParameter
             : ApiProblems.BadParameter(name, $"'{ModelQuery.Clip(value)}' is not one of {string.Join(", ", AreaLevels.Ids(allowed))}");
     }
 }
+
+/// <summary>
+/// Which vintage of a dated level (ICBs: April 2026, April 2024) an answer uses: the one in force today by default,
+/// the one in force on as_of=YYYY-MM-DD, or the one named by icb_vintage=2024-04.
+/// </summary>
+public sealed record VintageQuery(
+    [FromQuery(Name = "as_of")] string? AsOf,
+    [FromQuery(Name = "icb_vintage")] string? IcbVintage) : IQueryParameters
+{
+    public bool Given => AsOf is not null || IcbVintage is not null;
+
+    public ProblemHttpResult? Check()
+    {
+        if (AsOf is not null && IcbVintage is not null) return ApiProblems.BadParameter("icb_vintage", "give as_of or icb_vintage, not both");
+        if (AsOf is not null)
+        {
+            if (!DateOnly.TryParseExact(AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+                return ApiProblems.BadParameter("as_of", $"'{ModelQuery.Clip(AsOf)}' is not a date (yyyy-mm-dd)");
+            if (AreaLevels.InForce("icb", day) is null)
+                return ApiProblems.BadParameter("as_of", $"{AsOf} is before the data: the ICBs held are {Held()}");
+        }
+        if (IcbVintage is not null && !AreaLevels.Vintages("icb").Any(l => l.Vintage == IcbVintage))
+            return ApiProblems.BadParameter("icb_vintage", $"'{ModelQuery.Clip(IcbVintage)}' is not a vintage held: {Held()}");
+        return null;
+    }
+
+    static string Held() => string.Join("; ", AreaLevels.Vintages("icb").Select(l =>
+        $"{l.Vintage} ({l.InForceFrom:yyyy-MM-dd} to {(l.InForceTo is { } to ? to.ToString("yyyy-MM-dd") : "today")})"));
+
+    /// <summary>The level to answer with: a dated level's vintage as asked (or in force today), any other level as it is.</summary>
+    public string Resolve(string level, DateOnly today)
+    {
+        var spec = AreaLevels.Get(level);
+        if (spec.InForceFrom is null) return level;
+        if (IcbVintage is not null) return AreaLevels.Vintages(level).Single(l => l.Vintage == IcbVintage).Id;
+        var day = AsOf is not null ? DateOnly.ParseExact(AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture) : Given ? today : (DateOnly?)null;
+        return day is { } d ? AreaLevels.InForce(level, d)?.Id ?? level : level;
+    }
+}

@@ -32,7 +32,7 @@ public sealed record MapQuery(
 
 public static class MapEndpoints
 {
-    const string Attribution = "Contains OS data © Crown copyright and database right 2024. Source: ONS; MHCLG English indices of deprivation 2025; DWP (OGL v3). Team register: Cradle.";
+    const string Attribution = "Contains OS data © Crown copyright and database right 2024. Source: ONS; MHCLG English indices of deprivation 2025; DWP (OGL v3). ICBs of April 2026 derived by Cradle. Team register: Cradle.";
 
     public static void MapMaps(this IEndpointRouteBuilder app) =>
         app.MapGet("/maps/{level}/{code}.png", Map).Query(typeof(MapQuery)).WithTags("Maps")

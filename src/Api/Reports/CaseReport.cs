@@ -33,6 +33,7 @@ public static class CaseReport
 
     public const string Attribution = "Contains OS data © Crown copyright and database right 2024. Source: Office for National Statistics licensed under the Open Government Licence v3.0. " +
         "English indices of deprivation 2025 and 2019: Ministry of Housing, Communities and Local Government (OGL v3). Children in low income families: Department for Work and Pensions (OGL v3). " +
+        "ICBs of 1 April 2026: derived by Cradle from the ONS April 2024 lookup and NHS England ODS successions, not an official file (Frimley's split by district inferred). " +
         "Team register: Cradle, from public sources (each team's source and date below).";
 
     public static async Task<(ReportDocument? Document, Dictionary<string, string[]>? Errors)> BuildAsync(ModelStore store, NpgsqlDataSource db, ModelSnapshot s,

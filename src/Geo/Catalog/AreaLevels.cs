@@ -1,7 +1,8 @@
 namespace Cradle.Geo.Catalog;
 
 /// <summary>How a level's outlines are made: an official boundary table, or dissolved from the
-/// areas of a finer level that nest in it (so that every level's edges coincide at every zoom).</summary>
+/// areas of a finer level (so that every level's edges coincide at every zoom); a finer area split
+/// between areas of the level gives each the union of its LSOAs there.</summary>
 public sealed record LevelGeometry(string? Table = null, string? DissolveFrom = null)
 {
     /// <summary>An official boundary file's rows: <paramref name="select"/> gives code, name, geom (27700).</summary>
@@ -43,7 +44,22 @@ public sealed record AreaLevel(
     /// <summary>Whether a team's service area may name areas of this level.</summary>
     bool TeamServiceArea = false,
     /// <summary>Whether GET /reports/{level}/{code}.pdf makes a case-for-change report for its areas.</summary>
-    bool Reports = true);
+    bool Reports = true,
+    /// <summary>When this vintage of the level came into force (null: not dated here).</summary>
+    DateOnly? InForceFrom = null,
+    /// <summary>The last day it was in force; null while it is.</summary>
+    DateOnly? InForceTo = null,
+    /// <summary>For an earlier vintage, the id of the level it is a vintage of (icb2024 of icb); null for the level itself.</summary>
+    string? VintageOf = null,
+    /// <summary>Where the membership is not an official file: what it is derived from and what is inferred.</summary>
+    string? Derived = null)
+{
+    /// <summary>The id of the level this is a vintage of: itself, or the level it was superseded in.</summary>
+    public string Family => VintageOf ?? Id;
+
+    /// <summary>Whether this vintage was in force on a day (an undated one always is).</summary>
+    public bool InForceOn(DateOnly day) => (InForceFrom is null || day >= InForceFrom) && (InForceTo is null || day <= InForceTo);
+}
 
 /// <summary>The catalog of levels, finest first. Adding a level is one entry here (and the manifest entries for its data).</summary>
 public static class AreaLevels
@@ -67,15 +83,22 @@ public static class AreaLevels
             LevelGeometry.Dissolved("lad"),
             ["icb", "nhser", "region"], 153, new LevelTiles(0), TeamServiceArea: true),
         new("sicbl", "Sub-ICB location", "Sub-ICB locations", @"^E38\d{6}$", "2024",
-            "Sub-ICB locations (April 2024), the former CCG areas.",
+            "Sub-ICB locations (April 2024), the former CCG areas. On 1 April 2026, 23 moved whole to a new ICB and Frimley's (D4U1Y) was split three ways: it lists each of its 2026 ICBs with its share. The April 2026 sub-ICB locations wait for the official lookup: the ONS codes of U2G6B (new) and the enlarged 92A are not known.",
             "select l.code as lsoa, l.sicbl_code as code, s.sicbl24nm as name from lsoa l join (select distinct sicbl24cd, sicbl24nm from src_lsoa21_icb24) s on s.sicbl24cd = l.sicbl_code where l.country = 'E'",
             LevelGeometry.Dissolved("lsoa"),
             ["icb", "nhser", "region"], 106, new LevelTiles(0)),
-        new("icb", "ICB", "ICBs", @"^E54\d{6}$", "2024",
-            "Integrated Care Boards (April 2024).",
+        new("icb", "ICB", "ICBs", @"^E54\d{6}$", "2026-04",
+            "Integrated Care Boards as of 1 April 2026 (36): six new ICBs replaced twelve, and Hampshire and Isle of Wight gained the Hampshire part of Frimley. From Cradle's derived April 2026 lookup: Frimley's split (455 LSOAs) is inferred by district.",
+            "select i.lsoa21cd as lsoa, i.icb26cd as code, i.icb26nm as name from src_lsoa21_icb26 i join lsoa l on l.code = i.lsoa21cd where l.country = 'E'",
+            LevelGeometry.Dissolved("sicbl"),
+            ["nhser", "region"], 36, new LevelTiles(0), InForceFrom: new DateOnly(2026, 4, 1),
+            Derived: "Derived, not an official file: ONS's April 2024 lookup moved by the ODS successions of 1 April 2026; Frimley's split by district (455 LSOAs, basis inferred_frimley_split_by_district) is inferred. ONS's official April 2026 lookup replaces it by a manifest file."),
+        new("icb2024", "ICB (April 2024)", "ICBs (April 2024)", @"^E54\d{6}$", "2024-04",
+            "Integrated Care Boards of April 2024 (42), in force until 31 March 2026: for older figures and the ICBs abolished on 1 April 2026.",
             "select l.code as lsoa, l.icb_code as code, i.icb24nm as name from lsoa l join (select distinct icb24cd, icb24nm from src_lsoa21_icb24) i on i.icb24cd = l.icb_code where l.country = 'E'",
             LevelGeometry.Dissolved("sicbl"),
-            ["nhser", "region"], 42, new LevelTiles(0)),
+            ["nhser", "region"], 42, new LevelTiles(0), Search: false, Gaps: true,
+            InForceFrom: new DateOnly(2024, 4, 1), InForceTo: new DateOnly(2026, 3, 31), VintageOf: "icb"),
         new("nhser", "NHS region", "NHS regions", @"^E40\d{6}$", "2024",
             "NHS England regions (January 2024). No lookup is published: each ICB is assigned to the region in which its LSOAs' population-weighted centroids fall.",
             "select m.lsoa, r.nhser_code as code, r.nhser_name as name from lsoa_membership m join icb_nhser r on r.icb_code = m.area_code where m.level = 'icb'",
@@ -125,6 +148,13 @@ public static class AreaLevels
         level = All.FirstOrDefault(l => l.Id == id)!;
         return level is not null;
     }
+
+    /// <summary>The vintage of a level in force on a day: the level itself or one of its earlier vintages; null if none was.</summary>
+    public static AreaLevel? InForce(string id, DateOnly day) =>
+        All.Where(l => l.Family == Get(id).Family).FirstOrDefault(l => l.InForceOn(day));
+
+    /// <summary>The vintages of a level, newest first, for messages.</summary>
+    public static IReadOnlyList<AreaLevel> Vintages(string id) => All.Where(l => l.Family == Get(id).Family).ToList();
 
     /// <summary>Ids of the levels for which something holds, for messages and parameter lists.</summary>
     public static string[] Ids(Func<AreaLevel, bool>? f = null) => All.Where(f ?? (_ => true)).Select(l => l.Id).ToArray();

@@ -47,6 +47,12 @@ public sealed record MeasureValues(double[] Score, int[] Rank, int[] Decile);
 
 public sealed record ParentShare(string Level, string Code, string Name, double InfantsShare, long Lsoas);
 
+/// <summary>A dated change to an area that the loaded lookups do not show (data/areas/area-changes.csv): in force, decided or possible.</summary>
+public sealed record AreaChange(DateOnly Date, string Status, string Level, string Code, string? Name, string? Becomes, string Says, string SourceUrl, string SourceDate);
+
+/// <summary>An area of another vintage of the same level that shares LSOAs with this one, with the share of this area's infants (mid-2024) it holds.</summary>
+public sealed record Succession(string Level, int Index, string Code, string Name, double InfantsShare);
+
 /// <summary>
 /// Everything the coverage model needs, read from PostGIS once per data version: England's
 /// LSOA 2021 with births, infants and deprivation, the areas of every level, and the register.
@@ -77,6 +83,64 @@ public sealed class ModelSnapshot
     public Dictionary<(string Level, string Code), double> AreaKm2 { get; init; } = [];
 
     public int LsoaCount => LsoaCodes.Length;
+
+    /// <summary>Dated changes to areas (data/areas/area-changes.csv), in date order.</summary>
+    public IReadOnlyList<AreaChange> Changes { get; init; } = [];
+
+    /// <summary>The code Cradle holds an area by, for a code it holds or a newer code an in-force change gave it (Barnsley's E08000038); null for neither.</summary>
+    public string? HeldCode(string code) =>
+        AreaLevelOfCode.ContainsKey(code) ? code
+        : Memo("code-aliases", () => Changes.Where(c => c.Status == "in_force" && c.Becomes is not null).ToDictionary(c => c.Becomes!, c => c.Code))
+            .GetValueOrDefault(code);
+
+    /// <summary>The changes that apply to an area of a level: its own rows.</summary>
+    public IReadOnlyList<AreaChange> ChangesOf(string level, string code) => Changes.Where(c => c.Level == Levels[level].Spec.Family && c.Code == code).ToList();
+
+    /// <summary>
+    /// For an area of an earlier vintage (icb2024), the areas of the level in force now that hold its LSOAs; for an area of the
+    /// level in force, those of its earlier vintages. Each with the share of this area's infants (mid-2024) in it, largest first.
+    /// </summary>
+    public IReadOnlyList<Succession> Successions(string level, int area)
+    {
+        var spec = Levels[level].Spec;
+        var others = spec.VintageOf is { } current ? [current] : Catalog.AreaLevels.All.Where(l => l.VintageOf == spec.Id).Select(l => l.Id).ToList();
+        var infants = Population(ModelParameters.DefaultPopulation).Infants;
+        var result = new List<Succession>();
+        foreach (var o in others)
+        {
+            var other = Levels[o];
+            var acc = new Dictionary<int, double>();
+            double total = 0;
+            foreach (var i in Levels[level].LsoasOf(area))
+            {
+                total += infants[i];
+                if (other.LsoaArea[i] is var k and >= 0) acc[k] = acc.GetValueOrDefault(k) + infants[i];
+            }
+            result.AddRange(acc.Select(kv => new Succession(o, kv.Key, other.Codes[kv.Key], other.Names[kv.Key], total > 0 ? kv.Value / total : 0)));
+        }
+        return result.OrderByDescending(x => x.InfantsShare).ThenBy(x => x.Code, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Whether an area is the same in another vintage: one area of the same code holding exactly its LSOAs.</summary>
+    public bool SameIn(string level, int area, Succession other) =>
+        other.Code == Levels[level].Codes[area] && Levels[other.Level].LsoasOf(other.Index).Length == Levels[level].LsoasOf(area).Length
+        && Successions(level, area).Count == 1;
+
+    /// <summary>Per LSOA, how its ICB of April 2026 is known where the lookup says (null for an official file).</summary>
+    public string?[] IcbBasis { get; init; } = [];
+
+    /// <summary>
+    /// How an area's ICB of April 2026 is known, where any of it is inferred: an LSOA's own basis; for an ICB
+    /// (of April 2026) "partly_inferred" if any of its LSOAs is; null otherwise.
+    /// </summary>
+    public string? IcbBasisOf(string level, int area)
+    {
+        static bool Inferred(string? b) => b is not null && b.StartsWith("inferred", StringComparison.Ordinal);
+        if (IcbBasis.Length == 0) return null;
+        if (level == "lsoa") return Inferred(IcbBasis[area]) ? IcbBasis[area] : null;
+        if (level != "icb") return null;
+        return Levels[level].LsoasOf(area).Any(i => Inferred(IcbBasis[i])) ? "partly_inferred" : null;
+    }
 
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Case.SimilarAreaSet>> _similar = new();
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<object>> _memo = new();
@@ -112,9 +176,10 @@ public sealed class ModelSnapshot
         foreach (var code in codes.Distinct())
         {
             if (code.StartsWith("E05") && WardLsoas.TryGetValue(code, out var ward)) set.UnionWith(ward);
-            // The levels a team may serve are the catalog's finest, so a code's finest level says whether it may.
-            else if (AreaLevelOfCode.TryGetValue(code, out var id) && Levels[id] is var level && (anyLevel || level.Spec.TeamServiceArea))
-                set.UnionWith(level.LsoasOf(level.Index[code]));
+            // The levels a team may serve are the catalog's finest, so a code's finest level says whether it may; a newer
+            // code of an area (Barnsley's E08000038) stands for the code it is held by.
+            else if (HeldCode(code) is { } held && AreaLevelOfCode.TryGetValue(held, out var id) && Levels[id] is var level && (anyLevel || level.Spec.TeamServiceArea))
+                set.UnionWith(level.LsoasOf(level.Index[held]));
             else unknown.Add(code);
         }
         var result = set.ToArray();
@@ -164,7 +229,7 @@ public sealed class ModelSnapshot
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var version = await conn.ExecuteScalarAsync<long>(new CommandDefinition("select data_version from cradle_meta.state", cancellationToken: ct));
         var lsoas = (await conn.QueryAsync<LsoaRow>(new CommandDefinition("""
-            select l.code, l.ward_code as Ward,
+            select l.code, l.ward_code as Ward, l.icb_basis as IcbBasis,
                    p.age_0 as Age0, p.age_1 as Age1, p.all_ages as AllAges,
                    q.age_0 as Age0Mid2024, q.age_1 as Age1Mid2024, q.all_ages as AllAgesMid2024,
                    coalesce(w.population_mid2015, 0)::double precision as Pop2015
@@ -220,6 +285,9 @@ public sealed class ModelSnapshot
         var neighbours = (await conn.QueryAsync<(string Lad, string Neighbour)>(new CommandDefinition("select lad, neighbour from cradle.lad_adjacency", cancellationToken: ct)))
             .GroupBy(x => x.Lad).ToDictionary(g => g.Key, g => g.Select(x => x.Neighbour).ToArray());
         var teams = await TeamRegister.ListAsync(conn, ct);
+        var changes = (await conn.QueryAsync<(string Date, string Status, string Level, string Code, string? Name, string? Becomes, string Says, string SourceUrl, string SourceDate)>(new CommandDefinition(
+            "select to_char(date, 'YYYY-MM-DD'), status, level, code, name, becomes, says, source_url, source_date from cradle.area_change order by date, level, code", cancellationToken: ct)))
+            .Select(c => new AreaChange(DateOnly.ParseExact(c.Date, "yyyy-MM-dd"), c.Status, c.Level, c.Code, c.Name, c.Becomes, c.Says, c.SourceUrl, c.SourceDate)).ToList();
         var evidence = await TeamRegister.EvidenceAsync(conn, ct);
         var poverty = (await conn.QueryAsync<(string Code, string Measure, int Fye, double Percent, double? Children, bool Derived)>(new CommandDefinition(
             "select code, measure, fye, percent, children, derived from cradle.child_poverty order by code, measure, fye", cancellationToken: ct)))
@@ -254,10 +322,12 @@ public sealed class ModelSnapshot
             Teams = teams,
             AreaLevelOfCode = levelOf,
             AreaKm2 = km2,
+            IcbBasis = lsoas.Select(r => r.IcbBasis).ToArray(),
+            Changes = changes,
         };
     }
 
-    sealed record LsoaRow(string Code, string? Ward,
+    sealed record LsoaRow(string Code, string? Ward, string? IcbBasis,
         double Age0, double Age1, double AllAges, double Age0Mid2024, double Age1Mid2024, double AllAgesMid2024, double Pop2015);
 
     /// <summary>

@@ -58,12 +58,12 @@ public static class DatasetRecords
         + CradleDatabase.Sql("checks.sql") + JsonSerializer.Serialize(Catalog.AreaLevels.All));
 
     /// <summary>SHA-256 of the file (and a shapefile's companions), the dataset's manifest entry and the model version.</summary>
-    public static string Checksum(DatasetSpec d, string file, string? errata)
+    public static string Checksum(DatasetSpec d, string file, IEnumerable<string> modelInputs)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        // The derived model and the errata feed every figure, so a change to either reloads.
+        // The derived model, the errata and the area changes feed every figure, so a change to any reloads.
         sha.AppendData(Encoding.UTF8.GetBytes(ModelVersion + JsonSerializer.Serialize(d) + ModelText.Value));
-        if (errata is not null && File.Exists(errata)) sha.AppendData(File.ReadAllBytes(errata));
+        foreach (var input in modelInputs) if (File.Exists(input)) sha.AppendData(File.ReadAllBytes(input));
         var parts = new List<string> { file };
         if (file.EndsWith(".shp", StringComparison.OrdinalIgnoreCase))
             parts.AddRange(new[] { ".dbf", ".prj", ".cpg", ".shx" }.Select(e => Path.ChangeExtension(file, e)).Where(File.Exists));

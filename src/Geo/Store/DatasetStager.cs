@@ -143,4 +143,40 @@ public static class DatasetStager
                 new { a = ds, b = Cell(1), c = Cell(2), d = Cell(3), e = Cell(4), f = Cell(5), g = Cell(6) }, tx);
         }
     }
+
+    /// <summary>
+    /// data/areas/area-changes.csv into the staging schema: dated changes to areas, each checked (a date, a known
+    /// status and level, well-formed codes, a statement and a source), or the load stops naming the line and field.
+    /// </summary>
+    public static async Task LoadAreaChanges(NpgsqlConnection conn, NpgsqlTransaction tx, Manifest manifest)
+    {
+        await conn.ExecuteAsync($"""
+            create table {CradleDatabase.StagingSchema}.area_change (
+              line int not null, date date not null, status text not null, level text not null, code text not null, name text,
+              becomes text, says text not null, source_url text not null, source_date text not null)
+            """, transaction: tx);
+        if (manifest.AreaChanges is null) return;
+        var path = Path.Combine(manifest.Directory, manifest.AreaChanges);
+        using var csv = new CsvFile(path);
+        var cols = csv.Columns.Select(HeaderMatch.Normalise).ToList();
+        string[] required = ["date", "status", "level", "code", "name", "becomes", "says", "source_url", "source_date"];
+        var idx = required.Select(c => cols.IndexOf(c)).ToArray();
+        if (idx.Any(i => i < 0)) throw new DataFileException(path, "header", $"the columns must be {string.Join(", ", required)}");
+        var code = new System.Text.RegularExpressions.Regex(@"^E\d{8}$");
+        foreach (var r in csv.Records())
+        {
+            string? Cell(int k) => r.Cells[idx[k]] is { Length: > 0 } v ? v.Trim() : null;
+            void Bad(string field, string what) => throw new DataFileException(path, r.Where, $"{field}: {what}");
+            if (!DateOnly.TryParseExact(Cell(0), "yyyy-MM-dd", out var date)) Bad("date", $"'{Cell(0)}' is not a date (yyyy-mm-dd)");
+            if (Cell(1) is not ("in_force" or "decided" or "possible")) Bad("status", $"'{Cell(1)}' is not in_force, decided or possible");
+            if (!Catalog.AreaLevels.TryGet(Cell(2), out _)) Bad("level", $"'{Cell(2)}' is not a level of the catalog");
+            if (Cell(3) is not { } c || !code.IsMatch(c)) Bad("code", $"'{Cell(3)}' is not an area code");
+            if (Cell(5) is { } b && !code.IsMatch(b)) Bad("becomes", $"'{b}' is not an area code");
+            if (Cell(6) is null) Bad("says", "a change needs a statement");
+            if (Cell(7) is not { } u || !(u.StartsWith("https://") || u.StartsWith("http://"))) Bad("source_url", "a change needs its source's address");
+            if (Cell(8) is null) Bad("source_date", "a change needs its source's date");
+            await conn.ExecuteAsync($"insert into {CradleDatabase.StagingSchema}.area_change values (@line, @date, @status, @level, @code, @name, @becomes, @says, @url, @sdate)",
+                new { line = r.Number, date, status = Cell(1), level = Cell(2), code = Cell(3), name = Cell(4), becomes = Cell(5), says = Cell(6), url = Cell(7), sdate = Cell(8) }, tx);
+        }
+    }
 }

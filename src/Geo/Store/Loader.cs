@@ -66,8 +66,8 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
                 files[d.Id] = d.ResolveFile(options.DataDir) ?? throw new DataFileException(
                     Path.Combine(options.DataDir, d.Files[0]), null,
                     $"dataset '{d.Id}' not found; looked for {string.Join(", ", d.Files)} in {options.DataDir}");
-            var errataPath = manifest.Errata is null ? null : Path.Combine(manifest.Directory, manifest.Errata);
-            var checksums = selected.ToDictionary(d => d.Id, d => DatasetRecords.Checksum(d, files[d.Id], errataPath));
+            var inputs = manifest.ModelInputs.ToList();
+            var checksums = selected.ToDictionary(d => d.Id, d => DatasetRecords.Checksum(d, files[d.Id], inputs));
 
             var live = await DatasetRecords.LiveDatasets(conn);
             if (options.IfChanged && live is not null && selected.All(d => live.TryGetValue(d.Id, out var c) && c == checksums[d.Id])
@@ -127,6 +127,7 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
         progress?.Report(new LoadProgress("checks", "references", 0, null));
         await DatasetStager.CheckReferences(conn, tx, manifest, files, selected);
         await DatasetStager.LoadErrata(conn, tx, manifest);
+        await DatasetStager.LoadAreaChanges(conn, tx, manifest);
 
         var derive = Stopwatch.StartNew();
         progress?.Report(new LoadProgress("model", "derive", 0, null));

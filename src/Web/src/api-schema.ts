@@ -212,7 +212,7 @@ export interface paths {
         put?: never;
         /**
          * What if: add hypothetical teams and close existing ones; before and after per affected area, and totals
-         * @description Stateless. Body: {"teams": [{"name", "areas": [district, upper-tier council, ward or LSOA codes], "capacity_families_per_year" (default 150), "annual_cost" (default 157000)}], "close": [team ids], "level": lad (default), "need_model", "gradient", "deprivation", "benefit_per_family_low", "benefit_per_family_central", "benefit_per_family_high" (GBP, indicative; defaults and sources in GET /api/model)}. value_for_money is indicative: the new teams' annual cost, the extra families they reach, cost per family, and lifetime benefit and benefit–cost ratio as low/central/high.
+         * @description Stateless. Body: {"teams": [{"name", "areas": [district, upper-tier council, ward or LSOA codes], "capacity_families_per_year" (default 100), "annual_cost" (default 157000)}], "close": [team ids], "level": lad (default), "within": an area code (optional: its own and its districts' before and after in frame), the model parameters (need_model, risk_odds_ratio, gradient, deprivation, population, …), "benefit_per_family_low", "benefit_per_family_central", "benefit_per_family_high" (GBP; defaults and sources in GET /api/model)}. value_for_money leads with the new teams' annual cost, the extra families they reach, cost per family and break_even (the outcomes they must prevent each year to pay for themselves, against unit costs with their price base and source); then the lifetime benefit and benefit–cost ratio as low/central/high, a national estimate, not an evaluated return. warnings name each doubtful field (families a year or cost per family outside the published range, capacity beyond the area's need); they never block the answer.
          */
         post: {
             parameters: {
@@ -278,7 +278,7 @@ export interface paths {
         put?: never;
         /**
          * Where should the next N teams (or a budget) go?
-         * @description Body: {"teams": N (1–20) or "budget_gbp": B, "capacity_families_per_year" (150), "annual_cost" (157000), "max_group_size" (1–4 neighbouring districts in one ICB, default 3), "deprivation_weighted" (false), "within" (an area code), "candidate_level" (lad: districts and groups of neighbouring districts, default; utla: whole upper-tier councils), "need_model", "gradient", "deprivation", "benefit_per_family_low", "benefit_per_family_central", "benefit_per_family_high"}. Greedy maximum coverage of a monotone submodular objective; new teams do not overlap.
+         * @description Body: {"teams": N (1–20) or "budget_gbp": B, "capacity_families_per_year" (100), "annual_cost" (157000), "max_group_size" (1–4 neighbouring districts in one ICB, default 3), "deprivation_weighted" (false), "within" (an area code), "candidate_level" (lad: districts and groups of neighbouring districts, default; utla: whole upper-tier councils), "need_model", "gradient", "deprivation", "benefit_per_family_low", "benefit_per_family_central", "benefit_per_family_high"}. Greedy maximum coverage of a monotone submodular objective; new teams do not overlap. warnings: doubts about the team (families a year or cost per family outside the published range; a pick whose need is less than the team's capacity), never blocking.
          */
         post: {
             parameters: {
@@ -342,7 +342,7 @@ export interface paths {
         };
         /**
          * A choropleth of an area and its neighbours, ready for a board paper
-         * @description level: lad, utla, sicbl, icb, nhser, region. metric: unmet_need_per_1000_births, geographic_coverage, need_families_per_year, unmet_need, infants_under_2, share_infants_deciles_1_2 (default the first). width and height: 300–4000 pixels (default 1200 × 900).
+         * @description level: lad, utla, sicbl, icb, icb2024, nhser, region. metric: unmet_need_per_1000_births, geographic_coverage, need_families_per_year, unmet_need, infants_under_2, share_infants_deciles_1_2 (default the first). width and height: 300–4000 pixels (default 1200 × 900).
          */
         get: {
             parameters: {
@@ -467,7 +467,7 @@ export interface paths {
         };
         /**
          * Need, coverage and unmet need for every area of a level
-         * @description level: lsoa, lad, utla, sicbl, icb, nhser, region, england (default lad; GET /api/catalog describes each). within: an area code whose areas to list (e.g. level=lad&within=E10000016, Kent's districts). population: mid2024 (default) or mid2020. deprivation: iod2025 (default) or imd2019. need_model: flat (default) or deprivation, with gradient and need_weight (imd or child_poverty). uncertain_teams: include (default) or exclude. evidence_max_age_years: how old a statement of no team may be and still count (default 3). format: json (default), csv or geojson (CRS84).
+         * @description level: lsoa, lad, utla, sicbl, icb, icb2024, nhser, region, england (default lad; GET /api/catalog describes each). within: an area code whose areas to list (e.g. level=lad&within=E10000016, Kent's districts). population: mid2024 (default) or mid2020. deprivation: iod2025 (default) or imd2019. need_model: risk (default: need rises with each LSOA's income deprivation by risk_odds_ratio, 1–20, default 5.0, calibrated to 10% of births nationally), flat (10% of births everywhere) or deprivation (with gradient and need_weight, imd or child_poverty). Every area also gives need_low/need_high and unmet_need_low/unmet_need_high (8% and 15% nationally). With within, an area partly inside gives the figures of its part inside, partial true and inside_share its share of infants, so that the rows add up to the area. uncertain_teams: include (default) or exclude. evidence_max_age_years: how old a statement of no team may be and still count (default 3). format: json (default), csv or geojson (CRS84).
          */
         get: {
             parameters: {
@@ -483,6 +483,8 @@ export interface paths {
                     uncertain_teams?: string;
                     evidence_max_age_years?: string;
                     risk_odds_ratio?: string;
+                    as_of?: string;
+                    icb_vintage?: string;
                 };
                 header?: never;
                 path?: never;
@@ -537,6 +539,8 @@ export interface paths {
                     uncertain_teams?: string;
                     evidence_max_age_years?: string;
                     risk_odds_ratio?: string;
+                    as_of?: string;
+                    icb_vintage?: string;
                 };
                 header?: never;
                 path: {
@@ -555,6 +559,13 @@ export interface paths {
                         "application/json": components["schemas"]["AreaDetail"];
                     };
                 };
+                /** @description Moved Permanently */
+                301: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Bad Request */
                 400: {
                     headers: {
@@ -566,6 +577,66 @@ export interface paths {
                 };
                 /** @description Not Found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Gone */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Areas by name or code, of every level, including areas abolished or re-coded, each saying what it is now
+         * @description q: at least 2 characters of a name, or a code. limit: 1–50 (default 10). An ICB abolished on 1 April 2026 is found by its old name or code and names its successors; a district's newer code (Barnsley's E08000038) finds the area Cradle holds.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    limit?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SearchResult"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -592,7 +663,7 @@ export interface paths {
         };
         /**
          * The under-served areas, ranked by unmet need (families a year)
-         * @description level: lad, utla, sicbl, icb, nhser, region (default lad); within: an area code; limit: 1–10,000 (default 20); format and the model parameters as for /api/areas. Totals are of the areas listed (the top `limit`, not all of England) and say how much of their unmet need lies where nothing is known about provision.
+         * @description level: lad, utla, sicbl, icb, icb2024, nhser, region (default lad); within: an area code; limit: 1–10,000 (default 20); format and the model parameters as for /api/areas. Totals are of the areas listed (the top `limit`, not all of England) and say how much of their unmet need lies where nothing is known about provision.
          */
         get: {
             parameters: {
@@ -609,6 +680,8 @@ export interface paths {
                     uncertain_teams?: string;
                     evidence_max_age_years?: string;
                     risk_odds_ratio?: string;
+                    as_of?: string;
+                    icb_vintage?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1036,7 +1109,7 @@ export interface paths {
         };
         /**
          * A Mapbox vector tile (Web Mercator XYZ)
-         * @description Layers: lsoa (from zoom 8), lad, utla, sicbl, icb, nhser, region, teams. Each area carries code, name and the figures unmet_need_per_1000_births, geographic_coverage, need_families_per_year, unmet_need, infants_under_2, share_infants_deciles_1_2, mean_imd_score, imd_decile, team_state, no_team, gap_rank (GET /api/catalog describes each; imd_decile for LSOAs only). 204 for an empty tile; gzip when accepted; ETag and 304; a tile made for the request gives its database time in Server-Timing (db;dur, ms).
+         * @description Layers: lsoa (from zoom 8), lad, utla, sicbl, icb, icb2024, nhser, region, teams. Each area carries code, name and the figures unmet_need_per_1000_births, geographic_coverage, need_families_per_year, unmet_need, infants_under_2, share_infants_deciles_1_2, mean_imd_score, imd_decile, team_state, no_team, gap_rank (GET /api/catalog describes each; imd_decile for LSOAs only). 204 for an empty tile; gzip when accepted; ETag and 304; a tile made for the request gives its database time in Server-Timing (db;dur, ms).
          */
         get: {
             parameters: {
@@ -1537,7 +1610,7 @@ export interface paths {
         };
         /**
          * The case for change for an area, as a PDF for a board paper (A4, fonts embedded, text selectable)
-         * @description level: lad, utla, sicbl, icb, nhser, region. The model parameters as for /api/areas; scenario: new teams separated by ';', each 'codes|capacity|annual cost|name' (codes separated by ','; empty fields take the defaults), e.g. scenario=E08000024|150|157000; close: register team ids separated by ','; benefit_per_family_low, _central, _high: the indicative lifetime benefit per family (GBP; defaults and sources in GET /api/model).
+         * @description level: lad, utla, sicbl, icb, icb2024, nhser, region. The model parameters as for /api/areas; scenario: new teams separated by ';', each 'codes|capacity|annual cost|name' (codes separated by ','; empty fields take the defaults), e.g. scenario=E08000024|150|157000; close: register team ids separated by ','; benefit_per_family_low, _central, _high: the indicative lifetime benefit per family (GBP; defaults and sources in GET /api/model).
          */
         get: {
             parameters: {
@@ -1609,7 +1682,7 @@ export interface paths {
         };
         /**
          * The same report as a Word document, for board papers (headings, tables, the map as a picture)
-         * @description level: lad, utla, sicbl, icb, nhser, region. The model parameters as for /api/areas; scenario: new teams separated by ';', each 'codes|capacity|annual cost|name' (codes separated by ','; empty fields take the defaults), e.g. scenario=E08000024|150|157000; close: register team ids separated by ','; benefit_per_family_low, _central, _high: the indicative lifetime benefit per family (GBP; defaults and sources in GET /api/model).
+         * @description level: lad, utla, sicbl, icb, icb2024, nhser, region. The model parameters as for /api/areas; scenario: new teams separated by ';', each 'codes|capacity|annual cost|name' (codes separated by ','; empty fields take the defaults), e.g. scenario=E08000024|150|157000; close: register team ids separated by ','; benefit_per_family_low, _central, _high: the indicative lifetime benefit per family (GBP; defaults and sources in GET /api/model).
          */
         get: {
             parameters: {
@@ -1894,7 +1967,7 @@ export interface paths {
         };
         /**
          * The same report as printable HTML, for pasting into documents
-         * @description level: lad, utla, sicbl, icb, nhser, region. The model parameters as for /api/areas; scenario: new teams separated by ';', each 'codes|capacity|annual cost|name' (codes separated by ','; empty fields take the defaults), e.g. scenario=E08000024|150|157000; close: register team ids separated by ','; benefit_per_family_low, _central, _high: the indicative lifetime benefit per family (GBP; defaults and sources in GET /api/model).
+         * @description level: lad, utla, sicbl, icb, icb2024, nhser, region. The model parameters as for /api/areas; scenario: new teams separated by ';', each 'codes|capacity|annual cost|name' (codes separated by ','; empty fields take the defaults), e.g. scenario=E08000024|150|157000; close: register team ids separated by ','; benefit_per_family_low, _central, _high: the indicative lifetime benefit per family (GBP; defaults and sources in GET /api/model).
          */
         get: {
             parameters: {
@@ -1964,6 +2037,15 @@ export interface components {
         AnonymousTypeOfstring: {
             status: null | string;
         };
+        AreaChangeOut: {
+            /** Format: date */
+            date: string;
+            status: string;
+            becomes: null | string;
+            says: string;
+            source_url: string;
+            source_date: string;
+        };
         AreaDetail: {
             area: components["schemas"]["AreaOut"];
             /** Format: int64 */
@@ -1979,6 +2061,11 @@ export interface components {
             similar_areas: null | components["schemas"]["SimilarAreaOut"][];
             similar_areas_method: null | string;
             trends: components["schemas"]["TrendsOut"];
+            vintage: components["schemas"]["LevelVintageOut"];
+            predecessors: components["schemas"]["SuccessionOut"][];
+            successors: components["schemas"]["SuccessionOut"][];
+            changes: components["schemas"]["AreaChangeOut"][];
+            requested_code: null | string;
         };
         AreaEvidence: {
             area_code: string;
@@ -2001,6 +2088,7 @@ export interface components {
             count: number;
             totals: components["schemas"]["ListTotals"];
             areas: components["schemas"]["AreaOut"][];
+            vintage: components["schemas"]["LevelVintageOut"];
         };
         AreaOut: {
             code: string;
@@ -2044,6 +2132,7 @@ export interface components {
             partial: boolean;
             /** Format: double */
             inside_share: number;
+            icb_basis?: null | string;
         };
         BirthsTrend: {
             /** Format: double */
@@ -2224,6 +2313,14 @@ export interface components {
             unmet_need_in_not_known_after: number;
             team_state_before: string;
             team_state_after: string;
+            /** Format: double */
+            unmet_need_low_before: number;
+            /** Format: double */
+            unmet_need_low_after: number;
+            /** Format: double */
+            unmet_need_high_before: number;
+            /** Format: double */
+            unmet_need_high_after: number;
         };
         InputWarning: {
             field: string;
@@ -2248,6 +2345,12 @@ export interface components {
             maps: boolean;
             team_service_area: boolean;
             reports: boolean;
+            /** Format: date */
+            in_force_from: null | string;
+            /** Format: date */
+            in_force_to: null | string;
+            vintage_of: null | string;
+            derived: null | string;
         };
         LevelTilesOut: {
             layer: string;
@@ -2256,6 +2359,16 @@ export interface components {
             /** Format: int32 */
             max_zoom: number;
             tile_json: string;
+        };
+        LevelVintageOut: {
+            level: string;
+            vintage: string;
+            /** Format: date */
+            in_force_from: null | string;
+            /** Format: date */
+            in_force_to: null | string;
+            derived: null | string;
+            other_vintages: string[];
         };
         ListTotals: {
             /** Format: double */
@@ -2588,6 +2701,29 @@ export interface components {
             annual_cost_of_new_teams: number;
             /** Format: double */
             cost_per_extra_family_reached: null | number;
+            /** Format: double */
+            unmet_need_low_before: number;
+            /** Format: double */
+            unmet_need_low_after: number;
+            /** Format: double */
+            unmet_need_high_before: number;
+            /** Format: double */
+            unmet_need_high_after: number;
+        };
+        SearchHit: {
+            code: string;
+            name: string;
+            level: string;
+            level_label: string;
+            status: string;
+            now: null | string;
+            successors: components["schemas"]["SuccessionOut"][];
+        };
+        SearchResult: {
+            q: string;
+            /** Format: int32 */
+            count: number;
+            hits: components["schemas"]["SearchHit"][];
         };
         SimilarAreaOut: {
             code: string;
@@ -2621,6 +2757,15 @@ export interface components {
             verified: string;
             /** @default false */
             derived: boolean;
+        };
+        SuccessionOut: {
+            level: string;
+            code: string;
+            name: string;
+            /** Format: double */
+            infants_share: number;
+            /** Format: date */
+            since: null | string;
         };
         TeamBody: {
             id: null | string;

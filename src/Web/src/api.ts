@@ -61,6 +61,7 @@ export type TeamList = Schemas['TeamListOut'];
 export type RegisterSummary = Schemas['RegisterSummary'];
 export type ScenarioArea = Schemas['ScenarioArea'];
 export type ScenarioResult = Schemas['ScenarioResult'];
+export type SearchResult = Schemas['SearchResult'];
 export type PlanResult = Schemas['PlanResult'];
 export type Catalog = Schemas['CatalogOut'];
 export type Level = Schemas['LevelOut'];

@@ -2,7 +2,7 @@
 // the ranked table, scenarios, the register's teams, and about the data (with register editing).
 import 'govuk-frontend/dist/govuk/govuk-frontend.min.css';
 import './styles.css';
-import { ApiError, getJson, type Area, type AreaDetail, type AreaList, type Catalog, type RegisterSummary, type ScenarioArea, type ScenarioResult, type Team, type TeamList } from './api';
+import { ApiError, getJson, type Area, type AreaDetail, type AreaList, type Catalog, type RegisterSummary, type ScenarioArea, type ScenarioResult, type SearchResult, type Team, type TeamList } from './api';
 import { esc } from './format';
 import { createMap, geometryBounds, renderLegend, type MapHandle } from './map';
 import { renderPanel } from './panel';
@@ -125,13 +125,28 @@ function search(): void {
   const matches = [...allAreas.values()].filter((a) => score(a) < 3).sort((a, b) => score(a) - score(b) || b.infants_under_2 - a.infants_under_2);
   const hint = $('search-hint');
   const hit = matches[0];
-  if (!hit) { hint.textContent = `No area matches “${q}”. Try the name of a district, council, ICB or region, or a code.`; return; }
+  if (!hit) { void searchHistory(q, hint); return; }
   const others = matches.slice(1, 6);
   hint.innerHTML = `Showing ${esc(hit.name)}.${others.length ? ` Also matching: ${others.map((o) => `<a class="govuk-link" href="?area=${esc(o.code)}" data-code="${esc(o.code)}">${esc(o.name)}</a>`).join(', ')}.` : ''}`;
   hint.querySelectorAll<HTMLAnchorElement>('a[data-code]').forEach((a) => a.addEventListener('click', (e) => { e.preventDefault(); tabs.show('area'); void select(a.dataset.code!, true); }));
   tabs.show('area');
   setCollapsed(false);
   void select(hit.code, true).then(() => $('panel').focus());
+}
+
+/** A name or code the areas on show do not have: an ICB abolished on 1 April 2026, or a district's newer code; the API says what it is now. */
+async function searchHistory(q: string, hint: HTMLElement): Promise<void> {
+  const none = `No area matches “${q}”. Try the name of a district, council, ICB or region, or a code.`;
+  if (q.length < 2) { hint.textContent = none; return; }
+  try {
+    const r = await getJson<SearchResult>(`/api/search?q=${encodeURIComponent(q)}&limit=5`);
+    const old = r.hits.filter((h) => h.status !== 'current');
+    if (!old.length) { hint.textContent = none; return; }
+    hint.innerHTML = old.map((h) => h.status === 'recoded'
+      ? `${esc(h.now ?? '')} <a class="govuk-link" href="?area=${esc(h.code)}" data-code="${esc(h.code)}">Show ${esc(h.name)}</a>.`
+      : `${esc(h.now ?? h.name)}: ${h.successors.map((x) => `<a class="govuk-link" href="?area=${esc(x.code)}" data-code="${esc(x.code)}">${esc(x.name)}</a>`).join(', ')}.`).join(' ');
+    hint.querySelectorAll<HTMLAnchorElement>('a[data-code]').forEach((a) => a.addEventListener('click', (e) => { e.preventDefault(); tabs.show('area'); void select(a.dataset.code!, true); }));
+  } catch { hint.textContent = none; }
 }
 
 /** The scenario in force (or none) on the table, the map and the panel. */
@@ -172,7 +187,9 @@ async function start(): Promise<void> {
     const config = getJson<{ basemap_url: string | null }>('/api/viewer/config').catch(() => ({ basemap_url: null }));
     health.catch(() => undefined); // awaited below; not unhandled meanwhile
     setCatalog(await getJson<Catalog>('/api/catalog'));
-    ($('level') as HTMLSelectElement).innerHTML = areaLevels().map((l) => `<option value="${esc(l.id)}">${esc(l.plural)}</option>`).join('');
+    // A dated level says which vintage it shows: "ICBs (since 1 April 2026)".
+    const since = (l: { in_force_from?: string | null }) => (l.in_force_from ? ` (since ${new Date(l.in_force_from).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })})` : '');
+    ($('level') as HTMLSelectElement).innerHTML = areaLevels().map((l) => `<option value="${esc(l.id)}">${esc(l.plural)}${esc(since(l))}</option>`).join('');
     renderLevelControl();
     if (state.area) void select(state.area);
     if (!map) {

@@ -28,6 +28,14 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: { area: Sc
         <span data-field="unmet-before">${n1(sa.unmet_need_before)}</span> to <span data-field="unmet-after">${n1(sa.unmet_need_after)}</span> families a year
         (${n1(sa.unmet_need_per_1000_births_after)} per 1,000 births).</div>`
     : '';
+  // What the area was made of (a board of 1 April 2026), what is inferred, and changes to come, each dated and sourced.
+  const date = (x: string) => new Date(x).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+  const history = [
+    d.predecessors.length ? `<li id="panel-predecessors">Formed ${d.predecessors[0]!.since ? `on ${esc(date(d.predecessors[0]!.since))} ` : ''}from ${d.predecessors.map((p) => `${esc(p.name)} (${pct(p.infants_share)} of its infants today)`).join(', ')}.</li>` : '',
+    a.icb_basis === 'partly_inferred' ? '<li>Its outline is partly inferred: Frimley\'s split by district (455 LSOAs) is not yet read from ONS\'s official April 2026 lookup.</li>' : '',
+    ...d.changes.map((ch) => `<li>${esc(date(ch.date))} (${esc(ch.status.replace('_', ' '))}): ${esc(ch.says)} <a class="govuk-link" href="${esc(ch.source_url)}" rel="noopener">Source</a> (${esc(ch.source_date)})</li>`),
+  ].filter(Boolean).join('');
+  const vintage = d.vintage.in_force_from ? ` <span class="govuk-body-s">(${esc(levelOf(a.level).plural)} as of ${esc(date(d.vintage.in_force_from))}${d.vintage.derived ? ', from a derived lookup' : ''})</span>` : '';
   const compare = d.compare.map((c) => `${esc(c.name)}: ${n1(c.unmet_need_per_1000_births)} per 1,000 births unmet, coverage ${pct(c.geographic_coverage)}`).join('; ');
   const c = d.commissioning;
   const shares = (xs: typeof c.icbs) => xs.map((x) => `${esc(x.name)}${x.infants_share < 0.9995 ? ` (${pct(x.infants_share)} of infants)` : ''}`).join('; ');
@@ -60,7 +68,8 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: { area: Sc
   const estimated = a.level === 'lsoa' ? ' <span class="govuk-body-s">(estimated)</span>' : '';
   el.innerHTML = `
     <h2 class="govuk-heading-m" id="panel-title">${esc(a.name)}</h2>
-    <p class="govuk-caption-m">${esc(a.code)}${region ? ` · ${esc(region.name)}` : ''}${icbs.length ? ` · ${icbs.map((i) => `${esc(i.name)}${icbs.length > 1 ? ` (${pct(i.infants_share)} of infants)` : ''}`).join(', ')}` : ''}</p>
+    <p class="govuk-caption-m">${esc(a.code)}${vintage}${region ? ` · ${esc(region.name)}` : ''}${icbs.length ? ` · ${icbs.map((i) => `${esc(i.name)}${icbs.length > 1 ? ` (${pct(i.infants_share)} of infants)` : ''}`).join(', ')}` : ''}</p>
+    ${history ? `<ul class="govuk-list govuk-body-s" id="panel-history">${history}</ul>` : ''}
     ${scenarioRows}
     <dl class="govuk-summary-list govuk-summary-list--no-border">
       ${row('Unmet need', `<span data-field="unmet">${n1(a.unmet_need)}</span> families a year (${n1(a.unmet_need_per_1000_births)} per 1,000 births; <span data-field="unmet-range">${n0(a.unmet_need_low)} to ${n0(a.unmet_need_high)}</span> if need is 8% to 15% of births nationally)`)}

@@ -269,6 +269,21 @@ test('two options compared for NHS North East and North Cumbria ICB give the ICB
   await page.close();
 });
 
+test('a commissioner of a merged ICB finds their board of 1 April 2026 and what it was made of', async () => {
+  const page = await open('/?level=icb&area=E54000066');
+  await page.locator('#panel-predecessors').waitFor();
+  assert.match(await page.locator('#panel-title').textContent(), /NHS Essex Integrated Care Board/);
+  assert.match(await page.locator('#panel-predecessors').textContent(), /Formed on 1 April 2026 from NHS Mid and South Essex Integrated Care Board \([\d.]+% of its infants today\)/);
+  assert.match(await page.locator('#level option[value="icb"]').textContent(), /ICBs \(since 1 April 2026\)/);
+  // Searching for the board it replaced says what it is now and links to it.
+  await page.getByLabel('Search areas').fill('Hertfordshire and West Essex Integrated');
+  await page.getByLabel('Search areas').press('Enter');
+  await page.locator('#search-hint a[data-code="E54000066"]').waitFor();
+  assert.match(await page.locator('#search-hint').textContent(), /abolished 1 April 2026: now NHS Central East Integrated Care Board and NHS Essex Integrated Care Board/);
+  await shot(page, 'icb-essex-2026');
+  await page.close();
+});
+
 test('two named scenarios are compared side by side as the API says', async () => {
   const q = new URLSearchParams({ tab: 'scenarios', sname: 'One team', scenario: 'E08000024|150|157000|Sunderland team', sname2: 'Two teams', scenario2: 'E08000024|300|250000|Bigger team;E08000037|||Gateshead team' });
   const page = await open(`/?${q}`);

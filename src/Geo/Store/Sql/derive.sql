@@ -12,11 +12,14 @@ select b.code, b.name, left(b.code, 1) as country,
        w.wd24cd as ward_code, w.wd24nm as ward_name,
        i.sicbl24cd as sicbl_code, i.icb24cd as icb_code,
        r.rgn23cd as region_code,
-       u.utla23cd as utla_code
+       u.utla23cd as utla_code,
+       -- How the LSOA's ICB of April 2026 is known: null where the lookup says nothing (an official file has no basis).
+       nullif(j.basis, '') as icb_basis
 from src_lsoa21 b
 left join src_lsoa21_lad24 w on w.lsoa21cd = b.code
 left join errata e on e.dataset = 'lookup_lsoa21_lad24' and e.field = 'lad24cd' and e.code = b.code
 left join src_lsoa21_icb24 i on i.lsoa21cd = b.code
+left join src_lsoa21_icb26 j on j.lsoa21cd = b.code
 left join src_lad_rgn23 r on r.lad23cd = coalesce(e.corrected_value, w.lad24cd)
 -- Upper-tier councils: the April 2023 lookup, the same for all 296 districts of 2024.
 left join src_ltla23_utla23 u on u.ltla23cd = coalesce(e.corrected_value, w.lad24cd);
