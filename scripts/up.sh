@@ -8,7 +8,9 @@ PIDFILE="$CRADLE_RUN_DIR/api.pid"
 if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
   echo "cradle: already up (pid $(cat "$PIDFILE")) at http://127.0.0.1:${PORT:-8080}"; exit 0
 fi
-# Remember whether `up` started PostGIS, so that `down` stops exactly what `up` started.
+# Remember whether `up` started PostGIS, so that `down` stops exactly what `up` started. On a fresh machine the run
+# directory does not exist yet (db.sh makes it later): make it first.
+mkdir -p "$CRADLE_RUN_DIR"
 if ! scripts/db.sh status >/dev/null 2>&1; then touch "$CRADLE_RUN_DIR/db.started-by-up"; fi
 scripts/db.sh start
 dotnet "$DLL" load --data "$DATA_DIR" --if-changed

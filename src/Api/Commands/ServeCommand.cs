@@ -61,12 +61,9 @@ public static class ServeCommand
         if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
             builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable("PORT") ?? "8080"}");
         // Bodies are small JSON documents; anything bigger is refused before it is read.
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Limits.MaxRequestBodySize = 1_000_000;
-            // Kestrel's own refusals (a NUL in the path, a malformed request line) get a problem body too.
-            k.ConfigureEndpointDefaults(l => l.Use(RejectedRequests.AsProblems));
-        });
+        // Kestrel's own refusals (a NUL in the path, a malformed request line) keep their empty bodies: rewriting the bytes
+        // Kestrel writes relied on its internal buffering and garbled answers once (README).
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1_000_000);
         var (reads, primary) = CradleDatabase.OpenServing(CradleDatabase.ForServing(CradleDatabase.ConnectionStringFromEnvironment()));
         builder.Services.AddSingleton(reads);
         builder.Services.AddSingleton<DatasetCatalog>();
@@ -133,7 +130,6 @@ public static class ServeCommand
         });
 
         var app = builder.Build();
-        app.UseRequestsInApp();
         app.UseForwardedHeaders();
         app.UseHeadAsGet();
         // Routing after HEAD became GET (WebApplication would otherwise route first and answer 405).
