@@ -41,6 +41,9 @@ public sealed class GeographyTests(DatabaseFixture db)
     [Fact]
     public async Task The_ICBs_of_April_2024_stay_selectable_by_vintage_or_date_and_their_figures_are_those_of_their_LSOAs()
     {
+        // The search finds Hampshire and Isle of Wight's old code as re-coded, not abolished.
+        var hants = (await db.GetJson("/api/search?q=E54000042")).GetProperty("hits")[0];
+        Assert.Equal("recoded", hants.GetProperty("status").GetString());
         var old = await db.GetJson("/api/areas?level=icb&icb_vintage=2024-04");
         Assert.Equal(42, old.GetProperty("count").GetInt32());
         Assert.Equal("icb2024", old.GetProperty("level").GetString());
@@ -108,10 +111,21 @@ public sealed class GeographyTests(DatabaseFixture db)
         Assert.Equal(JsonValueKind.Null, old.GetProperty("requested_code").ValueKind);
         Assert.Equal("E08000038", old.GetProperty("changes")[0].GetProperty("becomes").GetString());
         Assert.Equal("Sheffield", (await db.GetJson("/api/areas/E08000039")).GetProperty("area").GetProperty("name").GetString());
-        // A scenario (and so the register, which resolves areas the same way) takes the new code.
+        // A scenario takes the new code.
         var (status, r) = await db.Send(HttpMethod.Post, "/api/scenarios", """{"teams": [{"areas": ["E08000039"], "capacity_families_per_year": 100, "annual_cost": 157000}]}""");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains(r.GetProperty("areas").EnumerateArray(), a => a.GetProperty("code").GetString() == "E08000019");
+        // So does the register: a team serving E08000038 serves Barnsley as held (E08000016).
+        var (created, _) = await db.Send(HttpMethod.Post, "/api/teams", TestTeams.Json("test-barnsley-2025", area: "E08000038", status: "in_development"), db.ApiKey);
+        try
+        {
+            Assert.Equal(HttpStatusCode.Created, created);
+            var held = await db.GetJson("/api/areas/E08000016");
+            Assert.Contains(held.GetProperty("other_register_teams").EnumerateArray(), t => t.GetProperty("id").GetString() == "test-barnsley-2025");
+        }
+        finally { await db.Send(HttpMethod.Delete, "/api/teams/test-barnsley-2025", null, db.ApiKey); }
+        // within= takes it too.
+        Assert.Equal(1, (await db.GetJson("/api/areas?level=lad&within=E08000038")).GetProperty("count").GetInt32());
     }
 
     [Fact]
@@ -127,6 +141,7 @@ public sealed class GeographyTests(DatabaseFixture db)
         var partly = icbs.GetProperty("areas").EnumerateArray().Where(a => a.GetProperty("icb_basis").GetString() == "partly_inferred").Select(a => a.GetProperty("code").GetString()).Order().ToList();
         Assert.Equal(["E54000067", "E54000069", "E54000070"], partly);
         var slo = (await db.GetJson("/api/areas?level=lsoa&within=E06000039")).GetProperty("areas").EnumerateArray().ToList();
+        Assert.NotEmpty(slo);
         Assert.All(slo, l => Assert.Equal("inferred_frimley_split_by_district", l.GetProperty("icb_basis").GetString()));
         // A coming change, shown with the area it applies to.
         var surrey = await db.GetJson("/api/areas/E10000030");
@@ -134,17 +149,17 @@ public sealed class GeographyTests(DatabaseFixture db)
     }
 
     [Theory]
-    [InlineData("/api/areas?level=icb&as_of=2020-01-01", "as_of")]
-    [InlineData("/api/areas?level=icb&as_of=yesterday", "as_of")]
-    [InlineData("/api/areas?level=icb&icb_vintage=2019-04", "icb_vintage")]
-    [InlineData("/api/areas?level=icb&icb_vintage=2024-04&as_of=2025-01-01", "icb_vintage")]
-    public async Task A_bad_vintage_is_a_problem_naming_it_and_the_vintages_held(string url, string parameter)
+    [InlineData("/api/areas?level=icb&as_of=2020-01-01", "as_of", "is before the data: the ICBs held are 2026-04 (2026-04-01 to today); 2024-04 (2024-04-01 to 2026-03-31)")]
+    [InlineData("/api/areas?level=icb&as_of=yesterday", "as_of", "'yesterday' is not a date (yyyy-mm-dd)")]
+    [InlineData("/api/areas?level=icb&icb_vintage=2019-04", "icb_vintage", "'2019-04' is not a vintage held: 2026-04 (2026-04-01 to today); 2024-04")]
+    [InlineData("/api/areas?level=icb&icb_vintage=2024-04&as_of=2025-01-01", "icb_vintage", "give as_of or icb_vintage, not both")]
+    [InlineData("/api/areas/E08000021?as_of=2019-01-01", "as_of", "is before the data")]
+    public async Task A_bad_vintage_is_a_problem_naming_it_and_the_vintages_held(string url, string parameter, string message)
     {
         var response = await db.Http.GetAsync(url);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.Contains(parameter, body);
-        if (parameter == "as_of" && url.Contains("2020")) Assert.Contains("2024-04 (2024-04-01 to 2026-03-31)", body);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains(message, body.GetProperty("errors").GetProperty(parameter)[0].GetString());
     }
 
     [Fact]

@@ -119,7 +119,7 @@ public static class AreaEndpoints
         var group = app.MapGroup("/api").WithTags("Areas");
         group.MapGet("/areas", List).Query(typeof(AreaListQuery), typeof(ModelQueryParameters), typeof(VintageQuery))
             .WithSummary("Need, coverage and unmet need for every area of a level")
-            .WithDescription($"level: {string.Join(", ", AreaLevels.Ids())} (default lad; GET /api/catalog describes each). within: an area code whose areas to list (e.g. level=lad&within=E10000016, Kent's districts). population: mid2024 (default) or mid2020. deprivation: iod2025 (default) or imd2019. need_model: risk (default: need rises with each LSOA's income deprivation by risk_odds_ratio, 1–20, default 5.0, calibrated to 10% of births nationally), flat (10% of births everywhere) or deprivation (with gradient and need_weight, imd or child_poverty). Every area also gives need_low/need_high and unmet_need_low/unmet_need_high (8% and 15% nationally). With within, an area partly inside gives the figures of its part inside, partial true and inside_share its share of infants, so that the rows add up to the area. uncertain_teams: include (default) or exclude. evidence_max_age_years: how old a statement of no team may be and still count (default 3). format: json (default), csv or geojson (CRS84).");
+            .WithDescription($"level: {string.Join(", ", AreaLevels.Ids())} (default lad; GET /api/catalog describes each). within: an area code whose areas to list (e.g. level=lad&within=E10000016, Kent's districts). population: mid2024 (default) or mid2020. deprivation: iod2025 (default) or imd2019. need_model: risk (default: need rises with each LSOA's income deprivation by risk_odds_ratio, 1–20, default 5.0, calibrated to 10% of births nationally), flat (10% of births everywhere) or deprivation (with gradient and need_weight, imd or child_poverty). Every area also gives need_low/need_high and unmet_need_low/unmet_need_high (8% and 15% nationally). With within, an area partly inside gives the figures of its part inside, partial true and inside_share its share of infants, so that the rows add up to the area. icb_vintage (2026-04, the default, or 2024-04) or as_of (a date) chooses the ICBs in force; vintage in the answer names the one used. uncertain_teams: include (default) or exclude. evidence_max_age_years: how old a statement of no team may be and still count (default 3). format: json (default), csv or geojson (CRS84).");
         group.MapGet("/areas/{code}", Detail).Query(typeof(ModelQueryParameters), typeof(VintageQuery)).ProducesProblem(404).ProducesProblem(410).Produces(301)
             .WithSummary("One area of any level, with its parents, its infants by deprivation decile, the teams serving it, the evidence about provision, and how it compares with its region and England");
         group.MapGet("/search", Search).Query(typeof(SearchQuery))
@@ -177,11 +177,11 @@ public static class AreaEndpoints
     static List<AreaOut> Figures(ModelStore store, ModelSnapshot s, string level, ModelParameters p, IEnumerable<int> indexes, string? within = null)
     {
         var (figures, ranks) = store.Figures(s, p, level);
-        if (within is not null && s.AreaLevelOfCode.TryGetValue(within, out var containerLevel))
+        if (within is not null && s.HeldCode(within) is { } held && s.AreaLevelOfCode.TryGetValue(held, out var containerLevel))
         {
             var container = s.Levels[containerLevel];
             var inside = new bool[s.LsoaCount];
-            foreach (var i in container.LsoasOf(container.Index[within])) inside[i] = true;
+            foreach (var i in container.LsoasOf(container.Index[held])) inside[i] = true;
             figures = CoverageModel.Aggregate(store.Baseline(s, p), level, inside);
         }
         var deprivation = store.Deprivation(s, level, p);
@@ -233,7 +233,7 @@ public static class AreaEndpoints
             var spec = AreaLevels.Get(level);
             var since = spec.InForceTo?.AddDays(1);
             if (next.Count == 1)
-                return TypedResults.Redirect($"/api/areas/{next[0].Code}{http.Request.QueryString}", permanent: true);
+                return TypedResults.Redirect($"{http.Request.PathBase}/api/areas/{next[0].Code}{http.Request.QueryString}", permanent: true);
             return TypedResults.Problem(statusCode: 410, title: "Area abolished",
                 detail: $"{gone.Names[gone.Index[code]]} ({spec.Singular}, {spec.Vintage}) was abolished on {since:d MMMM yyyy}: now {string.Join(" and ", next.Select(n => $"{n.Name} ({n.Code}, {Math.Round(n.InfantsShare * 100):0}% of its infants)"))}. Ask with icb_vintage={spec.Vintage} (or as_of) for its figures.",
                 extensions: new Dictionary<string, object?>
@@ -315,8 +315,11 @@ public static class AreaEndpoints
                 var next = s.Successions(spec.Id, a);
                 if (next.Count == 1 && s.SameIn(spec.Id, a, next[0])) continue;
                 var since = spec.InForceTo?.AddDays(1);
-                hits.Add(new SearchHit(level.Codes[a], level.Names[a], spec.Id, spec.Singular, "abolished",
-                    $"{level.Names[a]}, abolished {since:d MMMM yyyy}: now {string.Join(" and ", next.Select(n => n.Name))}",
+                // One successor of the same name is the same board re-coded (Hampshire and Isle of Wight, enlarged), not abolished.
+                bool recoded = next.Count == 1 && next[0].Name == level.Names[a];
+                hits.Add(new SearchHit(level.Codes[a], level.Names[a], spec.Id, spec.Singular, recoded ? "recoded" : "abolished",
+                    recoded ? $"{level.Names[a]}: code {next[0].Code} since {since:d MMMM yyyy}, with a changed area"
+                        : $"{level.Names[a]}, abolished {since:d MMMM yyyy}: now {string.Join(" and ", next.Select(n => n.Name))}",
                     next.Select(n => new SuccessionOut(n.Level, n.Code, n.Name, Math.Round(n.InfantsShare, 4), since)).ToList()));
             }
         }

@@ -123,7 +123,9 @@ public sealed record VintageQuery(
         var spec = AreaLevels.Get(level);
         if (spec.InForceFrom is null) return level;
         if (IcbVintage is not null) return AreaLevels.Vintages(level).Single(l => l.Vintage == IcbVintage).Id;
-        var day = AsOf is not null ? DateOnly.ParseExact(AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture) : Given ? today : (DateOnly?)null;
-        return day is { } d ? AreaLevels.InForce(level, d)?.Id ?? level : level;
+        // The level named as such (icb): the vintage in force on the day asked, or today; an earlier vintage named by id (icb2024): itself.
+        if (AsOf is null && spec.VintageOf is not null) return level;
+        var day = AsOf is not null ? DateOnly.ParseExact(AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture) : today;
+        return AreaLevels.InForce(level, day)?.Id ?? level;
     }
 }

@@ -3,11 +3,13 @@ namespace Cradle.Geo.Catalog;
 /// <summary>How a level's outlines are made: an official boundary table, or dissolved from the
 /// areas of a finer level (so that every level's edges coincide at every zoom); a finer area split
 /// between areas of the level gives each the union of its LSOAs there.</summary>
-public sealed record LevelGeometry(string? Table = null, string? DissolveFrom = null)
+/// <param name="SplitParts">Whether a finer area may lie in several areas of this level (Frimley's sub-ICB location in the ICBs of
+/// April 2026); elsewhere that fails the load, naming it.</param>
+public sealed record LevelGeometry(string? Table = null, string? DissolveFrom = null, bool SplitParts = false)
 {
     /// <summary>An official boundary file's rows: <paramref name="select"/> gives code, name, geom (27700).</summary>
     public static LevelGeometry Official(string select) => new(Table: select);
-    public static LevelGeometry Dissolved(string from) => new(DissolveFrom: from);
+    public static LevelGeometry Dissolved(string from, bool splitParts = false) => new(DissolveFrom: from, SplitParts: splitParts);
 }
 
 /// <summary>Vector tiles of a level: its zoom range.</summary>
@@ -90,7 +92,7 @@ public static class AreaLevels
         new("icb", "ICB", "ICBs", @"^E54\d{6}$", "2026-04",
             "Integrated Care Boards as of 1 April 2026 (36): six new ICBs replaced twelve, and Hampshire and Isle of Wight gained the Hampshire part of Frimley. From Cradle's derived April 2026 lookup: Frimley's split (455 LSOAs) is inferred by district.",
             "select i.lsoa21cd as lsoa, i.icb26cd as code, i.icb26nm as name from src_lsoa21_icb26 i join lsoa l on l.code = i.lsoa21cd where l.country = 'E'",
-            LevelGeometry.Dissolved("sicbl"),
+            LevelGeometry.Dissolved("sicbl", splitParts: true),
             ["nhser", "region"], 36, new LevelTiles(0), InForceFrom: new DateOnly(2026, 4, 1),
             Derived: "Derived, not an official file: ONS's April 2024 lookup moved by the ODS successions of 1 April 2026; Frimley's split by district (455 LSOAs, basis inferred_frimley_split_by_district) is inferred. ONS's official April 2026 lookup replaces it by a manifest file."),
         new("icb2024", "ICB (April 2024)", "ICBs (April 2024)", @"^E54\d{6}$", "2024-04",

@@ -214,7 +214,8 @@ public sealed class ModelSnapshot
     /// <summary>The areas of a level (indexes, in order) with any LSOA inside the area of this code, of any level; null for an unknown code.</summary>
     public int[]? AreasWithin(string level, string code)
     {
-        if (!AreaLevelOfCode.TryGetValue(code, out var containerLevel)) return null;
+        if (HeldCode(code) is not { } held || !AreaLevelOfCode.TryGetValue(held, out var containerLevel)) return null;
+        code = held;
         var (lv, container) = (Levels[level], Levels[containerLevel]);
         var set = new SortedSet<int>();
         foreach (var i in container.LsoasOf(container.Index[code]))

@@ -71,7 +71,11 @@ public sealed class TeamRegister(NpgsqlDataSource db)
 
     public static async Task<KnownCodes> KnownCodesAsync(NpgsqlConnection conn)
     {
-        var lads = (await conn.QueryAsync<string>("select code from cradle.area where level = 'lad' and country = 'E'")).ToHashSet();
+        // A district's newer code (Barnsley's E08000038, data/areas/area-changes.csv) is accepted beside the code Cradle holds it by.
+        var lads = (await conn.QueryAsync<string>("""
+            select code from cradle.area where level = 'lad' and country = 'E'
+            union select becomes from cradle.area_change where level = 'lad' and status = 'in_force' and becomes is not null
+            """)).ToHashSet();
         var upper = (await conn.QueryAsync<string>("select distinct utla_code from cradle.lsoa where country = 'E' and utla_code is not null")).ToHashSet();
         var wards = (await conn.QueryAsync<string>("select distinct ward_code from cradle.lsoa where country = 'E' and ward_code is not null")).ToHashSet();
         var lsoas = (await conn.QueryAsync<string>("select code from cradle.lsoa where country = 'E'")).ToHashSet();
@@ -81,7 +85,7 @@ public sealed class TeamRegister(NpgsqlDataSource db)
     /// <summary>Codes area evidence may name: those a team may serve, and sub-ICB locations and ICBs.</summary>
     static async Task<Func<string, bool>> EvidenceAreasAsync(NpgsqlConnection conn, KnownCodes codes)
     {
-        var nhs = (await conn.QueryAsync<string>("select code from cradle.area where level in ('sicbl', 'icb') and country = 'E'")).ToHashSet();
+        var nhs = (await conn.QueryAsync<string>("select code from cradle.area where level in ('sicbl', 'icb', 'icb2024') and country = 'E'")).ToHashSet();
         return code => codes.Contains(code) || nhs.Contains(code);
     }
 

@@ -163,6 +163,7 @@ public static class DatasetStager
         var idx = required.Select(c => cols.IndexOf(c)).ToArray();
         if (idx.Any(i => i < 0)) throw new DataFileException(path, "header", $"the columns must be {string.Join(", ", required)}");
         var code = new System.Text.RegularExpressions.Regex(@"^E\d{8}$");
+        var becomes = new HashSet<string>();
         foreach (var r in csv.Records())
         {
             string? Cell(int k) => r.Cells[idx[k]] is { Length: > 0 } v ? v.Trim() : null;
@@ -175,6 +176,7 @@ public static class DatasetStager
             if (Cell(6) is null) Bad("says", "a change needs a statement");
             if (Cell(7) is not { } u || !(u.StartsWith("https://") || u.StartsWith("http://"))) Bad("source_url", "a change needs its source's address");
             if (Cell(8) is null) Bad("source_date", "a change needs its source's date");
+            if (Cell(5) is { } newer && !becomes.Add(newer)) Bad("becomes", $"{newer} is already the newer code of another area");
             await conn.ExecuteAsync($"insert into {CradleDatabase.StagingSchema}.area_change values (@line, @date, @status, @level, @code, @name, @becomes, @says, @url, @sdate)",
                 new { line = r.Number, date, status = Cell(1), level = Cell(2), code = Cell(3), name = Cell(4), becomes = Cell(5), says = Cell(6), url = Cell(7), sdate = Cell(8) }, tx);
         }

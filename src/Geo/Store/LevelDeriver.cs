@@ -63,6 +63,9 @@ public static partial class LevelDeriver
             where c.level = '{from.Id}' group by c.area_code having count(distinct p.area_code) > 1
             """, transaction: tx, cancellationToken: ct))).ToArray();
         if (from.Id == "lsoa") split = [];
+        if (split.Length > 0 && !level.Geometry.SplitParts)
+            LoadChecks.ThrowIfAny("the areas fail their checks", [.. split.Select(c =>
+                $"{from.Id} {c} lies in several areas of level {level.Id}: it cannot be dissolved into them")]);
         await conn.ExecuteAsync(new CommandDefinition($"""
             insert into area (level, code, name, vintage, country, geom)
             select '{level.Id}', m.code, m.name, '{level.Vintage}', 'E', st_multi(st_collectionextract(st_union(m.geom), 3))

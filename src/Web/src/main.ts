@@ -97,6 +97,14 @@ async function select(code: string | null, zoom = false): Promise<void> {
   try {
     const detail = await getJson<AreaDetail>(`/api/areas/${encodeURIComponent(code)}`);
     if (mine !== selection) return;
+    // A newer code (Barnsley's E08000038) or a re-coded board (301) answers with the code Cradle holds: use that from here on.
+    if (detail.area.code !== code) {
+      code = detail.area.code;
+      state.area = code;
+      writeState(state);
+      map?.select(code);
+      table.setSelected(code);
+    }
     const inForce = editor.inForce();
     const sa = editor.inForceResult()?.areas.find((a) => a.code === code);
     renderPanel(panel, detail, sa && inForce ? { area: sa, name: inForce.name } : null, reportHref(detail.area.level, code));
@@ -188,7 +196,7 @@ async function start(): Promise<void> {
     health.catch(() => undefined); // awaited below; not unhandled meanwhile
     setCatalog(await getJson<Catalog>('/api/catalog'));
     // A dated level says which vintage it shows: "ICBs (since 1 April 2026)".
-    const since = (l: { in_force_from?: string | null }) => (l.in_force_from ? ` (since ${new Date(l.in_force_from).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })})` : '');
+    const since = (l: { in_force_from?: string | null }) => (l.in_force_from ? ` (since ${new Date(l.in_force_from).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })})` : '');
     ($('level') as HTMLSelectElement).innerHTML = areaLevels().map((l) => `<option value="${esc(l.id)}">${esc(l.plural)}${esc(since(l))}</option>`).join('');
     renderLevelControl();
     if (state.area) void select(state.area);

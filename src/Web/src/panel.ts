@@ -29,9 +29,9 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: { area: Sc
         (${n1(sa.unmet_need_per_1000_births_after)} per 1,000 births).</div>`
     : '';
   // What the area was made of (a board of 1 April 2026), what is inferred, and changes to come, each dated and sourced.
-  const date = (x: string) => new Date(x).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+  const date = (x: string) => new Date(x).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
   const history = [
-    d.predecessors.length ? `<li id="panel-predecessors">Formed ${d.predecessors[0]!.since ? `on ${esc(date(d.predecessors[0]!.since))} ` : ''}from ${d.predecessors.map((p) => `${esc(p.name)} (${pct(p.infants_share)} of its infants today)`).join(', ')}.</li>` : '',
+    d.predecessors.length ? `<li id="panel-predecessors">Formed ${d.predecessors[0]!.since ? `on ${esc(date(d.predecessors[0]!.since))} ` : ''}from ${d.predecessors.map((p) => `${esc(p.name)} (${pct(p.infants_share)} of this board's infants, mid-2024)`).join(', ')}.</li>` : '',
     a.icb_basis === 'partly_inferred' ? '<li>Its outline is partly inferred: Frimley\'s split by district (455 LSOAs) is not yet read from ONS\'s official April 2026 lookup.</li>' : '',
     ...d.changes.map((ch) => `<li>${esc(date(ch.date))} (${esc(ch.status.replace('_', ' '))}): ${esc(ch.says)} <a class="govuk-link" href="${esc(ch.source_url)}" rel="noopener">Source</a> (${esc(ch.source_date)})</li>`),
   ].filter(Boolean).join('');

@@ -273,7 +273,7 @@ test('a commissioner of a merged ICB finds their board of 1 April 2026 and what 
   const page = await open('/?level=icb&area=E54000066');
   await page.locator('#panel-predecessors').waitFor();
   assert.match(await page.locator('#panel-title').textContent(), /NHS Essex Integrated Care Board/);
-  assert.match(await page.locator('#panel-predecessors').textContent(), /Formed on 1 April 2026 from NHS Mid and South Essex Integrated Care Board \([\d.]+% of its infants today\)/);
+  assert.match(await page.locator('#panel-predecessors').textContent(), /Formed on 1 April 2026 from NHS Mid and South Essex Integrated Care Board \([\d.]+% of this board's infants, mid-2024\)/);
   assert.match(await page.locator('#level option[value="icb"]').textContent(), /ICBs \(since 1 April 2026\)/);
   // Searching for the board it replaced says what it is now and links to it.
   await page.getByLabel('Search areas').fill('Hertfordshire and West Essex Integrated');
