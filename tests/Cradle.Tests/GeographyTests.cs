@@ -175,4 +175,18 @@ public sealed class GeographyTests(DatabaseFixture db)
         Assert.Contains("E54000066", tile);
         Assert.DoesNotContain("E54000026", tile); // Mid and South Essex is no more
     }
+
+    [Fact]
+    public async Task Reports_say_what_a_board_was_made_of_and_what_is_coming()
+    {
+        static string Text(string html) => System.Text.RegularExpressions.Regex.Replace(WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(html, "<[^>]+>", " ")), @"\s+", " ");
+        var essex = Text(await db.Http.GetStringAsync("/reports/icb/E54000066.html"));
+        Assert.Contains("NHS Essex Integrated Care Board was formed on 1 April 2026 from NHS Mid and South Essex Integrated Care Board (", essex);
+        Assert.Contains("ICBs of 1 April 2026: derived by Cradle", essex);
+        var thamesValley = Text(await db.Http.GetStringAsync("/reports/icb/E54000070.html"));
+        Assert.Contains("outline is inferred", thamesValley);
+        var surrey = Text(await db.Http.GetStringAsync("/reports/utla/E10000030.html"));
+        Assert.Contains("to be replaced by two unitary councils on 1 April 2027", surrey);
+        Assert.Contains("surreylgrhub.org", surrey);
+    }
 }

@@ -233,6 +233,20 @@ public static class CaseReport
         trendBlocks.Add(new Paragraph(trends.Teams.Count == 0 ? "Teams: the register records no team starting or ending here."
             : "Teams: " + string.Join("; ", trends.Teams.Select(e => $"{e.TeamName} {e.Event} {e.Date}")) + "."));
         trendBlocks.Add(new Paragraph(trends.Deprivation.Note + " Mid-2020 births are ONS's LSOA estimates; mid-2024 LSOA births are Cradle's estimates, constrained to ONS's district figures.", Small: true));
+        // The map changing under the area: what it was made of (a board of 1 April 2026), and dated changes to come.
+        var history = new List<string>();
+        var spec0 = AreaLevels.Get(level);
+        if (spec0.VintageOf is null && spec0.InForceFrom is { } from)
+        {
+            var before = s.Successions(level, index);
+            if (!(before.Count == 1 && s.SameIn(level, index, before[0])) && before.Count > 0)
+                history.Add($"{name} was formed on {from.ToString("d MMMM yyyy", En)} from {string.Join(", ", before.Select(b => $"{b.Name} ({Pct(b.InfantsShare)} of its infants, mid-2024)"))}.");
+        }
+        if (s.IcbBasisOf(level, index) is { } basis)
+            history.Add(basis == "partly_inferred" ? $"Part of {name}'s outline is inferred: Frimley's split by district (455 LSOAs) is not yet read from ONS's official April 2026 lookup." : $"Its ICB of April 2026 is inferred ({basis}).");
+        foreach (var c in s.ChangesOf(level, code))
+            history.Add($"{c.Date.ToString("d MMMM yyyy", En)} ({c.Status.Replace('_', ' ')}): {c.Says} Source: {c.SourceUrl} ({c.SourceDate}).");
+        if (history.Count > 0) trendBlocks.Add(new Bullets(history));
         sections.Add(new ReportSection("Trends", trendBlocks));
 
         // Sources and caveats.
