@@ -143,7 +143,7 @@ async Task ApiBenches()
     var keyRun = await Run("dotnet", [dll, "keys", "add", "bench", "--file", keysFile]);
     var benchKey = System.Text.RegularExpressions.Regex.Match(keyRun.Out, @"crd_[A-Za-z0-9_-]+").Value;
     Process Serve(int port, string cacheMb) => ApiProcess.Start(dll, port,
-        new Dictionary<string, string> { ["CRADLE_DB"] = conn, ["Cradle__TileCacheMB"] = cacheMb, ["Logging__LogLevel__Default"] = "Warning", ["CRADLE_API_KEYS_FILE"] = keysFile });
+        new Dictionary<string, string> { ["CRADLE_DB"] = conn, ["Cradle__TileCacheMB"] = cacheMb, ["CRADLE_API_KEYS_FILE"] = keysFile }); // logging as make run's appsettings.json
     var uncached = Serve(ports.Uncached, "0");
     var cached = Serve(ports.Cached, "512");
     var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
@@ -466,7 +466,7 @@ async Task ViewerBench()
 {
     await Quiesce("viewer");
     const int port = 18093;
-    using var server = ApiProcess.Start(dll, port, new Dictionary<string, string> { ["CRADLE_DB"] = conn, ["Logging__LogLevel__Default"] = "Warning" });
+    using var server = ApiProcess.Start(dll, port, new Dictionary<string, string> { ["CRADLE_DB"] = conn }); // logging as make run's appsettings.json
     try
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };

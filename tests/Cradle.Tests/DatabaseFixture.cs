@@ -123,7 +123,7 @@ public sealed class DatabaseFixture : IAsyncLifetime
         return (response.StatusCode, text.Length == 0 ? default : System.Text.Json.JsonDocument.Parse(text).RootElement);
     }
 
-    static int FreePort()
+    public static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();

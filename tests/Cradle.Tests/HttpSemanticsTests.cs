@@ -140,4 +140,33 @@ public sealed class HttpSemanticsTests(DatabaseFixture db)
         using var response = await db.Http.SendAsync(request);
         Assert.Equal((HttpStatusCode)431, response.StatusCode);
     }
+
+    [Fact]
+    public async Task A_server_as_make_run_starts_it_logs_a_few_lines_not_one_per_request()
+    {
+        // Started as make run does (appsettings.json, no logging override): after 100 requests its log is its start-up lines.
+        var address = new Uri($"http://127.0.0.1:{DatabaseFixture.FreePort()}");
+        using var server = TestEnvironment.StartCli(["serve", "--urls", address.ToString()]);
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        server.OutputDataReceived += (_, e) => { if (e.Data is { } l) lines.Enqueue(l); };
+        server.ErrorDataReceived += (_, e) => { if (e.Data is { } l) lines.Enqueue(l); };
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+            bool ready = false;
+            for (int i = 0; i < 300 && !ready; i++)
+            {
+                try { ready = (await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK; } catch (HttpRequestException) { }
+                if (!ready) await Task.Delay(100);
+            }
+            Assert.True(ready, "the server did not become ready: " + string.Join("\n", lines));
+            int before = lines.Count;
+            for (int i = 0; i < 100; i++) (await http.GetAsync(i % 2 == 0 ? "/api/catalog" : "/api/areas?level=region")).EnsureSuccessStatusCode();
+            await Task.Delay(500);
+            Assert.True(lines.Count < 10, $"{lines.Count} lines ({lines.Count - before} after the requests):\n{string.Join("\n", lines)}");
+        }
+        finally { server.Kill(entireProcessTree: true); await server.WaitForExitAsync(); }
+    }
 }

@@ -57,7 +57,8 @@ public static class ServeCommand
 
     static WebApplication? Build(string[] args)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // appsettings.json beside the program (the framework's logs at Warning, Cradle's at Information, a line each), wherever it is run from.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
             builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable("PORT") ?? "8080"}");
         // Bodies are small JSON documents; anything bigger is refused before it is read.
