@@ -16,6 +16,7 @@ public sealed class DataTruthTests(DatabaseFixture db)
     [InlineData("icb", "E", 36)]
     [InlineData("icb2024", "E", 42)]
     [InlineData("sicbl", "E", 106)]
+    [InlineData("sicbl2024", "E", 106)]
     [InlineData("region", "E", 9)]
     public async Task Area_counts_match_the_official_geographies(string level, string? country, int expected)
     {

@@ -189,4 +189,34 @@ public sealed class GeographyTests(DatabaseFixture db)
         Assert.Contains("to be replaced by two unitary councils on 1 April 2027", surrey);
         Assert.Contains("surreylgrhub.org", surrey);
     }
+
+    [Fact]
+    public async Task The_sub_ICB_locations_of_April_2026_replace_Frimleys_with_three_and_say_which_have_only_an_ODS_code()
+    {
+        var list = await db.GetJson("/api/areas?level=sicbl");
+        Assert.Equal(106, list.GetProperty("count").GetInt32());
+        Assert.Equal("2026-04", list.GetProperty("vintage").GetProperty("vintage").GetString());
+        Assert.Contains("U2G6B and 92A are given by their ODS codes", list.GetProperty("vintage").GetProperty("derived").GetString());
+        var codes = list.GetProperty("areas").EnumerateArray().Select(a => a.GetProperty("code").GetString()).ToHashSet();
+        Assert.Contains("U2G6B", codes);         // new: East Berkshire, ODS code only
+        Assert.Contains("92A", codes);           // enlarged Surrey Heartlands, ODS code only
+        Assert.Contains("E38000266", codes);     // D9Y0V, enlarged, with its new ONS code
+        Assert.DoesNotContain("E38000252", codes); // Frimley's D4U1Y is gone
+        Assert.Equal(103, codes.Count(c => c!.StartsWith("E38") && c != "E38000266"));
+        // Every sub-ICB location of 2026 lies in one ICB of 2026 (the ICBs are dissolved from them).
+        foreach (var a in list.GetProperty("areas").EnumerateArray())
+            Assert.Single(a.GetProperty("parents").EnumerateArray(), p => p.GetProperty("level").GetString() == "icb");
+        // Slough is commissioned by the new East Berkshire sub-ICB location, in NHS Thames Valley ICB.
+        var slough = (await db.GetJson("/api/areas/E06000039")).GetProperty("commissioning");
+        Assert.Equal("U2G6B", slough.GetProperty("sub_icb_locations")[0].GetProperty("code").GetString());
+        // D4U1Y answers with its three successors.
+        var gone = await db.Http.GetAsync("/api/areas/E38000252");
+        Assert.Equal(HttpStatusCode.Gone, gone.StatusCode);
+        var next = JsonDocument.Parse(await gone.Content.ReadAsStringAsync()).RootElement.GetProperty("successors").EnumerateArray().Select(x => x.GetProperty("code").GetString()).ToList();
+        Assert.Equal(["U2G6B", "E38000266", "92A"], next);
+        // The sub-ICB locations of April 2024 stay selectable.
+        var old = await db.GetJson("/api/areas?level=sicbl&icb_vintage=2024-04");
+        Assert.Equal("sicbl2024", old.GetProperty("level").GetString());
+        Assert.Contains(old.GetProperty("areas").EnumerateArray(), a => a.GetProperty("code").GetString() == "E38000252");
+    }
 }

@@ -210,7 +210,7 @@ public static class AreaEndpoints
     static async Task<Results<Ok<AreaDetail>, RedirectHttpResult, ProblemHttpResult>> Detail([AsParameters] ModelQueryParameters m, [AsParameters] VintageQuery v,
         ModelStore store, HttpContext http, string code, CancellationToken ct)
     {
-        if (!ModelQuery.IsCode(code)) return ApiProblems.BadParameter("code", $"'{ModelQuery.Clip(code)}' is not an area code (a letter and eight digits)");
+        if (!ModelQuery.IsCode(code)) return ApiProblems.BadParameter("code", $"'{ModelQuery.Clip(code)}' is not an area code (a letter and eight digits, or the ODS code of a sub-ICB location with no ONS code yet)");
         var p = m.Parameters;
         var s = await store.SnapshotAsync(ct);
         string requested = code;
@@ -303,14 +303,7 @@ public static class AreaEndpoints
                 bool match = level.Codes[a].Equals(text, StringComparison.OrdinalIgnoreCase) || level.Names[a].Contains(text, StringComparison.OrdinalIgnoreCase)
                     || level.Names[a].Replace("Integrated Care Board", "ICB").Contains(text, StringComparison.OrdinalIgnoreCase);
                 if (!match) continue;
-                if (spec.VintageOf is null)
-                {
-                    // A sub-ICB location keeps its April 2024 name, which may name an ICB that is no more: say which it is in now.
-                    string? now = spec.Id == "sicbl" && s.Parents.TryGetValue(("sicbl", level.Codes[a]), out var ps)
-                        ? $"a sub-ICB location of April 2024, now in {string.Join(" and ", ps.Where(x => x.Level == "icb").Select(x => x.Name))}" : null;
-                    hits.Add(new SearchHit(level.Codes[a], level.Names[a], spec.Id, spec.Singular, "current", now, []));
-                    continue;
-                }
+                if (spec.VintageOf is null) { hits.Add(new SearchHit(level.Codes[a], level.Names[a], spec.Id, spec.Singular, "current", null, [])); continue; }
                 // An earlier vintage: only an area that is not the same now, saying what it became.
                 var next = s.Successions(spec.Id, a);
                 if (next.Count == 1 && s.SameIn(spec.Id, a, next[0])) continue;
@@ -324,8 +317,11 @@ public static class AreaEndpoints
             }
         }
         // Codes first, then names that start with the text, then the rest; current before abolished.
+        // As people say a board's name: "Essex ICB" is "NHS Essex Integrated Care Board" exactly.
+        static string Spoken(string name) => name.Replace("Integrated Care Board", "ICB").Replace("NHS ", "");
         var ordered = hits.DistinctBy(h => (h.Code, h.Level))
-            .OrderBy(h => h.Code.Equals(text, StringComparison.OrdinalIgnoreCase) ? 0 : h.Name.StartsWith(text, StringComparison.OrdinalIgnoreCase) ? 1 : 2)
+            .OrderBy(h => h.Code.Equals(text, StringComparison.OrdinalIgnoreCase) || Spoken(h.Name).Equals(text, StringComparison.OrdinalIgnoreCase) ? 0
+                : h.Name.StartsWith(text, StringComparison.OrdinalIgnoreCase) ? 1 : 2)
             .ThenBy(h => h.Status == "current" ? 0 : 1).ThenBy(h => h.Name, StringComparer.Ordinal).Take(q.Count).ToList();
         return TypedResults.Ok(new SearchResult(text, ordered.Count, ordered));
     }

@@ -101,6 +101,11 @@ public static class ModelQuery
 
     public static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "…";
 
-    /// <summary>A well-formed GSS code (E01…, E06…, E54…, E92000001): nine characters, a letter then eight digits.</summary>
-    public static bool IsCode(string s) => s.Length == 9 && char.IsAsciiLetterUpper(s[0]) && s.Skip(1).All(char.IsAsciiDigit);
+    /// <summary>
+    /// A well-formed area code: a GSS code (E01…, E06…, E54…, E92000001: a letter then eight digits), or the ODS code of a
+    /// sub-ICB location of April 2026 that has no ONS code known yet (U2G6B, 92A: three or five letters and digits, with a digit).
+    /// </summary>
+    public static bool IsCode(string s) =>
+        (s.Length == 9 && char.IsAsciiLetterUpper(s[0]) && s.Skip(1).All(char.IsAsciiDigit))
+        || (s.Length is 3 or 5 && s.All(c => char.IsAsciiDigit(c) || char.IsAsciiLetterUpper(c)) && s.Any(char.IsAsciiDigit));
 }

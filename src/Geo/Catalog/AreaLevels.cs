@@ -1,15 +1,12 @@
 namespace Cradle.Geo.Catalog;
 
 /// <summary>How a level's outlines are made: an official boundary table, or dissolved from the
-/// areas of a finer level (so that every level's edges coincide at every zoom); a finer area split
-/// between areas of the level gives each the union of its LSOAs there.</summary>
-/// <param name="SplitParts">Whether a finer area may lie in several areas of this level (Frimley's sub-ICB location in the ICBs of
-/// April 2026); elsewhere that fails the load, naming it.</param>
-public sealed record LevelGeometry(string? Table = null, string? DissolveFrom = null, bool SplitParts = false)
+/// areas of a finer level that nest in it (so that every level's edges coincide at every zoom).</summary>
+public sealed record LevelGeometry(string? Table = null, string? DissolveFrom = null)
 {
     /// <summary>An official boundary file's rows: <paramref name="select"/> gives code, name, geom (27700).</summary>
     public static LevelGeometry Official(string select) => new(Table: select);
-    public static LevelGeometry Dissolved(string from, bool splitParts = false) => new(DissolveFrom: from, SplitParts: splitParts);
+    public static LevelGeometry Dissolved(string from) => new(DissolveFrom: from);
 }
 
 /// <summary>Vector tiles of a level: its zoom range.</summary>
@@ -84,23 +81,48 @@ public static class AreaLevels
             "select l.code as lsoa, l.utla_code as code, u.utla23nm as name from lsoa l join (select distinct utla23cd, utla23nm from src_ltla23_utla23) u on u.utla23cd = l.utla_code where l.country = 'E'",
             LevelGeometry.Dissolved("lad"),
             ["icb", "nhser", "region"], 153, new LevelTiles(0), TeamServiceArea: true),
-        new("sicbl", "Sub-ICB location", "Sub-ICB locations", @"^E38\d{6}$", "2024",
-            "Sub-ICB locations (April 2024), the former CCG areas. On 1 April 2026, 23 moved whole to a new ICB and Frimley's (D4U1Y) was split three ways: it lists each of its 2026 ICBs with its share. The April 2026 sub-ICB locations wait for the official lookup: the ONS codes of U2G6B (new) and the enlarged 92A are not known.",
+        // Sub-ICB locations of 1 April 2026. One that holds exactly the LSOAs of one of April 2024 with the same ODS code keeps its ONS
+        // code (103 of 106); D9Y0V, enlarged, became E38000266 (ONS postcode directory, May 2026: shared/research/geography-2026.md);
+        // U2G6B (new) and the enlarged 92A have no ONS code known here, so their ODS code stands in, said as such. Names follow ONS's
+        // pattern "<ICB> ICB - <ODS code>" with the ICB of 2026: derived, like the lookup.
+        new("sicbl", "Sub-ICB location", "Sub-ICB locations", @"^(E38\d{6}|[0-9A-Z]{3}|[0-9A-Z]{5})$", "2026-04",
+            "Sub-ICB locations as of 1 April 2026 (106): 23 moved whole to a new ICB; Frimley's D4U1Y was closed and split between U2G6B (new, East Berkshire), D9Y0V (Hampshire) and 92A (Surrey). U2G6B and 92A are known here only by their ODS codes.",
+            """
+            with m as (
+              select i.lsoa21cd, j.sicbl24cd, j.sicbl24cdh, i.sicbl26cdh, i.icb26nm
+              from src_lsoa21_icb26 i join src_lsoa21_icb24 j using (lsoa21cd)),
+            kept as (
+              select m.sicbl26cdh, min(m.sicbl24cd) as code from m group by m.sicbl26cdh
+              having count(distinct m.sicbl24cd) = 1 and bool_and(m.sicbl24cdh = m.sicbl26cdh)
+                 and count(*) = (select count(*) from src_lsoa21_icb24 t where t.sicbl24cd = min(m.sicbl24cd)))
+            select m.lsoa21cd as lsoa, coalesce(k.code, n.ons, m.sicbl26cdh) as code,
+                   replace(m.icb26nm, 'Integrated Care Board', 'ICB') || ' - ' || m.sicbl26cdh as name
+            from m left join kept k using (sicbl26cdh)
+            left join (values ('D9Y0V', 'E38000266')) as n(ods, ons) on n.ods = m.sicbl26cdh
+            join lsoa l on l.code = m.lsoa21cd where l.country = 'E'
+            """,
+            LevelGeometry.Dissolved("lsoa"),
+            ["icb", "nhser", "region"], 106, new LevelTiles(0), InForceFrom: new DateOnly(2026, 4, 1),
+            Derived: "Derived, not an official file: from Cradle's derived April 2026 lookup; 103 sub-ICB locations keep their April 2024 ONS codes, D9Y0V's is E38000266, U2G6B and 92A are given by their ODS codes (no ONS code known); names follow ONS's pattern with the ICB of 2026."),
+        new("sicbl2024", "Sub-ICB location (April 2024)", "Sub-ICB locations (April 2024)", @"^E38\d{6}$", "2024-04",
+            "Sub-ICB locations of April 2024 (106), the former CCG areas, in force until 31 March 2026.",
             "select l.code as lsoa, l.sicbl_code as code, s.sicbl24nm as name from lsoa l join (select distinct sicbl24cd, sicbl24nm from src_lsoa21_icb24) s on s.sicbl24cd = l.sicbl_code where l.country = 'E'",
             LevelGeometry.Dissolved("lsoa"),
-            ["icb", "nhser", "region"], 106, new LevelTiles(0)),
+            ["icb2024", "region"], 106, new LevelTiles(0), Search: false,
+            InForceFrom: new DateOnly(2024, 4, 1), InForceTo: new DateOnly(2026, 3, 31), VintageOf: "sicbl"),
         new("icb", "ICB", "ICBs", @"^E54\d{6}$", "2026-04",
             "Integrated Care Boards as of 1 April 2026 (36): six new ICBs replaced twelve, and Hampshire and Isle of Wight gained the Hampshire part of Frimley. From Cradle's derived April 2026 lookup: Frimley's split (455 LSOAs) is inferred by district.",
             "select i.lsoa21cd as lsoa, i.icb26cd as code, i.icb26nm as name from src_lsoa21_icb26 i join lsoa l on l.code = i.lsoa21cd where l.country = 'E'",
-            LevelGeometry.Dissolved("sicbl", splitParts: true),
+            LevelGeometry.Dissolved("sicbl"),
             ["nhser", "region"], 36, new LevelTiles(0), InForceFrom: new DateOnly(2026, 4, 1),
-            Derived: "Derived, not an official file: ONS's April 2024 lookup moved by the ODS successions of 1 April 2026; Frimley's split by district (455 LSOAs, basis inferred_frimley_split_by_district) is inferred. ONS's official April 2026 lookup replaces it by a manifest file."),
+            Derived: "Derived, not an official file: ONS's April 2024 lookup moved by the ODS successions of 1 April 2026; Frimley's split by district (455 LSOAs, basis inferred_frimley_split_by_district) is inferred. ONS's official April 2026 lookup replaces it (docs/data-pipeline.md)."),
         new("icb2024", "ICB (April 2024)", "ICBs (April 2024)", @"^E54\d{6}$", "2024-04",
             "Integrated Care Boards of April 2024 (42), in force until 31 March 2026: for older figures and the ICBs abolished on 1 April 2026.",
             "select l.code as lsoa, l.icb_code as code, i.icb24nm as name from lsoa l join (select distinct icb24cd, icb24nm from src_lsoa21_icb24) i on i.icb24cd = l.icb_code where l.country = 'E'",
-            LevelGeometry.Dissolved("sicbl"),
+            LevelGeometry.Dissolved("sicbl2024"),
             ["nhser", "region"], 42, new LevelTiles(0), Search: false, Gaps: true,
             InForceFrom: new DateOnly(2024, 4, 1), InForceTo: new DateOnly(2026, 3, 31), VintageOf: "icb"),
+
         new("nhser", "NHS region", "NHS regions", @"^E40\d{6}$", "2024",
             "NHS England regions (January 2024). No lookup is published: each ICB is assigned to the region in which its LSOAs' population-weighted centroids fall.",
             "select m.lsoa, r.nhser_code as code, r.nhser_name as name from lsoa_membership m join icb_nhser r on r.icb_code = m.area_code where m.level = 'icb'",

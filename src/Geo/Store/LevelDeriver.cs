@@ -56,33 +56,23 @@ public static partial class LevelDeriver
         string parts = from.Id == "lsoa" ? "(select code, geom from src_lsoa21)"
             : from.Geometry.Table is not null ? await DissolvedFromLsoas(conn, tx, from, ct)
             : $"(select code, geom from area where level = '{from.Id}')";
-        // A finer area that lies in several areas of this level (Frimley's sub-ICB location, split three ways on 1 April
-        // 2026) gives each of them the union of its LSOAs there; the others are used whole, which keeps the load fast.
-        var split = (await conn.QueryAsync<string>(new CommandDefinition($"""
-            select c.area_code from lsoa_membership c join lsoa_membership p on p.lsoa = c.lsoa and p.level = '{level.Id}'
-            where c.level = '{from.Id}' group by c.area_code having count(distinct p.area_code) > 1
-            """, transaction: tx, cancellationToken: ct))).ToArray();
-        if (from.Id == "lsoa") split = [];
-        if (split.Length > 0 && !level.Geometry.SplitParts)
-            LoadChecks.ThrowIfAny("the areas fail their checks", [.. split.Select(c =>
-                $"{from.Id} {c} lies in several areas of level {level.Id}: it cannot be dissolved into them")]);
-        await conn.ExecuteAsync(new CommandDefinition($"""
+        // Each finer area must lie in exactly one area of this level, or the union would overlap its neighbours.
+        LoadChecks.ThrowIfAny("the areas fail their checks", await LoadChecks.ProblemsAsync(conn, tx, $"""
+            select format('%s %s (%s) lies in %s areas of level %s (%s): it cannot be dissolved into them',
+                          '{from.Id}', c.area_code, min(c.area_name), count(distinct p.area_code), '{level.Id}', string_agg(distinct p.area_code, ', '))
+            from lsoa_membership c join lsoa_membership p on p.lsoa = c.lsoa and p.level = '{level.Id}'
+            where c.level = '{from.Id}'
+            group by c.area_code having count(distinct p.area_code) > 1
+            """, ct));
+        await Exec(conn, tx, $"""
             insert into area (level, code, name, vintage, country, geom)
-            select '{level.Id}', m.code, m.name, '{level.Vintage}', 'E', st_multi(st_collectionextract(st_union(m.geom), 3))
-            from (
-              select p.area_code as code, p.area_name as name, g.geom
-              from (select distinct c.area_code as part, p.area_code, p.area_name
-                    from lsoa_membership c join lsoa_membership p on p.lsoa = c.lsoa and p.level = '{level.Id}'
-                    where c.level = '{from.Id}' and c.area_code <> all(@split)) p
-              join {parts} g on g.code = p.part
-              union all
-              select p.area_code, p.area_name, b.geom
-              from lsoa_membership c join lsoa_membership p on p.lsoa = c.lsoa and p.level = '{level.Id}'
-              join src_lsoa21 b on b.code = c.lsoa
-              where c.level = '{from.Id}' and c.area_code = any(@split)
-            ) m
+            select '{level.Id}', m.code, m.name, '{level.Vintage}', 'E', st_multi(st_collectionextract(st_union(g.geom), 3))
+            from (select distinct c.area_code as part, p.area_code as code, p.area_name as name
+                  from lsoa_membership c join lsoa_membership p on p.lsoa = c.lsoa and p.level = '{level.Id}'
+                  where c.level = '{from.Id}') m
+            join {parts} g on g.code = m.part
             group by m.code, m.name
-            """, new { split }, tx, commandTimeout: 3600, cancellationToken: ct));
+            """, ct);
     }
 
     /// <summary>A temporary table of a level's areas as unions of their LSOAs.</summary>

@@ -342,7 +342,7 @@ export interface paths {
         };
         /**
          * A choropleth of an area and its neighbours, ready for a board paper
-         * @description level: lad, utla, sicbl, icb, icb2024, nhser, region. metric: unmet_need_per_1000_births, geographic_coverage, need_families_per_year, unmet_need, infants_under_2, share_infants_deciles_1_2 (default the first). width and height: 300–4000 pixels (default 1200 × 900).
+         * @description level: lad, utla, sicbl, sicbl2024, icb, icb2024, nhser, region. metric: unmet_need_per_1000_births, geographic_coverage, need_families_per_year, unmet_need, infants_under_2, share_infants_deciles_1_2 (default the first). width and height: 300–4000 pixels (default 1200 × 900).
          */
         get: {
             parameters: {
@@ -467,7 +467,7 @@ export interface paths {
         };
         /**
          * Need, coverage and unmet need for every area of a level
-         * @description level: lsoa, lad, utla, sicbl, icb, icb2024, nhser, region, england (default lad; GET /api/catalog describes each). within: an area code whose areas to list (e.g. level=lad&within=E10000016, Kent's districts). population: mid2024 (default) or mid2020. deprivation: iod2025 (default) or imd2019. need_model: risk (default: need rises with each LSOA's income deprivation by risk_odds_ratio, 1–20, default 5.0, calibrated to 10% of births nationally), flat (10% of births everywhere) or deprivation (with gradient and need_weight, imd or child_poverty). Every area also gives need_low/need_high and unmet_need_low/unmet_need_high (8% and 15% nationally). With within, an area partly inside gives the figures of its part inside, partial true and inside_share its share of infants, so that the rows add up to the area. icb_vintage (2026-04, the default, or 2024-04) or as_of (a date) chooses the ICBs in force; vintage in the answer names the one used. uncertain_teams: include (default) or exclude. evidence_max_age_years: how old a statement of no team may be and still count (default 3). format: json (default), csv or geojson (CRS84).
+         * @description level: lsoa, lad, utla, sicbl, sicbl2024, icb, icb2024, nhser, region, england (default lad; GET /api/catalog describes each). within: an area code whose areas to list (e.g. level=lad&within=E10000016, Kent's districts). population: mid2024 (default) or mid2020. deprivation: iod2025 (default) or imd2019. need_model: risk (default: need rises with each LSOA's income deprivation by risk_odds_ratio, 1–20, default 5.0, calibrated to 10% of births nationally), flat (10% of births everywhere) or deprivation (with gradient and need_weight, imd or child_poverty). Every area also gives need_low/need_high and unmet_need_low/unmet_need_high (8% and 15% nationally). With within, an area partly inside gives the figures of its part inside, partial true and inside_share its share of infants, so that the rows add up to the area. icb_vintage (2026-04, the default, or 2024-04) or as_of (a date) chooses the ICBs in force; vintage in the answer names the one used. uncertain_teams: include (default) or exclude. evidence_max_age_years: how old a statement of no team may be and still count (default 3). format: json (default), csv or geojson (CRS84).
          */
         get: {
             parameters: {
@@ -663,7 +663,7 @@ export interface paths {
         };
         /**
          * The under-served areas, ranked by unmet need (families a year)
-         * @description level: lad, utla, sicbl, icb, icb2024, nhser, region (default lad); within: an area code; limit: 1–10,000 (default 20); format and the model parameters as for /api/areas. Totals are of the areas listed (the top `limit`, not all of England) and say how much of their unmet need lies where nothing is known about provision.
+         * @description level: lad, utla, sicbl, sicbl2024, icb, icb2024, nhser, region (default lad); within: an area code; limit: 1–10,000 (default 20); format and the model parameters as for /api/areas. Totals are of the areas listed (the top `limit`, not all of England) and say how much of their unmet need lies where nothing is known about provision.
          */
         get: {
             parameters: {
@@ -1109,7 +1109,7 @@ export interface paths {
         };
         /**
          * A Mapbox vector tile (Web Mercator XYZ)
-         * @description Layers: lsoa (from zoom 8), lad, utla, sicbl, icb, icb2024, nhser, region, teams. Each area carries code, name and the figures unmet_need_per_1000_births, geographic_coverage, need_families_per_year, unmet_need, infants_under_2, share_infants_deciles_1_2, mean_imd_score, imd_decile, team_state, no_team, gap_rank (GET /api/catalog describes each; imd_decile for LSOAs only). 204 for an empty tile; gzip when accepted; ETag and 304; a tile made for the request gives its database time in Server-Timing (db;dur, ms).
+         * @description Layers: lsoa (from zoom 8), lad, utla, sicbl, sicbl2024, icb, icb2024, nhser, region, teams. Each area carries code, name and the figures unmet_need_per_1000_births, geographic_coverage, need_families_per_year, unmet_need, infants_under_2, share_infants_deciles_1_2, mean_imd_score, imd_decile, team_state, no_team, gap_rank (GET /api/catalog describes each; imd_decile for LSOAs only). 204 for an empty tile; gzip when accepted; ETag and 304; a tile made for the request gives its database time in Server-Timing (db;dur, ms).
          */
         get: {
             parameters: {
@@ -1610,7 +1610,7 @@ export interface paths {
         };
         /**
          * The case for change for an area, as a PDF for a board paper (A4, fonts embedded, text selectable)
-         * @description level: lad, utla, sicbl, icb, icb2024, nhser, region. The model parameters as for /api/areas; scenario: new teams separated by ';', each 'codes|capacity|annual cost|name' (codes separated by ','; empty fields take the defaults), e.g. scenario=E08000024|150|157000; close: register team ids separated by ','; benefit_per_family_low, _central, _high: the indicative lifetime benefit per family (GBP; defaults and sources in GET /api/model).
+         * @description level: lad, utla, sicbl, sicbl2024, icb, icb2024, nhser, region. The model parameters as for /api/areas; scenario: new teams separated by ';', each 'codes|capacity|annual cost|name' (codes separated by ','; empty fields take the defaults), e.g. scenario=E08000024|150|157000; close: register team ids separated by ','; benefit_per_family_low, _central, _high: the indicative lifetime benefit per family (GBP; defaults and sources in GET /api/model).
          */
         get: {
             parameters: {
@@ -1682,7 +1682,7 @@ export interface paths {
         };
         /**
          * The same report as a Word document, for board papers (headings, tables, the map as a picture)
-         * @description level: lad, utla, sicbl, icb, icb2024, nhser, region. The model parameters as for /api/areas; scenario: new teams separated by ';', each 'codes|capacity|annual cost|name' (codes separated by ','; empty fields take the defaults), e.g. scenario=E08000024|150|157000; close: register team ids separated by ','; benefit_per_family_low, _central, _high: the indicative lifetime benefit per family (GBP; defaults and sources in GET /api/model).
+         * @description level: lad, utla, sicbl, sicbl2024, icb, icb2024, nhser, region. The model parameters as for /api/areas; scenario: new teams separated by ';', each 'codes|capacity|annual cost|name' (codes separated by ','; empty fields take the defaults), e.g. scenario=E08000024|150|157000; close: register team ids separated by ','; benefit_per_family_low, _central, _high: the indicative lifetime benefit per family (GBP; defaults and sources in GET /api/model).
          */
         get: {
             parameters: {
@@ -1967,7 +1967,7 @@ export interface paths {
         };
         /**
          * The same report as printable HTML, for pasting into documents
-         * @description level: lad, utla, sicbl, icb, icb2024, nhser, region. The model parameters as for /api/areas; scenario: new teams separated by ';', each 'codes|capacity|annual cost|name' (codes separated by ','; empty fields take the defaults), e.g. scenario=E08000024|150|157000; close: register team ids separated by ','; benefit_per_family_low, _central, _high: the indicative lifetime benefit per family (GBP; defaults and sources in GET /api/model).
+         * @description level: lad, utla, sicbl, sicbl2024, icb, icb2024, nhser, region. The model parameters as for /api/areas; scenario: new teams separated by ';', each 'codes|capacity|annual cost|name' (codes separated by ','; empty fields take the defaults), e.g. scenario=E08000024|150|157000; close: register team ids separated by ','; benefit_per_family_low, _central, _high: the indicative lifetime benefit per family (GBP; defaults and sources in GET /api/model).
          */
         get: {
             parameters: {

@@ -22,7 +22,8 @@ export interface ViewState {
 // first choice) shows where need is most intense: under the default risk model it rises with income deprivation.
 export const defaultMetric = 'unmet_need';
 export const maxScenarios = 3;
-const code = /^E\d{8}$/;
+// A GSS code, or the ODS code of a sub-ICB location of April 2026 with no ONS code known yet (U2G6B, 92A).
+const code = /^(E\d{8}|(?=[0-9A-Z]*\d)([0-9A-Z]{3}|[0-9A-Z]{5}))$/;
 const teamId = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
 // The n-th scenario's parameters: scenario, close, sname for the first; scenario2, close2, sname2 for the second.
