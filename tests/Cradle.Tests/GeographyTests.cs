@@ -182,7 +182,7 @@ public sealed class GeographyTests(DatabaseFixture db)
         static string Text(string html) => System.Text.RegularExpressions.Regex.Replace(WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(html, "<[^>]+>", " ")), @"\s+", " ");
         var essex = Text(await db.Http.GetStringAsync("/reports/icb/E54000066.html"));
         Assert.Contains("NHS Essex Integrated Care Board was formed on 1 April 2026 from NHS Mid and South Essex Integrated Care Board (", essex);
-        Assert.Contains("ICBs of 1 April 2026: derived by Cradle", essex);
+        Assert.Contains("ICBs and sub-ICB locations of 1 April 2026: derived by Cradle", essex);
         var thamesValley = Text(await db.Http.GetStringAsync("/reports/icb/E54000070.html"));
         Assert.Contains("outline is inferred", thamesValley);
         var surrey = Text(await db.Http.GetStringAsync("/reports/utla/E10000030.html"));
@@ -218,5 +218,41 @@ public sealed class GeographyTests(DatabaseFixture db)
         var old = await db.GetJson("/api/areas?level=sicbl&icb_vintage=2024-04");
         Assert.Equal("sicbl2024", old.GetProperty("level").GetString());
         Assert.Contains(old.GetProperty("areas").EnumerateArray(), a => a.GetProperty("code").GetString() == "E38000252");
+    }
+
+    /// <summary>
+    /// ONS's official April 2026 lookup, when it can be had, replaces the derived one by its file name alone (the manifest
+    /// lists it first): nothing is then marked inferred or derived. Played here with the derived rows under the official
+    /// name and without the basis column, loaded, then the real data loaded back.
+    /// </summary>
+    [Fact]
+    public async Task The_official_April_2026_lookup_replaces_the_derived_one_and_nothing_then_says_derived()
+    {
+        using var dir = new ScratchDataDir();
+        var derived = dir.Real("lookups/derived_lsoa21_sicbl26_icb26_en.csv.gz");
+        string[] lines;
+        using (var gz = new System.IO.Compression.GZipStream(File.OpenRead(derived), System.IO.Compression.CompressionMode.Decompress))
+        using (var reader = new StreamReader(gz)) lines = (await reader.ReadToEndAsync()).TrimEnd('\n').Split('\n');
+        // The official columns: no basis.
+        await File.WriteAllLinesAsync(System.IO.Path.Combine(dir.Path, "lookups/lsoa21_sicbl26_icb26_nhser26_lad26_en.csv"),
+            lines.Select(l => string.Join(',', l.Split(',')[..^1])));
+        try
+        {
+            var load = await TestEnvironment.RunCliAsync("load", "--data", dir.Path, "--manifest", TestEnvironment.Manifest);
+            Assert.True(load.ExitCode == 0, load.Stderr);
+            var icbs = await db.GetJson("/api/areas?level=icb");
+            Assert.Equal(36, icbs.GetProperty("count").GetInt32());
+            Assert.Equal(JsonValueKind.Null, icbs.GetProperty("vintage").GetProperty("derived").ValueKind);
+            Assert.All(icbs.GetProperty("areas").EnumerateArray(), a => Assert.Equal(JsonValueKind.Null, a.GetProperty("icb_basis").ValueKind));
+            var html = WebUtility.HtmlDecode(await db.Http.GetStringAsync("/reports/icb/E54000070.html"));
+            Assert.DoesNotContain("derived by Cradle", html);
+            Assert.Contains("ONS's April 2026 lookup", html);
+        }
+        finally
+        {
+            var back = await TestEnvironment.RunCliAsync("load", "--data", TestEnvironment.DataDir, "--manifest", TestEnvironment.Manifest);
+            Assert.True(back.ExitCode == 0, back.Stderr);
+        }
+        Assert.Contains("Derived", (await db.GetJson("/api/areas?level=icb")).GetProperty("vintage").GetProperty("derived").GetString());
     }
 }

@@ -45,10 +45,10 @@ public sealed record AreaDetail(AreaOut Area, long DataVersion, NeedModelOut Nee
 /// <summary>The vintage of the level an answer uses: when it came into force (and ended), and where it is derived.</summary>
 public sealed record LevelVintageOut(string Level, string Vintage, DateOnly? InForceFrom, DateOnly? InForceTo, string? Derived, IReadOnlyList<string> OtherVintages)
 {
-    public static LevelVintageOut Of(string level)
+    public static LevelVintageOut Of(string level, ModelSnapshot s)
     {
         var l = AreaLevels.Get(level);
-        return new(l.Id, l.Vintage, l.InForceFrom, l.InForceTo, l.Derived, AreaLevels.Vintages(level).Where(v => v.Id != level).Select(v => $"{v.Id} ({v.Vintage})").ToList());
+        return new(l.Id, l.Vintage, l.InForceFrom, l.InForceTo, s.DerivedNote(l), AreaLevels.Vintages(level).Where(v => v.Id != level).Select(v => $"{v.Id} ({v.Vintage})").ToList());
     }
 }
 
@@ -159,7 +159,7 @@ public static class AreaEndpoints
         {
             "csv" => Csv(areas),
             "geojson" => await GeoJson(db, level, areas, ct),
-            _ => TypedResults.Ok(new AreaList(level, s.DataVersion, p.Deprivation, AreaOutput.Describe(p, s), within, areas.Count, Totals(areas), areas, LevelVintageOut.Of(level))),
+            _ => TypedResults.Ok(new AreaList(level, s.DataVersion, p.Deprivation, AreaOutput.Describe(p, s), within, areas.Count, Totals(areas), areas, LevelVintageOut.Of(level, s))),
         };
     }
 
@@ -277,7 +277,7 @@ public static class AreaEndpoints
             "Teams: Cradle team register (see last_verified per team)",
         ], AreaCase.Commissioning(s, level, index), AreaCase.Similar(store, s, p, level, index),
         Cradle.Geo.Case.SimilarAreas.Levels.Contains(level) ? Cradle.Geo.Case.SimilarAreas.Method : null, AreaCase.Trends(store, s, p, level, index),
-        LevelVintageOut.Of(level), Successions(s, level, index, earlier: true), Successions(s, level, index, earlier: false),
+        LevelVintageOut.Of(level, s), Successions(s, level, index, earlier: true), Successions(s, level, index, earlier: false),
         s.ChangesOf(level, code).Select(c => new AreaChangeOut(c.Date, c.Status, c.Becomes, c.Says, c.SourceUrl, c.SourceDate)).ToList(),
         requested == code ? null : requested));
     }

@@ -45,7 +45,7 @@ public static class CatalogEndpoints
         var levels = AreaLevels.All.Select(l => new LevelOut(l.Id, l.Singular, l.Plural, l.CodePattern, l.Vintage, l.Description, l.Parents,
             s.Levels[l.Id].Count,
             l.Tiles is { } t ? new LevelTilesOut(l.Id, t.MinZoom, t.MaxZoom, $"/tiles/{l.Id}.json") : null,
-            l.Ogc ? l.Id : null, l.Search, l.Gaps, l.Maps, l.TeamServiceArea, l.Reports, l.InForceFrom, l.InForceTo, l.VintageOf, l.Derived)).ToList();
+            l.Ogc ? l.Id : null, l.Search, l.Gaps, l.Maps, l.TeamServiceArea, l.Reports, l.InForceFrom, l.InForceTo, l.VintageOf, s.DerivedNote(l))).ToList();
         var figures = Cradle.Geo.Catalog.Figures.All.Select(f => new FigureOut(f.Id, f.Label, f.Unit, f.Description, f.Format.ToString().ToLowerInvariant(),
             f.Decimals, f.Palette, AreaLevels.Ids(l => f.AppliesTo(l.Id)), f.Tile, f.Map, store.Breaks(s, f))).ToList();
         var states = Cradle.Geo.Catalog.Figures.TeamStateVocabulary.Select(x => new TeamStateOut(x.State.Id(), x.Label, x.Explain, x.Pattern)).ToList();

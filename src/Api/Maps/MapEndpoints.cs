@@ -32,7 +32,7 @@ public sealed record MapQuery(
 
 public static class MapEndpoints
 {
-    const string Attribution = "Contains OS data © Crown copyright and database right 2024. Source: ONS; MHCLG English indices of deprivation 2025; DWP (OGL v3). ICBs of April 2026 derived by Cradle. Team register: Cradle.";
+    const string Attribution = "Contains OS data © Crown copyright and database right 2024. Source: ONS; MHCLG English indices of deprivation 2025; DWP (OGL v3). Team register: Cradle.";
 
     public static void MapMaps(this IEndpointRouteBuilder app) =>
         app.MapGet("/maps/{level}/{code}.png", Map).Query(typeof(MapQuery)).WithTags("Maps")
@@ -100,7 +100,7 @@ public static class MapEndpoints
         var classes = breaks.Select((b, i) => new MapClass(b, i + 1 < breaks.Length ? breaks[i + 1] : double.PositiveInfinity, SKColor.Parse(palette[i]),
             i + 1 < breaks.Length ? $"{m.Text(b)} – {m.Text(breaks[i + 1])}" : $"{m.Text(b)} and over")).ToList();
         return new MapRequest($"{m.Label}: {figures[index].Name}", $"{AreaLevels.Get(level).Singular} and neighbours · data version {s.DataVersion}",
-            m.Unit, areas, teams, classes, w, h, Attribution, proposedAreas, inner);
+            m.Unit, areas, teams, classes, w, h, Attribution + (s.DerivedIcbLookup ? " ICBs of April 2026 derived by Cradle." : ""), proposedAreas, inner);
     }
 
     /// <summary>Each team's area, the union of its LSOAs, in one query (none without teams).</summary>

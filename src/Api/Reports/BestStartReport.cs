@@ -130,7 +130,7 @@ public static class BestStartReport
 
         sections.Add(new ReportSection("Sources, licences and caveats", [
             new Bullets([
-                Attribution,
+                AttributionOf(s),
                 "Need: " + AreaOutput.Describe(p, s).Source + ".",
                 "Best Start local plans: DfE and DHSC, Best Start Family Hubs and Healthy Babies: guidance for local authorities (4 December 2025), " + GuidanceUrl + ".",
                 $"Register completeness: the register holds {s.Teams.Count(t => t.IsActive)} active teams in England; the Parent-Infant Foundation counted {ModelParameters.LatestFoundationCount("England").Teams} ({ModelParameters.LatestFoundationCount("England").AsOf}). 'Not known' is not 'no team'.",

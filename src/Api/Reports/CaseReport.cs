@@ -33,8 +33,12 @@ public static class CaseReport
 
     public const string Attribution = "Contains OS data © Crown copyright and database right 2024. Source: Office for National Statistics licensed under the Open Government Licence v3.0. " +
         "English indices of deprivation 2025 and 2019: Ministry of Housing, Communities and Local Government (OGL v3). Children in low income families: Department for Work and Pensions (OGL v3). " +
-        "ICBs of 1 April 2026: derived by Cradle from the ONS April 2024 lookup and NHS England ODS successions, not an official file (Frimley's split by district inferred). " +
         "Team register: Cradle, from public sources (each team's source and date below).";
+
+    /// <summary>The attribution, naming the derived ICB lookup where it is the one loaded.</summary>
+    public static string AttributionOf(ModelSnapshot s) => s.DerivedIcbLookup
+        ? Attribution + " ICBs and sub-ICB locations of 1 April 2026: derived by Cradle from the ONS April 2024 lookup and NHS England ODS successions, not an official file (Frimley's split by district inferred)."
+        : Attribution + " ICBs and sub-ICB locations of 1 April 2026: ONS's April 2026 lookup (OGL v3).";
 
     public static async Task<(ReportDocument? Document, Dictionary<string, string[]>? Errors)> BuildAsync(ModelStore store, NpgsqlDataSource db, ModelSnapshot s,
         ModelParameters p, BenefitParameters benefit, string level, string code, ReportScenario scenario, CancellationToken ct)
@@ -253,7 +257,7 @@ public static class CaseReport
         var latest = ModelParameters.LatestFoundationCount("England");
         sections.Add(new ReportSection("Sources, licences and caveats", [
             new Bullets([
-                Attribution,
+                AttributionOf(s),
                 "Population: " + ModelParameters.PopulationDescriptions[p.Population] + ".",
                 "Need: " + AreaOutput.Describe(p, s).Source + $" ({AreaOutput.Describe(p).Name} model). Start for Life councils: {Programmes.StartForLifeListSource} ({Programmes.StartForLifeListSourceDate}); {Programmes.StartForLifeListChecked}",
                 "Value for money (indicative), lifetime benefit per family reached: " + string.Join(" ", BenefitParameters.Sources.Zip([benefit.Low, benefit.Central, benefit.High]).Select(x =>

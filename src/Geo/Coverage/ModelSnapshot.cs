@@ -126,6 +126,15 @@ public sealed class ModelSnapshot
         other.Code == Levels[level].Codes[area] && Levels[other.Level].LsoasOf(other.Index).Length == Levels[level].LsoasOf(area).Length
         && Successions(level, area).Count == 1;
 
+    /// <summary>
+    /// Whether the ICBs of April 2026 come from Cradle's derived lookup (it says how each LSOA's ICB is known) rather than
+    /// ONS's official one (which has no basis column): what the levels built on it and the attributions say follows this.
+    /// </summary>
+    public bool DerivedIcbLookup => Memo("derived-icb-lookup", () => (object)IcbBasis.Any(b => b is not null)) is true;
+
+    /// <summary>A level's "derived" note, where the data loaded is the derived lookup; null for official data.</summary>
+    public string? DerivedNote(Catalog.AreaLevel level) => level.Derived is { } note && DerivedIcbLookup ? note : null;
+
     /// <summary>Per LSOA, how its ICB of April 2026 is known where the lookup says (null for an official file).</summary>
     public string?[] IcbBasis { get; init; } = [];
 

@@ -198,6 +198,8 @@ async function start(): Promise<void> {
     // A dated level says which vintage it shows: "ICBs (since 1 April 2026)".
     const since = (l: { in_force_from?: string | null }) => (l.in_force_from ? ` (since ${new Date(l.in_force_from).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })})` : '');
     ($('level') as HTMLSelectElement).innerHTML = areaLevels().map((l) => `<option value="${esc(l.id)}">${esc(l.plural)}${esc(since(l))}</option>`).join('');
+    // The derived ICB lookup is credited only while it is the one loaded (the catalog says so).
+    $('attribution-icb').hidden = !getCatalog().levels.some((l) => l.derived);
     renderLevelControl();
     if (state.area) void select(state.area);
     if (!map) {
