@@ -255,4 +255,17 @@ public sealed class GeographyTests(DatabaseFixture db)
         }
         Assert.Contains("Derived", (await db.GetJson("/api/areas?level=icb")).GetProperty("vintage").GetProperty("derived").GetString());
     }
+
+    [Fact]
+    public async Task CSV_GeoJSON_and_TileJSON_answers_name_their_vintage_too()
+    {
+        var csv = await db.Http.GetAsync("/api/areas?level=icb&format=csv");
+        Assert.Equal("icb 2026-04; in force from 2026-04-01; derived", csv.Headers.GetValues("Cradle-Vintage").Single());
+        var old = await db.Http.GetAsync("/api/areas?level=icb&icb_vintage=2024-04&format=csv");
+        Assert.Equal("icb2024 2024-04; in force from 2024-04-01 to 2026-03-31", old.Headers.GetValues("Cradle-Vintage").Single());
+        var geo = JsonDocument.Parse(await db.Http.GetStringAsync("/api/areas?level=icb&format=geojson")).RootElement;
+        Assert.Equal("2026-04", geo.GetProperty("vintage").GetProperty("vintage").GetString());
+        var tilejson = await db.GetJson("/tiles/icb2024.json");
+        Assert.Equal("2026-03-31", tilejson.GetProperty("vintage").GetProperty("in_force_to").GetString());
+    }
 }

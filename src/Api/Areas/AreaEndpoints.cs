@@ -138,27 +138,31 @@ public static class AreaEndpoints
     }
 
     static Task<Results<Ok<AreaList>, ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> List(
-        [AsParameters] AreaListQuery q, [AsParameters] ModelQueryParameters m, [AsParameters] VintageQuery v, ModelStore store, NpgsqlDataSource db, CancellationToken ct) =>
-        Answer(store, db, m.Parameters, v.Resolve(q.LevelId, store.Today), q.Within, q.Format, areas => areas, ct);
+        [AsParameters] AreaListQuery q, [AsParameters] ModelQueryParameters m, [AsParameters] VintageQuery v, ModelStore store, NpgsqlDataSource db, HttpContext http, CancellationToken ct) =>
+        Answer(store, db, http, m.Parameters, v.Resolve(q.LevelId, store.Today), q.Within, q.Format, areas => areas, ct);
 
     static Task<Results<Ok<AreaList>, ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> Gaps(
-        [AsParameters] GapQuery q, [AsParameters] ModelQueryParameters m, [AsParameters] VintageQuery v, ModelStore store, NpgsqlDataSource db, CancellationToken ct) =>
-        Answer(store, db, m.Parameters, v.Resolve(q.LevelId, store.Today), q.Within, q.Format,
+        [AsParameters] GapQuery q, [AsParameters] ModelQueryParameters m, [AsParameters] VintageQuery v, ModelStore store, NpgsqlDataSource db, HttpContext http, CancellationToken ct) =>
+        Answer(store, db, http, m.Parameters, v.Resolve(q.LevelId, store.Today), q.Within, q.Format,
             // Within an area, by the unmet need shown (a district partly inside shows its part, which its England rank does not rank).
             areas => (q.Within is null ? areas.OrderBy(a => a.GapRank) : areas.OrderByDescending(a => a.UnmetNeed)).ThenBy(a => a.Code).Take(q.Count).ToList(), ct);
 
     /// <summary>The areas of a level (within an area, if given) that <paramref name="pick"/> keeps, as JSON, CSV or GeoJSON.</summary>
-    static async Task<Results<Ok<AreaList>, ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> Answer(ModelStore store, NpgsqlDataSource db,
+    static async Task<Results<Ok<AreaList>, ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> Answer(ModelStore store, NpgsqlDataSource db, HttpContext http,
         ModelParameters p, string level, string? within, string? format, Func<List<AreaOut>, List<AreaOut>> pick, CancellationToken ct)
     {
         var s = await store.SnapshotAsync(ct);
         var (indexes, problem) = Select(s, level, within);
         if (problem is not null) return problem;
         var areas = pick(Figures(store, s, level, p, indexes!, within));
+        // Every answer names the vintage of its areas: in the JSON body, and for CSV and GeoJSON in a header (and a GeoJSON member).
+        var vintage = LevelVintageOut.Of(level, s);
+        http.Response.Headers["Cradle-Vintage"] = $"{level} {vintage.Vintage}" + (vintage.InForceFrom is { } from ? $"; in force from {from:yyyy-MM-dd}" : "")
+            + (vintage.InForceTo is { } to ? $" to {to:yyyy-MM-dd}" : "") + (vintage.Derived is null ? "" : "; derived");
         return format switch
         {
             "csv" => Csv(areas),
-            "geojson" => await GeoJson(db, level, areas, ct),
+            "geojson" => await GeoJson(db, level, areas, vintage, ct),
             _ => TypedResults.Ok(new AreaList(level, s.DataVersion, p.Deprivation, AreaOutput.Describe(p, s), within, areas.Count, Totals(areas), areas, LevelVintageOut.Of(level, s))),
         };
     }
@@ -197,14 +201,24 @@ public static class AreaEndpoints
     }
 
     /// <summary>A FeatureCollection in CRS84 with the flattened figures as properties; geometry from PostGIS.</summary>
-    static async Task<FileContentHttpResult> GeoJson(NpgsqlDataSource db, string level, List<AreaOut> areas, CancellationToken ct)
+    static async Task<FileContentHttpResult> GeoJson(NpgsqlDataSource db, string level, List<AreaOut> areas, LevelVintageOut vintage, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         var geometry = (await conn.QueryAsync<(string Code, string Json)>(new CommandDefinition(
             "select code, st_asgeojson(st_transform(geom, 4326), 6) from cradle.area where level = @level and code = any(@codes)",
             new { level, codes = areas.Select(a => a.Code).ToArray() }, cancellationToken: ct))).ToDictionary(x => x.Code, x => x.Json);
         var features = areas.Select(a => new GeoJsonFeature(a.Code, geometry.GetValueOrDefault(a.Code), AreaOutput.Properties(a)));
-        return TypedResults.Bytes(GeoJsonWriter.Collection(features), GeoJsonWriter.MediaType);
+        return TypedResults.Bytes(GeoJsonWriter.Collection(features, w =>
+        {
+            // A foreign member (RFC 7946 §6.1): the vintage of the areas, as the JSON answer gives it.
+            w.WriteStartObject("vintage");
+            w.WriteString("level", vintage.Level);
+            w.WriteString("vintage", vintage.Vintage);
+            if (vintage.InForceFrom is { } from) w.WriteString("in_force_from", from.ToString("yyyy-MM-dd")); else w.WriteNull("in_force_from");
+            if (vintage.InForceTo is { } to) w.WriteString("in_force_to", to.ToString("yyyy-MM-dd")); else w.WriteNull("in_force_to");
+            if (vintage.Derived is { } derived) w.WriteString("derived", derived); else w.WriteNull("derived");
+            w.WriteEndObject();
+        }), GeoJsonWriter.MediaType);
     }
 
     static async Task<Results<Ok<AreaDetail>, RedirectHttpResult, ProblemHttpResult>> Detail([AsParameters] ModelQueryParameters m, [AsParameters] VintageQuery v,

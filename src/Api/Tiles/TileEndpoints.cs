@@ -122,6 +122,12 @@ public static class TileEndpoints
             ["data_version"] = edition.DataVersion,
             ["as_of"] = edition.AsOf.ToString("yyyy-MM-dd"),
         };
+        // A level's tiles name the vintage of its areas (ICBs of April 2026, or of April 2024 for icb2024).
+        if (Cradle.Geo.Catalog.AreaLevels.TryGet(spec.Id, out var level))
+            doc["vintage"] = new JsonObject
+            {
+                ["vintage"] = level.Vintage, ["in_force_from"] = level.InForceFrom?.ToString("yyyy-MM-dd"), ["in_force_to"] = level.InForceTo?.ToString("yyyy-MM-dd"),
+            };
         return TypedResults.Text(doc.ToJsonString(), "application/json");
     }
 
