@@ -420,4 +420,39 @@ public sealed class CoverageTests(DatabaseFixture db)
         Assert.Equal(3, parameters["evidence_max_age_years"].GetProperty("default").GetDouble());
         Assert.Contains("include", parameters["uncertain_teams"].GetProperty("default").GetString());
     }
+
+    /// <summary>
+    /// GDAL's default export of the district collection keeps every real figure real: a double is written 0.0, not 0, so
+    /// GDAL (and QGIS) do not type a field as an integer from a first page of whole values and truncate the rest
+    /// (High Peak's coverage 0.3756 came out 0).
+    /// </summary>
+    [Fact]
+    public async Task GDALs_default_export_of_the_districts_keeps_every_fraction()
+    {
+        var (code, output) = await TestEnvironment.RunAsync("ogr2ogr", "-f", "CSV", "/vsistdout/", $"OAPIF:{db.BaseAddress}ogc", "lad",
+            "-select", "code,geographic_coverage,covered_need,unmet_need_per_1000_births,need_families_per_year");
+        Assert.True(code == 0, output);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("E0") || l.StartsWith("code")).ToList();
+        var header = lines[0].Split(',');
+        var api = (await db.GetJson("/api/areas?level=lad")).GetProperty("areas").EnumerateArray().ToDictionary(a => a.GetProperty("code").GetString()!);
+        int mismatches = 0, compared = 0;
+        foreach (var line in lines.Skip(1))
+        {
+            var cells = line.Split(',');
+            var area = api[cells[Array.IndexOf(header, "code")]];
+            foreach (var field in new[] { "geographic_coverage", "covered_need", "unmet_need_per_1000_births", "need_families_per_year" })
+            {
+                var text = cells[Array.IndexOf(header, field)];
+                double expected = area.GetProperty(field).ValueKind == JsonValueKind.Null ? double.NaN : area.GetProperty(field).GetDouble();
+                if (double.IsNaN(expected)) continue;
+                compared++;
+                if (!double.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var got) || Math.Abs(got - expected) > 1e-6) mismatches++;
+            }
+        }
+        Assert.Equal(296, lines.Count - 1);
+        Assert.True(compared > 1000);
+        Assert.Equal(0, mismatches);
+        // High Peak, partly served through Glossop.
+        Assert.Contains(lines, l => l.StartsWith("E07000037,0.3", StringComparison.Ordinal));
+    }
 }

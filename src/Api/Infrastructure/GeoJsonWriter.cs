@@ -54,7 +54,8 @@ public static class GeoJsonWriter
         {
             w.WritePropertyName(key);
             // JSON has no NaN or infinity: a figure that cannot be computed is null.
-            if (value is double d && !double.IsFinite(d) || value is float x && !float.IsFinite(x)) w.WriteNullValue();
+            if (value is double d) RealNumbers.Write(w, d); // 0.0, not 0: a real figure stays real in GDAL and QGIS
+            else if (value is float x && !float.IsFinite(x)) w.WriteNullValue();
             else JsonSerializer.Serialize(w, value, value?.GetType() ?? typeof(object));
         }
         w.WriteEndObject();
