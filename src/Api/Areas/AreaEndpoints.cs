@@ -53,7 +53,10 @@ public sealed record LevelVintageOut(string Level, string Vintage, DateOnly? InF
 }
 
 /// <summary>An area of another vintage that holds some of this one's infants (mid-2024), and the day the change took effect.</summary>
-public sealed record SuccessionOut(string Level, string Code, string Name, double InfantsShare, DateOnly? Since);
+public sealed record SuccessionOut(string Level, string Code, string Name, double InfantsShare, DateOnly? Since)
+{
+    public static SuccessionOut Of(Succession x, DateOnly? since) => new(x.Level, x.Code, x.Name, Math.Round(x.InfantsShare, 4), since);
+}
 
 /// <summary>A dated change to the area that the loaded lookups do not show.</summary>
 public sealed record AreaChangeOut(DateOnly Date, string Status, string? Becomes, string Says, string SourceUrl, string SourceDate);
@@ -163,7 +166,7 @@ public static class AreaEndpoints
         {
             "csv" => Csv(areas),
             "geojson" => await GeoJson(db, level, areas, vintage, ct),
-            _ => TypedResults.Ok(new AreaList(level, s.DataVersion, p.Deprivation, AreaOutput.Describe(p, s), within, areas.Count, Totals(areas), areas, LevelVintageOut.Of(level, s))),
+            _ => TypedResults.Ok(new AreaList(level, s.DataVersion, p.Deprivation, AreaOutput.Describe(p, s), within, areas.Count, Totals(areas), areas, vintage)),
         };
     }
 
@@ -181,13 +184,7 @@ public static class AreaEndpoints
     static List<AreaOut> Figures(ModelStore store, ModelSnapshot s, string level, ModelParameters p, IEnumerable<int> indexes, string? within = null)
     {
         var (figures, ranks) = store.Figures(s, p, level);
-        if (within is not null && s.HeldCode(within) is { } held && s.AreaLevelOfCode.TryGetValue(held, out var containerLevel))
-        {
-            var container = s.Levels[containerLevel];
-            var inside = new bool[s.LsoaCount];
-            foreach (var i in container.LsoasOf(container.Index[held])) inside[i] = true;
-            figures = CoverageModel.Aggregate(store.Baseline(s, p), level, inside);
-        }
+        if (within is not null && s.Inside(within) is { } inside) figures = CoverageModel.Aggregate(store.Baseline(s, p), level, inside);
         var deprivation = store.Deprivation(s, level, p);
         return indexes.Select(i => AreaOutput.Build(s, figures[i], ranks[i], deprivation[i])).ToList();
     }
@@ -245,14 +242,14 @@ public static class AreaEndpoints
             var gone = s.Levels[level];
             var next = s.Successions(level, gone.Index[code]);
             var spec = AreaLevels.Get(level);
-            var since = spec.InForceTo?.AddDays(1);
+            var since = spec.ReplacedOn;
             if (next.Count == 1)
                 return TypedResults.Redirect($"{http.Request.PathBase}/api/areas/{next[0].Code}{http.Request.QueryString}", permanent: true);
             return TypedResults.Problem(statusCode: 410, title: "Area abolished",
                 detail: $"{gone.Names[gone.Index[code]]} ({spec.Singular}, {spec.Vintage}) was abolished on {since:d MMMM yyyy}: now {string.Join(" and ", next.Select(n => $"{n.Name} ({n.Code}, {Math.Round(n.InfantsShare * 100):0}% of its infants)"))}. Ask with icb_vintage={spec.Vintage} (or as_of) for its figures.",
                 extensions: new Dictionary<string, object?>
                 {
-                    ["successors"] = next.Select(n => new SuccessionOut(n.Level, n.Code, n.Name, Math.Round(n.InfantsShare, 4), since)).ToList(),
+                    ["successors"] = next.Select(n => SuccessionOut.Of(n, since)).ToList(),
                     ["abolished"] = since,
                 });
         }
@@ -315,24 +312,22 @@ public static class AreaEndpoints
             {
                 // "Essex ICB" finds "NHS Essex Integrated Care Board", as people say it.
                 bool match = level.Codes[a].Equals(text, StringComparison.OrdinalIgnoreCase) || level.Names[a].Contains(text, StringComparison.OrdinalIgnoreCase)
-                    || level.Names[a].Replace("Integrated Care Board", "ICB").Contains(text, StringComparison.OrdinalIgnoreCase);
+                    || Spoken(level.Names[a]).Contains(text, StringComparison.OrdinalIgnoreCase);
                 if (!match) continue;
                 if (spec.VintageOf is null) { hits.Add(new SearchHit(level.Codes[a], level.Names[a], spec.Id, spec.Singular, "current", null, [])); continue; }
                 // An earlier vintage: only an area that is not the same now, saying what it became.
                 var next = s.Successions(spec.Id, a);
-                if (next.Count == 1 && s.SameIn(spec.Id, a, next[0])) continue;
-                var since = spec.InForceTo?.AddDays(1);
+                if (next.Count == 0) continue;
+                var since = spec.ReplacedOn;
                 // One successor of the same name is the same board re-coded (Hampshire and Isle of Wight, enlarged), not abolished.
                 bool recoded = next.Count == 1 && next[0].Name == level.Names[a];
                 hits.Add(new SearchHit(level.Codes[a], level.Names[a], spec.Id, spec.Singular, recoded ? "recoded" : "abolished",
                     recoded ? $"{level.Names[a]}: code {next[0].Code} since {since:d MMMM yyyy}, with a changed area"
                         : $"{level.Names[a]}, abolished {since:d MMMM yyyy}: now {string.Join(" and ", next.Select(n => n.Name))}",
-                    next.Select(n => new SuccessionOut(n.Level, n.Code, n.Name, Math.Round(n.InfantsShare, 4), since)).ToList()));
+                    next.Select(n => SuccessionOut.Of(n, since)).ToList()));
             }
         }
-        // Codes first, then names that start with the text, then the rest; current before abolished.
-        // As people say a board's name: "Essex ICB" is "NHS Essex Integrated Care Board" exactly.
-        static string Spoken(string name) => name.Replace("Integrated Care Board", "ICB").Replace("NHS ", "");
+        // Codes first (or a board's name as people say it), then names that start with the text, then the rest; current before abolished.
         var ordered = hits.DistinctBy(h => (h.Code, h.Level))
             .OrderBy(h => h.Code.Equals(text, StringComparison.OrdinalIgnoreCase) || Spoken(h.Name).Equals(text, StringComparison.OrdinalIgnoreCase) ? 0
                 : h.Name.StartsWith(text, StringComparison.OrdinalIgnoreCase) ? 1 : 2)
@@ -348,9 +343,9 @@ public static class AreaEndpoints
     {
         var spec = AreaLevels.Get(level);
         if (earlier != (spec.VintageOf is null)) return [];
-        var all = s.Successions(level, index);
-        if (all.Count == 1 && s.SameIn(level, index, all[0])) return [];
-        return all.Select(x => new SuccessionOut(x.Level, x.Code, x.Name, Math.Round(x.InfantsShare, 4),
-            (earlier ? spec.InForceFrom : spec.InForceTo?.AddDays(1)))).ToList();
+        return s.Successions(level, index).Select(x => SuccessionOut.Of(x, earlier ? spec.InForceFrom : spec.ReplacedOn)).ToList();
     }
+
+    /// <summary>A board's name as people say it: "NHS Essex Integrated Care Board" is "Essex ICB".</summary>
+    static string Spoken(string name) => name.Replace("Integrated Care Board", "ICB").Replace("NHS ", "");
 }

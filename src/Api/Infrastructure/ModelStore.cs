@@ -52,7 +52,7 @@ public sealed class ModelStore(NpgsqlDataSource db, DataVersionMonitor versions)
     /// <summary>The model with the register's active teams, as it stands.</summary>
     public CoverageRun Baseline(ModelSnapshot s, ModelParameters p)
     {
-        var key = (s.DataVersion, p, DateOnly.FromDateTime(DateTime.UtcNow));
+        var key = (s.DataVersion, p, Today);
         if (_runs.TryGetValue(key, out var run)) return run;
         // Bounded: parameter sets in use are few, but must never grow without end.
         if (_runs.Count >= 64) _runs.Clear();

@@ -62,14 +62,19 @@ public static class MapEndpoints
 
         await using var conn = await db.OpenConnectionAsync(ct);
         // The area, and its neighbours in a window around it, generalised to about a pixel.
-        var rows = (await conn.QueryAsync<(string Code, byte[] Wkb)>(new CommandDefinition("""
+        // Above district level, the districts inside too (outlined and named), in the same query and generalised alike.
+        var lads = s.Levels["lad"];
+        var inside = level != "lad" && s.AreasWithin("lad", code) is { } within ? within.Select(i => lads.Codes[i]).ToArray() : [];
+        var rows = (await conn.QueryAsync<(string Level, string Code, byte[] Wkb)>(new CommandDefinition("""
             with focus as (select geom, greatest(st_xmax(geom) - st_xmin(geom), st_ymax(geom) - st_ymin(geom)) as size from cradle.area where level = @level and code = @code)
-            select a.code, st_asbinary(st_simplifypreservetopology(a.geom, f.size / @px))
+            select a.level, a.code, st_asbinary(st_simplifypreservetopology(a.geom, f.size / @px))
             from cradle.area a, focus f
-            where a.level = @level and a.country = 'E' and a.geom && st_expand(f.geom, f.size * 0.6)
-            """, new { level, code, px = (double)Math.Max(w, h) }, cancellationToken: ct))).ToList();
+            where (a.level = @level and a.country = 'E' and a.geom && st_expand(f.geom, f.size * 0.6)) or (a.level = 'lad' and a.code = any(@inside))
+            """, new { level, code, inside, px = (double)Math.Max(w, h) }, cancellationToken: ct))).ToList();
         var reader = new WKBReader();
-        var areas = rows.Where(r => lv.Index.ContainsKey(r.Code)).Select(r =>
+        var inner = rows.Where(r => r.Level == "lad" && level != "lad")
+            .Select(r => new MapArea(r.Code, lads.Names[lads.Index[r.Code]], reader.Read(r.Wkb), null, TeamState.NotKnown, false)).ToList();
+        var areas = rows.Where(r => r.Level == level && lv.Index.ContainsKey(r.Code)).Select(r =>
         {
             int i = lv.Index[r.Code];
             return new MapArea(r.Code, figures[i].Name, reader.Read(r.Wkb), m.Value!(figures[i], dep[i]), figures[i].TeamState, r.Code == code);
@@ -80,20 +85,6 @@ public static class MapEndpoints
             .SelectMany(t => t.Lsoas.Select(i => (t.Id, Code: s.LsoaCodes[i]))).ToList();
         var teams = await Outlines(conn, reader, pairs, ct);
         var proposedAreas = await Outlines(conn, reader, proposed.SelectMany((lsoas, k) => lsoas.Select(i => ($"proposed-{k}", Code: s.LsoaCodes[i]))).ToList(), ct);
-
-        // Above district level, the districts inside, outlined and named.
-        var inner = new List<MapArea>();
-        if (level != "lad" && s.AreasWithin("lad", code) is { } within)
-        {
-            var lads = s.Levels["lad"];
-            var codes = within.Select(i => lads.Codes[i]).ToArray();
-            var px = Math.Max(w, h);
-            inner = (await conn.QueryAsync<(string Code, byte[] Wkb)>(new CommandDefinition("""
-                with focus as (select greatest(st_xmax(geom) - st_xmin(geom), st_ymax(geom) - st_ymin(geom)) as size from cradle.area where level = @level and code = @code)
-                select a.code, st_asbinary(st_simplifypreservetopology(a.geom, f.size / @px)) from cradle.area a, focus f where a.level = 'lad' and a.code = any(@codes)
-                """, new { level, code, codes, px = (double)px }, cancellationToken: ct)))
-                .Select(x => new MapArea(x.Code, lads.Names[lads.Index[x.Code]], reader.Read(x.Wkb), null, TeamState.NotKnown, false)).ToList();
-        }
 
         var palette = Figures.PaletteOf(m).Colours;
         var breaks = store.Breaks(s, m)[level];

@@ -75,20 +75,13 @@ public static class BestStartReport
         sections.Add(new ReportSection("Provision", provision));
 
         // Gaps, district by district.
-        var inside = new bool[s.LsoaCount];
-        foreach (var i in lv.LsoasOf(index)) inside[i] = true;
-        var parts = CoverageModel.Aggregate(run, "lad", inside);
-        var gapRows = districts.Select(d => parts[d]).OrderByDescending(d => d.Unmet)
-            .Select(d => (IReadOnlyList<string>)[d.Name, N0(d.Need), N0(d.Covered), N0(d.Unmet), d.UnmetPer1000Births is { } u ? N1(u) : "–", StateLabel(d.TeamState.Id())]).ToList();
-        gapRows.Add([$"{name} (total)", N0(f.Need), N0(f.Covered), N0(f.Unmet), f.UnmetPer1000Births is { } fu ? N1(fu) : "–", StateLabel(f.TeamState.Id())]);
         var figure = Figures.Get("unmet_need_per_1000_births");
         var map = await MapEndpoints.Request(store, db, s, level, code, figure, 1200, 900, p, [], ct);
         sections.Add(new ReportSection("The gap", [
             new Bullets([$"About {N0(f.Unmet)} families a year in {name} that no team's capacity covers ({N0(f.Range.UnmetLow)} to {N0(f.Range.UnmetHigh)})."
                 + (f.UnmetNotKnown >= 0.5 ? $" {N0(f.UnmetNotKnown)} of them live where nothing is known about provision, which a team the register lacks may meet." : "")]),
             new MapBlock(map, $"{figure.Label}: {name}, its districts and neighbouring councils."),
-            new Table($"{name}'s districts by unmet need (families a year)", ["District", "Need", "Covered", "Unmet", "Unmet per 1,000 births", "Team state"], gapRows,
-                [2f, 0.8f, 0.8f, 0.8f, 1f, 1.1f]),
+            DistrictsInside(s, run, level, index, $"{name}'s districts by unmet need (families a year)", total: f),
         ]));
 
         // Options, priced in the council's frame.
@@ -101,7 +94,7 @@ public static class BestStartReport
             var (r, _) = ScenarioEndpoints.Evaluate(store, s, p, "lad", o.Teams, [], benefit, within: code);
             if (r is null) continue;
             var v = r.ValueForMoney;
-            var care = v.BreakEven.FirstOrDefault(b => b.UnitCostId == UnitCosts.ChildLookedAfterYear.Id);
+            var care = v.BreakEvenFor(UnitCosts.ChildLookedAfterYear);
             rows.Add([o.Label, string.Join("; ", o.Teams.Select(t => string.Join(" and ", t.Areas!.Select(a => s.NameOf(a) ?? a)))),
                 string.Join(" + ", o.Teams.Select(t => N0(t.CapacityFamiliesPerYear ?? ModelParameters.DefaultNewTeamCapacity))), N0(v.ExtraFamiliesReached), Gbp(v.AnnualCost),
                 v.CostPerFamily is { } c ? Gbp(c) : "–", care is null ? "–" : N1(care.OutcomesPerYear), N0(r.Frame!.Area.UnmetNeedAfter)]);

@@ -87,7 +87,7 @@ public static class CaseReport
         if (result is not null)
         {
             var v = result.ValueForMoney;
-            var care = v.BreakEven.FirstOrDefault(b => b.UnitCostId == UnitCosts.ChildLookedAfterYear.Id);
+            var care = v.BreakEvenFor(UnitCosts.ChildLookedAfterYear);
             messages.Add(v.CostPerFamily is { } cpf
                 ? $"With the scenario, the new teams would reach about {N0(v.ExtraFamiliesReached)} more families a year for {Gbp(v.AnnualCost)} a year: about {Gbp(cpf)} per family."
                   + (care is null ? "" : $" They pay for themselves if they keep about {N1(care.OutcomesPerYear)} children out of care for a year, each year (a year in care costs councils about {Gbp(care.UnitCostGbp)} a child, {care.PriceBase}).")
@@ -157,18 +157,8 @@ public static class CaseReport
                 header, rows, [2.6f, .. Enumerable.Repeat(1f, header.Count - 1)]),
         };
         // Above district level, each district's part inside the area, so that the rows add up to it.
-        if (level != "lad" && s.AreasWithin("lad", code) is { Length: > 1 } within)
-        {
-            var inside = new bool[s.LsoaCount];
-            foreach (var i in lv.LsoasOf(index)) inside[i] = true;
-            var parts = CoverageModel.Aggregate(run, "lad", inside);
-            gapBlocks.Add(new Table($"{name}'s districts, most unmet need first (a district partly inside counts its part)",
-                ["District", "Need, families a year", "Covered", "Unmet", "Unmet per 1,000 births", "Team state"],
-                [.. within.Select(d => parts[d]).OrderByDescending(d => d.Unmet).Select(d => (IReadOnlyList<string>)[
-                    d.Partial ? $"{d.Name} ({Pct(d.InsideShare)} of its infants)" : d.Name, N0(d.Need), N0(d.Covered), N0(d.Unmet),
-                    d.UnmetPer1000Births is { } u ? N1(u) : "–", StateLabel(d.TeamState.Id())])],
-                [2.2f, 0.9f, 0.8f, 0.8f, 0.9f, 1f]));
-        }
+        if (level != "lad" && s.AreasWithin("lad", code) is { Length: > 1 })
+            gapBlocks.Add(DistrictsInside(s, run, level, index, $"{name}'s districts, most unmet need first (a district partly inside counts its part)"));
         sections.Add(new ReportSection("Need, provision and the gap", gapBlocks));
 
         if (similar is not null)
@@ -239,13 +229,8 @@ public static class CaseReport
         trendBlocks.Add(new Paragraph(trends.Deprivation.Note + " Mid-2020 births are ONS's LSOA estimates; mid-2024 LSOA births are Cradle's estimates, constrained to ONS's district figures.", Small: true));
         // The map changing under the area: what it was made of (a board of 1 April 2026), and dated changes to come.
         var history = new List<string>();
-        var spec0 = AreaLevels.Get(level);
-        if (spec0.VintageOf is null && spec0.InForceFrom is { } from)
-        {
-            var before = s.Successions(level, index);
-            if (!(before.Count == 1 && s.SameIn(level, index, before[0])) && before.Count > 0)
-                history.Add($"{name} was formed on {from.ToString("d MMMM yyyy", En)} from {string.Join(", ", before.Select(b => $"{b.Name} ({Pct(b.InfantsShare)} of its infants, mid-2024)"))}.");
-        }
+        if (spec.VintageOf is null && spec.InForceFrom is { } from && s.Successions(level, index) is { Count: > 0 } before)
+            history.Add($"{name} was formed on {from.ToString("d MMMM yyyy", En)} from {string.Join(", ", before.Select(b => $"{b.Name} ({Pct(b.InfantsShare)} of its infants, mid-2024)"))}.");
         if (s.IcbBasisOf(level, index) is { } basis)
             history.Add(basis == "partly_inferred" ? $"Part of {name}'s outline is inferred: Frimley's split by district (455 LSOAs) is not yet read from ONS's official April 2026 lookup." : $"Its ICB of April 2026 is inferred ({basis}).");
         foreach (var c in s.ChangesOf(level, code))
@@ -255,11 +240,12 @@ public static class CaseReport
 
         // Sources and caveats.
         var latest = ModelParameters.LatestFoundationCount("England");
+        var model = AreaOutput.Describe(p, s);
         sections.Add(new ReportSection("Sources, licences and caveats", [
             new Bullets([
                 AttributionOf(s),
                 "Population: " + ModelParameters.PopulationDescriptions[p.Population] + ".",
-                "Need: " + AreaOutput.Describe(p, s).Source + $" ({AreaOutput.Describe(p).Name} model). Start for Life councils: {Programmes.StartForLifeListSource} ({Programmes.StartForLifeListSourceDate}); {Programmes.StartForLifeListChecked}",
+                "Need: " + model.Source + $" ({model.Name} model). Start for Life councils: {Programmes.StartForLifeListSource} ({Programmes.StartForLifeListSourceDate}); {Programmes.StartForLifeListChecked}",
                 "Value for money (indicative), lifetime benefit per family reached: " + string.Join(" ", BenefitParameters.Sources.Zip([benefit.Low, benefit.Central, benefit.High]).Select(x =>
                     $"{x.First.Parameter.Replace("benefit_per_family_", "")} {Gbp(x.Second)}{(x.Second == x.First.Default ? $" ({x.First.Url}{(x.First.Derived ? ", derived" : "")})" : " (given for this report)")}.")),
             ]),
@@ -341,6 +327,23 @@ public static class CaseReport
         ], [2.4f, 1, 1, 1]));
         blocks.Add(new Paragraph(v.Method + " " + v.Caveat + " " + string.Join(" ", UnitCosts.All.Select(u => u.Says)), Small: true));
         return new ReportSection("The scenario: before and after, and value for money", blocks);
+    }
+
+    /// <summary>
+    /// The districts of an area above district level, most unmet need first, each with its part inside the area (marked, with
+    /// its share of infants, where only part is), and optionally the area's own total: the rows add up to the area.
+    /// </summary>
+    internal static Table DistrictsInside(ModelSnapshot s, CoverageRun run, string level, int index, string caption, AreaFigures? total = null)
+    {
+        var lv = s.Levels[level];
+        var parts = CoverageModel.Aggregate(run, "lad", lv.Mask(index));
+        IReadOnlyList<string> Row(AreaFigures d, string label) =>
+            [label, N0(d.Need), N0(d.Covered), N0(d.Unmet), d.UnmetPer1000Births is { } u ? N1(u) : "–", StateLabel(d.TeamState.Id())];
+        var rows = s.AreasWithin("lad", lv.Codes[index])!.Select(d => parts[d]).OrderByDescending(d => d.Unmet)
+            .Select(d => Row(d, d.Partial ? $"{d.Name} ({Pct(d.InsideShare)} of its infants)" : d.Name)).ToList();
+        if (total is not null) rows.Add(Row(total, $"{total.Name} (total)"));
+        return new Table(caption, ["District", "Need, families a year", "Covered", "Unmet", "Unmet per 1,000 births", "Team state"], rows,
+            [2.2f, 0.9f, 0.8f, 0.8f, 0.9f, 1f]);
     }
 
     internal static string StateLabel(string id) => Figures.TeamStateVocabulary.FirstOrDefault(x => x.State.Id() == id).Label ?? id;

@@ -106,31 +106,39 @@ public static class ReportEndpoints
     }
 
     static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Pdf([AsParameters] ReportQuery q, [AsParameters] ModelQueryParameters m,
-        ModelStore store, NpgsqlDataSource db, string level, string code, CancellationToken ct)
-    {
-        var (doc, problem) = await Build(q, m, store, db, level, code, ct);
-        if (problem is not null) return problem;
-        // Built whole in memory, then sent: a failure while drawing is a 500 problem, never half a PDF.
-        var bytes = ReportPdf.Render(doc!, DateTime.UtcNow);
-        return TypedResults.File(bytes, "application/pdf", $"cradle-{level}-{code}.pdf");
-    }
+        ModelStore store, NpgsqlDataSource db, string level, string code, CancellationToken ct) =>
+        AsPdf(await Build(q, m, store, db, level, code, ct), $"cradle-{level}-{code}");
 
     static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Docx([AsParameters] ReportQuery q, [AsParameters] ModelQueryParameters m,
-        ModelStore store, NpgsqlDataSource db, string level, string code, CancellationToken ct)
-    {
-        var (doc, problem) = await Build(q, m, store, db, level, code, ct);
-        if (problem is not null) return problem;
-        // Built whole in memory, like the PDF.
-        return TypedResults.File(ReportDocx.Render(doc!), ReportDocx.MediaType, $"cradle-{level}-{code}.docx");
-    }
+        ModelStore store, NpgsqlDataSource db, string level, string code, CancellationToken ct) =>
+        AsDocx(await Build(q, m, store, db, level, code, ct), $"cradle-{level}-{code}");
 
     static async Task<Results<ContentHttpResult, ProblemHttpResult>> Html([AsParameters] ReportQuery q, [AsParameters] ModelQueryParameters m,
-        ModelStore store, NpgsqlDataSource db, string level, string code, CancellationToken ct)
-    {
-        var (doc, problem) = await Build(q, m, store, db, level, code, ct);
-        if (problem is not null) return problem;
-        return TypedResults.Text(ReportHtml.Render(doc!), "text/html; charset=utf-8", Encoding.UTF8);
-    }
+        ModelStore store, NpgsqlDataSource db, string level, string code, CancellationToken ct) =>
+        AsHtml(await Build(q, m, store, db, level, code, ct));
+
+    static async Task<Results<FileContentHttpResult, ProblemHttpResult>> BestStartPdf([AsParameters] ReportQuery q, [AsParameters] ModelQueryParameters m,
+        ModelStore store, NpgsqlDataSource db, string code, CancellationToken ct) =>
+        AsPdf(await BestStart(q, m, store, db, code, ct), $"cradle-best-start-{code}");
+
+    static async Task<Results<FileContentHttpResult, ProblemHttpResult>> BestStartDocx([AsParameters] ReportQuery q, [AsParameters] ModelQueryParameters m,
+        ModelStore store, NpgsqlDataSource db, string code, CancellationToken ct) =>
+        AsDocx(await BestStart(q, m, store, db, code, ct), $"cradle-best-start-{code}");
+
+    static async Task<Results<ContentHttpResult, ProblemHttpResult>> BestStartHtml([AsParameters] ReportQuery q, [AsParameters] ModelQueryParameters m,
+        ModelStore store, NpgsqlDataSource db, string code, CancellationToken ct) =>
+        AsHtml(await BestStart(q, m, store, db, code, ct));
+
+    // One rendering per format, for every report. Each document is built whole in memory, then sent:
+    // a failure while drawing is a 500 problem, never half a document.
+    static Results<FileContentHttpResult, ProblemHttpResult> AsPdf((ReportDocument? Doc, ProblemHttpResult? Problem) built, string file) =>
+        built.Problem is { } problem ? problem : TypedResults.File(ReportPdf.Render(built.Doc!, DateTime.UtcNow), "application/pdf", file + ".pdf");
+
+    static Results<FileContentHttpResult, ProblemHttpResult> AsDocx((ReportDocument? Doc, ProblemHttpResult? Problem) built, string file) =>
+        built.Problem is { } problem ? problem : TypedResults.File(ReportDocx.Render(built.Doc!), ReportDocx.MediaType, file + ".docx");
+
+    static Results<ContentHttpResult, ProblemHttpResult> AsHtml((ReportDocument? Doc, ProblemHttpResult? Problem) built) =>
+        built.Problem is { } problem ? problem : TypedResults.Text(ReportHtml.Render(built.Doc!), "text/html; charset=utf-8", Encoding.UTF8);
 
     static async Task<(ReportDocument?, ProblemHttpResult?)> BestStart(ReportQuery q, ModelQueryParameters m, ModelStore store, NpgsqlDataSource db,
         string code, CancellationToken ct)
@@ -140,27 +148,6 @@ public static class ReportEndpoints
         // The section prices its own options; a scenario would be silently ignored.
         if (!q.ScenarioGiven.IsEmpty) return (null, ApiProblems.BadParameter(q.Scenario is not null ? "scenario" : "close", "the Best Start section prices its own options; use /reports/utla/{code} for a scenario"));
         return (await BestStartReport.BuildAsync(store, db, s!, m.Parameters, q.Benefit, code, ct), null);
-    }
-
-    static async Task<Results<FileContentHttpResult, ProblemHttpResult>> BestStartPdf([AsParameters] ReportQuery q, [AsParameters] ModelQueryParameters m,
-        ModelStore store, NpgsqlDataSource db, string code, CancellationToken ct)
-    {
-        var (doc, problem) = await BestStart(q, m, store, db, code, ct);
-        return problem is not null ? problem : TypedResults.File(ReportPdf.Render(doc!, DateTime.UtcNow), "application/pdf", $"cradle-best-start-{code}.pdf");
-    }
-
-    static async Task<Results<FileContentHttpResult, ProblemHttpResult>> BestStartDocx([AsParameters] ReportQuery q, [AsParameters] ModelQueryParameters m,
-        ModelStore store, NpgsqlDataSource db, string code, CancellationToken ct)
-    {
-        var (doc, problem) = await BestStart(q, m, store, db, code, ct);
-        return problem is not null ? problem : TypedResults.File(ReportDocx.Render(doc!), ReportDocx.MediaType, $"cradle-best-start-{code}.docx");
-    }
-
-    static async Task<Results<ContentHttpResult, ProblemHttpResult>> BestStartHtml([AsParameters] ReportQuery q, [AsParameters] ModelQueryParameters m,
-        ModelStore store, NpgsqlDataSource db, string code, CancellationToken ct)
-    {
-        var (doc, problem) = await BestStart(q, m, store, db, code, ct);
-        return problem is not null ? problem : TypedResults.Text(ReportHtml.Render(doc!), "text/html; charset=utf-8", Encoding.UTF8);
     }
 
     static async Task<(ReportDocument?, ProblemHttpResult?)> Build(ReportQuery q, ModelQueryParameters m, ModelStore store, NpgsqlDataSource db,

@@ -67,11 +67,11 @@ public static class ScenarioEndpoints
         var (p, pp) = ModelQuery.Parse(body!.NeedModel, body.Gradient, body.Deprivation, body.Population, body.NeedWeight, body.UncertainTeams, body.EvidenceMaxAgeYears, body.RiskOddsRatio);
         if (pp is not null) return pp;
         if (LevelParameter.Check(body.Level, _ => true) is { } lp) return lp;
-        if (AreasCheck(body.Within) is { } wp) return wp;
+        if (Areas.AreaQueries.CheckCode("within", body.Within) is { } wp) return wp;
         var (benefit, bp) = ModelQuery.ParseBenefit(body.BenefitPerFamilyLow, body.BenefitPerFamilyCentral, body.BenefitPerFamilyHigh);
         if (bp is not null) return bp;
         var s = await store.SnapshotAsync(ct);
-        if (body.Within is { } w && !s.AreaLevelOfCode.ContainsKey(w)) return ApiProblems.BadParameter("within", $"no area in England has code {w}");
+        if (body.Within is { } w && s.HeldCode(w) is null) return ApiProblems.BadParameter("within", $"no area in England has code {w}");
         var (result, errors) = Evaluate(store, s, p!, body.Level ?? "lad", body.Teams ?? [], body.Close ?? [], benefit!, body.Within);
         return errors is not null ? ApiProblems.Invalid(errors, "Invalid scenario") : TypedResults.Ok(result!);
     }
@@ -80,8 +80,6 @@ public static class ScenarioEndpoints
     /// A scenario against the register as it stands: the given teams added, the given teams closed;
     /// the errors name each bad field as the request body does (teams[0].areas, close).
     /// </summary>
-    static ProblemHttpResult? AreasCheck(string? within) => Areas.AreaQueries.CheckCode("within", within);
-
     public static (ScenarioResult? Result, Dictionary<string, string[]>? Errors) Evaluate(ModelStore store, ModelSnapshot s, ModelParameters p, string level,
         IReadOnlyList<ScenarioTeam> teams, IReadOnlyList<string> close, BenefitParameters benefit, string? within = null)
     {
@@ -147,10 +145,9 @@ public static class ScenarioEndpoints
     /// <summary>The area of this code and the districts in it (their parts inside), before and after.</summary>
     public static ScenarioFrame Frame(ModelSnapshot s, CoverageRun before, CoverageRun after, string code)
     {
+        code = s.HeldCode(code)!;
         var level = s.AreaLevelOfCode[code];
         var container = s.Levels[level];
-        var inside = new bool[s.LsoaCount];
-        foreach (var i in container.LsoasOf(container.Index[code])) inside[i] = true;
         FrameArea Row(AreaFigures b, AreaFigures a) => new(b.Code, b.Name, b.Level, b.Partial, Math.Round(b.InsideShare, 4), R(b.Need), R(b.Covered), R(a.Covered),
             R(b.Unmet), R(a.Unmet), b.UnmetPer1000Births is { } ub ? R(ub) : null, a.UnmetPer1000Births is { } ua ? R(ua) : null,
             R(b.UnmetNotKnown), R(a.UnmetNotKnown), b.TeamState.Id(), a.TeamState.Id(),
@@ -160,6 +157,7 @@ public static class ScenarioEndpoints
         var districts = new List<FrameArea>();
         if (level is not ("lad" or "lsoa"))
         {
+            var inside = container.Mask(index);
             var (b, a) = (CoverageModel.Aggregate(before, "lad", inside), CoverageModel.Aggregate(after, "lad", inside));
             foreach (var d in s.AreasWithin("lad", code)!) districts.Add(Row(b[d], a[d]));
         }

@@ -78,6 +78,9 @@ public sealed record ValueForMoney(
 {
     public const string MethodText = "Cost per family = annual_cost ÷ extra_families_reached. Break-even: annual_cost ÷ the unit cost of an outcome = how many such outcomes the teams must prevent each year to pay for themselves. Indicative, secondary: lifetime_benefit = extra_families_reached × benefit_per_family (a national estimate, not an evaluated return); benefit_cost_ratio = lifetime_benefit ÷ annual_cost.";
 
+    /// <summary>The break-even against one unit cost; null where there is no cost to pay for.</summary>
+    public BreakEven? BreakEvenFor(UnitCost u) => BreakEven.FirstOrDefault(b => b.UnitCostId == u.Id);
+
     public static ValueForMoney Of(double annualCost, double extraFamilies, BenefitParameters b)
     {
         extraFamilies = Math.Max(0, extraFamilies);

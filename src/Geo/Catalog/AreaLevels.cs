@@ -56,6 +56,9 @@ public sealed record AreaLevel(
     /// <summary>The id of the level this is a vintage of: itself, or the level it was superseded in.</summary>
     public string Family => VintageOf ?? Id;
 
+    /// <summary>The day an earlier vintage was replaced (the day after its last in force); null while it is in force.</summary>
+    public DateOnly? ReplacedOn => InForceTo?.AddDays(1);
+
     /// <summary>Whether this vintage was in force on a day (an undated one always is).</summary>
     public bool InForceOn(DateOnly day) => (InForceFrom is null || day >= InForceFrom) && (InForceTo is null || day <= InForceTo);
 }

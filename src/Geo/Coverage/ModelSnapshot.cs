@@ -30,6 +30,14 @@ public sealed class LevelAreas(Catalog.AreaLevel spec, string[] codes, string[] 
         }
         return _lsoas[area];
     }
+
+    /// <summary>Per LSOA (by snapshot index), whether it lies in this area: what a list or frame within the area counts.</summary>
+    public bool[] Mask(int area)
+    {
+        var inside = new bool[LsoaArea.Length];
+        foreach (var i in LsoasOf(area)) inside[i] = true;
+        return inside;
+    }
 }
 
 /// <summary>
@@ -99,38 +107,38 @@ public sealed class ModelSnapshot
     /// <summary>
     /// For an area of an earlier vintage (icb2024), the areas of the level in force now that hold its LSOAs; for an area of the
     /// level in force, those of its earlier vintages. Each with the share of this area's infants (mid-2024) in it, largest first.
+    /// Empty for an area that is the same in every vintage (one area of the same code holding exactly its LSOAs).
     /// </summary>
     public IReadOnlyList<Succession> Successions(string level, int area)
     {
         var spec = Levels[level].Spec;
         var others = spec.VintageOf is { } current ? [current] : Catalog.AreaLevels.All.Where(l => l.VintageOf == spec.Id).Select(l => l.Id).ToList();
         var infants = Population(ModelParameters.DefaultPopulation).Infants;
+        var lsoas = Levels[level].LsoasOf(area);
         var result = new List<Succession>();
         foreach (var o in others)
         {
             var other = Levels[o];
             var acc = new Dictionary<int, double>();
             double total = 0;
-            foreach (var i in Levels[level].LsoasOf(area))
+            foreach (var i in lsoas)
             {
                 total += infants[i];
                 if (other.LsoaArea[i] is var k and >= 0) acc[k] = acc.GetValueOrDefault(k) + infants[i];
             }
             result.AddRange(acc.Select(kv => new Succession(o, kv.Key, other.Codes[kv.Key], other.Names[kv.Key], total > 0 ? kv.Value / total : 0)));
         }
+        if (result.Count == 1 && result[0].Code == Levels[level].Codes[area] && Levels[result[0].Level].LsoasOf(result[0].Index).Length == lsoas.Length)
+            return [];
         return result.OrderByDescending(x => x.InfantsShare).ThenBy(x => x.Code, StringComparer.Ordinal).ToList();
     }
-
-    /// <summary>Whether an area is the same in another vintage: one area of the same code holding exactly its LSOAs.</summary>
-    public bool SameIn(string level, int area, Succession other) =>
-        other.Code == Levels[level].Codes[area] && Levels[other.Level].LsoasOf(other.Index).Length == Levels[level].LsoasOf(area).Length
-        && Successions(level, area).Count == 1;
 
     /// <summary>
     /// Whether the ICBs of April 2026 come from Cradle's derived lookup (it says how each LSOA's ICB is known) rather than
     /// ONS's official one (which has no basis column): what the levels built on it and the attributions say follows this.
     /// </summary>
-    public bool DerivedIcbLookup => Memo("derived-icb-lookup", () => (object)IcbBasis.Any(b => b is not null)) is true;
+    public bool DerivedIcbLookup => _derivedIcbLookup ??= IcbBasis.Any(b => b is not null);
+    bool? _derivedIcbLookup;
 
     /// <summary>A level's "derived" note, where the data loaded is the derived lookup; null for official data.</summary>
     public string? DerivedNote(Catalog.AreaLevel level) => level.Derived is { } note && DerivedIcbLookup ? note : null;
@@ -138,18 +146,23 @@ public sealed class ModelSnapshot
     /// <summary>Per LSOA, how its ICB of April 2026 is known where the lookup says (null for an official file).</summary>
     public string?[] IcbBasis { get; init; } = [];
 
+    static bool Inferred(string? basis) => basis is not null && basis.StartsWith("inferred", StringComparison.Ordinal);
+
     /// <summary>
     /// How an area's ICB of April 2026 is known, where any of it is inferred: an LSOA's own basis; for an ICB
     /// (of April 2026) "partly_inferred" if any of its LSOAs is; null otherwise.
     /// </summary>
-    public string? IcbBasisOf(string level, int area)
+    public string? IcbBasisOf(string level, int area) => level switch
     {
-        static bool Inferred(string? b) => b is not null && b.StartsWith("inferred", StringComparison.Ordinal);
-        if (IcbBasis.Length == 0) return null;
-        if (level == "lsoa") return Inferred(IcbBasis[area]) ? IcbBasis[area] : null;
-        if (level != "icb") return null;
-        return Levels[level].LsoasOf(area).Any(i => Inferred(IcbBasis[i])) ? "partly_inferred" : null;
-    }
+        "lsoa" => IcbBasis.Length > 0 && Inferred(IcbBasis[area]) ? IcbBasis[area] : null,
+        "icb" => PartlyInferredIcbs[area] ? "partly_inferred" : null,
+        _ => null,
+    };
+
+    // Which ICBs hold any inferred LSOA, found once per snapshot (an ICB list asks for every ICB).
+    bool[] PartlyInferredIcbs => _partlyInferredIcbs ??= Enumerable.Range(0, Levels["icb"].Count)
+        .Select(a => IcbBasis.Length > 0 && Levels["icb"].LsoasOf(a).Any(i => Inferred(IcbBasis[i]))).ToArray();
+    bool[]? _partlyInferredIcbs;
 
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Case.SimilarAreaSet>> _similar = new();
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<object>> _memo = new();
@@ -219,6 +232,10 @@ public sealed class ModelSnapshot
         var evidence = Evidence.SelectMany((e, k) => EvidenceLsoas[k].Select(i => of[i]).Distinct().Select(a => (Area: a, Row: e))).ToLookup(x => x.Area, x => x.Row);
         return (teams, evidence);
     })).Value;
+
+    /// <summary>Per LSOA, whether it lies in the area of this code (of any level, or a newer code of one); null for an unknown code.</summary>
+    public bool[]? Inside(string code) =>
+        HeldCode(code) is { } held && AreaLevelOfCode.TryGetValue(held, out var level) ? Levels[level].Mask(Levels[level].Index[held]) : null;
 
     /// <summary>The areas of a level (indexes, in order) with any LSOA inside the area of this code, of any level; null for an unknown code.</summary>
     public int[]? AreasWithin(string level, string code)

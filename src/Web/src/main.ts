@@ -3,7 +3,7 @@
 import 'govuk-frontend/dist/govuk/govuk-frontend.min.css';
 import './styles.css';
 import { ApiError, getJson, type Area, type AreaDetail, type AreaList, type Catalog, type RegisterSummary, type ScenarioArea, type ScenarioResult, type SearchResult, type Team, type TeamList } from './api';
-import { esc } from './format';
+import { esc, longDate } from './format';
 import { createMap, geometryBounds, renderLegend, type MapHandle } from './map';
 import { renderPanel } from './panel';
 import { ScenarioEditor } from './scenario';
@@ -196,7 +196,7 @@ async function start(): Promise<void> {
     health.catch(() => undefined); // awaited below; not unhandled meanwhile
     setCatalog(await getJson<Catalog>('/api/catalog'));
     // A dated level says which vintage it shows: "ICBs (since 1 April 2026)".
-    const since = (l: { in_force_from?: string | null }) => (l.in_force_from ? ` (since ${new Date(l.in_force_from).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })})` : '');
+    const since = (l: { in_force_from?: string | null }) => (l.in_force_from ? ` (since ${longDate(l.in_force_from)})` : '');
     ($('level') as HTMLSelectElement).innerHTML = areaLevels().map((l) => `<option value="${esc(l.id)}">${esc(l.plural)}${esc(since(l))}</option>`).join('');
     // The derived ICB lookup is credited only while it is the one loaded (the catalog says so).
     $('attribution-icb').hidden = !getCatalog().levels.some((l) => l.derived);

@@ -1,6 +1,6 @@
 // The "Area details" panel: figures, teams with sources, vintages, links.
 import type { AreaDetail, ScenarioArea } from './api';
-import { esc, n0, n1, pct } from './format';
+import { esc, longDate, n0, n1, pct } from './format';
 import { level as levelOf, teamState } from './metrics';
 import { barChart } from './charts';
 import { stateTag } from './table';
@@ -29,13 +29,12 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: { area: Sc
         (${n1(sa.unmet_need_per_1000_births_after)} per 1,000 births).</div>`
     : '';
   // What the area was made of (a board of 1 April 2026), what is inferred, and changes to come, each dated and sourced.
-  const date = (x: string) => new Date(x).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
   const history = [
-    d.predecessors.length ? `<li id="panel-predecessors">Formed ${d.predecessors[0]!.since ? `on ${esc(date(d.predecessors[0]!.since))} ` : ''}from ${d.predecessors.map((p) => `${esc(p.name)} (${pct(p.infants_share)} of this board's infants, mid-2024)`).join(', ')}.</li>` : '',
+    d.predecessors.length ? `<li id="panel-predecessors">Formed ${d.predecessors[0]!.since ? `on ${esc(longDate(d.predecessors[0]!.since))} ` : ''}from ${d.predecessors.map((p) => `${esc(p.name)} (${pct(p.infants_share)} of this board's infants, mid-2024)`).join(', ')}.</li>` : '',
     a.icb_basis === 'partly_inferred' ? '<li>Its outline is partly inferred: Frimley\'s split by district (455 LSOAs) is not yet read from ONS\'s official April 2026 lookup.</li>' : '',
-    ...d.changes.map((ch) => `<li>${esc(date(ch.date))} (${esc(ch.status.replace('_', ' '))}): ${esc(ch.says)} <a class="govuk-link" href="${esc(ch.source_url)}" rel="noopener">Source</a> (${esc(ch.source_date)})</li>`),
+    ...d.changes.map((ch) => `<li>${esc(longDate(ch.date))} (${esc(ch.status.replace('_', ' '))}): ${esc(ch.says)} <a class="govuk-link" href="${esc(ch.source_url)}" rel="noopener">Source</a> (${esc(ch.source_date)})</li>`),
   ].filter(Boolean).join('');
-  const vintage = d.vintage.in_force_from ? ` <span class="govuk-body-s">(${esc(levelOf(a.level).plural)} as of ${esc(date(d.vintage.in_force_from))}${d.vintage.derived ? ', from a derived lookup' : ''})</span>` : '';
+  const vintage = d.vintage.in_force_from ? ` <span class="govuk-body-s">(${esc(levelOf(a.level).plural)} as of ${esc(longDate(d.vintage.in_force_from))}${d.vintage.derived ? ', from a derived lookup' : ''})</span>` : '';
   const compare = d.compare.map((c) => `${esc(c.name)}: ${n1(c.unmet_need_per_1000_births)} per 1,000 births unmet, coverage ${pct(c.geographic_coverage)}`).join('; ');
   const c = d.commissioning;
   const shares = (xs: typeof c.icbs) => xs.map((x) => `${esc(x.name)}${x.infants_share < 0.9995 ? ` (${pct(x.infants_share)} of infants)` : ''}`).join('; ');

@@ -292,13 +292,18 @@ export class ScenarioEditor {
     const kept = this.state.scenarios.filter(hasContent);
     if (!box || kept.length < 2) return;
     try {
-      const results = await Promise.all(kept.map(async (s) => this.results.get(s) ?? runScenario(s, this.state.level).then((r) => { this.results.set(s, r); return r; })));
-      if (!box.isConnected) return;
-      // In the commissioner's frame: the selected area's own before and after, district by district.
+      // With an area selected, each answer is asked in its frame (its own before and after, district by district): the same
+      // answer carries England's totals, so one request a scenario serves both tables, and is kept for the next draw.
       const area = this.state.area;
-      const framed = area ? await Promise.all(kept.map((s) => runScenario(s, this.state.level, area))) : null;
+      const results = await Promise.all(kept.map(async (s) => {
+        const known = this.results.get(s);
+        if (known && (!area || known.frame?.area.code === area)) return known;
+        const r = await runScenario(s, this.state.level, area);
+        this.results.set(s, r);
+        return r;
+      }));
       if (!box.isConnected) return;
-      box.innerHTML = compareTable(kept, results, this.state.scenarios[this.state.active] ?? null) + (framed ? frameTable(kept, framed) : '');
+      box.innerHTML = compareTable(kept, results, this.state.scenarios[this.state.active] ?? null) + (area ? frameTable(kept, results) : '');
       box.querySelectorAll<HTMLButtonElement>('[data-apply]').forEach((b) => b.addEventListener('click', () => void this.apply(this.state.scenarios.indexOf(kept[Number(b.dataset.apply)]!))));
     } catch (e) { renderScenarioError(box, e); }
   }
