@@ -96,7 +96,7 @@ static class ClusterChaos
             reads.Start();
             await Task.Delay(TimeSpan.FromSeconds(seconds / 3.0));
             var id = $"chaos-{Environment.ProcessId}";
-            var body = $$"""{"id":"{{id}}","name":"Chaos team {{id}}","status":"in_development","service_areas":["E08000024"],"source_url":"https://example.org/{{id}}/page","source_date":"2026-11","last_verified":"2026-11-01","definition_fit":"meets"}""";
+            var body = $$"""{"id":"{{id}}","name":"Chaos team {{id}}","status":"in_development","service_areas":["E08000024"],"source_url":"https://example.org/{{id}}/page","source_date":"2026-11","last_checked":"2026-11-01","definition_fit":"meets"}""";
             var post = new HttpRequestMessage(HttpMethod.Post, "/api/teams") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
             post.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
             var clock = Stopwatch.StartNew();

@@ -412,7 +412,7 @@ async Task ApiBenches()
         else
         {
             var teamId = $"bench-{Environment.ProcessId}";
-            var team = $$"""{"id":"{{teamId}}","name":"Bench team","status":"in_development","service_areas":["E08000024"],"source_url":"https://example.org/{{teamId}}/page","source_date":"2026-11","last_verified":"2026-11-01","definition_fit":"meets"}""";
+            var team = $$"""{"id":"{{teamId}}","name":"Bench team","status":"in_development","service_areas":["E08000024"],"source_url":"https://example.org/{{teamId}}/page","source_date":"2026-11","last_checked":"2026-11-01","definition_fit":"meets"}""";
             var post = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{ports.Cached}/api/teams") { Content = new StringContent(team, Encoding.UTF8, "application/json") };
             post.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", benchKey);
             var edit = await http.SendAsync(post);

@@ -6,7 +6,10 @@ namespace Cradle.Geo;
 /// <summary>RFC 4180 output: fields quoted only when they must be; numbers in invariant culture.</summary>
 public static class CsvWriter
 {
-    public static string Field(object? value) => value switch
+    public static string Field(object? value) => Quote(Text(value));
+
+    /// <summary>A value's text as a cell holds it, before quoting: one form per value, so that cells compare.</summary>
+    public static string Text(object? value) => value switch
     {
         null => "",
         double d => double.IsFinite(d) ? d.ToString("R", CultureInfo.InvariantCulture) : "",
@@ -15,7 +18,7 @@ public static class CsvWriter
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         DateTime t => t.ToString("O", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => Quote(value.ToString() ?? ""),
+        _ => value.ToString() ?? "",
     };
 
     static string Quote(string s) =>

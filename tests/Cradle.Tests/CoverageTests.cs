@@ -340,7 +340,9 @@ public sealed class CoverageTests(DatabaseFixture db)
         Assert.Equal(d.GetProperty("area").GetProperty("infants_under_2").GetDouble(), deciles.Sum(x => x.GetProperty("infants").GetDouble()), 0);
         var newpip = Assert.Single(d.GetProperty("teams_serving").EnumerateArray());
         Assert.Equal(277, newpip.GetProperty("capacity_families_per_year").GetDouble());
-        Assert.Equal("2026-12-01", newpip.GetProperty("last_verified").GetString());
+        Assert.Equal("2026-12-01", newpip.GetProperty("last_checked").GetString());
+        Assert.Equal("2021-06", newpip.GetProperty("last_confirmed").GetString());
+        Assert.True(newpip.GetProperty("needs_reconfirming").GetBoolean()); // nothing has confirmed NEWPIP since June 2021
         Assert.Equal("2021-06", newpip.GetProperty("source_date").GetString());
         Assert.Equal(["region", "england"], d.GetProperty("compare").EnumerateArray().Select(c => c.GetProperty("level").GetString()));
         // Any level: an LSOA, an ICB, a region.

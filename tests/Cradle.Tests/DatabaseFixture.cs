@@ -22,13 +22,14 @@ public sealed class DatabaseFixture : IAsyncLifetime
 
     /// <summary>A write key for the test server (its hash is in a temporary keys file).</summary>
     public string ApiKey { get; } = Cradle.Api.Infrastructure.ApiKeys.NewKey();
+    public string KeysFile => _keysFile;
     readonly string _keysFile = Path.Combine(Directory.CreateTempSubdirectory("cradle-keys-").FullName, "api-keys");
 
     public async Task InitializeAsync()
     {
         await new Loader(Db).RunAsync(new LoadOptions(TestEnvironment.DataDir, TestEnvironment.Manifest, IfChanged: true));
         // Start every run from the register as committed.
-        await new Cradle.Geo.Register.TeamRegister(Db).ImportAsync(TestEnvironment.Teams, "import:teams.csv", force: true);
+        await new Cradle.Geo.Register.TeamRegister(Db).ImportAsync(TestEnvironment.Teams, "import:teams.csv", replace: true);
         await File.WriteAllTextAsync(_keysFile, $"tester:{Cradle.Api.Infrastructure.ApiKeys.Hash(ApiKey)}\n");
         int port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");

@@ -17,7 +17,7 @@ public sealed class ModelUnitTests
 
     static Team Team(string id, string status, string[] areas, double? capacity = null, string fit = "meets") =>
         new(id, id, null, status, null, status == "closed" ? new PartialDate(2020) : null, capacity, capacity is null ? null : "https://example.org/x/c",
-            null, null, null, null, areas, null, null, null, "https://example.org/x/p", new PartialDate(2025), new DateOnly(2026, 11, 1), fit, null);
+            null, null, null, null, areas, null, null, null, "https://example.org/x/p", new PartialDate(2025), null, new DateOnly(2026, 11, 1), fit, null);
 
     /// <summary>The share of people income-deprived per LSOA of <see cref="Tiny"/>.</summary>
     static readonly double[] IncomeRate = [0.40, 0.30, 0.20, 0.15, 0.05, 0.02];
@@ -115,8 +115,8 @@ public sealed class ModelUnitTests
     {
         var evidence = new List<AreaEvidence>
         {
-            new("E10000099", "confirmed_none", "none", "https://example.org/foi/1", new PartialDate(2025, 3), Today, null),
-            new("E06000001", "confirmed_none", "none long ago", "https://example.org/foi/2", new PartialDate(2021), Today, null),
+            new("E10000099", "confirmed_none", "none", "https://example.org/foi/1", new PartialDate(2025, 3), null, Today, null),
+            new("E06000001", "confirmed_none", "none long ago", "https://example.org/foi/2", new PartialDate(2021), null, Today, null),
         };
         var s = Tiny([Team("a1", "active", ["E01000001"]), Team("c", "in_development", ["E07000003"])], evidence);
         var run = Run(s);

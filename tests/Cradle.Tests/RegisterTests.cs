@@ -11,7 +11,7 @@ public static class TestTeams
     public static string Json(string id, string area = "E08000024", string status = "active", double? capacity = null, string extra = "")
     {
         var cap = capacity is { } c ? $",\"capacity_families_per_year\":{c.ToString(System.Globalization.CultureInfo.InvariantCulture)},\"capacity_source_url\":\"https://example.org/{id}/capacity\"" : "";
-        return $$"""{"id":"{{id}}","name":"Test team {{id}}","status":"{{status}}","service_areas":["{{area}}"],"source_url":"https://example.org/{{id}}/page","source_date":"2026-11","last_verified":"2026-11-01","definition_fit":"meets"{{cap}}{{extra}}}""";
+        return $$"""{"id":"{{id}}","name":"Test team {{id}}","status":"{{status}}","service_areas":["{{area}}"],"source_url":"https://example.org/{{id}}/page","source_date":"2026-11","last_checked":"2026-11-01","definition_fit":"meets"{{cap}}{{extra}}}""";
     }
 }
 
@@ -36,7 +36,7 @@ public sealed class RegisterTests(DatabaseFixture db)
         Assert.StartsWith("https://www.charitytoday.co.uk/", teams["newpip"].GetProperty("capacity_source_url").GetString());
         Assert.Equal(265_955, teams["haringey-pips"].GetProperty("annual_cost_gbp").GetDouble());
         Assert.Equal("uncertain", teams["north-lincs-piew"].GetProperty("definition_fit").GetString());
-        Assert.True(teams.Values.All(t => t.GetProperty("last_verified").ValueKind == JsonValueKind.String && t.GetProperty("source_date").ValueKind == JsonValueKind.String));
+        Assert.True(teams.Values.All(t => t.GetProperty("last_checked").ValueKind == JsonValueKind.String && t.GetProperty("source_date").ValueKind == JsonValueKind.String));
         Assert.Contains("E05014110", teams["lambeth-pairs"].GetProperty("service_areas").EnumerateArray().Select(x => x.GetString()));
     }
 
@@ -179,7 +179,9 @@ public sealed class RegisterTests(DatabaseFixture db)
     [InlineData("source_url", "\"source_url\":\"https://www.hsj.co.uk/\"")]
     [InlineData("source_url", "\"source_url\":null")]
     [InlineData("source_date", "\"source_date\":null")]
-    [InlineData("last_verified", "\"last_verified\":\"2020-01-01\",\"source_date\":\"2021\"")]
+    [InlineData("last_checked", "\"last_checked\":\"2020-01-01\",\"source_date\":\"2021\"")]
+    [InlineData("last_confirmed", "\"last_confirmed\":\"2099\"")]
+    [InlineData("last_confirmed", "\"last_confirmed\":\"2026-11-20\"")]
     [InlineData("definition_fit", "\"definition_fit\":\"perhaps\"")]
     [InlineData("started", "\"started\":\"not a date\"")]
     [InlineData("capacity_families_per_year", "\"capacity_families_per_year\":\"lots\"")]

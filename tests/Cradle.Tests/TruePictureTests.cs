@@ -49,7 +49,9 @@ public sealed class TruePictureTests(DatabaseFixture db)
         {
             Assert.True(Uri.TryCreate(t.SourceUrl, UriKind.Absolute, out var u) && u.AbsolutePath.Trim('/').Length > 0, $"{t.Id}: source_url {t.SourceUrl} has no path");
             Assert.NotNull(t.SourceDate);
-            Assert.NotNull(t.LastVerified);
+            Assert.NotNull(t.LastChecked);
+            // A team the register says runs was confirmed by some source on some date.
+            if (t.Status != "closed") Assert.NotNull(t.LastConfirmed);
             // A figure is recorded only with the page that publishes it.
             Assert.Equal(t.CapacityFamiliesPerYear is null, t.CapacitySourceUrl is null);
             Assert.Equal(t.AnnualCostGbp is null, t.CostSourceUrl is null);

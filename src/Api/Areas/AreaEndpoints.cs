@@ -20,10 +20,10 @@ public sealed record Comparison(string Level, string Code, string Name,
 
 public sealed record TeamDetail(string Id, string Name, string? Provider, string Status, string DefinitionFit, double? CapacityFamiliesPerYear,
     bool CapacityAssumed, string? CapacitySourceUrl, double? AnnualCostGbp, string? Funder, string? Commissioner,
-    string? SourceUrl, string? SourceDate, DateOnly? LastVerified, string? AreaNote, bool SourceOld);
+    string? SourceUrl, string? SourceDate, string? LastConfirmed, DateOnly? LastChecked, string? Started, string? AreaNote, bool NeedsReconfirming);
 
 /// <summary>A dated statement about provision in (or around) the area, and whether it still counts.</summary>
-public sealed record EvidenceOut(string AreaCode, string Evidence, string Statement, string SourceUrl, string SourceDate, DateOnly LastVerified,
+public sealed record EvidenceOut(string AreaCode, string Evidence, string Statement, string SourceUrl, string SourceDate, string LastConfirmed, DateOnly LastChecked,
     bool Current, string? Notes);
 
 public sealed record AreaDetail(AreaOut Area, long DataVersion, NeedModelOut NeedModel, IReadOnlyList<DecileInfants> LsoaDistribution,
@@ -259,16 +259,16 @@ public static class AreaEndpoints
         area = area with { ChildPoverty = AreaOutput.ChildPoverty(s, level, code, withSeries: true) };
         var deprivation = store.Deprivation(s, level, p)[index];
         var today = store.Baseline(s, p).AsOf; // the day the team states are of
-        // source_old: the newest source is older than a statement of "no team" may be and still count.
+        // needs_reconfirming: no source has confirmed the team for more than the register's default (GET /api/teams).
         TeamDetail Detail(Cradle.Geo.Register.Team t, bool counted) => new(t.Id, t.Name, t.Provider, t.Status, t.DefinitionFit,
             counted ? t.CapacityFamiliesPerYear ?? p.DefaultCapacity : t.CapacityFamiliesPerYear, counted && t.CapacityFamiliesPerYear is null,
-            t.CapacitySourceUrl, t.AnnualCostGbp, t.Funder, t.Commissioner, t.SourceUrl, t.SourceDate?.ToString(), t.LastVerified, t.AreaNote,
-            t.SourceOlderThan(today, p.EvidenceMaxAgeYears));
+            t.CapacitySourceUrl, t.AnnualCostGbp, t.Funder, t.Commissioner, t.SourceUrl, t.SourceDate?.ToString(), t.ConfirmedOn?.ToString(), t.LastChecked,
+            t.Started?.ToString(), t.AreaNote, t.NeedsReconfirming(today, Cradle.Geo.Register.Team.DefaultReconfirmAfterMonths));
         var servingIds = area.Teams.Select(t => t.Id).ToHashSet();
         var serving = s.Teams.Where(t => servingIds.Contains(t.Id)).Select(t => Detail(t, true)).ToList();
         var others = s.TeamsTouching(level, index).Where(t => !servingIds.Contains(t.Id)).Select(t => Detail(t, false)).ToList();
         var evidence = s.EvidenceTouching(level, index).Select(e => new EvidenceOut(e.AreaCode, e.Evidence, e.Statement, e.SourceUrl,
-            e.SourceDate.ToString(), e.LastVerified, e.IsCurrent(today, p.EvidenceMaxAgeYears), e.Notes)).ToList();
+            e.SourceDate.ToString(), e.ConfirmedOn.ToString(), e.LastChecked, e.IsCurrent(today, p.EvidenceMaxAgeYears), e.Notes)).ToList();
 
         var compare = new List<Comparison>();
         var region = area.Parents.FirstOrDefault(x => x.Level == "region");
@@ -285,7 +285,7 @@ public static class AreaEndpoints
         [
             "Population: " + ModelParameters.PopulationDescriptions[p.Population],
             p.Deprivation == "imd2019" ? "Deprivation: MHCLG English indices of deprivation 2019, carried to LSOA 2021" : "Deprivation: MHCLG English indices of deprivation 2025 (reissued 13 Nov 2025)",
-            "Teams: Cradle team register (see last_verified per team)",
+            "Teams: Cradle team register (see source_date, last_confirmed and last_checked per team)",
         ], AreaCase.Commissioning(s, level, index), AreaCase.Similar(store, s, p, level, index),
         Cradle.Geo.Case.SimilarAreas.Levels.Contains(level) ? Cradle.Geo.Case.SimilarAreas.Method : null, AreaCase.Trends(store, s, p, level, index),
         LevelVintageOut.Of(level, s), Successions(s, level, index, earlier: true), Successions(s, level, index, earlier: false),

@@ -7,7 +7,7 @@ namespace Cradle.Api.Commands;
 /// <summary>
 /// `cradle load`: runs the loader with progress bars on a terminal and plain lines otherwise,
 /// then a summary table. Exit 0 on success, 1 on bad data (the message names file and row)
-/// or a database error, 2 on bad usage, 3 when the database cannot be reached, 4 when another
+/// or a database error, 2 on bad usage, 3 when the database cannot be reached, 5 when the register file conflicts with edits made in the register (the data are loaded, the register unchanged), 4 when another
 /// load holds the database for over two minutes.
 /// </summary>
 public static class LoadCommand
@@ -79,12 +79,23 @@ public static class LoadCommand
             }
             PrintSummary(result);
             // The register lives beside the data and survives reloads; the CSV is imported when it changed.
-            var (imported, count) = await new Cradle.Geo.Register.TeamRegister(db).ImportAsync(teams, "import:" + Path.GetFileName(teams));
-            Console.WriteLine(imported ? $"cradle: team register imported from {teams}: {count} teams" : $"cradle: team register unchanged ({count} teams)");
+            // The database is the register of record: the file is merged in, and an edit made since the last import is kept.
+            int exit = 0;
+            try
+            {
+                var import = await new Cradle.Geo.Register.TeamRegister(db).ImportAsync(teams, "import:" + Path.GetFileName(teams));
+                Console.WriteLine($"cradle: team register: {import.Describe(teams)}");
+            }
+            catch (Cradle.Geo.Register.RegisterMergeException e)
+            {
+                Console.Error.WriteLine($"cradle: error: {e.Message}");
+                Console.Error.WriteLine("cradle: the data were loaded; the team register was not changed. Resolve with: cradle teams import " + teams + " --prefer file|register");
+                exit = 5;
+            }
             // Tiles read figures published once per data version and day, made here with the version.
             var published = await Cradle.Geo.Tiles.TileFigures.PublishCurrentAsync(db);
             Console.WriteLine($"cradle: tile figures published for data version {published.DataVersion} as of {published.AsOf:yyyy-MM-dd}");
-            return 0;
+            return exit;
         }
         catch (DataFileException e) { return Fail(1, e.Message); }
         catch (LoadBusyException e) { return Fail(4, e.Message); }

@@ -27,6 +27,12 @@ public static class ServeCommand
     {
         var app = Build(args);
         if (app is null) return 2;
+        // The register's schema is its migrations': a server of an older register brings it up to date before answering.
+        try { await RegisterSchema.MigrateAsync(app.Services.GetRequiredService<TeamRegister>().Database); }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            app.Logger.LogWarning("The register's migrations could not run ({Message}); they run at the next start or load.", e.Message);
+        }
         await app.RunAsync();
         return 0;
     }
@@ -72,6 +78,22 @@ public static class ServeCommand
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DataVersionMonitor>());
         builder.Services.AddSingleton<ModelStore>();
         builder.Services.AddSingleton(_ => new TeamRegister(primary));
+        builder.Services.AddSingleton(sp => new Contributions(sp.GetRequiredService<TeamRegister>()));
+        // Contributions come from anyone: a few a minute from one address (Cradle:ContributionsPerMinute, default 10).
+        int perMinute = builder.Configuration.GetValue("Cradle:ContributionsPerMinute", 10);
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.AddPolicy(Cradle.Api.Teams.ContributionEndpoints.RateLimitPolicy, http => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.OnRejected = async (context, ct) =>
+            {
+                var wait = context.Lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var retry) ? (int)Math.Ceiling(retry.TotalSeconds) : 60;
+                context.HttpContext.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await TypedResults.Problem(statusCode: 429, title: "Too many contributions",
+                    detail: $"At most {perMinute} contributions a minute from one address; try again in {wait} s.").ExecuteAsync(context.HttpContext);
+            };
+        });
         builder.Services.AddSingleton<ApiKeys>();
         builder.Services.AddSingleton<FailedAuthLimiter>();
         builder.Services.AddSingleton<Cradle.Geo.Tiles.TileStore>();
@@ -135,6 +157,7 @@ public static class ServeCommand
         app.UseHeadAsGet();
         // Routing after HEAD became GET (WebApplication would otherwise route first and answer 405).
         app.UseRouting();
+        app.UseRateLimiter();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(DatabaseUnavailable);
@@ -149,6 +172,8 @@ public static class ServeCommand
         app.MapCatalog();
         app.MapAreas();
         app.MapTeams();
+        app.MapRegister();
+        app.MapContributions();
         app.MapScenarios();
         app.MapPlan();
         app.MapTiles();

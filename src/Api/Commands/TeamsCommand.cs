@@ -5,9 +5,11 @@ using Cradle.Geo.Store;
 
 namespace Cradle.Api.Commands;
 
-/// <summary>`cradle teams import FILE [--force]`, `cradle teams export [FILE]` and `cradle keys add NAME [--file FILE]`.</summary>
+/// <summary>`cradle teams import FILE [--force] [--prefer file|register | --replace]`, `cradle teams export [FILE]` and `cradle keys list|add|revoke`.</summary>
 public static class TeamsCommand
 {
+    const string Usage = "usage: cradle teams import FILE [--force] [--prefer file|register | --replace] | cradle teams export [FILE]";
+
     public static async Task<int> RunAsync(string[] args)
     {
         await using var db = CradleDatabase.Open(CradleDatabase.ConnectionStringFromEnvironment());
@@ -17,18 +19,41 @@ public static class TeamsCommand
             switch (args)
             {
                 case ["import", var file, .. var rest]:
-                    var (imported, n) = await register.ImportAsync(file, "import:" + Path.GetFileName(file), force: rest.Contains("--force"));
-                    Console.WriteLine(imported ? $"cradle: imported {n} teams from {file}" : $"cradle: {file} unchanged since its last import ({n} teams); --force to import anyway");
-                    if (imported) await Cradle.Geo.Tiles.TileFigures.PublishCurrentAsync(db);
+                    MergeSide? prefer = null;
+                    int at = Array.IndexOf(rest, "--prefer");
+                    if (at >= 0)
+                    {
+                        prefer = rest.ElementAtOrDefault(at + 1) switch { "file" => MergeSide.File, "register" => MergeSide.Register, _ => null };
+                        if (prefer is null) { Console.Error.WriteLine("cradle teams: --prefer takes file or register"); return 2; }
+                    }
+                    var result = await register.ImportAsync(file, "import:" + Path.GetFileName(file), force: rest.Contains("--force") || prefer is not null, prefer,
+                        replace: rest.Contains("--replace"));
+                    Console.WriteLine($"cradle: {result.Describe(file)}");
+                    if (result.DataVersion is not null) await Cradle.Geo.Tiles.TileFigures.PublishCurrentAsync(db);
                     return 0;
                 case ["export", .. var rest]:
+                    // The published snapshot of the register of record: commit it, and the next import has nothing to merge.
                     var csv = TeamCsv.Write(await register.ListAsync());
-                    if (rest.Length > 0) await File.WriteAllTextAsync(rest[0], csv); else Console.Write(csv);
+                    if (rest.Length > 0)
+                    {
+                        await File.WriteAllTextAsync(rest[0], csv);
+                        var evidencePath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(rest[0]))!, TeamRegister.EvidenceFile);
+                        await using var conn = await db.OpenConnectionAsync();
+                        var names = await AreaNames(conn);
+                        await File.WriteAllTextAsync(evidencePath, AreaEvidenceCsv.Write(await TeamRegister.EvidenceAsync(conn), c => names.GetValueOrDefault(c)));
+                        Console.Error.WriteLine($"cradle: wrote {rest[0]} and {evidencePath}");
+                    }
+                    else Console.Write(csv);
                     return 0;
                 default:
-                    Console.Error.WriteLine("usage: cradle teams import FILE [--force] | cradle teams export [FILE]");
+                    Console.Error.WriteLine(Usage);
                     return 2;
             }
+        }
+        catch (RegisterMergeException e)
+        {
+            Console.Error.WriteLine($"cradle teams: error: {e.Message}");
+            return 5;
         }
         catch (DataFileException e)
         {
@@ -38,21 +63,42 @@ public static class TeamsCommand
         }
     }
 
+    static async Task<Dictionary<string, string>> AreaNames(Npgsql.NpgsqlConnection conn) =>
+        (await Dapper.SqlMapper.QueryAsync<(string Code, string Name)>(conn, "select distinct on (code) code, name from cradle.area order by code"))
+            .ToDictionary(x => x.Code, x => x.Name);
+
+    const string KeysUsage = "usage: cradle keys list | add NAME | revoke NAME   [--file FILE]   (NAME: letters, digits, _ . @ -)";
+
+    /// <summary>
+    /// The API keys' file (CRADLE_API_KEYS_FILE, or --file): a key added or revoked here takes
+    /// effect at once in every server reading the file; only hashes are kept.
+    /// </summary>
     public static int Keys(string[] args)
     {
-        if (args is not ["add", var name, .. var rest] || !System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z0-9_.@-]{1,64}$"))
-        {
-            Console.Error.WriteLine("usage: cradle keys add NAME [--file FILE]   (NAME: letters, digits, _ . @ -)");
-            return 2;
-        }
-        var file = rest is ["--file", var f] ? f : Environment.GetEnvironmentVariable("CRADLE_API_KEYS_FILE");
+        var file = args.SkipWhile(a => a != "--file").Skip(1).FirstOrDefault() ?? Environment.GetEnvironmentVariable("CRADLE_API_KEYS_FILE");
+        var words = args.TakeWhile(a => a != "--file").ToArray();
         if (string.IsNullOrEmpty(file)) { Console.Error.WriteLine("cradle keys: set CRADLE_API_KEYS_FILE or pass --file"); return 2; }
-        var key = ApiKeys.NewKey();
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-        File.AppendAllText(file, $"{name}:{ApiKeys.Hash(key)}\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        Console.WriteLine($"API key for {name} (shown once; only its hash is kept in {file}):");
-        Console.WriteLine(key);
-        return 0;
+        switch (words)
+        {
+            case ["list"]:
+                var keys = ApiKeyFile.Read(file);
+                if (keys.Count == 0) Console.WriteLine($"no keys in {file}");
+                foreach (var k in keys) Console.WriteLine($"{k.Name}\tadded {k.Added ?? "(date not recorded)"}\thash {k.Hash[..8]}…");
+                return 0;
+            case ["add", var name] when ApiKeyFile.IsName(name):
+                var key = ApiKeys.NewKey();
+                ApiKeyFile.Add(file, name, ApiKeys.Hash(key));
+                Console.WriteLine($"API key for {name} (shown once; only its hash is kept in {file}; it works at once):");
+                Console.WriteLine(key);
+                return 0;
+            case ["revoke", var name] when ApiKeyFile.IsName(name):
+                int removed = ApiKeyFile.Revoke(file, name);
+                if (removed == 0) { Console.Error.WriteLine($"cradle keys: no key named {name} in {file}"); return 1; }
+                Console.WriteLine($"revoked {removed} key(s) named {name}; they stop working at once");
+                return 0;
+            default:
+                Console.Error.WriteLine(KeysUsage);
+                return 2;
+        }
     }
 }

@@ -4,34 +4,44 @@ using System.Text;
 namespace Cradle.Api.Infrastructure;
 
 /// <summary>
-/// Bearer API keys for writes. Only SHA-256 hashes are stored (a file of `name:hex` lines named by
-/// CRADLE_API_KEYS_FILE, or configuration Cradle:ApiKeyHashes:name); a presented key is hashed
-/// and compared in constant time. `cradle keys add NAME` makes a key.
+/// Bearer API keys for writes. Only SHA-256 hashes are stored (the file named by
+/// CRADLE_API_KEYS_FILE, see <see cref="ApiKeyFile"/>, or configuration Cradle:ApiKeyHashes:name);
+/// a presented key is hashed and compared in constant time. The file is read again whenever it
+/// changes, so `cradle keys add` and `cradle keys revoke` take effect at once, without a restart.
 /// </summary>
 public sealed class ApiKeys
 {
-    readonly List<(string Name, byte[] Hash)> _keys = [];
+    readonly string? _file;
+    readonly List<(string Name, byte[] Hash)> _configured = [];
+    readonly Lock _lock = new();
+    (DateTime Written, long Length)? _seen;
+    bool _loaded;
+    List<(string Name, byte[] Hash)> _current = [];
 
     public ApiKeys(IConfiguration config)
     {
-        var file = config["CRADLE_API_KEYS_FILE"] ?? config["Cradle:ApiKeysFile"];
-        if (file is { Length: > 0 } && File.Exists(file))
-            foreach (var line in File.ReadAllLines(file))
-                if (Parse(line) is { } k) _keys.Add(k);
+        _file = (config["CRADLE_API_KEYS_FILE"] ?? config["Cradle:ApiKeysFile"]) is { Length: > 0 } f ? f : null;
         foreach (var entry in config.GetSection("Cradle:ApiKeyHashes").GetChildren())
-            if (Parse($"{entry.Key}:{entry.Value}") is { } k) _keys.Add(k);
+            if (ApiKeyFile.Parse($"{entry.Key}:{entry.Value}") is { } k) _configured.Add((k.Name, Convert.FromHexString(k.Hash)));
     }
 
-    public int Count => _keys.Count;
+    public int Count => Current().Count;
 
-    static (string, byte[])? Parse(string line)
+    /// <summary>The keys now valid: the file's as it is now (re-read when its time or length changed), and the configured ones.</summary>
+    List<(string Name, byte[] Hash)> Current()
     {
-        line = line.Trim();
-        if (line.Length == 0 || line.StartsWith('#')) return null;
-        var parts = line.Split(':', 2);
-        if (parts.Length != 2 || parts[1].Trim().Length != 64) return null;
-        try { return (parts[0].Trim(), Convert.FromHexString(parts[1].Trim())); }
-        catch (FormatException) { return null; }
+        if (_file is null) return _configured;
+        var info = new FileInfo(_file);
+        (DateTime, long)? stamp = info.Exists ? (info.LastWriteTimeUtc, info.Length) : null;
+        lock (_lock)
+        {
+            if (!_loaded || !Equals(stamp, _seen))
+            {
+                _current = [.. ApiKeyFile.Read(_file).Select(k => (k.Name, Convert.FromHexString(k.Hash))), .. _configured];
+                (_seen, _loaded) = (stamp, true);
+            }
+            return _current;
+        }
     }
 
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
@@ -44,9 +54,89 @@ public sealed class ApiKeys
         if (string.IsNullOrEmpty(presented) || presented.Length > 200) return null;
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
         string? name = null;
-        foreach (var (n, h) in _keys)
+        foreach (var (n, h) in Current())
             if (CryptographicOperations.FixedTimeEquals(hash, h)) name ??= n;
         return name;
+    }
+}
+
+/// <summary>
+/// The keys' file: a line `name:sha256-hex` per key, each after a comment saying when it was
+/// added. Written whole and renamed into place, so that a server never reads half a file.
+/// </summary>
+public static partial class ApiKeyFile
+{
+    public sealed record Entry(string Name, string Hash, string? Added);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_.@-]{1,64}$")]
+    private static partial System.Text.RegularExpressions.Regex NamePattern();
+
+    public static bool IsName(string name) => NamePattern().IsMatch(name);
+
+    public static Entry? Parse(string line)
+    {
+        line = line.Trim();
+        if (line.Length == 0 || line.StartsWith('#')) return null;
+        var parts = line.Split(':', 2);
+        if (parts.Length != 2 || parts[1].Trim().Length != 64 || !parts[1].Trim().All(Uri.IsHexDigit)) return null;
+        return new(parts[0].Trim(), parts[1].Trim().ToLowerInvariant(), null);
+    }
+
+    public static List<Entry> Read(string file)
+    {
+        if (!File.Exists(file)) return [];
+        var entries = new List<Entry>();
+        string? added = null;
+        foreach (var line in ReadShared(file))
+        {
+            if (line.StartsWith("# added ")) { added = line[8..].Trim(); continue; }
+            if (Parse(line) is { } e) entries.Add(e with { Added = added });
+            added = null;
+        }
+        return entries;
+    }
+
+    // The server may read while `cradle keys` renames a new file into place.
+    static string[] ReadShared(string file)
+    {
+        try { return File.ReadAllLines(file); }
+        catch (IOException) { Thread.Sleep(20); return File.ReadAllLines(file); }
+    }
+
+    public static void Add(string file, string name, string hash)
+    {
+        var lines = File.Exists(file) ? File.ReadAllLines(file).ToList() : [];
+        lines.Add($"# added {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}");
+        lines.Add($"{name}:{hash}");
+        Replace(file, lines);
+    }
+
+    /// <summary>Removes every key of that name; how many.</summary>
+    public static int Revoke(string file, string name)
+    {
+        if (!File.Exists(file)) return 0;
+        var kept = new List<string>();
+        int removed = 0;
+        string? pendingComment = null;
+        foreach (var line in File.ReadAllLines(file))
+        {
+            if (line.StartsWith("# added ")) { if (pendingComment is not null) kept.Add(pendingComment); pendingComment = line; continue; }
+            if (Parse(line) is { } e && e.Name == name) { removed++; pendingComment = null; continue; }
+            if (pendingComment is not null) { kept.Add(pendingComment); pendingComment = null; }
+            kept.Add(line);
+        }
+        if (pendingComment is not null) kept.Add(pendingComment);
+        if (removed > 0) Replace(file, kept);
+        return removed;
+    }
+
+    static void Replace(string file, List<string> lines)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        var temp = file + ".tmp-" + Environment.ProcessId;
+        File.WriteAllLines(temp, lines);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.Move(temp, file, overwrite: true);
     }
 }
 

@@ -19,6 +19,13 @@ public static class DataVersionETags
             await next();
             return;
         }
+        // Contributions change without a new data version, and the queue holds contacts: never cached.
+        if (request.Path.StartsWithSegments("/api/contributions"))
+        {
+            context.Response.OnStarting(() => { context.Response.Headers.CacheControl = "no-store"; return Task.CompletedTask; });
+            await next();
+            return;
+        }
         var store = context.RequestServices.GetRequiredService<ModelStore>();
         long version;
         try { version = await store.CurrentVersionAsync(context.RequestAborted); }

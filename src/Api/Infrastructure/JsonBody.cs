@@ -15,10 +15,18 @@ public static class JsonBody
         MaxDepth = 16,
     };
 
-    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request) where T : class
+    /// <param name="maxBytes">A smaller limit than the server's for this body (contributions from anyone are a few fields).</param>
+    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, long? maxBytes = null) where T : class
     {
         if (!(request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) ?? false))
             return (null, TypedResults.Problem(statusCode: 415, title: "Unsupported media type", detail: "Send the body as application/json."));
+        if (maxBytes is { } max)
+        {
+            if (request.ContentLength > max)
+                return (null, TypedResults.Problem(statusCode: 413, title: "Body too large", detail: $"This body may be at most {max:N0} bytes."));
+            if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                limit.MaxRequestBodySize = max;
+        }
         try
         {
             var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Options, request.HttpContext.RequestAborted);

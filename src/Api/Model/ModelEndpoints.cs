@@ -7,7 +7,7 @@ namespace Cradle.Api.Model;
 
 public sealed record ModelOut(
     long DataVersion, IReadOnlyList<string> Levels, IReadOnlyList<ModelParameters.ParameterInfo> Parameters,
-    IReadOnlyList<string> Method, int TeamsInRegister, int ActiveTeams, int CapacityAssumed, DateOnly? RegisterLastVerified,
+    IReadOnlyList<string> Method, int TeamsInRegister, int ActiveTeams, int CapacityAssumed, DateOnly? RegisterLastChecked,
     IReadOnlyList<ModelParameters.PublishedTeamCount> FoundationCounts,
     /// <summary>Indicative value for money: the lifetime benefit per family reached, low/central/high, each with its source.</summary>
     ValueForMoneyModel ValueForMoney);
@@ -42,7 +42,7 @@ public static class ModelEndpoints
             "gap_rank: 1 = the most unmet need (families a year) among all areas of the level in England.",
             "Every figure is an estimate of the model, not a count of families: need_rate is an indicative share of births, and a team's capacity is what it publishes or default_capacity.",
             "Value for money: cost per family = annual cost ÷ extra families reached; break-even = annual cost ÷ the unit cost of an outcome (a child looked after for a year; a case of perinatal depression), the outcomes a team must prevent each year to pay for itself. The lifetime benefit per family is a national estimate, not an evaluated return, and is shown second.",
-        ], s.Teams.Count, active.Count, active.Count(t => t.CapacityFamiliesPerYear is null), s.Teams.Max(t => t.LastVerified),
+        ], s.Teams.Count, active.Count, active.Count(t => t.CapacityFamiliesPerYear is null), s.Teams.Max(t => t.LastChecked),
         ModelParameters.FoundationCounts,
         new ValueForMoneyModel(true, BenefitParameters.Sources, ValueForMoney.MethodText, BenefitParameters.Caveat, UnitCosts.All,
             new PlausibleTeam(Plausibility.AverageFamiliesLow, Plausibility.AverageFamiliesHigh, Plausibility.SmallestTeam, Plausibility.LargestTeam,

@@ -6,6 +6,7 @@ using Cradle.Api.Areas;
 using Cradle.Api.Infrastructure;
 using Cradle.Geo.Catalog;
 using Cradle.Geo.Coverage;
+using Cradle.Geo.Register;
 using Cradle.Geo.Tiles;
 using Dapper;
 using Npgsql;
@@ -246,7 +247,8 @@ public static class OgcEndpoints
                 ["capacity_families_per_year"] = t.CapacityFamiliesPerYear, ["capacity_assumed"] = t.CapacityFamiliesPerYear is null,
                 ["annual_cost_gbp"] = t.AnnualCostGbp, ["funder"] = t.Funder, ["commissioner"] = t.Commissioner,
                 ["service_areas"] = string.Join(';', t.ServiceAreas), ["area_note"] = t.AreaNote, ["source_url"] = t.SourceUrl,
-                ["source_date"] = t.SourceDate?.ToString(), ["last_verified"] = t.LastVerified?.ToString("yyyy-MM-dd"),
+                ["source_date"] = t.SourceDate?.ToString(), ["last_confirmed"] = t.ConfirmedOn?.ToString(),
+                ["last_checked"] = t.LastChecked?.ToString("yyyy-MM-dd"), ["needs_reconfirming"] = t.NeedsReconfirming(DateOnly.FromDateTime(DateTime.UtcNow), Team.DefaultReconfirmAfterMonths),
             }.ToList());
         }
     }

@@ -6,6 +6,7 @@ using Cradle.Api.Scenarios;
 using Cradle.Geo.Case;
 using Cradle.Geo.Catalog;
 using Cradle.Geo.Coverage;
+using Cradle.Geo.Register;
 using Npgsql;
 
 namespace Cradle.Api.Reports;
@@ -198,10 +199,11 @@ public static class CaseReport
         var counted = f.Teams.Select(t => t.Id).ToHashSet(); // the teams the model counts under these parameters
         var teamBlocks = new List<ReportBlock>();
         if (touching.Count > 0)
-            teamBlocks.Add(new Table("Teams in the register whose service area includes part of the area", ["Team", "Provider", "Status", "Capacity, families a year", "Source", "Last verified"],
+            teamBlocks.Add(new Table("Teams in the register whose service area includes part of the area", ["Team", "Provider", "Status", "Capacity, families a year", "Source", "Last confirmed"],
                 touching.Select(t => (IReadOnlyList<string>)[t.Name, t.Provider ?? "–", t.Status.Replace('_', ' ') + (t.FitUncertain ? " (fit uncertain)" : ""),
                     t.CapacityFamiliesPerYear is { } c ? N0(c) : counted.Contains(t.Id) ? $"{N0(p.DefaultCapacity)} (assumed)" : "–",
-                    $"{t.SourceUrl} ({t.SourceDate})", t.LastVerified?.ToString("yyyy-MM-dd") ?? "–"]).ToList(),
+                    $"{t.SourceUrl} ({t.SourceDate})",
+                    (t.ConfirmedOn?.ToString() ?? "–") + (t.NeedsReconfirming(today, Team.DefaultReconfirmAfterMonths) ? $" (needs re-confirming: nothing newer than {Team.DefaultReconfirmAfterMonths} months)" : "")]).ToList(),
                 [1.6f, 1.2f, 0.9f, 0.9f, 2.4f, 0.8f]));
         teamBlocks.Add(new Paragraph($"Team state: {StateLabel(f.TeamState.Id())} (the state of most of its infants). " +
             string.Join(" ", TeamStates.All.Where(x => f.StateShare(x) > 0).Select(x => $"{StateLabel(x.Id())}: {Pct(f.StateShare(x))} of infants."))));

@@ -6,29 +6,33 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cradle.Api.Teams;
 
-/// <summary>A team as the API reads and writes it.</summary>
+/// <summary>A team as the API reads and writes it. <c>needs_reconfirming</c> is read-only (computed; ignored on write).</summary>
 public sealed record TeamBody(
     string? Id, string? Name, string? Provider, string? Status, PartialDate? Started, PartialDate? Ended,
     double? CapacityFamiliesPerYear, string? CapacitySourceUrl, double? AnnualCostGbp, string? CostSourceUrl, string? Funder, string? Commissioner,
-    string[]? ServiceAreas, string? AreaNote, double? BaseLon, double? BaseLat, string? SourceUrl, PartialDate? SourceDate, DateOnly? LastVerified,
-    string? DefinitionFit, string? Notes)
+    string[]? ServiceAreas, string? AreaNote, double? BaseLon, double? BaseLat, string? SourceUrl, PartialDate? SourceDate,
+    PartialDate? LastConfirmed, DateOnly? LastChecked, string? DefinitionFit, string? Notes, bool? NeedsReconfirming = null)
 {
     public Team ToTeam(string? id = null) => new(id ?? Id ?? "", Name ?? "", Provider, Status ?? "", Started, Ended,
         CapacityFamiliesPerYear, CapacitySourceUrl, AnnualCostGbp, CostSourceUrl, Funder, Commissioner, ServiceAreas ?? [], AreaNote,
-        BaseLon, BaseLat, SourceUrl, SourceDate, LastVerified, DefinitionFit ?? "", Notes);
+        BaseLon, BaseLat, SourceUrl, SourceDate, LastConfirmed, LastChecked, DefinitionFit ?? "", Notes);
 
-    public static TeamBody From(Team t) => new(t.Id, t.Name, t.Provider, t.Status, t.Started, t.Ended, t.CapacityFamiliesPerYear,
+    public static TeamBody From(Team t) => From(t, DateOnly.FromDateTime(DateTime.UtcNow), Team.DefaultReconfirmAfterMonths);
+
+    public static TeamBody From(Team t, DateOnly asOf, int reconfirmAfterMonths) => new(t.Id, t.Name, t.Provider, t.Status, t.Started, t.Ended, t.CapacityFamiliesPerYear,
         t.CapacitySourceUrl, t.AnnualCostGbp, t.CostSourceUrl, t.Funder, t.Commissioner, t.ServiceAreas.ToArray(), t.AreaNote,
-        t.BaseLon, t.BaseLat, t.SourceUrl, t.SourceDate, t.LastVerified, t.DefinitionFit, t.Notes);
+        t.BaseLon, t.BaseLat, t.SourceUrl, t.SourceDate, t.LastConfirmed ?? t.SourceDate, t.LastChecked, t.DefinitionFit, t.Notes,
+        t.NeedsReconfirming(asOf, reconfirmAfterMonths));
 }
 
-public sealed record TeamListOut(long DataVersion, int Count, int Active, DateOnly? LastVerified, string Note, IReadOnlyList<TeamBody> Teams);
+public sealed record TeamListOut(long DataVersion, int Count, int Active, int NeedsReconfirming, int ReconfirmAfterMonths, DateOnly? LastChecked, string Note, IReadOnlyList<TeamBody> Teams);
 
 public sealed record TeamWritten(long DataVersion, TeamBody Team);
 
 /// <summary>How complete the register is: its English teams by status, against the Foundation's published counts.</summary>
 public sealed record RegisterSummary(long DataVersion, int Teams, IReadOnlyDictionary<string, int> ByStatus, int DefinitionFitUncertain,
-    int CapacityPublished, int ActiveWithOldSource, DateOnly? OldestLastVerified, DateOnly? NewestLastVerified, IReadOnlyList<ModelParameters.PublishedTeamCount> FoundationCounts,
+    int CapacityPublished, int ReconfirmAfterMonths, IReadOnlyDictionary<string, int> NeedsReconfirmingByStatus, IReadOnlyList<string> NeedsReconfirming,
+    DateOnly? OldestLastChecked, DateOnly? NewestLastChecked, IReadOnlyList<ModelParameters.PublishedTeamCount> FoundationCounts,
     IReadOnlyDictionary<string, int> AreaEvidence, string Notice);
 
 public sealed record EvidenceList(long DataVersion, int Count, IReadOnlyList<AreaEvidence> Evidence);
@@ -38,11 +42,14 @@ public static class TeamEndpoints
     public static void MapTeams(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/teams").WithTags("Teams");
-        group.MapGet("/", List).AllowQuery("format").ProducesProblem(400)
+        group.MapGet("/", List).AllowQuery("format", "reconfirm_after_months", "needs_reconfirming").ProducesProblem(400)
             .WithSummary("The team register")
-            .WithDescription("Every team with its status, capacity, service area, source and the date it was last verified. format: json (default) or csv (the register's import format). " +
+            .WithDescription("Every team with its status, capacity, service area, source and three dates: source_date (when its source said it), " +
+                "last_confirmed (the newest date any source confirms the team is running) and last_checked (when someone last looked). " +
+                "A team not closed and unconfirmed for more than reconfirm_after_months (default 24, 1 to 240) needs_reconfirming; " +
+                "needs_reconfirming=true|false lists only those that do, or do not. format: json (default) or csv (the register's import format). " +
                 $"The register is incomplete: {FoundationNote} (GET /api/teams/summary compares).");
-        group.MapGet("/summary", Summary).AllowQuery()
+        group.MapGet("/summary", Summary).AllowQuery("reconfirm_after_months").ProducesProblem(400)
             .WithSummary("How complete the register is: English teams by status, against the Parent-Infant Foundation's latest counts");
         app.MapGet("/api/area-evidence", Evidence).AllowQuery("format").WithTags("Teams").ProducesProblem(400)
             .WithSummary("What dated sources say where the register has no team: confirmed_none, or team_claimed_unnamed")
@@ -62,14 +69,33 @@ public static class TeamEndpoints
     static ProblemHttpResult? BadFormat(string? format) =>
         format is null or "json" or "csv" ? null : ApiProblems.BadParameter("format", $"'{ModelQuery.Clip(format)}' is not json or csv");
 
-    static async Task<Results<Ok<TeamListOut>, ContentHttpResult, ProblemHttpResult>> List(TeamRegister register, ModelStore store, string? format, CancellationToken ct)
+    /// <summary>reconfirm_after_months: how long a row may go unconfirmed (1 to 240, default 24).</summary>
+    static (int Months, ProblemHttpResult? Problem) ReconfirmMonths(string? given)
+    {
+        if (given is null) return (Team.DefaultReconfirmAfterMonths, null);
+        return int.TryParse(given, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var m) && m is >= 1 and <= 240
+            ? (m, null) : (0, ApiProblems.BadParameter("reconfirm_after_months", $"'{ModelQuery.Clip(given)}' is not a whole number of months from 1 to 240"));
+    }
+
+
+    static async Task<Results<Ok<TeamListOut>, ContentHttpResult, ProblemHttpResult>> List(TeamRegister register, ModelStore store, string? format,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "reconfirm_after_months")] string? reconfirmAfterMonths,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "needs_reconfirming")] string? needsReconfirming, CancellationToken ct)
     {
         if (BadFormat(format) is { } bad) return bad;
+        var (months, badMonths) = ReconfirmMonths(reconfirmAfterMonths);
+        if (badMonths is not null) return badMonths;
+        if (needsReconfirming is not (null or "true" or "false"))
+            return ApiProblems.BadParameter("needs_reconfirming", $"'{ModelQuery.Clip(needsReconfirming)}' is not true or false");
         var version = await store.CurrentVersionAsync(ct);
-        var teams = await register.ListAsync(ct);
+        var today = store.Today;
+        var all = await register.ListAsync(ct);
+        var teams = needsReconfirming is null ? all : all.Where(t => t.NeedsReconfirming(today, months) == (needsReconfirming == "true")).ToList();
         if (format == "csv") return TypedResults.Text(TeamCsv.Write(teams), "text/csv; charset=utf-8", Encoding.UTF8);
-        return TypedResults.Ok(new TeamListOut(version, teams.Count, teams.Count(t => t.IsActive), teams.Max(t => t.LastVerified),
-            "An incomplete register (see GET /api/teams/summary): correct it through this API or data/teams/teams.csv.", teams.Select(TeamBody.From).ToList()));
+        return TypedResults.Ok(new TeamListOut(version, teams.Count, teams.Count(t => t.IsActive), teams.Count(t => t.NeedsReconfirming(today, months)), months,
+            teams.Max(t => t.LastChecked),
+            "An incomplete register (see GET /api/teams/summary). Anyone can tell us about provision (POST /api/contributions); key holders review it.",
+            teams.Select(t => TeamBody.From(t, today, months)).ToList()));
     }
 
     /// <summary>The Foundation's latest published counts, as text, from the one list of them.</summary>
@@ -77,19 +103,26 @@ public static class TeamEndpoints
         .Select(ModelParameters.LatestFoundationCount)
         .Select(c => $"the Parent-Infant Foundation counted {c.Teams} teams in {(c.Scope == "UK" ? "the UK" : c.Scope)} ({Month(c.AsOf)})"));
 
-    static async Task<Ok<RegisterSummary>> Summary(ModelStore store, CancellationToken ct)
+    static async Task<Results<Ok<RegisterSummary>, ProblemHttpResult>> Summary(ModelStore store,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "reconfirm_after_months")] string? reconfirmAfterMonths, CancellationToken ct)
     {
+        var (months, badMonths) = ReconfirmMonths(reconfirmAfterMonths);
+        if (badMonths is not null) return badMonths;
         var s = await store.SnapshotAsync(ct);
+        var today = store.Today;
         var byStatus = Team.Statuses.ToDictionary(x => x, x => s.Teams.Count(t => t.Status == x));
         var (england, uk) = (ModelParameters.LatestFoundationCount("England"), ModelParameters.LatestFoundationCount("UK"));
-        var years = ModelParameters.DefaultEvidenceMaxAgeYears;
-        var old = s.Teams.Count(t => t.IsActive && t.SourceOlderThan(DateOnly.FromDateTime(DateTime.UtcNow), years));
+        // One rule for the notice, the counts and the rows: Team.NeedsReconfirming.
+        var stale = s.Teams.Where(t => t.NeedsReconfirming(today, months)).ToList();
+        var staleByStatus = Team.Statuses.Where(x => x != "closed").ToDictionary(x => x, x => stale.Count(t => t.Status == x));
         var notice = $"The register holds {s.Teams.Count} English teams: {byStatus["active"]} active, {byStatus["in_development"]} in development, " +
-            $"{byStatus["unknown"]} of unknown status and {byStatus["closed"]} closed; {old} of the active teams rest on a source more than {years:0} years old. " +
+            $"{byStatus["unknown"]} of unknown status and {byStatus["closed"]} closed. {stale.Count} need re-confirming " +
+            $"(no source has confirmed them for more than {months} months): {staleByStatus["active"]} active, {staleByStatus["in_development"]} in development, {staleByStatus["unknown"]} unknown. " +
             $"The Parent-Infant Foundation counted {england.Teams} teams in England ({Month(england.AsOf)}) and {uk.Teams} in the UK ({Month(uk.AsOf)}); " +
             "its list is not public. Where the register has no team and no dated source says there is none, Cradle says 'not known', not 'no team'.";
         return TypedResults.Ok(new RegisterSummary(s.DataVersion, s.Teams.Count, byStatus, s.Teams.Count(t => t.FitUncertain),
-            s.Teams.Count(t => t.CapacityFamiliesPerYear is not null), old, s.Teams.Min(t => t.LastVerified), s.Teams.Max(t => t.LastVerified),
+            s.Teams.Count(t => t.CapacityFamiliesPerYear is not null), months, staleByStatus, stale.Select(t => t.Id).ToList(),
+            s.Teams.Min(t => t.LastChecked), s.Teams.Max(t => t.LastChecked),
             ModelParameters.FoundationCounts, AreaEvidence.Kinds.ToDictionary(k => k, k => s.Evidence.Count(e => e.Evidence == k)), notice));
     }
 

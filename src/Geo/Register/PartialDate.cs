@@ -45,6 +45,10 @@ public readonly partial record struct PartialDate(int Year, int? Month = null, i
         return true;
     }
 
+    public static PartialDate FromDate(DateOnly d) => new(d.Year, d.Month, d.Day);
+
+    public static PartialDate Parse(string s) => TryParse(s, out var d) ? d : throw new FormatException($"'{s}' is not a date (yyyy, yyyy-mm or yyyy-mm-dd)");
+
     public override string ToString() => Day is { } d ? $"{Year:0000}-{Month:00}-{d:00}" : Month is { } m ? $"{Year:0000}-{m:00}" : $"{Year:0000}";
 
     public int CompareTo(PartialDate other) => Earliest.CompareTo(other.Earliest);

@@ -6,7 +6,9 @@ namespace Cradle.Geo.Register;
 /// (E10 counties, as their districts), electoral ward 2024 (E05) or LSOA 2021 (E01).
 /// Every fact has its source: <see cref="SourceUrl"/> for the row as a whole (dated
 /// <see cref="SourceDate"/>), and the capacity and cost their own, since they are often
-/// published elsewhere.
+/// published elsewhere. Three dates: when the source said it (<see cref="SourceDate"/>), the
+/// newest date any source confirms the team is running (<see cref="LastConfirmed"/>), and the
+/// day someone last looked (<see cref="LastChecked"/>); only the second ages a row.
 /// </summary>
 public sealed record Team(
     string Id,
@@ -27,7 +29,8 @@ public sealed record Team(
     double? BaseLat,
     string? SourceUrl,
     PartialDate? SourceDate,
-    DateOnly? LastVerified,
+    PartialDate? LastConfirmed,
+    DateOnly? LastChecked,
     string DefinitionFit,
     string? Notes)
 {
@@ -42,13 +45,19 @@ public sealed record Team(
     public bool IsInDevelopment => Status == "in_development";
     public bool FitUncertain => DefinitionFit == "uncertain";
 
+    /// <summary>How long a row may go unconfirmed before it needs re-confirming, by default.</summary>
+    public const int DefaultReconfirmAfterMonths = 24;
+
+    /// <summary>The newest date a source confirms the team: <see cref="LastConfirmed"/>, else its source's date.</summary>
+    public PartialDate? ConfirmedOn => LastConfirmed ?? SourceDate;
+
     /// <summary>
-    /// Whether the newest source for the row (read generously: a month or year as its last day)
-    /// is older than <paramref name="years"/> on <paramref name="asOf"/>. Such a team still counts;
-    /// it is flagged, since nothing public has re-confirmed it since.
+    /// Whether nothing has confirmed the team for more than <paramref name="months"/> on
+    /// <paramref name="asOf"/> (a month or year read generously, as its last day). Such a team
+    /// still counts; it is flagged, so that someone asks. A closed team needs no re-confirming.
     /// </summary>
-    public bool SourceOlderThan(DateOnly asOf, double years) =>
-        SourceDate is not { } d || d.Latest < PartialDate.YearsBefore(asOf, years);
+    public bool NeedsReconfirming(DateOnly asOf, int months) =>
+        Status != "closed" && (ConfirmedOn is not { } d || d.Latest < asOf.AddMonths(-months));
 }
 
 /// <summary>The codes that exist, so that a team's service area can be checked.</summary>

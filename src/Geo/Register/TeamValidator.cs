@@ -26,7 +26,7 @@ public static partial class TeamValidator
     /// <summary>Whether text has the form of a team id (it may still not exist).</summary>
     public static bool IsId(string s) => IdPattern().IsMatch(s);
 
-    static readonly HashSet<string> Reserved = ["summary"];
+    static readonly HashSet<string> Reserved = ["summary", "changes", "changes.atom"];
 
     // England in lon/lat, generously.
     const double MinLon = -6.5, MaxLon = 2.0, MinLat = 49.8, MaxLat = 55.9;
@@ -55,11 +55,14 @@ public static partial class TeamValidator
         }
         if (t.SourceDate is null) e.Add("source_date", "is required: when the source said what this row says (yyyy, yyyy-mm or yyyy-mm-dd)");
         else if (t.SourceDate.Value.Earliest > today) e.Add("source_date", $"{t.SourceDate} is in the future");
-        if (t.LastVerified is null) e.Add("last_verified", "is required: the day this row was last checked against its source");
+        // The newest confirmation may predate the row's source: a later page can cast doubt (status unknown).
+        if (t.LastConfirmed is { } lc && lc.Earliest > today) e.Add("last_confirmed", $"{lc} is in the future");
+        if (t.LastChecked is null) e.Add("last_checked", "is required: the day someone last checked this row against its sources");
         else
         {
-            if (t.LastVerified > today) e.Add("last_verified", $"{t.LastVerified:yyyy-MM-dd} is in the future");
-            if (t.SourceDate is { } sd && t.LastVerified < sd.Earliest) e.Add("last_verified", $"{t.LastVerified:yyyy-MM-dd} is before the source's date ({sd})");
+            if (t.LastChecked > today) e.Add("last_checked", $"{t.LastChecked:yyyy-MM-dd} is in the future");
+            if (t.SourceDate is { } sd && t.LastChecked < sd.Earliest) e.Add("last_checked", $"{t.LastChecked:yyyy-MM-dd} is before the source's date ({sd})");
+            if (t.LastConfirmed is { } lc2 && t.LastChecked < lc2.Earliest) e.Add("last_confirmed", $"{lc2} is after last_checked ({t.LastChecked:yyyy-MM-dd}): nobody had looked yet");
         }
 
         // Figures only where published, each with the page that publishes it.
