@@ -726,12 +726,14 @@ export interface paths {
         };
         /**
          * The team register
-         * @description Every team with its status, capacity, service area, source and the date it was last verified. format: json (default) or csv (the register's import format). The register is incomplete: the Parent-Infant Foundation counted 38 teams in England (June 2024) and the Parent-Infant Foundation counted 51 teams in the UK (December 2025) (GET /api/teams/summary compares).
+         * @description Every team with its status, capacity, service area, source and three dates: source_date (when its source said it), last_confirmed (the newest date any source confirms the team is running) and last_checked (when someone last looked). A team not closed and unconfirmed for more than reconfirm_after_months (default 24, 1 to 240) needs_reconfirming; needs_reconfirming=true|false lists only those that do, or do not. format: json (default) or csv (the register's import format). The register is incomplete: the Parent-Infant Foundation counted 38 teams in England (June 2024) and the Parent-Infant Foundation counted 51 teams in the UK (December 2025) (GET /api/teams/summary compares).
          */
         get: {
             parameters: {
                 query?: {
                     format?: string;
+                    reconfirm_after_months?: string;
+                    needs_reconfirming?: string;
                 };
                 header?: never;
                 path?: never;
@@ -842,7 +844,9 @@ export interface paths {
         /** How complete the register is: English teams by status, against the Parent-Infant Foundation's latest counts */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    reconfirm_after_months?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -856,6 +860,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["RegisterSummary"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -1094,6 +1107,518 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/teams/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The register's change log, newest first: every change to a team or an area's evidence, with who made it, the fields changed and the source it rests on
+         * @description limit: 1 to 200 (default 50); before: a seq, for the next page (the answer's next link). An Atom feed of the same: GET /api/teams/changes.atom.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: string;
+                    before?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChangeLog"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/teams/changes.atom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The register's change log as an Atom feed (the newest 100 changes) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The register as open data: its licence and every release (a data version at which the register changed), with the addresses of its files */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RegisterIndex"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/register/{version}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A file of the register as released at a data version: teams.csv, area-evidence.csv, service-areas.geojson or datapackage.json
+         * @description version: a data version (the release in force at it: the same bytes for good) or latest (a redirect to the newest). datapackage.json is a Frictionless Data Package describing the three files with their schema, licence and sources.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contributions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The review queue (bearer API key required): contributions by state (submitted, the default; accepted; rejected; all), oldest first, each as a diff against the row as it is */
+        get: {
+            parameters: {
+                query?: {
+                    state?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContributionQueue"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Tell the register about provision: a new team, a change to a team, or evidence about an area (no key needed)
+         * @description kind: new_team (team: name, status, service_areas …), team_change (team_id, and team: only the fields that change: status, service_areas, started, ended, capacity_families_per_year, annual_cost_gbp, provider, funder, commissioner, definition_fit, notes) or area_evidence (evidence: area_code, evidence confirmed_none|team_claimed_unnamed, statement). Each needs source_url, the specific page that says it (with source_date when the page gives one), or speaks_for_service: true with your role. contact is optional and never published. It counts only once a key holder accepts it; the answer's url shows its state. At most 10 a minute from one address (429 with Retry-After).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContributionReceipt"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Payload Too Large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unsupported Media Type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Too Many Requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contributions/{reference}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A contribution's state by its reference (what it said is shown once it is accepted; the contact never) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    reference: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContributionPublic"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contributions/{reference}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a contribution (bearer API key required): its row is written through the register, with the change log and a new data version
+         * @description With no body (or {}), the row the contribution proposes is written. To edit first, send {"team": {…the whole row…}} or {"evidence": {…}}: it is validated like any edit.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    reference: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContributionDecided"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Payload Too Large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unsupported Media Type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contributions/{reference}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a contribution with a reason (bearer API key required); the register does not change */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    reference: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContributionDecided"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unsupported Media Type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -2073,9 +2598,12 @@ export interface components {
             statement: string;
             source_url: string;
             source_date: components["schemas"]["PartialDate"];
+            last_confirmed: null | components["schemas"]["PartialDate"];
             /** Format: date */
-            last_verified: string;
+            last_checked: string;
             notes: null | string;
+            key?: null | string;
+            confirmed_on?: components["schemas"]["PartialDate"];
         };
         AreaList: {
             level: string;
@@ -2164,6 +2692,12 @@ export interface components {
             team_states: components["schemas"]["TeamStateOut"][];
             defaults: components["schemas"]["ModelDefaults"];
         };
+        ChangeLog: {
+            /** Format: int32 */
+            count: number;
+            next: null | string;
+            changes: components["schemas"]["TeamChange"][];
+        };
         ChildPovertyOut: {
             /** Format: int32 */
             fye: number;
@@ -2218,6 +2752,74 @@ export interface components {
             /** Format: double */
             share_infants_deciles_1_2: number;
         };
+        ContributionDecided: {
+            ref: string;
+            state: string;
+            /** Format: int64 */
+            data_version: null | number;
+        };
+        ContributionForReview: {
+            ref: string;
+            kind: string;
+            team_id: null | string;
+            area_code: null | string;
+            state: string;
+            /** Format: date-time */
+            submitted_at: string;
+            source_url: null | string;
+            source_date: null | components["schemas"]["PartialDate"];
+            speaks_for_service: boolean;
+            role: null | string;
+            comment: null | string;
+            contact: null | string;
+            team: null | components["schemas"]["TeamProposal"];
+            evidence: null | components["schemas"]["EvidenceProposal"];
+            diff: components["schemas"]["FieldChange"][];
+            proposed_team: null | components["schemas"]["TeamBody"];
+            proposed_evidence: null | components["schemas"]["EvidenceRowBody"];
+            problems: null | {
+                [key: string]: string[];
+            };
+            /** Format: date-time */
+            decided_at: null | string;
+            decided_by: null | string;
+            reason: null | string;
+            /** Format: int64 */
+            data_version: null | number;
+        };
+        ContributionPublic: {
+            ref: string;
+            kind: string;
+            team_id: null | string;
+            area_code: null | string;
+            state: string;
+            /** Format: date-time */
+            submitted_at: string;
+            /** Format: date-time */
+            decided_at: null | string;
+            reason: null | string;
+            /** Format: int64 */
+            data_version: null | number;
+            source_url: null | string;
+            source_date: null | components["schemas"]["PartialDate"];
+            speaks_for_service: boolean;
+            role: null | string;
+            team: null | components["schemas"]["TeamProposal"];
+            evidence: null | components["schemas"]["EvidenceProposal"];
+        };
+        ContributionQueue: {
+            /** Format: int32 */
+            count: number;
+            contributions: components["schemas"]["ContributionForReview"][];
+        };
+        ContributionReceipt: {
+            ref: string;
+            state: string;
+            url: string;
+            /** Format: date-time */
+            submitted_at: string;
+            message: string;
+        };
         DatasetList: {
             /** Format: int64 */
             data_version: number;
@@ -2265,10 +2867,32 @@ export interface components {
             statement: string;
             source_url: string;
             source_date: string;
+            last_confirmed: string;
             /** Format: date */
-            last_verified: string;
+            last_checked: string;
             current: boolean;
             notes: null | string;
+        };
+        EvidenceProposal: {
+            area_code?: null | string;
+            evidence?: null | string;
+            statement?: null | string;
+        };
+        EvidenceRowBody: {
+            area_code: null | string;
+            evidence: null | string;
+            statement: null | string;
+            source_url: null | string;
+            source_date: null | components["schemas"]["PartialDate"];
+            last_confirmed: null | components["schemas"]["PartialDate"];
+            /** Format: date */
+            last_checked: null | string;
+            notes: null | string;
+        };
+        FieldChange: {
+            field: string;
+            current: null | string;
+            proposed: null | string;
         };
         FigureOut: {
             id: string;
@@ -2434,7 +3058,7 @@ export interface components {
             /** Format: int32 */
             capacity_assumed: number;
             /** Format: date */
-            register_last_verified: null | string;
+            register_last_checked: null | string;
             foundation_counts: components["schemas"]["PublishedTeamCount"][];
             value_for_money: components["schemas"]["ValueForMoneyModel"];
         };
@@ -2595,6 +3219,24 @@ export interface components {
             data_version: number;
             tile_cache_warmed: null | string;
         };
+        RegisterIndex: {
+            licence: string;
+            licence_url: string;
+            attribution: string;
+            /** Format: int64 */
+            latest: null | number;
+            releases: components["schemas"]["RegisterReleaseOut"][];
+        };
+        RegisterReleaseOut: {
+            /** Format: int64 */
+            data_version: number;
+            /** Format: date-time */
+            at: string;
+            teams_csv: string;
+            area_evidence_csv: string;
+            service_areas_geojson: string;
+            datapackage: string;
+        };
         RegisterSummary: {
             /** Format: int64 */
             data_version: number;
@@ -2608,11 +3250,15 @@ export interface components {
             /** Format: int32 */
             capacity_published: number;
             /** Format: int32 */
-            active_with_old_source: number;
+            reconfirm_after_months: number;
+            needs_reconfirming_by_status: {
+                [key: string]: number;
+            };
+            needs_reconfirming: string[];
             /** Format: date */
-            oldest_last_verified: null | string;
+            oldest_last_checked: null | string;
             /** Format: date */
-            newest_last_verified: null | string;
+            newest_last_checked: null | string;
             foundation_counts: components["schemas"]["PublishedTeamCount"][];
             area_evidence: {
                 [key: string]: number;
@@ -2790,19 +3436,25 @@ export interface components {
             base_lat: null | number;
             source_url: null | string;
             source_date: null | components["schemas"]["PartialDate"];
+            last_confirmed: null | components["schemas"]["PartialDate"];
             /** Format: date */
-            last_verified: null | string;
+            last_checked: null | string;
             definition_fit: null | string;
             notes: null | string;
+            needs_reconfirming?: null | boolean;
         };
         TeamChange: {
             /** Format: int64 */
             seq: number;
+            entity: string;
             team_id: string;
             action: string;
             actor: string;
             /** Format: date-time */
             at: string;
+            fields: string[];
+            source: null | string;
+            contribution: null | string;
             before: null | components["schemas"]["JsonElement"];
             after: null | components["schemas"]["JsonElement"];
             /** Format: int64 */
@@ -2824,10 +3476,12 @@ export interface components {
             commissioner: null | string;
             source_url: null | string;
             source_date: null | string;
+            last_confirmed: null | string;
             /** Format: date */
-            last_verified: null | string;
+            last_checked: null | string;
+            started: null | string;
             area_note: null | string;
-            source_old: boolean;
+            needs_reconfirming: boolean;
         };
         TeamEvent: {
             date: string;
@@ -2842,10 +3496,34 @@ export interface components {
             count: number;
             /** Format: int32 */
             active: number;
+            /** Format: int32 */
+            needs_reconfirming: number;
+            /** Format: int32 */
+            reconfirm_after_months: number;
             /** Format: date */
-            last_verified: null | string;
+            last_checked: null | string;
             note: string;
             teams: components["schemas"]["TeamBody"][];
+        };
+        TeamProposal: {
+            id?: null | string;
+            name?: null | string;
+            provider?: null | string;
+            status?: null | string;
+            started?: unknown;
+            ended?: unknown;
+            /** Format: double */
+            capacity_families_per_year?: null | number;
+            /** Format: double */
+            annual_cost_gbp?: null | number;
+            funder?: null | string;
+            commissioner?: null | string;
+            service_areas?: null | string[];
+            area_note?: null | string;
+            definition_fit?: null | string;
+            notes?: null | string;
+            changes_row?: boolean;
+            is_empty?: boolean;
         };
         TeamRef: {
             id: string;

@@ -34,6 +34,17 @@ export async function getJson<T>(url: string): Promise<T> {
   return read<T>(response);
 }
 
+/** A read that needs a key (the review queue holds contributors' contacts). */
+export async function getJsonWithKey<T>(url: string, key: string): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { accept: 'application/json', authorization: `Bearer ${key}` } });
+  } catch {
+    throw new ApiError(0, 'Cradle’s server cannot be reached.');
+  }
+  return read<T>(response);
+}
+
 /** ifMatch: the data version the edited values were read at; a change since is refused (412). */
 export async function sendJson<T>(method: string, url: string, body: unknown, key?: string, ifMatch?: number): Promise<T> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
@@ -66,3 +77,8 @@ export type PlanResult = Schemas['PlanResult'];
 export type Catalog = Schemas['CatalogOut'];
 export type Level = Schemas['LevelOut'];
 export type Figure = Schemas['FigureOut'];
+export type ContributionReceipt = Schemas['ContributionReceipt'];
+export type ContributionQueue = Schemas['ContributionQueue'];
+export type ContributionForReview = Schemas['ContributionForReview'];
+export type TeamChange = Schemas['TeamChange'];
+export type ChangeLog = Schemas['ChangeLog'];

@@ -216,7 +216,7 @@ async function start(): Promise<void> {
     summary = sum;
     register = teams.teams;
     $('register-notice').innerHTML = `${esc(sum.notice)} Only ${sum.capacity_published} teams publish how many families they see; the rest use an assumed capacity.`;
-    $('register-footer').innerHTML = `Team register: ${sum.teams} teams, each with its source, the source’s date and the date it was last verified (${esc(sum.oldest_last_verified ?? '–')} to ${esc(sum.newest_last_verified ?? '–')}).`;
+    $('register-footer').innerHTML = `Team register: ${sum.teams} teams, each with its source, the source’s date, the date a source last confirmed it and the date it was last checked (${esc(sum.oldest_last_checked ?? '–')} to ${esc(sum.newest_last_checked ?? '–')}). <a class="govuk-link" href="/api/register">The register as open data</a> (CC BY 4.0) · <a class="govuk-link" href="/api/teams/changes.atom">Changes (Atom)</a>.`;
     renderLegend($('legend'), state.metric, state.level, summary);
     showStatus('');
     tabs.show(['area', 'table', 'scenarios', 'teams', 'about'].includes(state.tab) ? state.tab : 'area');
@@ -348,6 +348,14 @@ $('filter').addEventListener('change', () => { state.filter = ($('filter') as HT
 $('state-filter').addEventListener('change', () => { state.stateFilter = ($('state-filter') as HTMLSelectElement).value; table.setStateFilter(state.stateFilter); writeState(state); });
 $('search').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); search(); } });
 $('search-go').addEventListener('click', search);
+// "Tell us about provision here" (area panel), "Tell us" (a team) and "Tell us about a team" (Teams view): the form loads when first asked for.
+document.addEventListener('click', (e) => {
+  const b = (e.target as HTMLElement).closest<HTMLElement>('[data-contribute]');
+  if (!b) return;
+  e.preventDefault();
+  const kind = b.dataset.contribute as 'new_team' | 'team_change' | 'area_evidence';
+  void import('./contribute').then((m) => m.openContribution({ kind, teamId: b.dataset.teamId, areaCode: b.dataset.areaCode, areaName: b.dataset.areaName }, register));
+});
 $('legend').addEventListener('click', (e) => { if ((e.target as HTMLElement).id === 'legend-teams') { e.preventDefault(); tabs.show('teams', true); } });
 document.querySelector('.govuk-skip-link')?.addEventListener('click', () => setCollapsed(false));
 $('panel-toggle').addEventListener('click', () => setCollapsed($('sidebar').dataset.collapsed !== 'true'));

@@ -16,12 +16,15 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: { area: Sc
     ? `<ul class="govuk-list">${d.teams_serving.map((t) => `<li><strong>${esc(t.name)}</strong> (${esc(t.provider ?? 'provider not recorded')}):
         ${n0(t.capacity_families_per_year)} families a year${t.capacity_assumed ? ' <strong class="govuk-tag govuk-tag--yellow">assumed</strong>' : ''}.
         ${t.source_url ? `<a class="govuk-link" href="${esc(t.source_url)}" rel="noopener">Source</a>` : ''}
-        Last verified: ${esc(t.last_verified ?? 'never')}.${t.source_old ? ` <strong class="govuk-tag govuk-tag--yellow">Source from ${esc(t.source_date ?? 'an unknown date')}: not re-confirmed since</strong>` : ''}${t.area_note ? ` <span class="govuk-body-s">${esc(t.area_note)}</span>` : ''}</li>`).join('')}</ul>`
+        Source dated ${esc(t.source_date ?? 'unknown')}; last confirmed running ${esc(t.last_confirmed ?? 'never')}; last checked ${esc(t.last_checked ?? 'never')}.${t.needs_reconfirming ? ` <strong class="govuk-tag govuk-tag--orange">Needs re-confirming: no source for over 24 months</strong>` : ''}${t.area_note ? ` <span class="govuk-body-s">${esc(t.area_note)}</span>` : ''}
+        <button type="button" class="govuk-button govuk-button--secondary app-button-small" data-contribute="team_change" data-team-id="${esc(t.id)}">Tell us about ${esc(t.name)}</button></li>`).join('')}</ul>`
     : `<p class="govuk-body" data-field="team-state"><strong class="govuk-tag ${stateTag[a.team_state]}">${esc(teamState(a.team_state)?.label ?? a.team_state)}</strong> ${esc(teamState(a.team_state)?.explain ?? '')}.</p>`;
   const others = d.other_register_teams.length
     ? `<p class="govuk-body-s">Also in the register here: ${d.other_register_teams.map((t) => `${esc(t.name)} (${esc(t.status.replace('_', ' '))}${t.source_url ? `, <a class="govuk-link" href="${esc(t.source_url)}" rel="noopener">source</a>` : ''})`).join('; ')}.</p>` : '';
   const evidence = d.area_evidence.length
-    ? `<ul class="govuk-list govuk-body-s">${d.area_evidence.map((e) => `<li>${e.evidence === 'confirmed_none' ? 'No team' : 'A team is said to exist, unnamed'} (${esc(e.source_date)}${e.current ? '' : ', too old to count'}): ${esc(e.statement)} <a class="govuk-link" href="${esc(e.source_url)}" rel="noopener">Source</a></li>`).join('')}</ul>` : '';
+    ? `<ul class="govuk-list govuk-body-s">${d.area_evidence.map((e) => e.current
+        ? `<li>${e.evidence === 'confirmed_none' ? 'No team' : 'A team is said to exist, unnamed'} (${esc(e.source_date)}): ${esc(e.statement)} <a class="govuk-link" href="${esc(e.source_url)}" rel="noopener">Source</a></li>`
+        : `<li>An earlier source (${esc(e.source_date)}) said: ${esc(e.statement)} It is too old to count now. <a class="govuk-link" href="${esc(e.source_url)}" rel="noopener">Source</a></li>`).join('')}</ul>` : '';
   const sa = scenario?.area;
   const scenarioRows = sa
     ? `<div class="govuk-inset-text" id="panel-scenario"><strong>With “${esc(scenario!.name)}”:</strong> unmet need ${sa.unmet_need_after <= sa.unmet_need_before ? 'falls' : 'rises'} from
@@ -84,6 +87,8 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: { area: Sc
     </dl>
     <h3 class="govuk-heading-s">Teams</h3>
     ${teams}${others}${evidence}
+    <p class="govuk-body-s"><button type="button" class="govuk-button govuk-button--secondary app-button-small" id="panel-contribute" data-contribute="${d.teams_serving.length ? 'new_team' : 'area_evidence'}" data-area-code="${esc(a.code)}" data-area-name="${esc(a.name)}">Tell us about provision here</button>
+      Know of a team here, or that one has closed? Tell us, with the page that says it.</p>
     ${a.team_state_shares.not_known > 0 && a.team_state_shares.not_known < 1 ? `<p class="govuk-body-s">${pct(a.team_state_shares.not_known)} of infants here live where nothing is known about a team.</p>` : ''}
     <h3 class="govuk-heading-s">Who commissions here</h3>
     ${who}

@@ -1,4 +1,5 @@
-// Register editing for key holders: sign in with an API key, change a team, see the API's validation next to the fields.
+// Register editing for key holders: sign in with an API key, review contributions, change a team,
+// see the API's validation next to the fields.
 import { ApiError, getJson, sendJson, type Team, type TeamList } from './api';
 import { esc } from './format';
 
@@ -18,10 +19,13 @@ export async function renderRegister(el: HTMLElement, onChanged: () => void, cho
     return;
   }
   const list = await getJson<TeamList>('/api/teams');
-  el.innerHTML = `<div class="govuk-form-group"><label class="govuk-label" for="team-pick">Team</label>
+  el.innerHTML = `<div id="review"></div>
+    <h3 class="govuk-heading-s">Change a team</h3>
+    <div class="govuk-form-group"><label class="govuk-label" for="team-pick">Team</label>
       <select class="govuk-select" id="team-pick">${list.teams.map((t) => `<option value="${esc(t.id)}">${esc(t.name)}</option>`).join('')}</select></div>
     <div id="team-form"></div>
     <button class="govuk-button govuk-button--secondary" id="sign-out" type="button">Sign out</button>`;
+  void import('./review').then((m) => m.renderReview(el.querySelector('#review')!, key, () => { onChanged(); }));
   el.querySelector('#sign-out')!.addEventListener('click', () => { sessionStorage.removeItem(KEY); void renderRegister(el, onChanged); });
   const pick = el.querySelector('#team-pick') as HTMLSelectElement;
   if (chosen && list.teams.some((t) => t.id === chosen)) pick.value = chosen;
@@ -52,7 +56,8 @@ function renderForm(el: HTMLElement, t: Team, readAt: number, key: string, onCha
     ${field('service_areas', 'Service area codes (district, upper-tier council, ward or LSOA, separated by spaces)', (t.service_areas ?? []).join(' '), 'text', 'govuk-input--width-30')}
     ${field('source_url', 'Source: the page that says what this row says', t.source_url ?? '', 'url', 'govuk-input--width-30')}
     ${field('source_date', 'Date of the source (yyyy, yyyy-mm or yyyy-mm-dd)', t.source_date ?? '', 'text', 'govuk-input--width-10')}
-    ${field('last_verified', 'Last verified (yyyy-mm-dd)', t.last_verified ?? '', 'text', 'govuk-input--width-10')}
+    ${field('last_confirmed', 'Last confirmed running (the newest date a source confirms it: yyyy, yyyy-mm or yyyy-mm-dd)', t.last_confirmed ?? '', 'text', 'govuk-input--width-10')}
+    ${field('last_checked', 'Last checked (the day you checked it: yyyy-mm-dd)', t.last_checked ?? '', 'text', 'govuk-input--width-10')}
     <button class="govuk-button" id="team-save" type="button">Save ${esc(t.name)}</button>
     <div id="team-saved" role="status"></div>`;
   el.querySelector('#team-save')!.addEventListener('click', async () => {
@@ -61,6 +66,7 @@ function renderForm(el: HTMLElement, t: Team, readAt: number, key: string, onCha
     const capacity = value('capacity_families_per_year');
     const body = {
       ...t,
+      needs_reconfirming: undefined,
       status: value('status'),
       ended: value('ended') || null,
       capacity_families_per_year: capacity === '' ? null : Number(capacity),
@@ -68,7 +74,8 @@ function renderForm(el: HTMLElement, t: Team, readAt: number, key: string, onCha
       service_areas: value('service_areas').split(/[\s,;]+/).filter(Boolean),
       source_url: value('source_url') || null,
       source_date: value('source_date') || null,
-      last_verified: value('last_verified') || null,
+      last_confirmed: value('last_confirmed') || null,
+      last_checked: value('last_checked') || null,
     };
     const saved = el.querySelector('#team-saved')!;
     try {

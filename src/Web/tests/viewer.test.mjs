@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { createHash, randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import datapackage from 'datapackage';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
@@ -333,9 +336,10 @@ test('the teams view lists every register row, filters, and shows a team\'s area
   assert.equal(await page.locator('#teams-body tr').count(), 1);
   const row = page.locator('#teams-body tr[data-team="newpip"]');
   assert.match(await row.textContent(), /Newcastle upon Tyne/);
-  assert.match(await row.textContent(), new RegExp(register.teams.find((t) => t.id === 'newpip').last_verified));
+  assert.match(await row.textContent(), new RegExp(register.teams.find((t) => t.id === 'newpip').last_confirmed));
+  assert.match(await row.textContent(), /Needs re-confirming/);
   // The team's name is the button that chooses it.
-  await row.getByRole('button', { name: /NEWPIP/ }).focus();
+  await row.locator('[data-select]').focus();
   await page.keyboard.press('Enter');
   await page.waitForURL(/area=E08000021/);
   assert.deepEqual(await page.evaluate(() => window.cradle.map.map.getFilter('team-highlight')), ['==', ['get', 'id'], 'newpip']);
@@ -457,6 +461,94 @@ test('no horizontal scrolling at 390, 1280 and 1920 pixels, in every view', asyn
     }
     await page.close();
   }
+});
+
+test('the teams view sorts by its columns, filters rows needing re-confirmation and shows a team\'s history', async () => {
+  const page = await open('/?tab=teams');
+  const register = await api('/api/teams');
+  await page.locator('#teams-body tr').first().waitFor();
+  await page.getByLabel(/Only those needing re-confirmation/).check();
+  assert.equal(await page.locator('#teams-body tr[data-team]').count(), register.teams.filter((t) => t.needs_reconfirming).length);
+  await page.getByLabel(/Only those needing re-confirmation/).uncheck();
+  // Newest confirmation first, then oldest first.
+  await page.getByRole('button', { name: 'Last confirmed' }).click();
+  const newest = [...register.teams].filter((t) => t.last_confirmed).sort((a, b) => b.last_confirmed.localeCompare(a.last_confirmed))[0];
+  assert.equal(await page.locator('#teams-body tr[data-team]').first().getAttribute('data-team'), newest.id);
+  assert.equal(await page.locator('#teams-head th[aria-sort="descending"]').count(), 1);
+  await page.getByRole('button', { name: 'Last confirmed' }).click();
+  assert.equal(await page.locator('#teams-head th[aria-sort="ascending"]').count(), 1);
+  await page.getByRole('button', { name: 'History of NEWPIP (Newcastle Parent Infant Partnership)' }).click();
+  await page.locator('[data-history-of="newpip"] li').first().waitFor();
+  assert.match(await page.locator('[data-history-of="newpip"]').textContent(), /import/);
+  await shot(page, 'teams-sorted-history');
+  await page.close();
+});
+
+test('anyone can tell the register about provision, and a key holder accepts it on the review desk; its text stays text', async () => {
+  const key = 'crd_' + randomBytes(24).toString('base64url');
+  appendFileSync(path.join(scratch[0], 'keys'), `reviewer:${createHash('sha256').update(key).digest('hex')}\n`);
+  const page = await open('/?area=E08000024');
+  await panel(page).getByRole('button', { name: 'Tell us about provision here' }).click();
+  const dialog = page.getByRole('dialog', { name: /Tell us about provision about Sunderland/ });
+  await dialog.waitFor();
+  await dialog.getByLabel('A team that is not in the register').check();
+  const name = '<script>window.__xss = 1</script> Sunderland <b>parent-infant</b> team';
+  await dialog.getByLabel('Name of the team').fill(name);
+  await dialog.getByLabel('Status').selectOption('active');
+  await dialog.getByLabel(/Areas it takes referrals from/).fill('E08000024');
+  // Without a source it is refused, and the form says where.
+  await dialog.getByRole('button', { name: 'Send for review' }).click();
+  await dialog.locator('#c-summary:not([hidden])').waitFor();
+  assert.match(await dialog.locator('#c-summary').textContent(), /source url/);
+  await dialog.getByLabel('The page that says this').fill('https://example.org/sunderland/news/team');
+  await dialog.getByLabel('When the page said it').fill('2026-11');
+  await dialog.getByLabel(/Your email or phone/).fill('private@example.org');
+  await dialog.getByRole('button', { name: 'Send for review' }).click();
+  await dialog.getByText(/^Sent: C-/).waitFor();
+  const ref = (await dialog.locator('.govuk-panel__title').textContent()).replace('Sent: ', '').trim();
+  await shot(page, 'contribution-sent');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  // The review desk, for a key holder.
+  await tab(page, 'About');
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in to edit' }).click();
+  const item = page.locator(`[data-ref="${ref}"]`);
+  await item.waitFor();
+  assert.match(await item.textContent(), /private@example\.org/);
+  assert.ok((await item.locator('.app-diff').textContent()).includes('<script>window.__xss = 1</script>'));
+  await item.scrollIntoViewIfNeeded();
+  await shot(page, 'review-desk');
+  await item.getByRole('button', { name: `Accept ${ref}` }).click();
+  await item.waitFor({ state: 'detached' });
+  const team = (await api('/api/teams')).teams.find((t) => t.name === name);
+  assert.ok(team, 'the accepted team is in the register');
+  assert.equal((await api(`/api/contributions/${ref}`)).state, 'accepted');
+  // In the Teams view and the area panel the name is text: nothing of it ran.
+  await tab(page, 'Teams');
+  await page.getByLabel('Name, provider or area').fill('Sunderland');
+  await page.locator(`#teams-body tr[data-team="${team.id}"]`).waitFor();
+  assert.ok((await page.locator(`#teams-body tr[data-team="${team.id}"]`).textContent()).includes('<b>parent-infant</b>'));
+  const fresh = await open('/?area=E08000024');
+  await panel(fresh).getByText(/window\.__xss/).first().waitFor();
+  assert.equal(await fresh.evaluate(() => window.__xss), undefined);
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  await fetch(`${base}/api/teams/${team.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${key}` } });
+  await fresh.close();
+  await page.close();
+});
+
+test('the register\'s data package validates with Frictionless\'s own library, and its tables cast to their schema', async () => {
+  const index = await api('/api/register');
+  assert.equal(index.licence, 'CC-BY-4.0');
+  const url = `${base}/api/register/${index.latest}/datapackage.json`;
+  const pkg = await datapackage.Package.load(url);
+  assert.ok(pkg.valid, JSON.stringify(pkg.errors.map((e) => e.message)));
+  const teams = await pkg.getResource('teams').read({ keyed: true, cast: true });
+  assert.equal(teams.length, (await api('/api/teams')).count);
+  const evidence = await pkg.getResource('area-evidence').read({ keyed: true, cast: true });
+  assert.equal(evidence.length, (await api('/api/area-evidence')).count);
+  assert.ok(teams.every((t) => t.last_checked instanceof Date));
 });
 
 test('axe-core finds no serious or critical accessibility violations at 390, 1280 and 1920 pixels', async () => {
