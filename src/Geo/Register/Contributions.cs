@@ -10,13 +10,13 @@ namespace Cradle.Geo.Register;
 public sealed record TeamProposal(
     string? Id = null, string? Name = null, string? Provider = null, string? Status = null, PartialDate? Started = null, PartialDate? Ended = null,
     double? CapacityFamiliesPerYear = null, double? AnnualCostGbp = null, string? Funder = null, string? Commissioner = null,
-    string[]? ServiceAreas = null, string? AreaNote = null, string? DefinitionFit = null, string? Notes = null)
+    string[]? ServiceAreas = null, string? AreaNote = null, string? DefinitionFit = null, string? Notes = null, PartialDate? LastConfirmed = null)
 {
-    // What a row's own source speaks for; capacity and cost have sources of their own.
-    public bool ChangesRow => Name is not null || Provider is not null || Status is not null || Started is not null || Ended is not null ||
-        Funder is not null || Commissioner is not null || ServiceAreas is not null || AreaNote is not null || DefinitionFit is not null || Notes is not null;
+    /// <summary>Whether it changes a fact the row's own source speaks for (capacity and cost have sources of their own; notes and a confirmation do not change the row's facts).</summary>
+    public bool ChangesFacts => Name is not null || Provider is not null || Status is not null || Started is not null || Ended is not null ||
+        Funder is not null || Commissioner is not null || ServiceAreas is not null || AreaNote is not null || DefinitionFit is not null;
 
-    public bool IsEmpty => !ChangesRow && CapacityFamiliesPerYear is null && AnnualCostGbp is null && Id is null;
+    public bool IsEmpty => !ChangesFacts && Notes is null && LastConfirmed is null && CapacityFamiliesPerYear is null && AnnualCostGbp is null && Id is null;
 }
 
 /// <summary>What a contribution says about an area where the register has no team.</summary>
@@ -162,11 +162,15 @@ public sealed class Contributions(TeamRegister register)
         {
             current = await register.GetAsync(c.TeamId!, ct) ?? throw new ContributionException(new() { ["team_id"] = [$"no team has id '{Clip(c.TeamId!)}'"] });
             if (t.Id is not null && t.Id != current.Id) throw new ContributionException(new() { ["team.id"] = ["a team's id cannot change"] });
-            bool rowSource = t.ChangesRow;
-            bool running = (t.Status ?? current.Status) is "active" or "in_development";
+            // The contribution's source becomes the row's when it changes the row's facts and is no older than
+            // the row's source; otherwise the row keeps its source and the notes cite the contribution's.
+            bool rowSource = t.ChangesFacts && (current.SourceDate is not { } was || sourceDate.Earliest >= was.Earliest);
+            var status = t.Status ?? current.Status;
+            bool running = status is "active" or "in_development";
+            var confirmed = Newest(current.ConfirmedOn, t.LastConfirmed, rowSource && running ? sourceDate : null);
             team = current with
             {
-                Name = t.Name ?? current.Name, Provider = t.Provider ?? current.Provider, Status = t.Status ?? current.Status,
+                Name = t.Name ?? current.Name, Provider = t.Provider ?? current.Provider, Status = status,
                 Started = t.Started ?? current.Started, Ended = t.Ended ?? current.Ended,
                 CapacityFamiliesPerYear = t.CapacityFamiliesPerYear ?? current.CapacityFamiliesPerYear,
                 CapacitySourceUrl = t.CapacityFamiliesPerYear is not null ? source : current.CapacitySourceUrl,
@@ -175,9 +179,12 @@ public sealed class Contributions(TeamRegister register)
                 ServiceAreas = t.ServiceAreas ?? current.ServiceAreas, AreaNote = t.AreaNote ?? current.AreaNote,
                 DefinitionFit = t.DefinitionFit ?? current.DefinitionFit,
                 SourceUrl = rowSource ? source : current.SourceUrl, SourceDate = rowSource ? sourceDate : current.SourceDate,
-                LastConfirmed = rowSource && running && (current.ConfirmedOn is not { } was || was.Earliest < sourceDate.Earliest) ? sourceDate : current.ConfirmedOn,
+                LastConfirmed = confirmed,
                 LastChecked = today,
-                Notes = Join(t.Notes ?? current.Notes, rowSource && current.SourceUrl != source ? $"Earlier source: {current.SourceUrl} ({current.SourceDate})." : null, note),
+                Notes = Join(t.Notes ?? current.Notes,
+                    rowSource && current.SourceUrl != source ? $"Earlier source: {current.SourceUrl} ({current.SourceDate})." : null,
+                    !rowSource && (t.Notes is not null || t.LastConfirmed is not null || t.ChangesFacts) ? $"Source for the change of {today:yyyy-MM-dd}: {source} ({sourceDate})." : null,
+                    note),
             };
         }
         else
@@ -188,17 +195,26 @@ public sealed class Contributions(TeamRegister register)
             bool running = t.Status is "active" or "in_development";
             team = new Team(id, t.Name ?? "", t.Provider, t.Status ?? "", t.Started, t.Ended,
                 t.CapacityFamiliesPerYear, t.CapacityFamiliesPerYear is null ? null : source, t.AnnualCostGbp, t.AnnualCostGbp is null ? null : source,
-                t.Funder, t.Commissioner, t.ServiceAreas ?? [], t.AreaNote, null, null, source, sourceDate, running ? sourceDate : null, today,
+                t.Funder, t.Commissioner, t.ServiceAreas ?? [], t.AreaNote, null, null, source, sourceDate, Newest(t.LastConfirmed, running ? sourceDate : null), today,
                 t.DefinitionFit ?? "uncertain", Join(t.Notes, note));
         }
         var problems = TeamValidator.Validate(team, codes, today);
-        if (problems.Count > 0) throw new ContributionException(Prefix("team.", problems, "source_url", "source_date", "last_confirmed", "last_checked"));
+        if (problems.Count > 0) throw new ContributionException(Prefix("team.", problems, "source_url", "source_date", "last_checked"));
         return (current, team, null);
     }
 
     /// <summary>A row's field errors as the contribution's fields (team.status); those the contribution gave at its top level stay there.</summary>
     static Dictionary<string, string[]> Prefix(string prefix, Dictionary<string, string[]> errors, params string[] topLevel) =>
         errors.ToDictionary(x => topLevel.Contains(x.Key) ? x.Key : prefix + x.Key, x => x.Value);
+
+    /// <summary>The newest of some dates; where a vaguer date contains a more precise one (2023 and 2023-06), the more precise.</summary>
+    static PartialDate? Newest(params PartialDate?[] dates)
+    {
+        var known = dates.Where(d => d is not null).Select(d => d!.Value).ToList();
+        if (known.Count == 0) return null;
+        var top = known.MaxBy(d => d.Latest);
+        return known.Where(d => d.Earliest >= top.Earliest && d.Latest <= top.Latest).OrderBy(d => d.Latest.DayNumber - d.Earliest.DayNumber).First();
+    }
 
     static string? Join(params string?[] parts) => parts.Where(p => !string.IsNullOrWhiteSpace(p)) is var ps && ps.Any() ? string.Join(" ", ps) : null;
 
