@@ -191,8 +191,14 @@ public sealed class RegisterOfRecordTests(DatabaseFixture db) : IAsyncLifetime
         Assert.Equal("rejected", state.GetProperty("state").GetString());
         Assert.Equal("No source says it closed; please send the page.", state.GetProperty("reason").GetString());
         Assert.Equal(HttpStatusCode.Conflict, (await db.Send(HttpMethod.Post, $"/api/contributions/{reference}/accept", null, db.ApiKey)).Status);
+        // The change log says it was turned down and why; no team changed.
         var log = await db.GetJson("/api/teams/changes?limit=200");
-        Assert.DoesNotContain(log.GetProperty("changes").EnumerateArray(), c => c.GetProperty("contribution").ValueKind == JsonValueKind.String && c.GetProperty("contribution").GetString() == reference);
+        var entry = Assert.Single(log.GetProperty("changes").EnumerateArray(), c => c.GetProperty("contribution").ValueKind == JsonValueKind.String && c.GetProperty("contribution").GetString() == reference);
+        Assert.Equal("contribution", entry.GetProperty("entity").GetString());
+        Assert.Equal("reject", entry.GetProperty("action").GetString());
+        Assert.Equal("newpip", entry.GetProperty("team_id").GetString());
+        Assert.Equal("No source says it closed; please send the page.", entry.GetProperty("after").GetProperty("reason").GetString());
+        Assert.Equal(version, entry.GetProperty("data_version").GetInt64());
     }
 
     static int _badClients; // a client each, so that the cases are not rate-limited together

@@ -258,7 +258,7 @@ public sealed class TruePictureTests(DatabaseFixture db)
         {
             File.Copy(TestEnvironment.Teams, Path.Combine(dir.FullName, "teams.csv"));
             var evidence = File.ReadAllLines(Path.Combine(TestEnvironment.Root, "data", "teams", TeamRegister.EvidenceFile)).ToList();
-            evidence.Add("E07999999,Nowhere,confirmed_none,No team here.,https://example.org/foi/1,2025,2026-11-01,");
+            evidence.Add("E07999999,Nowhere,confirmed_none,No team here.,https://example.org/foi/1,2025,,2026-11-01,");
             File.WriteAllLines(Path.Combine(dir.FullName, TeamRegister.EvidenceFile), evidence);
             var version = await db.DataVersion();
             var result = await TestEnvironment.RunCliAsync("teams", "import", Path.Combine(dir.FullName, "teams.csv"), "--force");
@@ -268,7 +268,7 @@ public sealed class TruePictureTests(DatabaseFixture db)
             Assert.Contains("area_code", result.Stderr);
             Assert.Equal(version, await db.DataVersion());
 
-            evidence[^1] = "E07000136,Boston,confirmed_none,No team here.,https://example.org/,2025,2026-11-01,";
+            evidence[^1] = "E07000136,Boston,confirmed_none,No team here.,https://example.org/,2025,,2026-11-01,";
             File.WriteAllLines(Path.Combine(dir.FullName, TeamRegister.EvidenceFile), evidence);
             result = await TestEnvironment.RunCliAsync("teams", "import", Path.Combine(dir.FullName, "teams.csv"), "--force");
             Assert.Equal(1, result.ExitCode);

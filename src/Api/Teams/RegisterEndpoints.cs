@@ -24,7 +24,7 @@ public static class RegisterEndpoints
     {
         var teams = app.MapGroup("/api/teams").WithTags("Teams");
         teams.MapGet("/changes", Changes).AllowQuery("limit", "before").ProducesProblem(400)
-            .WithSummary("The register's change log, newest first: every change to a team or an area's evidence, with who made it, the fields changed and the source it rests on")
+            .WithSummary("The register's change log, newest first: every change to a team or an area's evidence, with who made it, the fields changed and the source it rests on; and every contribution turned down, with the reason")
             .WithDescription("limit: 1 to 200 (default 50); before: a seq, for the next page (the answer's next link). An Atom feed of the same: GET /api/teams/changes.atom.");
         teams.MapGet("/changes.atom", Atom).AllowQuery()
             .WithSummary("The register's change log as an Atom feed (the newest 100 changes)");
@@ -57,6 +57,7 @@ public static class RegisterEndpoints
 
     static string Describe(TeamChange c)
     {
+        if (c.Entity == "contribution") return $"contribution {c.Contribution} about {c.TeamId} rejected";
         var what = c.Entity == "team" ? $"team {c.TeamId}" : $"area evidence for {c.TeamId}";
         var verb = c.Action switch { "create" => "added", "delete" => "removed", "import" => "changed by an import", _ => "changed" };
         var fields = c.Fields.Count > 0 && c.Action is "update" or "import" ? $" ({string.Join(", ", c.Fields)})" : "";

@@ -19,9 +19,11 @@ public sealed record AreaEvidence(
     string? Notes)
 {
     /// <summary>What identifies a row: its area, its kind and its source.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Key => $"{AreaCode}|{Evidence}|{SourceUrl}";
 
     /// <summary>The newest date a source confirms what the row says.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public PartialDate ConfirmedOn => LastConfirmed ?? SourceDate;
 
     public static readonly string[] Kinds = ["confirmed_none", "team_claimed_unnamed"];

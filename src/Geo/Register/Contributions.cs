@@ -13,9 +13,11 @@ public sealed record TeamProposal(
     string[]? ServiceAreas = null, string? AreaNote = null, string? DefinitionFit = null, string? Notes = null, PartialDate? LastConfirmed = null)
 {
     /// <summary>Whether it changes a fact the row's own source speaks for (capacity and cost have sources of their own; notes and a confirmation do not change the row's facts).</summary>
+    [JsonIgnore]
     public bool ChangesFacts => Name is not null || Provider is not null || Status is not null || Started is not null || Ended is not null ||
         Funder is not null || Commissioner is not null || ServiceAreas is not null || AreaNote is not null || DefinitionFit is not null;
 
+    [JsonIgnore]
     public bool IsEmpty => !ChangesFacts && Notes is null && LastConfirmed is null && CapacityFamiliesPerYear is null && AnnualCostGbp is null && Id is null;
 }
 
@@ -307,15 +309,30 @@ public sealed class Contributions(TeamRegister register)
         catch (TeamValidationException x) { throw new ContributionException(Prefix(c.Kind == "area_evidence" ? "evidence." : "team.", x.Errors)); }
     }
 
+    /// <summary>Rejects a submitted contribution with a reason: the register does not change, and the
+    /// change log records the decision (its reference, subject and reason; never what it proposed).</summary>
     public async Task<Decision> RejectAsync(string reference, string reviewer, string reason, CancellationToken ct = default)
     {
         await using var conn = await Db.OpenConnectionAsync(ct);
-        int n = await conn.ExecuteAsync(new CommandDefinition("""
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var subject = await conn.QuerySingleOrDefaultAsync<string?>(new CommandDefinition("""
             update cradle_register.contributions set state = 'rejected', decided_at = now(), decided_by = @reviewer, reason = @reason
             where ref = @reference and state = 'submitted'
-            """, new { reviewer, reason, reference }, cancellationToken: ct));
-        if (n == 1) return Decision.Done;
-        return await GetAsync(reference, ct) is null ? Decision.NotFound : Decision.AlreadyDecided;
+            returning coalesce(team_id, area_code, 'new team')
+            """, new { reviewer, reason, reference }, tx, cancellationToken: ct));
+        if (subject is null)
+        {
+            await tx.RollbackAsync(ct);
+            return await GetAsync(reference, ct) is null ? Decision.NotFound : Decision.AlreadyDecided;
+        }
+        await conn.ExecuteAsync(new CommandDefinition("""
+            insert into cradle_register.history (entity, team_id, action, actor, before, after, data_version, source, contribution)
+            select 'contribution', @subject, 'reject', @reviewer, null, jsonb_build_object('ref', @reference, 'reason', @reason),
+                   (select data_version from cradle_meta.state), c.source_url, @reference
+            from cradle_register.contributions c where c.ref = @reference
+            """, new { subject, reviewer, reference, reason }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return Decision.Done;
     }
 
     sealed class ContributionDecidedException : Exception;

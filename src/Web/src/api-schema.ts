@@ -1121,7 +1121,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The register's change log, newest first: every change to a team or an area's evidence, with who made it, the fields changed and the source it rests on
+         * The register's change log, newest first: every change to a team or an area's evidence, with who made it, the fields changed and the source it rests on; and every contribution turned down, with the reason
          * @description limit: 1 to 200 (default 50); before: a seq, for the next page (the answer's next link). An Atom feed of the same: GET /api/teams/changes.atom.
          */
         get: {
@@ -2602,8 +2602,6 @@ export interface components {
             /** Format: date */
             last_checked: string;
             notes: null | string;
-            key?: null | string;
-            confirmed_on?: components["schemas"]["PartialDate"];
         };
         AreaList: {
             level: string;
@@ -3522,8 +3520,7 @@ export interface components {
             area_note?: null | string;
             definition_fit?: null | string;
             notes?: null | string;
-            changes_row?: boolean;
-            is_empty?: boolean;
+            last_confirmed?: unknown;
         };
         TeamRef: {
             id: string;
