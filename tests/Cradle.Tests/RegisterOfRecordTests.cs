@@ -284,7 +284,9 @@ public sealed class RegisterOfRecordTests(DatabaseFixture db) : IAsyncLifetime
         var next = (await db.GetJson("/api/register")).GetProperty("latest").GetInt64();
         Assert.True(next > first);
         Assert.Contains("Released edit", await db.Http.GetStringAsync($"/api/register/{next}/teams.csv"));
-        Assert.Equal(before, await db.Http.GetStringAsync($"/api/register/{first}/teams.csv"));
+        var again = await db.Http.GetAsync($"/api/register/{first}/teams.csv");
+        Assert.Equal(before, await again.Content.ReadAsStringAsync());
+        Assert.Contains("immutable", again.Headers.CacheControl?.ToString()); // the same bytes for good
         var latest = await new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = db.BaseAddress }.GetAsync("/api/register/latest/datapackage.json");
         Assert.Equal(HttpStatusCode.Redirect, latest.StatusCode);
         Assert.Equal($"/api/register/{next}/datapackage.json", latest.Headers.Location?.OriginalString);

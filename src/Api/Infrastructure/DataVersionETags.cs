@@ -46,8 +46,9 @@ public static class DataVersionETags
             if (context.Response.StatusCode == 200)
             {
                 context.Response.Headers.ETag = etag;
-                // Always revalidate (cheap with the ETag): a register edit must show at once.
-                context.Response.Headers.CacheControl = "no-cache";
+                // Always revalidate (cheap with the ETag): a register edit must show at once. An endpoint
+                // whose answer never changes (a register release) has said so already.
+                if (string.IsNullOrEmpty(context.Response.Headers.CacheControl)) context.Response.Headers.CacheControl = "no-cache";
                 context.Response.Headers.Append(HeaderNames.Vary, "Accept");
                 context.Response.Headers["X-Data-Version"] = version.ToString();
             }
