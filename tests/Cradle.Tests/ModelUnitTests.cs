@@ -63,7 +63,7 @@ public sealed class ModelUnitTests
                 [("iod2025", "income")] = new MeasureValues(IncomeRate, [1, 2, 3, 4, 5, 6], [1, 1, 5, 5, 10, 10]),
             },
             Parents = ModelSnapshot.ParentShares(levels, infants),
-            WardLsoas = new() { ["E05000001"] = [0] },
+            WardLsoas = new() { ["E05000001"] = [0] }, WardNames = [],
             LadNeighbours = new() { ["E06000001"] = ["E07000002"], ["E07000002"] = ["E06000001", "E07000003"], ["E07000003"] = ["E07000002"] },
             Teams = teams,
             AreaLevelOfCode = levelOf,

@@ -6,12 +6,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cradle.Api.Teams;
 
-/// <summary>A team as the API reads and writes it. <c>needs_reconfirming</c> is read-only (computed; ignored on write).</summary>
+/// <summary>A team as the API reads and writes it. <c>needs_reconfirming</c> and <c>service_area_names</c> are read-only (computed; ignored on write).</summary>
 public sealed record TeamBody(
     string? Id, string? Name, string? Provider, string? Status, PartialDate? Started, PartialDate? Ended,
     double? CapacityFamiliesPerYear, string? CapacitySourceUrl, double? AnnualCostGbp, string? CostSourceUrl, string? Funder, string? Commissioner,
     string[]? ServiceAreas, string? AreaNote, double? BaseLon, double? BaseLat, string? SourceUrl, PartialDate? SourceDate,
-    PartialDate? LastConfirmed, DateOnly? LastChecked, string? DefinitionFit, string? Notes, bool? NeedsReconfirming = null)
+    PartialDate? LastConfirmed, DateOnly? LastChecked, string? DefinitionFit, string? Notes, bool? NeedsReconfirming = null, string[]? ServiceAreaNames = null)
 {
     public Team ToTeam(string? id = null) => new(id ?? Id ?? "", Name ?? "", Provider, Status ?? "", Started, Ended,
         CapacityFamiliesPerYear, CapacitySourceUrl, AnnualCostGbp, CostSourceUrl, Funder, Commissioner, ServiceAreas ?? [], AreaNote,
@@ -19,10 +19,10 @@ public sealed record TeamBody(
 
     public static TeamBody From(Team t) => From(t, DateOnly.FromDateTime(DateTime.UtcNow), Team.DefaultReconfirmAfterMonths);
 
-    public static TeamBody From(Team t, DateOnly asOf, int reconfirmAfterMonths) => new(t.Id, t.Name, t.Provider, t.Status, t.Started, t.Ended, t.CapacityFamiliesPerYear,
+    public static TeamBody From(Team t, DateOnly asOf, int reconfirmAfterMonths, Func<string, string?>? nameOf = null) => new(t.Id, t.Name, t.Provider, t.Status, t.Started, t.Ended, t.CapacityFamiliesPerYear,
         t.CapacitySourceUrl, t.AnnualCostGbp, t.CostSourceUrl, t.Funder, t.Commissioner, t.ServiceAreas.ToArray(), t.AreaNote,
         t.BaseLon, t.BaseLat, t.SourceUrl, t.SourceDate, t.LastConfirmed ?? t.SourceDate, t.LastChecked, t.DefinitionFit, t.Notes,
-        t.NeedsReconfirming(asOf, reconfirmAfterMonths));
+        t.NeedsReconfirming(asOf, reconfirmAfterMonths), nameOf is null ? null : t.ServiceAreas.Select(c => nameOf(c) ?? c).ToArray());
 }
 
 public sealed record TeamListOut(long DataVersion, int Count, int Active, int NeedsReconfirming, int ReconfirmAfterMonths, DateOnly? LastChecked, string Note, IReadOnlyList<TeamBody> Teams);
@@ -90,12 +90,13 @@ public static class TeamEndpoints
         var version = await store.CurrentVersionAsync(ct);
         var today = store.Today;
         var all = await register.ListAsync(ct);
+        var names = (await store.SnapshotAsync(ct)).NameOf;
         var teams = needsReconfirming is null ? all : all.Where(t => t.NeedsReconfirming(today, months) == (needsReconfirming == "true")).ToList();
         if (format == "csv") return TypedResults.Text(TeamCsv.Write(teams), "text/csv; charset=utf-8", Encoding.UTF8);
         return TypedResults.Ok(new TeamListOut(version, teams.Count, teams.Count(t => t.IsActive), teams.Count(t => t.NeedsReconfirming(today, months)), months,
             teams.Max(t => t.LastChecked),
             "An incomplete register (see GET /api/teams/summary). Anyone can tell us about provision (POST /api/contributions); key holders review it.",
-            teams.Select(t => TeamBody.From(t, today, months)).ToList()));
+            teams.Select(t => TeamBody.From(t, today, months, names)).ToList()));
     }
 
     /// <summary>The Foundation's latest published counts, as text, from the one list of them.</summary>

@@ -28,6 +28,8 @@ public static class ViewerEndpoints
                 "<!doctype html><html lang=\"en\"><title>Cradle</title><body><h1>Cradle</h1><p>The map viewer is not built: run <code>make build</code>. The API is at <a href=\"/docs\">/docs</a>.</p></body></html>",
                 "text/html")).ExcludeFromDescription();
         }
+        // Browsers and crawlers ask for /favicon.ico whatever the page links: point them at the SVG.
+        app.MapGet("/favicon.ico", () => Results.Redirect("/favicon.svg", permanent: true)).ExcludeFromDescription();
         // Optional basemap (for example OpenStreetMap raster tiles); none by default, so the viewer works offline.
         app.MapGet("/api/viewer/config", (IConfiguration config) => TypedResults.Ok(new ViewerConfig(config["Cradle:BasemapUrl"])))
             .WithTags("Viewer").WithSummary("Settings for the map viewer");

@@ -82,6 +82,9 @@ public sealed class ModelSnapshot
     public required Dictionary<(string Vintage, string Measure), MeasureValues> Deprivation { get; init; }
     public required Dictionary<(string Level, string Code), List<ParentShare>> Parents { get; init; }
     public required Dictionary<string, int[]> WardLsoas { get; init; }
+
+    /// <summary>Ward 2024 names by code (a team's service area may name wards).</summary>
+    public required Dictionary<string, string> WardNames { get; init; }
     public required Dictionary<string, string[]> LadNeighbours { get; init; }
     public required IReadOnlyList<Team> Teams { get; init; }
     /// <summary>The finest level each code belongs to (a unitary authority's code is both a district and an upper-tier council).</summary>
@@ -212,7 +215,8 @@ public sealed class ModelSnapshot
     public PopulationValues Population(string id) => Populations[id];
 
     /// <summary>The name of an area of any level from its code; null for an unknown code.</summary>
-    public string? NameOf(string code) => AreaLevelOfCode.TryGetValue(code, out var l) ? Levels[l].Names[Levels[l].Index[code]] : null;
+    public string? NameOf(string code) => AreaLevelOfCode.TryGetValue(code, out var l) ? Levels[l].Names[Levels[l].Index[code]]
+        : WardNames.TryGetValue(code, out var ward) ? ward : null;
 
     /// <summary>The register's teams whose service area includes any LSOA of this area, in register order.</summary>
     public IReadOnlyList<Team> TeamsTouching(string level, int area) => [.. Touching(level).Teams[area]];
@@ -256,7 +260,7 @@ public sealed class ModelSnapshot
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var version = await conn.ExecuteScalarAsync<long>(new CommandDefinition("select data_version from cradle_meta.state", cancellationToken: ct));
         var lsoas = (await conn.QueryAsync<LsoaRow>(new CommandDefinition("""
-            select l.code, l.ward_code as Ward, l.icb_basis as IcbBasis,
+            select l.code, l.ward_code as Ward, l.ward_name as WardName, l.icb_basis as IcbBasis,
                    p.age_0 as Age0, p.age_1 as Age1, p.all_ages as AllAges,
                    q.age_0 as Age0Mid2024, q.age_1 as Age1Mid2024, q.all_ages as AllAgesMid2024,
                    coalesce(w.population_mid2015, 0)::double precision as Pop2015
@@ -345,6 +349,7 @@ public sealed class ModelSnapshot
             Deprivation = deprivation,
             Parents = parents,
             WardLsoas = wards,
+            WardNames = lsoas.Where(r => r.Ward is not null && r.WardName is not null).GroupBy(r => r.Ward!).ToDictionary(g => g.Key, g => g.First().WardName!),
             LadNeighbours = neighbours,
             Teams = teams,
             AreaLevelOfCode = levelOf,
@@ -354,7 +359,7 @@ public sealed class ModelSnapshot
         };
     }
 
-    sealed record LsoaRow(string Code, string? Ward, string? IcbBasis,
+    sealed record LsoaRow(string Code, string? Ward, string? WardName, string? IcbBasis,
         double Age0, double Age1, double AllAges, double Age0Mid2024, double Age1Mid2024, double AllAgesMid2024, double Pop2015);
 
     /// <summary>

@@ -3440,6 +3440,7 @@ export interface components {
             definition_fit: null | string;
             notes: null | string;
             needs_reconfirming?: null | boolean;
+            service_area_names?: null | string[];
         };
         TeamChange: {
             /** Format: int64 */

@@ -12,6 +12,7 @@ import { areaLevels, catalogLoaded, getCatalog, level as levelOf, mapFigures, se
 import { RankedTable } from './table';
 import { Tabs } from './tabs';
 import { TeamsView } from './teams';
+import { sheetHandle } from './sheet';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const state: ViewState = readState();
@@ -63,6 +64,7 @@ const editor = new ScenarioEditor($('scenarios'), {
 
 const tabs = new Tabs($('sidebar').querySelector('[role="tablist"]')!, (id, byUser) => {
   state.tab = id;
+  if (byUser) clearHint();
   if (byUser) setCollapsed(false);
   if (!catalogLoaded()) return; // the views fill in when it has loaded
   map?.setPicked(id === 'scenarios' ? editor.picked() : []);
@@ -72,10 +74,16 @@ const tabs = new Tabs($('sidebar').querySelector('[role="tablist"]')!, (id, byUs
   writeState(state);
 });
 
-const table = new RankedTable($('ranking-head'), $('ranking-body'), $('download') as HTMLAnchorElement, $('table-count'), (code) => void select(code, true));
+// A row of the ranked table (a click, or Enter on its name) opens that area's details.
+const table = new RankedTable($('ranking-head'), $('ranking-body'), $('download') as HTMLAnchorElement, $('table-count'), (code) => {
+  tabs.show('area', true);
+  void select(code, true).then(() => $('panel').focus());
+});
 const teamsView = new TeamsView($('teams'), areaName, (t) => void showTeam(t));
 
 let selection = 0;
+let selectedLevel: string | undefined; // the selected area's own level, once known
+let deprivationOn = false;
 
 /** A click on the map: in the Scenarios view it adds the area to the team being picked; it always selects. */
 function onMapChoose(code: string): void {
@@ -85,11 +93,32 @@ function onMapChoose(code: string): void {
   void select(code);
 }
 
+/** The search's hint stays only until the next thing the user does: a search keeps it for its own selection. */
+let hintKept = false;
+function clearHint(): void { $('search-hint').innerHTML = ''; }
+
+/** Shows the search's hint (text and links, already escaped) with a button that closes it. */
+function showHint(html: string): void {
+  const hint = $('search-hint');
+  hint.innerHTML = `<span class="app-search__hint-text">${html}</span><button type="button" class="app-search__hint-close" aria-label="Close the search hint">×</button>`;
+  hint.querySelector('button')!.addEventListener('click', () => { clearHint(); $('search').focus(); });
+  hint.querySelectorAll<HTMLAnchorElement>('a[data-code]').forEach((a) => a.addEventListener('click', (e) => { e.preventDefault(); tabs.show('area'); void select(a.dataset.code!, true); }));
+}
+document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && $('search-hint').innerHTML) clearHint(); });
+// On click, not pointerdown: closing the hint moves what is under the pointer, and the click must land where it was aimed.
+document.addEventListener('click', (e) => {
+  const t = e.target as HTMLElement;
+  if ($('search-hint').innerHTML && !t.closest('#search-hint, .app-search')) clearHint();
+});
+$('search').addEventListener('input', () => { if (!($('search') as HTMLInputElement).value) clearHint(); });
+
 async function select(code: string | null, zoom = false): Promise<void> {
+  if (!hintKept) clearHint();
+  hintKept = false;
   const mine = ++selection; // a slower, older answer must not overwrite a newer choice
   state.area = code;
   writeState(state);
-  map?.select(code);
+  map?.select(code, code ? allAreas.get(code)?.level : undefined);
   table.setSelected(code);
   const panel = $('panel');
   if (!code) { panel.innerHTML = panelIntro; return; }
@@ -102,15 +131,16 @@ async function select(code: string | null, zoom = false): Promise<void> {
       code = detail.area.code;
       state.area = code;
       writeState(state);
-      map?.select(code);
       table.setSelected(code);
     }
+    selectedLevel = detail.area.level;
+    map?.select(code, detail.area.level);
     const inForce = editor.inForce();
     const sa = editor.inForceResult()?.areas.find((a) => a.code === code);
     renderPanel(panel, detail, sa && inForce ? { area: sa, name: inForce.name } : null, reportHref(detail.area.level, code));
     if (zoom && map) {
       const ogc = await getJson<{ geometry: { coordinates: unknown } }>(`/ogc/collections/${detail.area.level}/items/${code}`).catch(() => null);
-      if (ogc && mine === selection) map.fitTo(geometryBounds(ogc.geometry.coordinates));
+      if (ogc && mine === selection) map.fitTo(geometryBounds(ogc.geometry.coordinates), sheetPadding());
     }
   } catch (e) {
     if (mine === selection) panel.innerHTML = `<h2 class="govuk-heading-m">Area details</h2><p class="govuk-error-message">${esc((e as Error).message)}</p>`;
@@ -131,30 +161,30 @@ function search(): void {
     return a.code.toLowerCase() === q || name === q ? 0 : name.startsWith(q) ? 1 : name.includes(q) ? 2 : 3;
   };
   const matches = [...allAreas.values()].filter((a) => score(a) < 3).sort((a, b) => score(a) - score(b) || b.infants_under_2 - a.infants_under_2);
-  const hint = $('search-hint');
   const hit = matches[0];
-  if (!hit) { void searchHistory(q, hint); return; }
+  if (!hit) { void searchHistory(q); return; }
   const others = matches.slice(1, 6);
-  hint.innerHTML = `Showing ${esc(hit.name)}.${others.length ? ` Also matching: ${others.map((o) => `<a class="govuk-link" href="?area=${esc(o.code)}" data-code="${esc(o.code)}">${esc(o.name)}</a>`).join(', ')}.` : ''}`;
-  hint.querySelectorAll<HTMLAnchorElement>('a[data-code]').forEach((a) => a.addEventListener('click', (e) => { e.preventDefault(); tabs.show('area'); void select(a.dataset.code!, true); }));
   tabs.show('area');
   setCollapsed(false);
+  // Two areas of one name (the region and the NHS region North West) are told apart by their level.
+  const named = (o: { name: string; level: string }) => [hit, ...others].filter((x) => x.name === o.name).length > 1 ? `${o.name} (${levelOf(o.level).singular.toLowerCase()})` : o.name;
+  showHint(`Showing ${esc(named(hit))}.${others.length ? ` Also matching: ${others.map((o) => `<a class="govuk-link" href="?area=${esc(o.code)}" data-code="${esc(o.code)}">${esc(named(o))}</a>`).join(', ')}.` : ''}`);
+  hintKept = true;
   void select(hit.code, true).then(() => $('panel').focus());
 }
 
 /** A name or code the areas on show do not have: an ICB abolished on 1 April 2026, or a district's newer code; the API says what it is now. */
-async function searchHistory(q: string, hint: HTMLElement): Promise<void> {
-  const none = `No area matches “${q}”. Try the name of a district, council, ICB or region, or a code.`;
-  if (q.length < 2) { hint.textContent = none; return; }
+async function searchHistory(q: string): Promise<void> {
+  const none = esc(`No area matches “${q}”. Try the name of a district, council, ICB or region, or a code.`);
+  if (q.length < 2) { showHint(none); return; }
   try {
     const r = await getJson<SearchResult>(`/api/search?q=${encodeURIComponent(q)}&limit=5`);
     const old = r.hits.filter((h) => h.status !== 'current');
-    if (!old.length) { hint.textContent = none; return; }
-    hint.innerHTML = old.map((h) => h.status === 'recoded'
+    if (!old.length) { showHint(none); return; }
+    showHint(old.map((h) => h.status === 'recoded'
       ? `${esc(h.now ?? '')} <a class="govuk-link" href="?area=${esc(h.code)}" data-code="${esc(h.code)}">Show ${esc(h.name)}</a>.`
-      : `${esc(h.now ?? h.name)}: ${h.successors.map((x) => `<a class="govuk-link" href="?area=${esc(x.code)}" data-code="${esc(x.code)}">${esc(x.name)}</a>`).join(', ')}.`).join(' ');
-    hint.querySelectorAll<HTMLAnchorElement>('a[data-code]').forEach((a) => a.addEventListener('click', (e) => { e.preventDefault(); tabs.show('area'); void select(a.dataset.code!, true); }));
-  } catch { hint.textContent = none; }
+      : `${esc(h.now ?? h.name)}: ${h.successors.map((x) => `<a class="govuk-link" href="?area=${esc(x.code)}" data-code="${esc(x.code)}">${esc(x.name)}</a>`).join(', ')}.`).join(' '));
+  } catch { showHint(none); }
 }
 
 /** The scenario in force (or none) on the table, the map and the panel. */
@@ -175,6 +205,7 @@ function showScenario(r: ScenarioResult | null): void {
 async function loadAreas(): Promise<void> {
   const lists = await Promise.all(getCatalog().levels.filter((l) => l.search).map((l) => getJson<AreaList>(`/api/areas?level=${l.id}`)));
   byLevel = new Map(lists.map((l) => [l.level, l.areas]));
+  listMeta = new Map(lists.map((l) => [l.level, { dataVersion: l.data_version, model: l.need_model.name }]));
   allAreas = new Map(lists.flatMap((l) => l.areas).map((a) => [a.code, a]));
   $('area-names').innerHTML = [...allAreas.values()].map((a) => `<option value="${esc(a.name)}"></option>`).join('');
   $('servable-names').innerHTML = servableLevels().flatMap((l) => byLevel.get(l.id) ?? []).map((a) => `<option value="${esc(a.name)}"></option>`).join('');
@@ -182,10 +213,21 @@ async function loadAreas(): Promise<void> {
   renderFilter();
 }
 
+let listMeta = new Map<string, { dataVersion: number; model: string }>();
+
+/** What the table shows, for its CSV's first line: the level, the filter, the model and the data version. */
+function tableContext(): void {
+  const filter = $('filter') as HTMLSelectElement;
+  const meta = listMeta.get(state.level);
+  table.setContext({ levelPlural: levelOf(state.level).plural.toLowerCase(), filterName: filter.value ? filter.selectedOptions[0]?.textContent ?? filter.value : null,
+    model: meta?.model ?? '', dataVersion: meta?.dataVersion ?? 0 });
+}
+
 /** The chosen level's areas in the table. */
 function showAreas(): void {
   table.setLevel(levelOf(state.level));
   table.setAreas(areas());
+  tableContext();
 }
 
 async function start(): Promise<void> {
@@ -201,12 +243,13 @@ async function start(): Promise<void> {
     // The derived ICB lookup is credited only while it is the one loaded (the catalog says so).
     $('attribution-icb').hidden = !getCatalog().levels.some((l) => l.derived);
     renderLevelControl();
-    if (state.area) void select(state.area);
+    // A link with an area and no map view of its own shows that area, fitted above a phone's sheet.
+    if (state.area) void select(state.area, !state.centre);
     if (!map) {
       startMap();
       // The map's first tiles come first: the lists (a few hundred kilobytes of JSON to parse, a table
       // to build) would share the main thread with it. They follow its first render, or 2.5 s.
-      renderLegend($('legend'), state.metric, state.level, summary);
+      renderLegend($('legend'), state.metric, state.level, summary, deprivationOn);
       await new Promise<void>((resolve) => { map!.map.once('idle', () => resolve()); setTimeout(resolve, 2500); });
     }
     await health;
@@ -216,8 +259,9 @@ async function start(): Promise<void> {
     summary = sum;
     register = teams.teams;
     $('register-notice').innerHTML = `${esc(sum.notice)} Only ${sum.capacity_published} teams publish how many families they see; the rest use an assumed capacity.`;
+    $('register-notice-summary').textContent = `How complete the register is: ${sum.teams} teams, ${sum.needs_reconfirming.length} needing re-confirmation; the Foundation counted more`;
     $('register-footer').innerHTML = `Team register: ${sum.teams} teams, each with its source, the source’s date, the date a source last confirmed it and the date it was last checked (${esc(sum.oldest_last_checked ?? '–')} to ${esc(sum.newest_last_checked ?? '–')}). <a class="govuk-link" href="/api/register">The register as open data</a> (CC BY 4.0) · <a class="govuk-link" href="/api/teams/changes.atom">Changes (Atom)</a>.`;
-    renderLegend($('legend'), state.metric, state.level, summary);
+    renderLegend($('legend'), state.metric, state.level, summary, deprivationOn);
     showStatus('');
     tabs.show(['area', 'table', 'scenarios', 'teams', 'about'].includes(state.tab) ? state.tab : 'area');
     if (state.active >= 0) void editor.refresh().then(showScenario).catch(() => undefined);
@@ -244,7 +288,7 @@ function startMap(): void {
   // The first complete render: every tile of the first view drawn (the bench's viewer-first-render).
   map.map.once('idle', () => { window.cradle.firstRender = performance.now(); });
   map.map.on('load', () => {
-    map!.select(state.area);
+    map!.select(state.area, selectedLevel);
     map!.setPicked(tabs.current === 'scenarios' ? editor.picked() : []);
     markReady('map');
   });
@@ -261,7 +305,7 @@ async function showTeam(t: Team): Promise<void> {
   const here = (t.service_areas ?? []).find((c) => areas().some((a) => a.code === c));
   if (here) void select(here);
   const f = await getJson<{ geometry: { coordinates: unknown } | null }>(`/ogc/collections/teams/items/${encodeURIComponent(t.id ?? '')}`).catch(() => null);
-  if (f?.geometry && map) map.fitTo(geometryBounds(f.geometry.coordinates));
+  if (f?.geometry && map) map.fitTo(geometryBounds(f.geometry.coordinates), sheetPadding());
 }
 
 let registerLoaded = false;
@@ -307,6 +351,7 @@ function renderFilter(): void {
   if (![...select.options].some((o) => o.value === state.filter)) state.filter = '';
   select.value = state.filter;
   table.setFilter(state.filter);
+  tableContext();
 }
 
 function changeLevel(id: string): void {
@@ -314,7 +359,7 @@ function changeLevel(id: string): void {
   void select(null);
   renderLevelControl();
   map?.setLevel(state.level, state.metric); // draws the fill in the metric too
-  renderLegend($('legend'), state.metric, state.level, summary);
+  renderLegend($('legend'), state.metric, state.level, summary, deprivationOn);
   writeState(state);
   // Scenarios are kept: the one in force is run again for the areas of the new level.
   editor.invalidate();
@@ -326,25 +371,42 @@ function changeLevel(id: string): void {
     .catch((e) => showStatus(`<p class="govuk-error-message">${esc((e as Error).message)}</p>`));
 }
 
+/** On a phone the sheet covers the bottom of the map: what is fitted must lie above it. */
+function sheetPadding(): { bottom: number } | undefined {
+  if (!window.matchMedia('(max-width: 40rem)').matches) return undefined;
+  const side = $('sidebar').getBoundingClientRect(), mapBox = $('map').getBoundingClientRect();
+  return { bottom: Math.max(40, mapBox.bottom - side.top + 20) };
+}
+
 function setCollapsed(collapsed: boolean): void {
   const side = $('sidebar'), button = $('panel-toggle');
   if ((side.dataset.collapsed === 'true') === collapsed) return;
   side.dataset.collapsed = String(collapsed);
+  if (collapsed) delete side.dataset.sheet;
   button.setAttribute('aria-expanded', String(!collapsed));
   button.textContent = collapsed ? 'Show the panel' : 'Hide the panel';
   requestAnimationFrame(() => map?.map.resize());
 }
 
+// The phone's sheet: peek is the collapsed panel; half and full are its open sizes.
+sheetHandle($('sheet-handle') as HTMLButtonElement, $('sidebar'),
+  () => ($('sidebar').dataset.collapsed === 'true' ? 'peek' : $('sidebar').dataset.sheet === 'full' ? 'full' : 'half'),
+  (size) => {
+    setCollapsed(size === 'peek');
+    if (size === 'full') $('sidebar').dataset.sheet = 'full'; else delete $('sidebar').dataset.sheet;
+    requestAnimationFrame(() => map?.map.resize());
+  });
+
 $('level').addEventListener('change', () => changeLevel(($('level') as HTMLSelectElement).value));
 $('metric').addEventListener('change', () => {
   state.metric = ($('metric') as HTMLSelectElement).value;
   map?.setMetric(state.metric);
-  renderLegend($('legend'), state.metric, state.level, summary);
+  renderLegend($('legend'), state.metric, state.level, summary, deprivationOn);
   writeState(state);
   // The scenario's areas hold every figure it changes: no need to ask again.
   if (state.active >= 0) showScenario(editor.inForceResult());
 });
-$('filter').addEventListener('change', () => { state.filter = ($('filter') as HTMLSelectElement).value; table.setFilter(state.filter); writeState(state); });
+$('filter').addEventListener('change', () => { state.filter = ($('filter') as HTMLSelectElement).value; table.setFilter(state.filter); tableContext(); writeState(state); });
 $('state-filter').addEventListener('change', () => { state.stateFilter = ($('state-filter') as HTMLSelectElement).value; table.setStateFilter(state.stateFilter); writeState(state); });
 $('search').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); search(); } });
 $('search-go').addEventListener('click', search);
@@ -357,6 +419,14 @@ document.addEventListener('click', (e) => {
   void import('./contribute').then((m) => m.openContribution({ kind, teamId: b.dataset.teamId, areaCode: b.dataset.areaCode, areaName: b.dataset.areaName }, register));
 });
 $('legend').addEventListener('click', (e) => { if ((e.target as HTMLElement).id === 'legend-teams') { e.preventDefault(); tabs.show('teams', true); } });
+// Small-area deprivation: a layer the user chooses, with its own key, never a silent swap on zooming.
+$('legend').addEventListener('change', (e) => {
+  if ((e.target as HTMLElement).id !== 'legend-deprivation') return;
+  deprivationOn = (e.target as HTMLInputElement).checked;
+  map?.showDeprivation(deprivationOn);
+  renderLegend($('legend'), state.metric, state.level, summary, deprivationOn);
+  $('legend-deprivation').focus();
+});
 document.querySelector('.govuk-skip-link')?.addEventListener('click', () => setCollapsed(false));
 $('panel-toggle').addEventListener('click', () => setCollapsed($('sidebar').dataset.collapsed !== 'true'));
 // On a phone the legend starts closed, and the sheet starts as its tabs only, so the map shows.

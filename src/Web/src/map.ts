@@ -14,10 +14,14 @@ export interface MapHandle {
   map: maplibregl.Map;
   setMetric(id: string): void;
   setLevel(id: string, metric: string): void;
-  select(code: string | null): void;
+  /** Outlines the selected area: of the level on show, or (a search for an ICB while districts show) of its own level. */
+  select(code: string | null, level?: string): void;
+  /** Small areas (LSOAs) by deprivation decile over the chosen measure, from zoom 8: an explicit, legended choice. */
+  showDeprivation(on: boolean): void;
   setPicked(codes: string[]): void;
   setScenario(values: Map<string, number> | null, metric: string): void;
-  fitTo(bounds: [number, number, number, number]): void;
+  /** Fits the map to bounds; padding (px) keeps them clear of what covers the map (a phone's sheet). */
+  fitTo(bounds: [number, number, number, number], padding?: { top?: number; bottom?: number; left?: number; right?: number }): void;
   /** Adds a raster basemap under the areas (the server's optional setting). */
   addBasemap(url: string): void;
   /** Outlines one register team's area (null: none). */
@@ -33,7 +37,8 @@ export function createMap(container: HTMLElement, opts: { centre: [number, numbe
     [...new Set(['lad', 'lsoa', 'icb', 'region', opts.level])].map((id) => [id, { type: 'vector', url: `${origin}/tiles/${id}.json`, promoteId: 'code' }]));
   const fill = (id: string, metric: string): maplibregl.LayerSpecification => ({
     id: 'area-fill', type: 'fill', source: id, 'source-layer': id,
-    paint: { 'fill-color': fillColour(figure(metric), id) as never, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 8, 0.85, 10, 0.25] },
+    // The chosen measure stays at every zoom: small-area deprivation is a layer of its own, shown only when asked for.
+    paint: { 'fill-color': fillColour(figure(metric), id) as never, 'fill-opacity': 0.85 },
   });
   // The chosen level's outline, picked areas and selection: made here for the first style and again on a change of level.
   const areaLine = (id: string): maplibregl.LayerSpecification =>
@@ -54,8 +59,8 @@ export function createMap(container: HTMLElement, opts: { centre: [number, numbe
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#f3f2f1' } },
       fill(opts.level, opts.metric),
-      { id: 'lsoa-fill', type: 'fill', source: 'lsoa', 'source-layer': 'lsoa', minzoom: 8,
-        paint: { 'fill-color': decileColour() as never, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 8, 0, 10, 0.6] } },
+      { id: 'lsoa-fill', type: 'fill', source: 'lsoa', 'source-layer': 'lsoa', minzoom: 8, layout: { visibility: 'none' },
+        paint: { 'fill-color': decileColour() as never, 'fill-opacity': 0.75 } },
       ...statePatternLayers(opts.level),
       areaLine(opts.level),
       { id: 'icb-line', type: 'line', source: 'icb', 'source-layer': 'icb', paint: { 'line-color': '#0b0c0c', 'line-width': 1.2 } },
@@ -205,8 +210,18 @@ export function createMap(container: HTMLElement, opts: { centre: [number, numbe
         label();
       });
     },
-    select(code) {
-      whenLoaded(() => map.setFilter('area-selected', ['==', ['get', 'code'], code ?? '']));
+    select(code, level) {
+      whenLoaded(() => {
+        map.setFilter('area-selected', ['==', ['get', 'code'], code ?? '']);
+        if (map.getLayer('other-selected')) map.removeLayer('other-selected');
+        if (!code || !level || level === current) return;
+        if (!map.getSource(level)) map.addSource(level, { type: 'vector', url: `${origin}/tiles/${level}.json`, promoteId: 'code' });
+        map.addLayer({ id: 'other-selected', type: 'line', source: level, 'source-layer': level, filter: ['==', ['get', 'code'], code],
+          paint: { 'line-color': '#d4351c', 'line-width': 4, 'line-dasharray': [3, 1.5] } });
+      });
+    },
+    showDeprivation(on) {
+      whenLoaded(() => map.setLayoutProperty('lsoa-fill', 'visibility', on ? 'visible' : 'none'));
     },
     setPicked(codes) {
       whenLoaded(() => map.setFilter('area-picked', ['in', ['get', 'code'], ['literal', codes]]));
@@ -219,8 +234,8 @@ export function createMap(container: HTMLElement, opts: { centre: [number, numbe
       for (const id of Object.keys(style.sources).filter((k) => k !== 'basemap'))
         (map.getSource(id) as maplibregl.VectorTileSource | undefined)?.setUrl(`${origin}/tiles/${id}.json?t=${Date.now()}`);
     },
-    fitTo(bounds) {
-      map.fitBounds(bounds, { padding: 40, maxZoom: 10, duration: 0 });
+    fitTo(bounds, padding) {
+      map.fitBounds(bounds, { padding: { top: 40, left: 40, right: 40, bottom: 40, ...padding }, maxZoom: 10, duration: 0 });
     },
     addBasemap(url) {
       whenLoaded(() => {
@@ -265,7 +280,7 @@ function foundation(r: RegisterSummary): string {
   return c ? `the Parent-Infant Foundation counted ${c.teams} in England (${new Date(c.as_of).toLocaleDateString('en-GB', { month: 'long', year: 'numeric' })})` : 'no published count is loaded';
 }
 
-export function renderLegend(el: HTMLElement, metricId: string, levelId: string, register: RegisterSummary | null): void {
+export function renderLegend(el: HTMLElement, metricId: string, levelId: string, register: RegisterSummary | null, deprivationOn = false): void {
   const f = figure(metricId);
   const colours = palette(f.palette);
   const b = breaks(f, levelId);
@@ -284,8 +299,12 @@ export function renderLegend(el: HTMLElement, metricId: string, levelId: string,
     <ul class="app-legend__list app-legend__list--cols" id="legend-states">${teamStates().map((t) => `<li data-state="${t.id}"><span class="app-legend__swatch app-legend__swatch--${t.id}"></span><strong>${esc(t.label)}</strong></li>`).join('')}</ul>
     <details class="app-legend__more"><summary>What these mean</summary>
       <ul class="app-legend__list" id="legend-explain">${teamStates().map((t) => `<li><span><strong>${esc(t.label)}</strong>: ${esc(t.explain)}</span></li>`).join('')}</ul>
-      <p class="app-legend__note">Zoom in to see small areas (LSOAs) by deprivation decile:
+      </details>
+    <div class="govuk-checkboxes govuk-checkboxes--small app-legend__toggle"><div class="govuk-checkboxes__item">
+      <input class="govuk-checkboxes__input" id="legend-deprivation" type="checkbox"${deprivationOn ? ' checked' : ''}>
+      <label class="govuk-label govuk-checkboxes__label" for="legend-deprivation">Small areas by deprivation (from zoom 8)</label></div></div>
+    ${deprivationOn ? `<p class="app-legend__note" id="legend-deprivation-key">Small areas (LSOAs) by deprivation decile, over the measure:
         <span class="app-legend__ramp" aria-hidden="true">${deciles.map((c) => `<span style="background:${esc(c)}"></span>`).join('')}</span>
-        from the 10% most deprived (left) to the least (right).</p></details>
+        from the 10% most deprived (left) to the least (right). Zoom in to see them.</p>` : ''}
     ${register ? `<p class="app-legend__note" id="legend-register">The register holds ${register.by_status['active'] ?? 0} active teams; ${foundation(register)}. <a class="govuk-link" href="?tab=teams" id="legend-teams">See every team</a>.</p>` : ''}`;
 }

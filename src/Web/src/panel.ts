@@ -1,6 +1,6 @@
 // The "Area details" panel: figures, teams with sources, vintages, links.
 import type { AreaDetail, ScenarioArea } from './api';
-import { esc, longDate, n0, n1, pct } from './format';
+import { esc, gbp, longDate, n0, n1, pct } from './format';
 import { level as levelOf, teamState } from './metrics';
 import { barChart } from './charts';
 import { stateTag } from './table';
@@ -12,15 +12,24 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: { area: Sc
   const icbs = a.parents.filter((p) => p.level === 'icb');
   const row = (k: string, v: string) =>
     `<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${esc(k)}</dt><dd class="govuk-summary-list__value">${v}</dd></div>`;
-  const teams = d.teams_serving.length
-    ? `<ul class="govuk-list">${d.teams_serving.map((t) => `<li><strong>${esc(t.name)}</strong> (${esc(t.provider ?? 'provider not recorded')}):
-        ${n0(t.capacity_families_per_year)} families a year${t.capacity_assumed ? ' <strong class="govuk-tag govuk-tag--yellow">assumed</strong>' : ''}.
-        ${t.source_url ? `<a class="govuk-link" href="${esc(t.source_url)}" rel="noopener">Source</a>` : ''}
-        Source dated ${esc(t.source_date ?? 'unknown')}; last confirmed running ${esc(t.last_confirmed ?? 'never')}; last checked ${esc(t.last_checked ?? 'never')}.${t.needs_reconfirming ? ` <strong class="govuk-tag govuk-tag--orange">Needs re-confirming: no source for over 24 months</strong>` : ''}${t.area_note ? ` <span class="govuk-body-s">${esc(t.area_note)}</span>` : ''}
-        <button type="button" class="govuk-button govuk-button--secondary app-button-small" data-contribute="team_change" data-team-id="${esc(t.id)}">Tell us about ${esc(t.name)}</button></li>`).join('')}</ul>`
-    : `<p class="govuk-body" data-field="team-state"><strong class="govuk-tag ${stateTag[a.team_state]}">${esc(teamState(a.team_state)?.label ?? a.team_state)}</strong> ${esc(teamState(a.team_state)?.explain ?? '')}.</p>`;
+  // Provision first: the area's team state, then each team serving it with what a commissioner asks about.
+  const stateLine = `<p class="govuk-body" data-field="team-state"><strong class="govuk-tag ${stateTag[a.team_state]}">${esc(teamState(a.team_state)?.label ?? a.team_state)}</strong> ${esc(teamState(a.team_state)?.explain ?? '')}.</p>`;
+  const statusTag: Record<string, string> = { active: 'govuk-tag--green', in_development: 'govuk-tag--blue', unknown: 'govuk-tag--grey', closed: 'govuk-tag--red' };
+  const teamBlock = (t: AreaDetail['teams_serving'][number]) => `<li class="app-team app-team--${esc(t.status)}"><strong>${esc(t.name)}</strong>
+        <strong class="govuk-tag app-tag-small ${statusTag[t.status] ?? 'govuk-tag--grey'}">${esc(t.status.replace('_', ' '))}</strong>${t.definition_fit === 'uncertain' ? ' <strong class="govuk-tag app-tag-small govuk-tag--yellow" data-field="definition-flag">May not meet the definition</strong>' : ''}
+        <dl class="app-team__facts govuk-body-s">
+          <dt>Provider</dt><dd data-field="provider">${esc(t.provider ?? 'not recorded')}</dd>
+          <dt>Capacity</dt><dd>${t.capacity_families_per_year != null ? `${n0(t.capacity_families_per_year)} families a year${t.capacity_assumed ? ' (assumed: not published)' : ''}` : 'not published'}</dd>
+          ${t.annual_cost_gbp != null ? `<dt>Annual cost</dt><dd>${gbp(t.annual_cost_gbp)}</dd>` : ''}
+          <dt>Started</dt><dd>${esc(t.started ?? 'not known')}</dd>
+          <dt>Source</dt><dd>${t.source_url ? `<a class="govuk-link" href="${esc(t.source_url)}" rel="noopener">dated ${esc(t.source_date ?? 'unknown')}</a>` : '–'}</dd>
+          <dt>Last confirmed</dt><dd>${esc(t.last_confirmed ?? 'never')}${t.needs_reconfirming ? ' <strong class="govuk-tag app-tag-small govuk-tag--orange">Needs re-confirming</strong>' : ''} (checked ${esc(t.last_checked ?? 'never')})</dd>
+        </dl>${t.area_note ? `<p class="govuk-body-s">${esc(t.area_note)}</p>` : ''}
+        <button type="button" class="govuk-button govuk-button--secondary app-button-small" data-contribute="team_change" data-team-id="${esc(t.id)}">Tell us about ${esc(t.name)}</button></li>`;
+  const teams = stateLine + (d.teams_serving.length ? `<ul class="govuk-list app-teams" id="panel-teams">${d.teams_serving.map(teamBlock).join('')}</ul>` : '');
+  // Teams in the register here that the figures do not count as serving (in development, of unknown status, closed): the same facts.
   const others = d.other_register_teams.length
-    ? `<p class="govuk-body-s">Also in the register here: ${d.other_register_teams.map((t) => `${esc(t.name)} (${esc(t.status.replace('_', ' '))}${t.source_url ? `, <a class="govuk-link" href="${esc(t.source_url)}" rel="noopener">source</a>` : ''})`).join('; ')}.</p>` : '';
+    ? `<p class="govuk-body-s">Also in the register here, not counted as serving it:</p><ul class="govuk-list app-teams" id="panel-other-teams">${d.other_register_teams.map(teamBlock).join('')}</ul>` : '';
   const evidence = d.area_evidence.length
     ? `<ul class="govuk-list govuk-body-s">${d.area_evidence.map((e) => e.current
         ? `<li>${e.evidence === 'confirmed_none' ? 'No team' : 'A team is said to exist, unnamed'} (${esc(e.source_date)}): ${esc(e.statement)} <a class="govuk-link" href="${esc(e.source_url)}" rel="noopener">Source</a></li>`
@@ -72,6 +81,10 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: { area: Sc
     <h2 class="govuk-heading-m" id="panel-title">${esc(a.name)}</h2>
     <p class="govuk-caption-m">${esc(a.code)}${vintage}${region ? ` · ${esc(region.name)}` : ''}${icbs.length ? ` · ${icbs.map((i) => `${esc(i.name)}${icbs.length > 1 ? ` (${pct(i.infants_share)} of infants)` : ''}`).join(', ')}` : ''}</p>
     ${history ? `<ul class="govuk-list govuk-body-s" id="panel-history">${history}</ul>` : ''}
+    <h3 class="govuk-heading-s">Teams</h3>
+    ${teams}${others}${evidence}
+    <p class="govuk-body-s"><button type="button" class="govuk-button govuk-button--secondary app-button-small" id="panel-contribute" data-contribute="${d.teams_serving.length ? 'new_team' : 'area_evidence'}" data-area-code="${esc(a.code)}" data-area-name="${esc(a.name)}">Tell us about provision here</button>
+      Know of a team here, or that one has closed? Tell us, with the page that says it.</p>
     ${scenarioRows}
     <dl class="govuk-summary-list govuk-summary-list--no-border">
       ${row('Unmet need', `<span data-field="unmet">${n1(a.unmet_need)}</span> families a year (${n1(a.unmet_need_per_1000_births)} per 1,000 births; <span data-field="unmet-range">${n0(a.unmet_need_low)} to ${n0(a.unmet_need_high)}</span> if need is 8% to 15% of births nationally)`)}
@@ -85,10 +98,6 @@ export function renderPanel(el: HTMLElement, d: AreaDetail, scenario: { area: Sc
       ${a.deprivation?.mean_imd_score != null ? row('Mean IMD score', n1(a.deprivation.mean_imd_score)) : ''}
       ${a.child_poverty?.before_housing_costs_percent != null ? row(`Children in low income families (FYE ${esc(String(a.child_poverty.fye))})`, `${n1(a.child_poverty.before_housing_costs_percent)}% before housing costs${a.child_poverty.after_housing_costs_percent != null ? `, ${n1(a.child_poverty.after_housing_costs_percent)}% after` : ''}`) : ''}
     </dl>
-    <h3 class="govuk-heading-s">Teams</h3>
-    ${teams}${others}${evidence}
-    <p class="govuk-body-s"><button type="button" class="govuk-button govuk-button--secondary app-button-small" id="panel-contribute" data-contribute="${d.teams_serving.length ? 'new_team' : 'area_evidence'}" data-area-code="${esc(a.code)}" data-area-name="${esc(a.name)}">Tell us about provision here</button>
-      Know of a team here, or that one has closed? Tell us, with the page that says it.</p>
     ${a.team_state_shares.not_known > 0 && a.team_state_shares.not_known < 1 ? `<p class="govuk-body-s">${pct(a.team_state_shares.not_known)} of infants here live where nothing is known about a team.</p>` : ''}
     <h3 class="govuk-heading-s">Who commissions here</h3>
     ${who}

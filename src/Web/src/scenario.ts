@@ -124,6 +124,10 @@ export class ScenarioEditor {
             <input class="govuk-checkboxes__input" id="plan-deprived" type="checkbox" checked>
             <label class="govuk-label govuk-checkboxes__label" for="plan-deprived">Favour deprived areas</label>
           </div>
+          ${st.area ? `<div class="govuk-checkboxes__item">
+            <input class="govuk-checkboxes__input" id="plan-within" type="checkbox" checked>
+            <label class="govuk-label govuk-checkboxes__label" for="plan-within">Only in ${esc(this.ctx.name(st.area) || st.area)}</label>
+          </div>` : ''}
         </div>
       </div>
       <button class="govuk-button govuk-button--secondary app-small" id="plan-run" type="button">Suggest places</button>
@@ -303,7 +307,11 @@ export class ScenarioEditor {
         return r;
       }));
       if (!box.isConnected) return;
-      box.innerHTML = compareTable(kept, results, this.state.scenarios[this.state.active] ?? null) + (area ? frameTable(kept, results) : '');
+      // The commissioner's own area first; England's totals after it.
+      box.innerHTML = (area ? frameTable(kept, results) : '') + compareTable(kept, results, this.state.scenarios[this.state.active] ?? null, !!area)
+        + `<p class="govuk-body-s"><a class="govuk-link" id="compare-download" href="#" download="cradle-scenarios.csv">Download the comparison (CSV)</a></p>`;
+      const link = box.querySelector<HTMLAnchorElement>('#compare-download')!;
+      link.href = URL.createObjectURL(new Blob([compareCsv(kept, results)], { type: 'text/csv' }));
       box.querySelectorAll<HTMLButtonElement>('[data-apply]').forEach((b) => b.addEventListener('click', () => void this.apply(this.state.scenarios.indexOf(kept[Number(b.dataset.apply)]!))));
     } catch (e) { renderScenarioError(box, e); }
   }
@@ -317,7 +325,10 @@ export class ScenarioEditor {
     const d = this.ctx.defaults();
     try {
       const teams = Number(this.el.querySelector<HTMLInputElement>('#plan-teams')!.value);
-      const p = await sendJson<PlanResult>('POST', '/api/plan', { teams, deprivation_weighted: this.el.querySelector<HTMLInputElement>('#plan-deprived')!.checked, capacity_families_per_year: d.capacity, annual_cost: d.cost });
+      // Limited to the selected area (a district, council or ICB) when asked: the commissioner's own patch.
+      const within = this.state.area && this.el.querySelector<HTMLInputElement>('#plan-within')?.checked ? this.state.area : undefined;
+      const p = await sendJson<PlanResult>('POST', '/api/plan', { teams, deprivation_weighted: this.el.querySelector<HTMLInputElement>('#plan-deprived')!.checked,
+        capacity_families_per_year: d.capacity, annual_cost: d.cost, ...(within ? { within } : {}) });
       renderPlan(out, p, this.state.scenarios.length < maxScenarios);
       out.querySelector<HTMLButtonElement>('#plan-keep')?.addEventListener('click', (e) => {
         if (this.state.scenarios.length >= maxScenarios) return;
@@ -375,11 +386,26 @@ function warnings(ws: ScenarioResult['warnings']): string {
     <ul class="govuk-list govuk-list--bullet">${ws.map((w) => `<li><code>${esc(w.field)}</code>: ${esc(w.message)} <span class="govuk-body-s">(${esc(w.source)})</span></li>`).join('')}</ul></div></div>`;
 }
 
-function compareTable(kept: Scenario[], rs: ScenarioResult[], inForce: Scenario | null): string {
+/** What each row of the comparison means: shown under its label, and kept in the CSV. */
+const rowDefinitions: Record<string, string> = {
+  teams: 'Teams the option adds.',
+  closed: 'Register teams the option closes.',
+  extra: 'Families a year the new teams reach who were not reached before (estimated).',
+  'unmet-after': 'Families a year needing a team that no team reaches, after the option (estimated).',
+  'not-known-after': 'The part of the unmet need living where the register has no team and no source says there is none: it may be met by a team nobody has told us about.',
+  cost: 'What the new teams cost a year, as entered.',
+  'cost-per-family': 'Annual cost of the new teams divided by the extra families reached.',
+  'break-even': 'Children kept out of care for a year that would pay for the new teams (a year in care costs councils about £96,900, 2023–24).',
+  warnings: 'Inputs outside the published range (families a year, cost per family): check them.',
+  bcr: 'Lifetime benefit of a year\'s families for each £1 a year: a national estimate, not an evaluated return.',
+  benefit: 'Lifetime benefit of a year\'s families reached: a national estimate, not an evaluated return.',
+};
+
+function compareTable(kept: Scenario[], rs: ScenarioResult[], inForce: Scenario | null, afterFrame = false): string {
   const row = (label: string, cell: (r: ScenarioResult, s: Scenario) => string, field: string) =>
-    `<tr class="govuk-table__row" data-row="${field}"><th scope="row" class="govuk-table__header">${label}</th>${rs.map((r, i) => `<td class="govuk-table__cell govuk-table__cell--numeric">${cell(r, kept[i]!)}</td>`).join('')}</tr>`;
+    `<tr class="govuk-table__row" data-row="${field}"><th scope="row" class="govuk-table__header">${label}${rowDefinitions[field] ? `<span class="govuk-body-s app-cell-note app-define" title="${esc(rowDefinitions[field])}">${esc(rowDefinitions[field])}</span>` : ''}</th>${rs.map((r, i) => `<td class="govuk-table__cell govuk-table__cell--numeric">${cell(r, kept[i]!)}</td>`).join('')}</tr>`;
   return `<table class="govuk-table app-table" id="compare-table">
-    <caption class="govuk-table__caption govuk-table__caption--s">The scenarios side by side (England, a year)</caption>
+    <caption class="govuk-table__caption govuk-table__caption--s">${afterFrame ? 'And for England as a whole' : 'The scenarios side by side (England, a year)'}</caption>
     <thead class="govuk-table__head"><tr class="govuk-table__row"><td class="govuk-table__cell"></td>${kept.map((s) => `<th scope="col" class="govuk-table__header govuk-table__header--numeric">${esc(s.name)}${s === inForce ? ' (in force)' : ''}</th>`).join('')}</tr></thead>
     <tbody class="govuk-table__body">
       ${row('New teams', (r) => n0(r.teams.length), 'teams')}
@@ -414,6 +440,30 @@ function frameTable(kept: Scenario[], rs: ScenarioResult[]): string {
       ${districts}
     </tbody></table>
     <p class="govuk-body-s">A district partly inside ${esc(a.name)} counts its part inside, so the districts add up to the area.</p>`;
+}
+
+/** The comparison as CSV: a first line naming what it is; the area's rows (if any), then England's, each with its meaning. */
+function compareCsv(kept: Scenario[], rs: ScenarioResult[]): string {
+  const q = (x: string) => `"${x.replace(/"/g, '""')}"`;
+  const frame = rs.every((r) => r.frame) ? rs.map((r) => r.frame!) : null;
+  const lines = [q(`Cradle: scenarios compared${frame ? ` in ${frame[0]!.area.name}` : ''}; families a year are estimates; data version ${rs[0]!.data_version}`),
+    ['Area', 'Measure', 'Before', ...kept.map((s) => s.name), 'Meaning'].map(q).join(',')];
+  if (frame) {
+    lines.push([q(frame[0]!.area.name), q('Unmet need (families a year)'), frame[0]!.area.unmet_need_before, ...frame.map((f) => f.area.unmet_need_after), q(rowDefinitions['unmet-after']!)].join(','));
+    frame[0]!.districts.forEach((d, k) => lines.push([q(d.name + (d.partial ? ` (${Math.round(d.inside_share * 100)}% of its infants inside)` : '')), q('Unmet need (families a year)'),
+      d.unmet_need_before, ...frame.map((f) => f.districts[k]!.unmet_need_after), q(rowDefinitions['unmet-after']!)].join(',')));
+  }
+  const england = (label: string, field: string, value: (r: ScenarioResult) => number | string, before: number | string = '') =>
+    lines.push([q('England'), q(label), before, ...rs.map(value), q(rowDefinitions[field] ?? '')].join(','));
+  england('New teams', 'teams', (r) => r.teams.length);
+  england('Teams closed', 'closed', (r) => r.closed.length);
+  england('Extra families reached (a year)', 'extra', (r) => r.totals.extra_families_covered);
+  england('Unmet need (families a year)', 'unmet-after', (r) => r.totals.unmet_need_after, rs[0]!.totals.unmet_need_before);
+  england('Unmet need where nothing is known (families a year)', 'not-known-after', (r) => r.totals.unmet_need_in_not_known_after);
+  england('Annual cost of new teams (GBP)', 'cost', (r) => r.totals.annual_cost_of_new_teams);
+  england('Cost per extra family reached (GBP)', 'cost-per-family', (r) => r.totals.cost_per_extra_family_reached ?? '');
+  england('Break-even: children kept out of care a year', 'break-even', (r) => r.value_for_money.break_even.find((b) => b.unit_cost_id === 'child_looked_after_year')?.outcomes_per_year ?? '');
+  return lines.join('\r\n');
 }
 
 export function renderScenarioError(el: HTMLElement, e: unknown): void {

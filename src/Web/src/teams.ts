@@ -31,7 +31,8 @@ export class TeamsView {
     this.render();
   }
 
-  private areas(t: Team): string { return (t.service_areas ?? []).map((c) => this.areaName(c)).join(', '); }
+  // Names, as the API gives them (wards included), else the viewer's own.
+  private areas(t: Team): string { return (t.service_area_names ?? (t.service_areas ?? []).map((c) => this.areaName(c))).join(', '); }
 
   private value(t: Team, key: SortKey): string {
     if (key === 'area') return this.areas(t);

@@ -404,7 +404,7 @@ test('small areas (LSOAs) use a palette unlike the districts\' measures', async 
 
 test('sorting the table works', async () => {
   const page = await open('/?tab=table');
-  const names = () => page.locator('#ranking-body tr td:nth-child(2)').allTextContents();
+  const names = () => page.locator('#ranking-body tr td:nth-child(2) [data-select]').allTextContents();
   const rank = await page.locator('#ranking-body tr td:nth-child(1)').allTextContents();
   assert.deepEqual(rank.slice(0, 3), ['1', '2', '3']);
   await page.getByRole('button', { name: 'District', exact: true }).click();
@@ -415,12 +415,139 @@ test('sorting the table works', async () => {
   assert.equal(await page.locator('th:has(button[data-key="name"])').getAttribute('aria-sort'), 'descending');
   await page.getByLabel('Show areas in').selectOption({ label: 'North East' });
   assert.equal(await page.locator('#ranking-body tr').count(), 12);
-  // A row's area name is a button: the keyboard selects it, and stays on it.
+  // A row's area name is a button: Enter opens that area's details, as a click on the row does.
   await page.getByRole('button', { name: 'Sunderland', exact: true }).focus();
   await page.keyboard.press('Enter');
   await page.waitForURL(/area=E08000024/);
+  await panel(page).getByRole('heading', { name: 'Sunderland' }).waitFor();
+  assert.equal(await page.getByRole('tab', { name: 'Area' }).getAttribute('aria-selected'), 'true');
   assert.equal(await page.locator('#ranking-body tr.app-selected').getAttribute('data-code'), 'E08000024');
-  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Sunderland');
+  await tab(page, 'Table');
+  await page.locator('#ranking-body tr[data-code="E08000037"]').click();
+  await panel(page).getByRole('heading', { name: 'Gateshead' }).waitFor();
+  assert.equal(await page.getByRole('tab', { name: 'Area' }).getAttribute('aria-selected'), 'true');
+  await page.close();
+});
+
+test('a search hint never covers the controls: a mouse click on the Table tab after searching "North" opens the table, at 390, 1280 and 1366 px', async () => {
+  for (const [width, height] of [[390, 844], [1280, 800], [1366, 768]]) {
+    const page = await context.newPage();
+    await page.setViewportSize({ width, height });
+    await page.goto(base + '/');
+    await page.waitForFunction(() => window.cradle?.ready === true, null, { timeout: 60_000 });
+    await page.getByRole('searchbox').fill('North');
+    await page.getByRole('button', { name: 'Go', exact: true }).click();
+    await page.locator('#search-hint').getByText(/Also matching/).waitFor();
+    // Nothing interactive lies under the hint: it is in the page's flow, not over it.
+    const overlaps = await page.evaluate(() => {
+      const h = document.getElementById('search-hint').getBoundingClientRect();
+      return [...document.querySelectorAll('button, a, select, input, [role="tab"]')].filter((el) => !el.closest('#search-hint') && el.getClientRects().length)
+        .filter((el) => { const r = el.getBoundingClientRect(); return r.left < h.right && r.right > h.left && r.top < h.bottom && r.bottom > h.top; }).map((el) => el.id || el.textContent.trim());
+    });
+    assert.deepEqual(overlaps, [], `${width} px`);
+    await shot(page, `search-hint-${width}`);
+    await page.getByRole('tab', { name: 'Table' }).click(); // a real mouse click at the tab's centre
+    assert.equal(await page.getByRole('tab', { name: 'Table' }).getAttribute('aria-selected'), 'true', `${width} px`);
+    assert.equal(await page.locator('#search-hint').innerHTML(), '', 'a tab change closes the hint');
+    // Escape closes it too.
+    await page.getByRole('searchbox').fill('North');
+    await page.getByRole('button', { name: 'Go', exact: true }).click();
+    await page.locator('#search-hint').getByText(/Also matching/).waitFor();
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('#search-hint').innerHTML(), '');
+    await page.close();
+  }
+});
+
+test('the table\'s CSV names the level, filter, model and data version, with readable headers and units', async () => {
+  const page = await open('/?tab=table');
+  await page.getByLabel('Show areas in').selectOption({ label: 'North East' });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download').click()]);
+  const text = readFileSync(await download.path(), 'utf8');
+  const [first, header] = text.split('\r\n');
+  const list = await api('/api/areas?level=lad');
+  assert.match(first, /districts in North East/);
+  assert.match(first, new RegExp(`data version ${list.data_version}`));
+  assert.match(first, /need model/);
+  assert.match(header, /Unmet need \(families a year\)/);
+  assert.match(header, /Capacity \(families a year\)/);
+  assert.equal(text.split('\r\n').length - 2, 12);
+  await page.close();
+});
+
+test('zooming in keeps the chosen measure and its legend; small-area deprivation is an explicit, legended choice', async () => {
+  const page = await open('/?area=E08000021');
+  await page.getByLabel('Colour areas by').selectOption('geographic_coverage');
+  const title = await page.locator('#legend .app-legend__title').first().textContent();
+  await page.evaluate(() => new Promise((r) => { const m = window.cradle.map.map; m.once('idle', r); m.jumpTo({ center: [-1.61, 54.98], zoom: 10 }); }));
+  assert.equal(await page.locator('#legend .app-legend__title').first().textContent(), title);
+  const layers = await page.evaluate(() => {
+    const m = window.cradle.map.map;
+    return { opacity: m.getPaintProperty('area-fill', 'fill-opacity'), lsoa: m.getLayoutProperty('lsoa-fill', 'visibility'), zoom: m.getZoom() };
+  });
+  assert.equal(layers.opacity, 0.85);
+  assert.equal(layers.lsoa, 'none');
+  assert.ok(layers.zoom >= 9.9);
+  await shot(page, 'zoom-10-measure');
+  await page.getByLabel('Small areas by deprivation (from zoom 8)').check();
+  assert.equal(await page.evaluate(() => window.cradle.map.map.getLayoutProperty('lsoa-fill', 'visibility')), 'visible');
+  await page.locator('#legend-deprivation-key').waitFor();
+  await shot(page, 'zoom-10-deprivation');
+  await page.close();
+});
+
+test('Kent\'s panel leads with provision: the team, its provider, dates and the definition flag', async () => {
+  const page = await open('/?level=utla&area=E10000016');
+  await panel(page).getByRole('heading', { name: 'Kent' }).waitFor();
+  const text = await panel(page).textContent();
+  assert.match(text, /The Real Group/);
+  assert.match(text, /May not meet the definition/);
+  assert.match(text, /Last confirmed/);
+  // Provision comes before the figures.
+  const order = await panel(page).evaluate((el) => {
+    const teams = [...el.querySelectorAll('h3')].find((h) => h.textContent === 'Teams');
+    const unmet = el.querySelector('[data-field="unmet"]');
+    return teams.compareDocumentPosition(unmet) & Node.DOCUMENT_POSITION_FOLLOWING;
+  });
+  assert.ok(order, 'the Teams section comes before the figures');
+  await shot(page, 'kent-provision');
+  await page.close();
+});
+
+test('on a phone the selected area sits above the sheet, and the sheet resizes between peek, half and full', async () => {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${base}/?level=utla&area=E10000016`);
+  await page.waitForFunction(() => window.cradle?.ready === true, null, { timeout: 60_000 });
+  await panel(page).getByRole('heading', { name: 'Kent' }).waitFor();
+  await page.evaluate(() => new Promise((r) => { const m = window.cradle.map.map; if (!m.isMoving() && m.loaded()) r(); else m.once('idle', r); }));
+  const f = await api('/ogc/collections/utla/items/E10000016');
+  const pts = JSON.stringify(f.geometry.coordinates).match(/-?\d+\.\d+,-?\d+\.\d+/g).map((p) => p.split(',').map(Number));
+  const centre = [(Math.min(...pts.map((p) => p[0])) + Math.max(...pts.map((p) => p[0]))) / 2, (Math.min(...pts.map((p) => p[1])) + Math.max(...pts.map((p) => p[1]))) / 2];
+  const where = await page.evaluate((c) => {
+    const m = window.cradle.map.map;
+    const y = m.project(c).y + m.getContainer().getBoundingClientRect().top;
+    return { y, sheet: document.getElementById('sidebar').getBoundingClientRect().top };
+  }, centre);
+  assert.ok(where.y < where.sheet, `Kent's centre at ${where.y} px, the sheet from ${where.sheet} px`);
+  await shot(page, 'phone-kent-above-sheet');
+  const handle = page.locator('#sheet-handle');
+  await handle.focus();
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await page.locator('#sidebar').getAttribute('data-sheet'), 'full');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.locator('#sidebar').getAttribute('data-sheet'), null);
+  assert.notEqual(await page.locator('#sidebar').getAttribute('data-collapsed'), 'true'); // half
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.locator('#sidebar').getAttribute('data-collapsed'), 'true');
+  // Dragged up from peek past three quarters of the screen: full.
+  const box = await handle.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, 60, { steps: 8 });
+  await page.mouse.up();
+  assert.equal(await page.locator('#sidebar').getAttribute('data-sheet'), 'full');
+  await shot(page, 'phone-sheet-full');
   await page.close();
 });
 
@@ -428,7 +555,9 @@ test('the URL restores the same view in a new page', async () => {
   const page = await open('/?tab=table');
   await page.getByLabel('Colour areas by').selectOption('geographic_coverage');
   await page.locator('#ranking-body tr[data-code="E08000021"]').click();
+  await tab(page, 'Table');
   await page.evaluate(() => new Promise((r) => window.cradle.map.map.once('idle', r)));
+  await page.waitForURL(/tab=table/);
   const url = page.url();
   await page.close();
   const again = await open(new URL(url).pathname + new URL(url).search);
