@@ -41,7 +41,7 @@ db: deps
 	@scripts/db.sh start
 
 WEB_DIST := src/Web/dist/index.html
-WEB_SOURCES := $(shell find src/Web/src -type f) src/Web/index.html src/Web/package.json src/Web/package-lock.json src/Web/vite.config.ts src/Web/tsconfig.json
+WEB_SOURCES := $(shell find src/Web/src src/Web/public src/Web/scripts -type f) src/Web/index.html src/Web/package.json src/Web/package-lock.json src/Web/vite.config.ts src/Web/tsconfig.json
 
 build: $(DLL) $(WEB_DIST)
 

@@ -77,6 +77,18 @@ public static class ServeCommand
         builder.Services.AddSingleton(sp => new DataVersionMonitor(primary, sp.GetRequiredService<ILogger<DataVersionMonitor>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DataVersionMonitor>());
         builder.Services.AddSingleton<ModelStore>();
+        // JSON, GeoJSON, CSV, feeds and reports compressed when the client accepts it (Brotli, else gzip; the
+        // fastest levels: answers are made per request). Tiles compress themselves; the viewer's assets are precompressed.
+        builder.Services.AddResponseCompression(o =>
+        {
+            o.EnableForHttps = true;
+            o.Providers.Add<Microsoft.AspNetCore.ResponseCompression.BrotliCompressionProvider>();
+            o.Providers.Add<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProvider>();
+            o.MimeTypes = ["application/json", "application/problem+json", "application/geo+json", "application/schema+json", "text/csv",
+                "application/atom+xml", "text/html", "image/svg+xml", "application/vnd.oai.openapi+json", "text/plain"];
+        });
+        builder.Services.Configure<Microsoft.AspNetCore.ResponseCompression.BrotliCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
+        builder.Services.Configure<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
         builder.Services.AddSingleton(_ => new TeamRegister(primary));
         builder.Services.AddSingleton(sp => new Contributions(sp.GetRequiredService<TeamRegister>()));
         // Contributions come from anyone: a few a minute from one address (Cradle:ContributionsPerMinute, default 10).
@@ -155,6 +167,7 @@ public static class ServeCommand
         var app = builder.Build();
         app.UseForwardedHeaders();
         app.UseHeadAsGet();
+        app.UseResponseCompression();
         // Routing after HEAD became GET (WebApplication would otherwise route first and answer 405).
         app.UseRouting();
         app.UseRateLimiter();

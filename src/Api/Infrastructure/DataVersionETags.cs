@@ -30,7 +30,8 @@ public static class DataVersionETags
         long version;
         try { version = await store.CurrentVersionAsync(context.RequestAborted); }
         catch (Exception) { await next(); return; } // let the endpoint report the database problem
-        var key = $"{DateTime.UtcNow:yyyy-MM-dd}|{request.Path}{request.QueryString}|{request.Headers.Accept}";
+        // A compressed answer is another representation: it has its own ETag.
+        var key = $"{DateTime.UtcNow:yyyy-MM-dd}|{request.Path}{request.QueryString}|{request.Headers.Accept}|{request.Headers.AcceptEncoding}";
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
         var etag = $"\"v{version}-{hash}\"";
         if (request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == etag)))
