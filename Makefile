@@ -90,7 +90,12 @@ key: build
 	@dotnet $(DLL) keys add "$${NAME:-$$USER}"
 
 # Benchmarks against peers (ogr2ogr, PostGIS itself, targets), side by side; wrk and GDAL from Debian.
-bench: data db build
+# Lighthouse, pinned, for the viewer's bench lines: installed by make bench only (make test does not need it).
+BENCH_NODE := bench/viewer/node_modules/.package-lock.json
+$(BENCH_NODE): bench/viewer/package.json bench/viewer/package-lock.json
+	cd bench/viewer && npm ci --no-audit --no-fund --loglevel=error
+
+bench: data db build $(BENCH_NODE)
 	@scripts/deps.sh gdal wrk mapserver chromium
 	@dotnet $(DLL) load --data "$(DATA_DIR)" --if-changed >/dev/null
 	dotnet bench/Cradle.Bench/bin/Release/net10.0/Cradle.Bench.dll

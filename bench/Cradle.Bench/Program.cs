@@ -484,6 +484,24 @@ async Task ViewerBench()
         Line("viewer-first-render", v, "s", "bare MapLibre page, same style and tiles", f, "s", v / f, "≤ 2.5 s and R ≤ 1.3", v <= 2.5 && v / f <= 1.3);
         double kb = d.GetProperty("own_js_gzip_bytes").GetDouble() / 1024, maplibre = d.GetProperty("maplibre_js_gzip_bytes").GetDouble() / 1024;
         Line("viewer-first-view-js", kb, "KB gzip", $"target (MapLibre's own {maplibre:0} KB gzip not counted)", 300, "KB gzip", kb / 300, "≤ 300 KB gzip", kb <= 300);
+        double wire = d.GetProperty("first_view_wire_median_bytes").GetDouble() / 1024;
+        Note($"viewer-first-view-bytes: each run's KB on the wire: {string.Join(", ", d.GetProperty("first_view_wire_bytes").EnumerateArray().Select(x => (x.GetDouble() / 1024).ToString("0")))}");
+        Line("viewer-first-view-bytes", wire, "KB", "target", 600, "KB", wire / 600, "≤ 600 KB on the wire before the first map idle", wire <= 600);
+
+        // Lighthouse 12.2.3 (bench/viewer/package.json), simulated throttling, median of three runs per form factor.
+        var lh = await Run("node", [Path.Combine(root, "bench/viewer/lighthouse.mjs"), $"http://127.0.0.1:{port}", "3"]);
+        var lhJson = lh.Out.Split('\n').LastOrDefault(l => l.StartsWith('{'));
+        if (lh.Code != 0 || lhJson is null) throw new Exception("lighthouse: " + (lh.Out.Length > 400 ? lh.Out[^400..] : lh.Out));
+        using var lhDoc = JsonDocument.Parse(lhJson);
+        foreach (var (form, target) in new[] { ("desktop", 80), ("mobile", 50) })
+        {
+            var r = lhDoc.RootElement.GetProperty(form);
+            double score = r.GetProperty("score").GetDouble(), tbt = r.GetProperty("tbt_ms").GetDouble();
+            Note($"viewer-lighthouse-{form}: scores {string.Join(", ", r.GetProperty("runs").EnumerateArray().Select(x => x.GetProperty("score").GetDouble().ToString("0")))}; " +
+                $"total blocking time {string.Join(", ", r.GetProperty("runs").EnumerateArray().Select(x => x.GetProperty("tbt_ms").GetDouble().ToString("0")))} ms; " +
+                $"largest contentful paint {r.GetProperty("lcp_ms").GetDouble():0} ms; {r.GetProperty("bytes").GetDouble() / 1024:0} KB in all");
+            Line($"viewer-lighthouse-{form}", score, "score", $"target (total blocking time {tbt:0} ms)", target, "score", score / target, $"≥ {target}", score >= target);
+        }
     }
     catch (Exception e)
     {

@@ -2,7 +2,8 @@
 // (MapLibre's first `idle`: every tile of the first view drawn) in headless Chromium with a cold
 // browser cache (a new context each run), for Cradle's viewer and for the floor: a bare page with
 // MapLibre alone, the viewer's own style and tiles, and a map of the same size. Runs alternate.
-// Also the first view's own JavaScript (gzip), besides MapLibre's. Prints one JSON line.
+// Also the first view's own JavaScript (gzip), besides MapLibre's, and the bytes on the wire until the
+// first render (viewer-first-view-bytes). Prints one JSON line.
 // Usage: node bench/viewer/first-render.mjs BASE_URL [RUNS]
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -32,8 +33,15 @@ async function viewer() {
   const page = await context.newPage();
   const scripts = [];
   page.on('response', (r) => { if (['script'].includes(r.request().resourceType()) || /\.m?js(\?|$)/.test(r.url())) scripts.push(r); });
+  // Bytes on the wire (bodies as sent, compressed where they were, and headers) until the first map idle.
+  const finished = [];
+  let counting = true;
+  page.on('requestfinished', (q) => { if (counting) finished.push(q); });
   await page.goto(`${base}/`);
-  await page.waitForFunction(() => window.cradle?.firstRender != null, null, { timeout: 60_000 });
+  await page.waitForFunction(() => window.cradle?.firstRender != null, null, { timeout: 60_000, polling: 20 });
+  counting = false;
+  let wireBytes = 0;
+  for (const q of finished) { const z = await q.sizes().catch(() => null); if (z) wireBytes += z.responseBodySize + z.responseHeadersSize; }
   const seconds = (await page.evaluate(() => window.cradle.firstRender)) / 1000;
   const info = await page.evaluate(() => {
     const m = window.cradle.map.map, c = m.getContainer().getBoundingClientRect();
@@ -45,7 +53,7 @@ async function viewer() {
     if (body) files.push({ url: new URL(r.url()).pathname, gzip: gzipSync(body).length });
   }
   await context.close();
-  return { seconds, info, files };
+  return { seconds, info, files, wireBytes, requests: finished.length };
 }
 
 /** One cold visit of the floor: MapLibre alone on the same style, view and map size. */
@@ -84,15 +92,16 @@ try {
   await floor(warm.info);
   const v = [], f = [];
   let files = warm.files;
+  const wire = [];
   for (let i = 0; i < runs; i++) {
-    if (i % 2 === 0) { const r = await viewer(); v.push(r.seconds); files = r.files; f.push(await floor(warm.info)); }
-    else { f.push(await floor(warm.info)); const r = await viewer(); v.push(r.seconds); files = r.files; }
+    if (i % 2 === 0) { const r = await viewer(); v.push(r.seconds); files = r.files; wire.push(r.wireBytes); f.push(await floor(warm.info)); }
+    else { f.push(await floor(warm.info)); const r = await viewer(); v.push(r.seconds); files = r.files; wire.push(r.wireBytes); }
   }
   const own = files.filter((x) => !/maplibre-gl/.test(x.url));
   console.log(JSON.stringify({
     viewer_s: v, floor_s: f, viewer_median_s: median(v), floor_median_s: median(f),
     own_js_gzip_bytes: own.reduce((s, x) => s + x.gzip, 0), maplibre_js_gzip_bytes: files.filter((x) => /maplibre-gl/.test(x.url)).reduce((s, x) => s + x.gzip, 0),
-    own_js_files: own, map_size: [warm.info.width, warm.info.height],
+    own_js_files: own, map_size: [warm.info.width, warm.info.height], first_view_wire_bytes: wire, first_view_wire_median_bytes: median(wire),
   }));
 } finally {
   await browser.close();
