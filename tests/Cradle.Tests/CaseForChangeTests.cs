@@ -436,6 +436,37 @@ public sealed class CaseForChangeTests(DatabaseFixture db)
     }
 
     [Fact]
+    public async Task Options_compared_in_the_report_agree_with_the_API_in_the_areas_frame()
+    {
+        const string nenc = "E54000050";
+        var one = "E08000024|100|157000|Sunderland team";
+        var three = "E08000024|100|157000|Sunderland team;E08000023|100|157000|South Tyneside team;E08000037|100|157000|Gateshead team";
+        var html = await db.Http.GetStringAsync($"/reports/icb/{nenc}.html?scenario={Uri.EscapeDataString(one)}&option2={Uri.EscapeDataString(three)}&option_names={Uri.EscapeDataString("One team|Three teams")}");
+        Assert.Contains("Options compared", html);
+        Assert.Contains("Three teams", html);
+        async Task<JsonElement> Frame(object[] teams) => (await db.Send(HttpMethod.Post, "/api/scenarios",
+            JsonSerializer.Serialize(new { teams, level = "icb", within = nenc }))).Body.GetProperty("frame");
+        var a = await Frame([new { areas = new[] { "E08000024" }, capacity_families_per_year = 100, annual_cost = 157000 }]);
+        var b = await Frame([new { areas = new[] { "E08000024" }, capacity_families_per_year = 100, annual_cost = 157000 },
+            new { areas = new[] { "E08000023" }, capacity_families_per_year = 100, annual_cost = 157000 },
+            new { areas = new[] { "E08000037" }, capacity_families_per_year = 100, annual_cost = 157000 }]);
+        string En(double v) => N0(v);
+        // The area's row: before, then each option's after, as the API gives them.
+        var row = System.Text.RegularExpressions.Regex.Match(html, @"unmet need, families a year</t[hd]>\s*<td[^>]*>([^<]+)</td>\s*<td[^>]*>([^<]+)</td>\s*<td[^>]*>([^<]+)</td>");
+        Assert.True(row.Success, "the area's row of the options table");
+        Assert.Equal(En(a.GetProperty("area").GetProperty("unmet_need_before").GetDouble()), row.Groups[1].Value);
+        Assert.Equal(En(a.GetProperty("area").GetProperty("unmet_need_after").GetDouble()), row.Groups[2].Value);
+        Assert.Equal(En(b.GetProperty("area").GetProperty("unmet_need_after").GetDouble()), row.Groups[3].Value);
+        // An option without the scenario to compare with, or malformed, names its parameter.
+        var (status, problem) = await db.Send(HttpMethod.Get, $"/reports/icb/{nenc}.html?option2={Uri.EscapeDataString(three)}", null);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("option2", out _), problem.ToString());
+        (status, problem) = await db.Send(HttpMethod.Get, $"/reports/icb/{nenc}.html?scenario={Uri.EscapeDataString(one)}&option3=E99|x", null);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("option3", out _), problem.ToString());
+    }
+
+    [Fact]
     public async Task A_scenario_in_the_commissioners_frame_adds_up_to_the_area()
     {
         var (status, r) = await db.Send(HttpMethod.Post, "/api/scenarios",

@@ -11,10 +11,16 @@ using Npgsql;
 
 namespace Cradle.Api.Reports;
 
-/// <summary>A scenario as a report takes it: teams to add and register teams to close.</summary>
+/// <summary>A scenario as a report takes it: teams to add and register teams to close; and, to compare
+/// options, up to two more options (teams to add) and a name for each option.</summary>
 public sealed record ReportScenario(IReadOnlyList<ScenarioTeam> Teams, IReadOnlyList<string> Close)
 {
     public bool IsEmpty => Teams.Count == 0 && Close.Count == 0;
+
+    public IReadOnlyList<IReadOnlyList<ScenarioTeam>> MoreOptions { get; init; } = [];
+    public IReadOnlyList<string> OptionNames { get; init; } = [];
+
+    public string NameOf(int option) => option < OptionNames.Count && OptionNames[option].Length > 0 ? OptionNames[option] : $"Option {option + 1}";
 }
 
 /// <summary>
@@ -40,6 +46,34 @@ public static class CaseReport
     public static string AttributionOf(ModelSnapshot s) => s.DerivedIcbLookup
         ? Attribution + " ICBs and sub-ICB locations of 1 April 2026: derived by Cradle from the ONS April 2024 lookup and NHS England ODS successions, not an official file (Frimley's split by district inferred)."
         : Attribution + " ICBs and sub-ICB locations of 1 April 2026: ONS's April 2026 lookup (OGL v3).";
+
+    /// <summary>The options side by side in the area: its unmet need and each district's before and after, and what each option costs and buys.</summary>
+    static ReportSection OptionsSection(List<ScenarioResult> options, ReportScenario scenario, string name)
+    {
+        var header = new List<string> { "", "Before" };
+        header.AddRange(options.Select((_, i) => scenario.NameOf(i)));
+        var rows = new List<IReadOnlyList<string>>();
+        var frames = options.Select(o => o.Frame!).ToList();
+        rows.Add([$"{name}: unmet need, families a year", N0(frames[0].Area.UnmetNeedBefore), .. frames.Select(fr => N0(fr.Area.UnmetNeedAfter))]);
+        for (int k = 0; k < frames[0].Districts.Count; k++)
+        {
+            var d = frames[0].Districts[k];
+            rows.Add([d.Name + (d.Partial ? $" ({Pct(d.InsideShare)} of its infants)" : ""), N0(d.UnmetNeedBefore), .. frames.Select(fr => N0(fr.Districts[k].UnmetNeedAfter))]);
+        }
+        rows.Add(["New teams", "", .. options.Select(o => N0(o.Teams.Count))]);
+        rows.Add(["Extra families reached a year", "", .. options.Select(o => N0(o.ValueForMoney.ExtraFamiliesReached))]);
+        rows.Add(["Annual cost of the new teams", "", .. options.Select(o => Gbp(o.ValueForMoney.AnnualCost))]);
+        rows.Add(["Cost per family reached", "", .. options.Select(o => o.ValueForMoney.CostPerFamily is { } c ? Gbp(c) : "–")]);
+        rows.Add(["Break-even: children kept out of care a year", "", .. options.Select(o => o.ValueForMoney.BreakEvenFor(UnitCosts.ChildLookedAfterYear) is { } b ? N1(b.OutcomesPerYear) : "–")]);
+        rows.Add(["Warnings about the inputs", "", .. options.Select(o => N0(o.Warnings.Count))]);
+        var widths = new List<float> { 2.2f, 0.8f };
+        widths.AddRange(options.Select(_ => 0.9f));
+        return new ReportSection("Options compared", [
+            new Table($"In {name}: each option's effect, families a year (estimates)", header, rows, widths),
+            new Paragraph("Unmet need: families a year needing a team that no team's capacity reaches. A district partly inside the area counts its part inside, so the districts add up to the area. " +
+                "Break-even: the children who would have to be kept out of care for a year, each year, for the new teams to pay for themselves (a year in care costs councils about £96,900 a child, 2023–24, derived).", Small: true),
+        ]);
+    }
 
     public static async Task<(ReportDocument? Document, Dictionary<string, string[]>? Errors)> BuildAsync(ModelStore store, NpgsqlDataSource db, ModelSnapshot s,
         ModelParameters p, BenefitParameters benefit, string level, string code, ReportScenario scenario, CancellationToken ct)
@@ -212,6 +246,17 @@ public static class CaseReport
         sections.Add(new ReportSection("Teams serving the area", teamBlocks));
 
         if (result is not null) sections.Add(ScenarioSection(result, f, name, level, code, p));
+        if (result is not null && scenario.MoreOptions.Count > 0)
+        {
+            var options = new List<ScenarioResult> { result };
+            foreach (var teams in scenario.MoreOptions)
+            {
+                var (r, errors) = ScenarioEndpoints.Evaluate(store, s, p, level, teams, [], benefit, within: code);
+                if (errors is not null) return (null, errors.ToDictionary(e => $"option{options.Count + 1}.{e.Key}", e => e.Value));
+                options.Add(r!);
+            }
+            sections.Add(OptionsSection(options, scenario, name));
+        }
 
         // Trends.
         var trendRows = new List<IReadOnlyList<string>>

@@ -21,7 +21,10 @@ public sealed record ReportQuery(
     [FromQuery(Name = "close")] string? Close,
     [FromQuery(Name = "benefit_per_family_low")] string? BenefitLow,
     [FromQuery(Name = "benefit_per_family_central")] string? BenefitCentral,
-    [FromQuery(Name = "benefit_per_family_high")] string? BenefitHigh) : IQueryParameters
+    [FromQuery(Name = "benefit_per_family_high")] string? BenefitHigh,
+    [FromQuery(Name = "option2")] string? Option2 = null,
+    [FromQuery(Name = "option3")] string? Option3 = null,
+    [FromQuery(Name = "option_names")] string? OptionNames = null) : IQueryParameters
 {
     (ReportScenario? Scenario, BenefitParameters? Benefit, ProblemHttpResult? Problem)? _parsed;
 
@@ -35,32 +38,21 @@ public sealed record ReportQuery(
     {
         var (benefit, bp) = ModelQuery.ParseBenefit(BenefitLow, BenefitCentral, BenefitHigh);
         if (bp is not null) return (null, null, bp);
-        var teams = new List<ScenarioTeam>();
-        if (Scenario is not null)
+        var (teams, problem) = Teams("scenario", Scenario);
+        if (problem is not null) return (null, null, problem);
+        var more = new List<IReadOnlyList<ScenarioTeam>>();
+        foreach (var (param, value) in new[] { ("option2", Option2), ("option3", Option3) })
         {
-            if (Scenario.Length > 20_000) return (null, null, ApiProblems.BadParameter("scenario", "is longer than 20,000 characters"));
-            var parts = Scenario.Split(';');
-            if (parts.Length > 50) return (null, null, ApiProblems.BadParameter("scenario", "at most 50 teams"));
-            for (int k = 0; k < parts.Length; k++)
-            {
-                var fields = parts[k].Split('|');
-                string Bad(string what) => $"team {k + 1} ('{ModelQuery.Clip(parts[k])}'): {what}; give codes|capacity|annual cost|name, codes separated by ','";
-                if (fields.Length > 4) return (null, null, ApiProblems.BadParameter("scenario", Bad("more than four fields")));
-                var codes = fields[0].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-                if (codes.Length == 0) return (null, null, ApiProblems.BadParameter("scenario", Bad("no area codes")));
-                if (codes.FirstOrDefault(c => !ModelQuery.IsCode(c)) is { } bad) return (null, null, ApiProblems.BadParameter("scenario", Bad($"'{ModelQuery.Clip(bad)}' is not an area code")));
-                double? Number(int i, string what)
-                {
-                    if (fields.Length <= i || fields[i].Trim().Length == 0) return null;
-                    return double.TryParse(fields[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : double.NaN;
-                }
-                var capacity = Number(1, "capacity");
-                if (capacity is double.NaN) return (null, null, ApiProblems.BadParameter("scenario", Bad($"capacity '{ModelQuery.Clip(fields[1])}' is not a number")));
-                var cost = Number(2, "cost");
-                if (cost is double.NaN) return (null, null, ApiProblems.BadParameter("scenario", Bad($"annual cost '{ModelQuery.Clip(fields[2])}' is not a number")));
-                teams.Add(new ScenarioTeam(fields.Length > 3 && fields[3].Trim().Length > 0 ? fields[3].Trim() : null, codes, capacity, cost));
-            }
+            if (value is null) continue;
+            if (Scenario is null) return (null, null, ApiProblems.BadParameter(param, "compares with scenario: give scenario too"));
+            var (option, bad) = Teams(param, value);
+            if (bad is not null) return (null, null, bad);
+            if (option.Count == 0) return (null, null, ApiProblems.BadParameter(param, "has no teams"));
+            more.Add(option);
         }
+        var names = (OptionNames ?? "").Split('|').Select(n => n.Trim()).ToList();
+        if (OptionNames is not null && (names.Count > 3 || names.Any(n => n.Length > 80)))
+            return (null, null, ApiProblems.BadParameter("option_names", "at most three names separated by '|', each at most 80 characters"));
         var close = new List<string>();
         if (Close is not null)
         {
@@ -68,7 +60,37 @@ public sealed record ReportQuery(
             if (close.Count == 0 || close.Count > 100 || close.Any(id => !Cradle.Geo.Register.TeamValidator.IsId(id)))
                 return (null, null, ApiProblems.BadParameter("close", $"'{ModelQuery.Clip(Close)}' is not a list of 1 to 100 register team ids separated by ','"));
         }
-        return (new ReportScenario(teams, close), benefit, null);
+        return (new ReportScenario(teams, close) { MoreOptions = more, OptionNames = OptionNames is null ? [] : names }, benefit, null);
+    }
+
+    /// <summary>Teams as the viewer keeps them in its URL: codes|capacity|annual cost|name, separated by ';'.</summary>
+    static (List<ScenarioTeam> Teams, ProblemHttpResult? Problem) Teams(string param, string? value)
+    {
+        var teams = new List<ScenarioTeam>();
+        if (value is null) return (teams, null);
+        if (value.Length > 20_000) return (teams, ApiProblems.BadParameter(param, "is longer than 20,000 characters"));
+        var parts = value.Split(';');
+        if (parts.Length > 50) return (teams, ApiProblems.BadParameter(param, "at most 50 teams"));
+        for (int k = 0; k < parts.Length; k++)
+        {
+            var fields = parts[k].Split('|');
+            string Bad(string what) => $"team {k + 1} ('{ModelQuery.Clip(parts[k])}'): {what}; give codes|capacity|annual cost|name, codes separated by ','";
+            if (fields.Length > 4) return (teams, ApiProblems.BadParameter(param, Bad("more than four fields")));
+            var codes = fields[0].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (codes.Length == 0) return (teams, ApiProblems.BadParameter(param, Bad("no area codes")));
+            if (codes.FirstOrDefault(c => !ModelQuery.IsCode(c)) is { } bad) return (teams, ApiProblems.BadParameter(param, Bad($"'{ModelQuery.Clip(bad)}' is not an area code")));
+            double? Number(int i)
+            {
+                if (fields.Length <= i || fields[i].Trim().Length == 0) return null;
+                return double.TryParse(fields[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : double.NaN;
+            }
+            var capacity = Number(1);
+            if (capacity is double.NaN) return (teams, ApiProblems.BadParameter(param, Bad($"capacity '{ModelQuery.Clip(fields[1])}' is not a number")));
+            var cost = Number(2);
+            if (cost is double.NaN) return (teams, ApiProblems.BadParameter(param, Bad($"annual cost '{ModelQuery.Clip(fields[2])}' is not a number")));
+            teams.Add(new ScenarioTeam(fields.Length > 3 && fields[3].Trim().Length > 0 ? fields[3].Trim() : null, codes, capacity, cost));
+        }
+        return (teams, null);
     }
 }
 

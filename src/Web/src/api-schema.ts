@@ -2145,6 +2145,9 @@ export interface paths {
                     benefit_per_family_low?: string;
                     benefit_per_family_central?: string;
                     benefit_per_family_high?: string;
+                    option2?: string;
+                    option3?: string;
+                    option_names?: string;
                     need_model?: string;
                     gradient?: string;
                     need_weight?: string;
@@ -2217,6 +2220,9 @@ export interface paths {
                     benefit_per_family_low?: string;
                     benefit_per_family_central?: string;
                     benefit_per_family_high?: string;
+                    option2?: string;
+                    option3?: string;
+                    option_names?: string;
                     need_model?: string;
                     gradient?: string;
                     need_weight?: string;
@@ -2289,6 +2295,9 @@ export interface paths {
                     benefit_per_family_low?: string;
                     benefit_per_family_central?: string;
                     benefit_per_family_high?: string;
+                    option2?: string;
+                    option3?: string;
+                    option_names?: string;
                     need_model?: string;
                     gradient?: string;
                     need_weight?: string;
@@ -2360,6 +2369,9 @@ export interface paths {
                     benefit_per_family_low?: string;
                     benefit_per_family_central?: string;
                     benefit_per_family_high?: string;
+                    option2?: string;
+                    option3?: string;
+                    option_names?: string;
                     need_model?: string;
                     gradient?: string;
                     need_weight?: string;
@@ -2431,6 +2443,9 @@ export interface paths {
                     benefit_per_family_low?: string;
                     benefit_per_family_central?: string;
                     benefit_per_family_high?: string;
+                    option2?: string;
+                    option3?: string;
+                    option_names?: string;
                     need_model?: string;
                     gradient?: string;
                     need_weight?: string;
@@ -2502,6 +2517,9 @@ export interface paths {
                     benefit_per_family_low?: string;
                     benefit_per_family_central?: string;
                     benefit_per_family_high?: string;
+                    option2?: string;
+                    option3?: string;
+                    option_names?: string;
                     need_model?: string;
                     gradient?: string;
                     need_weight?: string;

@@ -59,6 +59,10 @@ const editor = new ScenarioEditor($('scenarios'), {
   servable: () => ({ ok: levelOf(state.level).team_service_area, levels: servableLevels().map((l) => l.plural.toLowerCase()).join(' or ') }),
   onApplied: (r) => showScenario(r),
   showDistricts: () => { if (state.level !== 'lad') changeLevel('lad'); },
+  reportOf: (code, query) => {
+    const level = allAreas.get(code)?.level;
+    return level && levelOf(level).reports ? `/reports/${encodeURIComponent(level)}/${encodeURIComponent(code)}.pdf${query}` : null;
+  },
   save: () => { map?.setPicked(tabs.current === 'scenarios' ? editor.picked() : []); writeState(state); },
 });
 

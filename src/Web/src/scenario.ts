@@ -3,7 +3,7 @@
 // all of them compared side by side. The planner suggests places and makes a scenario of them.
 import { ApiError, sendJson, type PlanResult, type ScenarioResult, type Team } from './api';
 import { esc, gbp, n0, n1 } from './format';
-import { cleanName, maxScenarios, type Scenario, type ScenarioTeam, type ViewState } from './state';
+import { cleanName, maxScenarios, optionsQuery, type Scenario, type ScenarioTeam, type ViewState } from './state';
 
 export interface ScenarioContext {
   state: ViewState;
@@ -20,6 +20,8 @@ export interface ScenarioContext {
   onApplied(result: ScenarioResult | null): void;
   /** The planner's picks are districts: show that level. */
   showDistricts(): void;
+  /** The case-for-change report of an area with a query, or null where the area's level has no report. */
+  reportOf(code: string, query: string): string | null;
   save(): void;
 }
 
@@ -309,7 +311,8 @@ export class ScenarioEditor {
       if (!box.isConnected) return;
       // The commissioner's own area first; England's totals after it.
       box.innerHTML = (area ? frameTable(kept, results) : '') + compareTable(kept, results, this.state.scenarios[this.state.active] ?? null, !!area)
-        + `<p class="govuk-body-s"><a class="govuk-link" id="compare-download" href="#" download="cradle-scenarios.csv">Download the comparison (CSV)</a></p>`;
+        + `<p class="govuk-body-s"><a class="govuk-link" id="compare-download" href="#" download="cradle-scenarios.csv">Download the comparison (CSV)</a>${
+          area && this.ctx.reportOf(area, optionsQuery(kept)) ? ` · <a class="govuk-link" id="compare-report" href="${esc(this.ctx.reportOf(area, optionsQuery(kept))!)}">The comparison in the case for change (PDF)</a>` : ''}</p>`;
       const link = box.querySelector<HTMLAnchorElement>('#compare-download')!;
       link.href = URL.createObjectURL(new Blob([compareCsv(kept, results)], { type: 'text/csv' }));
       box.querySelectorAll<HTMLButtonElement>('[data-apply]').forEach((b) => b.addEventListener('click', () => void this.apply(this.state.scenarios.indexOf(kept[Number(b.dataset.apply)]!))));

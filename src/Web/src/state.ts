@@ -96,6 +96,14 @@ export function scenarioParam(s: Scenario): string {
   return s.teams.filter((t) => t.areas.length).map((t) => `${t.areas.join(',')}|${num(t.capacity)}|${num(t.cost)}|${t.name}`).join(';');
 }
 
+/** The query of the case-for-change report comparing options: the first as the scenario (with its closures), the others as option2 and option3, and their names. */
+export function optionsQuery(options: Scenario[]): string {
+  const q = new URLSearchParams(reportQuery(options[0] ?? null).slice(1));
+  options.slice(1, 3).forEach((o, i) => { const teams = scenarioParam(o); if (teams) q.set(`option${i + 2}`, teams); });
+  q.set('option_names', options.slice(0, 3).map((o) => o.name.replace(/\|/g, '/')).join('|'));
+  return `?${q.toString()}`;
+}
+
 /** The query of the case-for-change report for a scenario: its new teams and its closures. */
 export function reportQuery(s: Scenario | null): string {
   if (!s) return '';

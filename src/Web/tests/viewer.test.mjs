@@ -268,6 +268,17 @@ test('two options compared for NHS North East and North Cumbria ICB give the ICB
   assert.ok(gateshead(three).unmet_need_after < gateshead(one).unmet_need_after);
   // Westmorland and Furness is partly inside, and says so.
   assert.match(await page.locator('#frame-table tr[data-district="E06000064"] th').textContent(), /% of its infants/);
+  // Each row of the England table says what it means; the comparison downloads, and goes into the report.
+  assert.match(await page.locator('#compare-table tr[data-row="not-known-after"] th').textContent(), /no source says there is none/);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#compare-download').click()]);
+  const csv = readFileSync(await download.path(), 'utf8').split('\r\n');
+  assert.match(csv[0], /scenarios compared in NHS North East and North Cumbria/);
+  assert.ok(csv.some((l) => l.startsWith('"NHS North East and North Cumbria') && l.includes(String(three.frame.area.unmet_need_after))));
+  const report = await page.locator('#compare-report').getAttribute('href');
+  assert.match(report, /^\/reports\/icb\/E54000050\.pdf\?.*option2=/);
+  const html = await (await fetch(base + report.replace('.pdf', '.html'))).text();
+  assert.match(html, /Options compared/);
+  assert.match(html, /Three places/);
   await shot(page, 'scenarios-compared-in-an-icb');
   await page.close();
 });
