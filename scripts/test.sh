@@ -19,7 +19,8 @@ if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # the run broke be
 
 # The viewer, end to end in Debian's Chromium (after xunit, which leaves the test database loaded).
 weblog="$CRADLE_RUN_DIR/test-web.log"
-(cd src/Web && node --test tests/) 2>&1 | tee "$weblog"
+# A hung test fails after five minutes instead of holding the run for ever.
+(cd src/Web && node --test --test-timeout=300000 tests/) 2>&1 | tee "$weblog"
 webrc=${PIPESTATUS[0]}
 wpass=$(grep -E '^# pass [0-9]+' "$weblog" | awk '{print $3}' | tail -1)
 wfail=$(grep -E '^# fail [0-9]+' "$weblog" | awk '{print $3}' | tail -1)

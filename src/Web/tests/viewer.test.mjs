@@ -490,7 +490,7 @@ test('zooming in keeps the chosen measure and its legend; small-area deprivation
   const page = await open('/?area=E08000021');
   await page.getByLabel('Colour areas by').selectOption('geographic_coverage');
   const title = await page.locator('#legend .app-legend__title').first().textContent();
-  await page.evaluate(() => new Promise((r) => { const m = window.cradle.map.map; m.once('idle', r); m.jumpTo({ center: [-1.61, 54.98], zoom: 10 }); }));
+  await page.evaluate(() => new Promise((r) => { const m = window.cradle.map.map; m.once('idle', r); m.jumpTo({ center: [-1.61, 54.98], zoom: 10 }); setTimeout(r, 20_000); }));
   assert.equal(await page.locator('#legend .app-legend__title').first().textContent(), title);
   const layers = await page.evaluate(() => {
     const m = window.cradle.map.map;
@@ -531,7 +531,7 @@ test('on a phone the selected area sits above the sheet, and the sheet resizes b
   await page.goto(`${base}/?level=utla&area=E10000016`);
   await page.waitForFunction(() => window.cradle?.ready === true, null, { timeout: 60_000 });
   await panel(page).getByRole('heading', { name: 'Kent' }).waitFor();
-  await page.evaluate(() => new Promise((r) => { const m = window.cradle.map.map; if (!m.isMoving() && m.loaded()) r(); else m.once('idle', r); }));
+  await page.evaluate(() => new Promise((r) => { const m = window.cradle.map.map; if (!m.isMoving() && m.loaded()) r(); else m.once('idle', r); setTimeout(r, 10_000); }));
   const f = await api('/ogc/collections/utla/items/E10000016');
   const pts = JSON.stringify(f.geometry.coordinates).match(/-?\d+\.\d+,-?\d+\.\d+/g).map((p) => p.split(',').map(Number));
   const centre = [(Math.min(...pts.map((p) => p[0])) + Math.max(...pts.map((p) => p[0]))) / 2, (Math.min(...pts.map((p) => p[1])) + Math.max(...pts.map((p) => p[1]))) / 2];
@@ -567,7 +567,8 @@ test('the URL restores the same view in a new page', async () => {
   await page.getByLabel('Colour areas by').selectOption('geographic_coverage');
   await page.locator('#ranking-body tr[data-code="E08000021"]').click();
   await tab(page, 'Table');
-  await page.evaluate(() => new Promise((r) => window.cradle.map.map.once('idle', r)));
+  // Idle again after the fit, or already: never wait for an idle that has passed.
+  await page.evaluate(() => new Promise((r) => { const m = window.cradle.map.map; if (m.loaded() && !m.isMoving()) r(); else m.once('idle', r); setTimeout(r, 10_000); }));
   await page.waitForURL(/tab=table/);
   const url = page.url();
   await page.close();
