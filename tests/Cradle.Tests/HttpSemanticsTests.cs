@@ -69,18 +69,92 @@ public sealed class HttpSemanticsTests(DatabaseFixture db)
     }
 
     /// <summary>Raw bytes to the server and all it sends back until it closes (Kestrel closes after a refusal).</summary>
-    async Task<string> Exchange(string request) => System.Text.Encoding.UTF8.GetString(await ExchangeRaw(request));
+    async Task<string> Exchange(string request, bool endSending = false) => System.Text.Encoding.UTF8.GetString(await ExchangeRaw(request, endSending));
 
-    async Task<byte[]> ExchangeRaw(string request)
+    /// <param name="endSending">Close the sending side after the request: the server sees the body end early.</param>
+    async Task<byte[]> ExchangeRaw(string request, bool endSending = false)
     {
         using var tcp = new System.Net.Sockets.TcpClient();
         await tcp.ConnectAsync(db.BaseAddress.Host, db.BaseAddress.Port);
         var stream = tcp.GetStream();
         await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request));
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        if (endSending) tcp.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var ms = new MemoryStream();
         await stream.CopyToAsync(ms, cts.Token);
         return ms.ToArray();
+    }
+
+    [Theory]
+    [InlineData("/api/scenarios", "chunked")]
+    [InlineData("/api/plan", "chunked")]
+    [InlineData("/api/scenarios", "short")]
+    [InlineData("/api/plan", "short")]
+    public async Task A_broken_body_is_400_or_408_problem_json_never_500(string path, string broken)
+    {
+        var body = "{\"teams\":[{\"areas\":[\"E08000024\"]}]}";
+        var head = $"POST {path} HTTP/1.1\r\nHost: {db.BaseAddress.Authority}\r\nContent-Type: application/json\r\n";
+        var request = broken switch
+        {
+            // Announced as chunked, sent plain: the first "chunk size" is not hexadecimal.
+            "chunked" => head + "Transfer-Encoding: chunked\r\n\r\n" + body,
+            // Shorter than its Content-Length, the client waiting: the rest never comes (Kestrel's minimum body rate, after 5 s).
+            _ => head + $"Content-Length: {body.Length + 200}\r\n\r\n" + body,
+        };
+        var (status, headers, text) = LastResponse(await Exchange(request));
+        Assert.True(status.StartsWith(broken == "short" ? "HTTP/1.1 408" : "HTTP/1.1 400"), $"{broken}: {status} {text}");
+        Assert.StartsWith("application/problem+json", headers["Content-Type"]);
+        var problem = System.Text.Json.JsonDocument.Parse(text.Contains("\r\n0\r\n") ? Dechunk(text) : text).RootElement;
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+        Assert.DoesNotContain("System.", problem.GetProperty("detail").GetString());
+    }
+
+    /// <summary>A chunked body's data.</summary>
+    static string Dechunk(string chunked)
+    {
+        var sb = new System.Text.StringBuilder();
+        var rest = chunked;
+        while (true)
+        {
+            int eol = rest.IndexOf("\r\n", StringComparison.Ordinal);
+            int size = Convert.ToInt32(rest[..eol].Trim(), 16);
+            if (size == 0) return sb.ToString();
+            sb.Append(rest.AsSpan(eol + 2, size));
+            rest = rest[(eol + 2 + size + 2)..];
+        }
+    }
+
+    [Fact]
+    public async Task A_wrong_type_in_a_body_is_explained_without_NET_type_names()
+    {
+        var (status, problem) = await db.Send(HttpMethod.Post, "/api/scenarios", "{\"teams\":[{\"areas\":[\"E08000024\"],\"capacity_families_per_year\":\"lots\"}]}");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var text = problem.ToString();
+        Assert.DoesNotContain("System.", text);
+        Assert.DoesNotContain("Cradle.", text);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("teams[0].capacity_families_per_year", out _), text);
+    }
+
+    [Fact]
+    public async Task A_weak_or_star_If_None_Match_is_a_304_and_OGC_links_the_API_document_absolutely()
+    {
+        var first = await db.Http.GetAsync("/api/catalog");
+        var etag = first.Headers.ETag!.Tag;
+        foreach (var given in new[] { "W/" + etag, "*", $"\"nope\", W/{etag}" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/catalog");
+            request.Headers.TryAddWithoutValidation("If-None-Match", given);
+            Assert.Equal(HttpStatusCode.NotModified, (await db.Http.SendAsync(request)).StatusCode);
+        }
+        using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = db.BaseAddress };
+        var api = await noRedirect.GetAsync("/ogc/api");
+        Assert.Equal(HttpStatusCode.Redirect, api.StatusCode);
+        Assert.True(api.Headers.Location!.IsAbsoluteUri, api.Headers.Location.ToString());
+        var landing = await db.GetJson("/ogc");
+        var desc = landing.GetProperty("links").EnumerateArray().Single(l => l.GetProperty("rel").GetString() == "service-desc");
+        Assert.EndsWith("/openapi/v1.json", desc.GetProperty("href").GetString());
+        Assert.Contains("version=3.1", desc.GetProperty("type").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await db.Http.GetAsync(desc.GetProperty("href").GetString())).StatusCode);
     }
 
     /// <summary>The last response in a raw exchange: its status line, headers and body.</summary>

@@ -35,7 +35,8 @@ public static class OgcEndpoints
         // The OGC documents are JSON made to the standard's shapes, declared here as such.
         g.MapGet("/", Landing).AllowQuery("f").WithSummary("OGC API landing page").Produces(200, contentType: Json).ProducesProblem(400);
         g.MapGet("/conformance", Conformance).AllowQuery("f").WithSummary("Conformance classes").Produces(200, contentType: Json).ProducesProblem(400);
-        g.MapGet("/api", () => TypedResults.Redirect("/openapi/v1.json")).AllowQuery("f").WithSummary("The API definition (OpenAPI 3)");
+        // QGIS 3.22 cannot follow a relative Location: an absolute one (and the landing page links the document itself).
+        g.MapGet("/api", (HttpRequest r) => TypedResults.Redirect($"{r.Scheme}://{r.Host}{r.PathBase}/openapi/v1.json")).AllowQuery("f").WithSummary("The API definition (OpenAPI 3.1)");
         g.MapGet("/collections", ListCollections).AllowQuery("f").WithSummary("The feature collections").Produces(200, contentType: Json).ProducesProblem(400);
         g.MapGet("/collections/{id}", Collection).AllowQuery("f").WithSummary("One collection").Produces(200, contentType: Json).ProducesProblem(400).ProducesProblem(404);
         g.MapGet("/collections/{id}/items", Items).AllowQuery("f", "bbox", "limit", "offset")
@@ -70,7 +71,7 @@ public static class OgcEndpoints
             ["description"] = "Need, coverage and unmet need for parent-infant relationship teams in England, with the team register. Data: ONS and MHCLG, Open Government Licence v3.0.",
             ["links"] = new JsonArray(
                 Link(b, "self", Json, "This document"),
-                Link($"{b}/api", "service-desc", "application/vnd.oai.openapi+json;version=3.0", "The API definition"),
+                Link($"{r.Scheme}://{r.Host}{r.PathBase}/openapi/v1.json", "service-desc", "application/vnd.oai.openapi+json;version=3.1", "The API definition"),
                 Link($"{b}/conformance", "conformance", Json, "Conformance classes"),
                 Link($"{b}/collections", "data", Json, "The feature collections")),
         });

@@ -1889,7 +1889,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The API definition (OpenAPI 3) */
+        /** The API definition (OpenAPI 3.1) */
         get: {
             parameters: {
                 query?: never;
