@@ -60,6 +60,21 @@ public sealed class CompressionTests(DatabaseFixture db)
         if (url.StartsWith("/api/")) Assert.NotEqual(plain.Headers.ETag!.Tag, packed.Headers.ETag!.Tag);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("br")]
+    public async Task The_viewer_page_always_revalidates_and_carries_its_security_policy_however_it_is_sent(string? coding)
+    {
+        var (page, _) = await Get(db.Http, "/", coding);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("no-cache", page.Headers.CacheControl?.ToString());
+        var policy = string.Join(" ", page.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("script-src 'self'", policy);
+        Assert.Contains("frame-ancestors 'none'", policy);
+        Assert.DoesNotContain("unsafe-inline", policy);
+        Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
     [Fact]
     public async Task The_viewer_has_a_favicon()
     {

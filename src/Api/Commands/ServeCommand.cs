@@ -168,6 +168,15 @@ public static class ServeCommand
         app.UseForwardedHeaders();
         app.UseHeadAsGet();
         app.UseResponseCompression();
+        // Every answer: no type sniffing, no full URL to other sites, never framed (the viewer adds its own CSP).
+        app.Use((context, next) =>
+        {
+            var h = context.Response.Headers;
+            h.XContentTypeOptions = "nosniff";
+            h["Referrer-Policy"] = "strict-origin-when-cross-origin";
+            h.XFrameOptions = "DENY";
+            return next(context);
+        });
         // Routing after HEAD became GET (WebApplication would otherwise route first and answer 405).
         app.UseRouting();
         app.UseRateLimiter();

@@ -15,6 +15,12 @@ public static class ViewerEndpoints
         if (Directory.Exists(root) && File.Exists(Path.Combine(root, "index.html")))
         {
             var full = Path.GetFullPath(root);
+            // The viewer's own policy: its scripts, styles, workers and data from this origin only (and the basemap's, if one is
+            // configured); no inline script, handler or style attribute; never framed.
+            var basemap = app.Configuration["Cradle:BasemapUrl"] is { Length: > 0 } bm && Uri.TryCreate(bm.Replace("{z}", "0").Replace("{x}", "0").Replace("{y}", "0"), UriKind.Absolute, out var bu)
+                ? " " + bu.GetLeftPart(UriPartial.Authority) : "";
+            var policy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:" + basemap +
+                "; connect-src 'self'" + basemap + "; worker-src 'self' blob:; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
             var files = new PhysicalFileProvider(full);
             var types = new Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider();
             app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
@@ -47,8 +53,11 @@ public static class ViewerEndpoints
                 OnPrepareResponse = c =>
                 {
                     var h = c.Context.Response.Headers;
+                    // The file asked for, whichever copy is sent (index.html.br is index.html).
+                    var name = c.Context.Items[EncodedAs] is not null ? c.File.Name[..^3] : c.File.Name;
                     // Hashed assets never change; index.html always revalidates.
-                    h.CacheControl = c.File.Name == "index.html" ? "no-cache" : "public, max-age=31536000, immutable";
+                    h.CacheControl = name == "index.html" ? "no-cache" : "public, max-age=31536000, immutable";
+                    if (name == "index.html") h.ContentSecurityPolicy = policy;
                     if (c.Context.Items[EncodedAs] is (string coding, string type)) { h.ContentEncoding = coding; h.ContentType = type; }
                 },
             });

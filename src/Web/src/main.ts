@@ -401,6 +401,8 @@ sheetHandle($('sheet-handle') as HTMLButtonElement, $('sidebar'),
     requestAnimationFrame(() => map?.map.resize());
   });
 
+// The toolbar is a form for its labels and Enter; it never submits (no inline handler: the CSP allows none).
+$('controls').addEventListener('submit', (e) => e.preventDefault());
 $('level').addEventListener('change', () => changeLevel(($('level') as HTMLSelectElement).value));
 $('metric').addEventListener('change', () => {
   state.metric = ($('metric') as HTMLSelectElement).value;

@@ -287,13 +287,13 @@ export function renderLegend(el: HTMLElement, metricId: string, levelId: string,
   const rows = b.map((x, i) => {
     const next = b[i + 1];
     const label = next === undefined ? `${format(f, x)} and over` : `${format(f, x)} to ${format(f, next)}`;
-    return `<li><span class="app-legend__swatch" style="background:${esc(colours[i])}"></span>${esc(label)}</li>`;
+    return `<li><span class="app-legend__swatch" data-swatch="${esc(colours[i])}"></span>${esc(label)}</li>`;
   });
   const deciles = palette(figure('imd_decile').palette);
   // Compact, so that it covers little of the map: classes and states in two columns, what the states mean one click away.
   el.innerHTML = `<p class="app-legend__title">${esc(f.label)}: ${esc(levelOf(levelId).plural.toLowerCase())} <span class="app-legend__unit">(${esc(f.unit)})</span></p>
     <ul class="app-legend__list app-legend__list--cols">${rows.join('')}
-      <li><span class="app-legend__swatch" style="background:${esc(noValueColour())}"></span>No figure</li>
+      <li><span class="app-legend__swatch" data-swatch="${esc(noValueColour())}"></span>No figure</li>
       <li><span class="app-legend__swatch app-legend__swatch--team"></span>Team's area</li></ul>
     <p class="app-legend__title">What is known about teams</p>
     <ul class="app-legend__list app-legend__list--cols" id="legend-states">${teamStates().map((t) => `<li data-state="${t.id}"><span class="app-legend__swatch app-legend__swatch--${t.id}"></span><strong>${esc(t.label)}</strong></li>`).join('')}</ul>
@@ -304,7 +304,9 @@ export function renderLegend(el: HTMLElement, metricId: string, levelId: string,
       <input class="govuk-checkboxes__input" id="legend-deprivation" type="checkbox"${deprivationOn ? ' checked' : ''}>
       <label class="govuk-label govuk-checkboxes__label" for="legend-deprivation">Small areas by deprivation (from zoom 8)</label></div></div>
     ${deprivationOn ? `<p class="app-legend__note" id="legend-deprivation-key">Small areas (LSOAs) by deprivation decile, over the measure:
-        <span class="app-legend__ramp" aria-hidden="true">${deciles.map((c) => `<span style="background:${esc(c)}"></span>`).join('')}</span>
+        <span class="app-legend__ramp" aria-hidden="true">${deciles.map((c) => `<span data-swatch="${esc(c)}"></span>`).join('')}</span>
         from the 10% most deprived (left) to the least (right). Zoom in to see them.</p>` : ''}
     ${register ? `<p class="app-legend__note" id="legend-register">The register holds ${register.by_status['active'] ?? 0} active teams; ${foundation(register)}. <a class="govuk-link" href="?tab=teams" id="legend-teams">See every team</a>.</p>` : ''}`;
+  // Colours set through the DOM, not style attributes in markup: the viewer's Content-Security-Policy allows no inline styles.
+  el.querySelectorAll<HTMLElement>('[data-swatch]').forEach((e) => { e.style.background = e.dataset.swatch!; });
 }
