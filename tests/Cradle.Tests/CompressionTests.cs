@@ -75,6 +75,32 @@ public sealed class CompressionTests(DatabaseFixture db)
         Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
     }
 
+    [Theory]
+    [InlineData("/tiles/lad.json")]
+    [InlineData("/tiles/style.json")]
+    [InlineData("/ogc/collections")]
+    [InlineData("/maps/lad/E08000021.png")]
+    [InlineData("/reports/lad/E08000021.html")]
+    public async Task Every_answer_made_from_the_data_has_a_validator_and_revalidates(string url)
+    {
+        var (first, _) = await Get(db.Http, url, null);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.NotNull(first.Headers.ETag);
+        Assert.NotNull(first.Headers.CacheControl);
+        using var again = new HttpRequestMessage(HttpMethod.Get, url);
+        again.Headers.TryAddWithoutValidation("If-None-Match", "W/" + first.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.NotModified, (await db.Http.SendAsync(again)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_gzip_tile_and_a_plain_one_have_different_ETags()
+    {
+        var (plain, _) = await Get(db.Http, "/tiles/lad/5/15/10.mvt", null);
+        var (packed, _) = await Get(db.Http, "/tiles/lad/5/15/10.mvt", "gzip");
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.NotEqual(plain.Headers.ETag!.Tag, packed.Headers.ETag!.Tag);
+    }
+
     [Fact]
     public async Task The_viewer_has_a_favicon()
     {

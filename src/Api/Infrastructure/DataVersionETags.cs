@@ -14,7 +14,10 @@ public static class DataVersionETags
     public static IApplicationBuilder UseDataVersionETags(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var request = context.Request;
-        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) || !request.Path.StartsWithSegments("/api"))
+        // Every answer made from the data: the API, OGC, maps, reports, and TileJSON and the style (tiles have tags of their own).
+        bool fromData = request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/ogc") || request.Path.StartsWithSegments("/maps")
+            || request.Path.StartsWithSegments("/reports") || (request.Path.StartsWithSegments("/tiles") && request.Path.Value!.EndsWith(".json"));
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) || !fromData)
         {
             await next();
             return;

@@ -40,7 +40,9 @@ public static class TileEndpoints
         if (edition is null) return NotYetPublished(http);
         long version = edition.DataVersion;
         var key = new TileKey(edition, layer, zi, (int)xl, (int)yl);
-        var etag = $"\"v{edition.Tag}-{layer}-{zi}-{xl}-{yl}\"";
+        bool gzip = http.Request.Headers.AcceptEncoding.Any(v => v?.Contains("gzip", StringComparison.OrdinalIgnoreCase) == true);
+        // The gzip and the plain tile are two representations: two ETags.
+        var etag = $"\"v{edition.Tag}-{layer}-{zi}-{xl}-{yl}{(gzip ? "-gz" : "")}\"";
         var response = http.Response;
         response.Headers.ETag = etag;
         response.Headers.Vary = "Accept-Encoding";
@@ -48,9 +50,9 @@ public static class TileEndpoints
         // A URL carrying the current edition's tag (as TileJSON's does) never changes.
         response.Headers.CacheControl = http.Request.Query["v"] == edition.Tag
             ? "public, max-age=86400, immutable" : "public, max-age=60, must-revalidate";
-        if (http.Request.Headers.IfNoneMatch.Any(v => v?.Contains(etag) == true)) return TypedResults.StatusCode(304);
+        if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Select(t => t.Trim()).Any(t => t == "*" || t == etag || t == "W/" + etag)))
+            return TypedResults.StatusCode(304);
 
-        bool gzip = http.Request.Headers.AcceptEncoding.Any(v => v?.Contains("gzip", StringComparison.OrdinalIgnoreCase) == true);
         bool hit = cache.TryGet(key, out var tile);
         // off: no cache; hit: from the cache (made by an earlier request or the warmer); miss: made now.
         response.Headers["X-Tile-Cache"] = !cache.Enabled ? "off" : hit ? "hit" : "miss";
