@@ -33,17 +33,12 @@ public static class TeamsCommand
                     return 0;
                 case ["export", .. var rest]:
                     // The published snapshot of the register of record: commit it, and the next import has nothing to merge.
-                    var csv = TeamCsv.Write(await register.ListAsync());
                     if (rest.Length > 0)
                     {
-                        await File.WriteAllTextAsync(rest[0], csv);
-                        var evidencePath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(rest[0]))!, TeamRegister.EvidenceFile);
-                        await using var conn = await db.OpenConnectionAsync();
-                        var names = await AreaNames(conn);
-                        await File.WriteAllTextAsync(evidencePath, AreaEvidenceCsv.Write(await TeamRegister.EvidenceAsync(conn), c => names.GetValueOrDefault(c)));
-                        Console.Error.WriteLine($"cradle: wrote {rest[0]} and {evidencePath}");
+                        await register.ExportAsync(rest[0]);
+                        Console.Error.WriteLine($"cradle: wrote {rest[0]} and {TeamRegister.EvidenceFile} beside it");
                     }
-                    else Console.Write(csv);
+                    else Console.Write(TeamCsv.Write(await register.ListAsync()));
                     return 0;
                 default:
                     Console.Error.WriteLine(Usage);
@@ -62,10 +57,6 @@ public static class TeamsCommand
             return 1;
         }
     }
-
-    static async Task<Dictionary<string, string>> AreaNames(Npgsql.NpgsqlConnection conn) =>
-        (await Dapper.SqlMapper.QueryAsync<(string Code, string Name)>(conn, "select distinct on (code) code, name from cradle.area order by code"))
-            .ToDictionary(x => x.Code, x => x.Name);
 
     const string KeysUsage = "usage: cradle keys list | add NAME | revoke NAME   [--file FILE]   (NAME: letters, digits, _ . @ -)";
 

@@ -11,6 +11,10 @@ namespace Cradle.Api.Infrastructure;
 /// </summary>
 public static class DataVersionETags
 {
+    /// <summary>If-None-Match by weak comparison (RFC 9110 §13.1.2): a compressing proxy hands back W/"…"; "*" matches any current representation.</summary>
+    public static bool NotModified(HttpRequest request, string etag) =>
+        request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Select(t => t.Trim()).Any(t => t == "*" || t == etag || t == "W/" + etag));
+
     public static IApplicationBuilder UseDataVersionETags(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var request = context.Request;
@@ -37,8 +41,7 @@ public static class DataVersionETags
         var key = $"{DateTime.UtcNow:yyyy-MM-dd}|{request.Path}{request.QueryString}|{request.Headers.Accept}|{request.Headers.AcceptEncoding}";
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
         var etag = $"\"v{version}-{hash}\"";
-        // Weak comparison (RFC 9110 §13.1.2): a compressing proxy hands back W/"…"; "*" matches any current representation.
-        if (request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Select(t => t.Trim()).Any(t => t == "*" || t == etag || t == "W/" + etag)))
+        if (NotModified(request, etag))
         {
             context.Response.StatusCode = StatusCodes.Status304NotModified;
             context.Response.Headers.ETag = etag;

@@ -111,6 +111,7 @@ public static class ContributionEndpoints
             return ApiProblems.BadParameter("state", $"'{ModelQuery.Clip(state)}' is not one of {string.Join(", ", Contributions.States)} or all");
         var list = await contributions.ListAsync(state == "all" ? null : state ?? "submitted", 500, ct);
         var items = new List<ContributionForReview>();
+        var checks = list.Any(c => c.State == "submitted") ? await contributions.ChecksAsync(ct) : null;
         foreach (var c in list)
         {
             Team? current = null, proposed = null;
@@ -119,7 +120,7 @@ public static class ContributionEndpoints
             if (c.State == "submitted")
             {
                 // The register may have changed since it was sent: the diff is against the row as it is now.
-                try { (current, proposed, evidence) = await contributions.ProposedAsync(c, PublicBase(http.Request), store.Today, ct); }
+                try { (current, proposed, evidence) = await contributions.ProposedAsync(c, PublicBase(http.Request), store.Today, checks, ct); }
                 catch (ContributionException e) { problems = e.Errors; }
             }
             var diff = evidence is not null ? Contributions.Diff(evidence) : Contributions.Diff(current, proposed);

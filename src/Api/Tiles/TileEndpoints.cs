@@ -50,8 +50,7 @@ public static class TileEndpoints
         // A URL carrying the current edition's tag (as TileJSON's does) never changes.
         response.Headers.CacheControl = http.Request.Query["v"] == edition.Tag
             ? "public, max-age=86400, immutable" : "public, max-age=60, must-revalidate";
-        if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Select(t => t.Trim()).Any(t => t == "*" || t == etag || t == "W/" + etag)))
-            return TypedResults.StatusCode(304);
+        if (Cradle.Api.Infrastructure.DataVersionETags.NotModified(http.Request, etag)) return TypedResults.StatusCode(304);
 
         bool hit = cache.TryGet(key, out var tile);
         // off: no cache; hit: from the cache (made by an earlier request or the warmer); miss: made now.

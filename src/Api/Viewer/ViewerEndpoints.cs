@@ -26,15 +26,19 @@ public static class ViewerEndpoints
             app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
             // The build leaves Brotli and gzip copies beside each asset (scripts/precompress.mjs): send one the
             // client accepts, as it is, instead of the whole file (MapLibre: 1,067 KB, 292 KB gzip, less as Brotli).
+            // The build's copies are known at start (the dist does not change under a running server): no disk check per request.
+            var encoded = Directory.EnumerateFiles(full, "*.*", SearchOption.AllDirectories)
+                .Where(f => f.EndsWith(".br") || f.EndsWith(".gz"))
+                .Select(f => "/" + Path.GetRelativePath(full, f).Replace('\\', '/')).ToHashSet(StringComparer.Ordinal);
             app.Use(async (context, next) =>
             {
                 var path = context.Request.Path.Value;
-                if (path is { Length: > 1 } && !path.Contains("..") && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
-                    && types.TryGetContentType(path, out var type))
+                if (path is { Length: > 1 } && (encoded.Contains(path + ".br") || encoded.Contains(path + ".gz"))
+                    && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)) && types.TryGetContentType(path, out var type))
                 {
                     var accepted = context.Request.Headers.AcceptEncoding.ToString();
                     foreach (var (coding, suffix) in new[] { ("br", ".br"), ("gzip", ".gz") })
-                        if (accepted.Contains(coding, StringComparison.OrdinalIgnoreCase) && File.Exists(Path.Combine(full, path.TrimStart('/') + suffix)))
+                        if (accepted.Contains(coding, StringComparison.OrdinalIgnoreCase) && encoded.Contains(path + suffix))
                         {
                             context.Request.Path = path + suffix;
                             context.Items[EncodedAs] = (coding, type);

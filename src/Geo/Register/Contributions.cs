@@ -127,7 +127,7 @@ public sealed class Contributions(TeamRegister register)
         if (e.Count > 0) return e.ToDictionary();
 
         // The row it would make must be a row the register accepts.
-        try { await ProposedAsync(c, publicBase, today, ct); }
+        try { await ProposedAsync(c, publicBase, today, ct: ct); }
         catch (ContributionException x) { return x.Errors; }
         return [];
     }
@@ -137,23 +137,34 @@ public sealed class Contributions(TeamRegister register)
         if (value?.Length > max) e.Add(field, $"must be at most {max:N0} characters");
     }
 
+    /// <summary>The codes a row may name, read once for several contributions (the review queue) rather than once each.</summary>
+    public sealed record RowChecks(KnownCodes Codes, Func<string, bool> EvidenceAreas);
+
+    public async Task<RowChecks> ChecksAsync(CancellationToken ct = default)
+    {
+        await using var conn = await Db.OpenConnectionAsync(ct);
+        var codes = await TeamRegister.KnownCodesAsync(conn);
+        return new(codes, await TeamRegister.EvidenceAreasAsync(conn, codes));
+    }
+
     /// <summary>
     /// The row a contribution makes: for a change, the current row with the fields given, the
     /// contribution's source as the row's (or the capacity's, or the cost's) source, and
     /// last_confirmed moved on when the source says the team runs. Errors name the contribution's fields.
     /// </summary>
-    public async Task<(Team? Current, Team? Team, AreaEvidence? Evidence)> ProposedAsync(Contribution c, string publicBase, DateOnly today, CancellationToken ct = default)
+    public async Task<(Team? Current, Team? Team, AreaEvidence? Evidence)> ProposedAsync(Contribution c, string publicBase, DateOnly today,
+        RowChecks? checks = null, CancellationToken ct = default)
     {
         var source = c.SourceUrl ?? publicBase.TrimEnd('/') + RecordPath(c.Ref);
         var sourceDate = c.SourceDate ?? PartialDate.FromDate(today);
         var note = c.SourceUrl is null ? $"Told to the register by the service ({c.Role}), contribution {c.Ref}." : null;
-        await using var conn = await Db.OpenConnectionAsync(ct);
-        var codes = await TeamRegister.KnownCodesAsync(conn);
+        checks ??= await ChecksAsync(ct);
+        var codes = checks.Codes;
         if (c.Kind == "area_evidence")
         {
             var p = c.Evidence!;
             var row = new AreaEvidence(p.AreaCode ?? "", p.Evidence ?? "", p.Statement ?? "", source, sourceDate, null, today, note);
-            var errors = AreaEvidenceCsv.Validate(row, await TeamRegister.EvidenceAreasAsync(conn, codes), today);
+            var errors = AreaEvidenceCsv.Validate(row, checks.EvidenceAreas, today);
             if (errors.Count > 0) throw new ContributionException(Prefix("evidence.", errors, "source_url", "source_date"));
             return (null, null, row);
         }
@@ -276,7 +287,7 @@ public sealed class Contributions(TeamRegister register)
         var c = await GetAsync(reference, ct);
         if (c is null) return (Decision.NotFound, 0);
         if (c.State != "submitted") return (Decision.AlreadyDecided, c.DataVersion ?? 0);
-        var (current, team, evidence) = await ProposedAsync(c, publicBase, today, ct);
+        var (current, team, evidence) = await ProposedAsync(c, publicBase, today, ct: ct);
         var context = new WriteContext(reviewer, c.SourceUrl ?? publicBase.TrimEnd('/') + RecordPath(c.Ref), c.Ref);
         async Task MarkAccepted(NpgsqlConnection conn, NpgsqlTransaction tx, long version, string applied)
         {

@@ -291,6 +291,18 @@ public sealed class TeamRegister(NpgsqlDataSource db)
             """, new { version, teams = TeamCsv.Write(teams), evidence = AreaEvidenceCsv.Write(evidence, c => names.GetValueOrDefault(c)) }, tx);
     }
 
+    /// <summary>Writes the register's published snapshot: the teams to <paramref name="path"/>, the area evidence beside it, as a release has them.</summary>
+    public async Task ExportAsync(string path, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var evidence = await EvidenceAsync(conn, ct, tx);
+        var names = await AreaNamesAsync(conn, tx, evidence.Select(e => e.AreaCode).Distinct().ToArray());
+        await File.WriteAllTextAsync(path, TeamCsv.Write(await ListAsync(conn, ct, tx)), ct);
+        await File.WriteAllTextAsync(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, EvidenceFile),
+            AreaEvidenceCsv.Write(evidence, c => names.GetValueOrDefault(c)), ct);
+    }
+
     static async Task<Dictionary<string, string>> AreaNamesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string[] codes)
     {
         if (codes.Length == 0 || !await conn.ExecuteScalarAsync<bool>("select to_regclass('cradle.area') is not null", transaction: tx)) return [];
