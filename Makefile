@@ -76,7 +76,7 @@ down:
 	@scripts/down.sh
 
 test: data db $(SLN_STAMP) $(WEB_DIST)
-	@scripts/deps.sh gdal chromium poppler unzip
+	@scripts/deps.sh gdal chromium poppler unzip qgis
 	@scripts/api-types.sh check
 	@scripts/test.sh
 

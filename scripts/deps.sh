@@ -2,7 +2,7 @@
 # Installs what Cradle needs from Debian's packages, only when it is missing:
 # PostgreSQL (the distribution's version) with PostGIS 3, curl, and on request gdal-bin, chromium,
 # poppler-utils (the tests read the reports back with pdftotext and pdftoppm), unzip (and the Word
-# reports), wrk or MapServer.
+# reports), python3-qgis (QGIS opens the OGC API and the style headless), wrk or MapServer.
 set -euo pipefail
 # Debian puts some servers (lighttpd, haproxy) in /usr/sbin, outside a normal user's PATH.
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -34,6 +34,8 @@ for extra in "$@"; do
     chromium) [ -x /usr/bin/chromium ] || need+=(chromium) ;;
     poppler) command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || need+=(poppler-utils) ;;
     unzip) command -v unzip >/dev/null || need+=(unzip) ;;
+    # QGIS 3.22's Python bindings (with its OAPIF provider), for the tests that open Cradle in QGIS headless.
+    qgis) /usr/bin/python3 -c "import qgis.core" 2>/dev/null || need+=(python3-qgis) ;;
     haproxy) command -v haproxy >/dev/null || need+=(haproxy) ;;
     wrk) command -v wrk >/dev/null || need+=(wrk) ;;
     mapserver) command -v mapserv >/dev/null || need+=(mapserver-bin cgi-mapserver); command -v lighttpd >/dev/null || need+=(lighttpd) ;;

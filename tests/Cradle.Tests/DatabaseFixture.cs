@@ -37,6 +37,8 @@ public sealed class DatabaseFixture : IAsyncLifetime
         {
             ["CRADLE_API_KEYS_FILE"] = _keysFile,
             ["Logging__LogLevel__Default"] = "Warning",
+            // This machine's names, and the public host a test proxy forwards (TileTests).
+            ["AllowedHosts"] = "localhost;127.0.0.1;[::1];cradle.example.org",
         });
         // Drain the server's output so that a full pipe can never block it.
         _server.OutputDataReceived += (_, _) => { };
@@ -56,14 +58,16 @@ public sealed class DatabaseFixture : IAsyncLifetime
     }
 
     /// <summary>A server of its own, for tests that would disturb the shared one (rate limits, outages).</summary>
-    public async Task<(Process Server, HttpClient Http)> StartOwnServer()
+    public async Task<(Process Server, HttpClient Http)> StartOwnServer(Dictionary<string, string>? settings = null)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
-        var server = TestEnvironment.StartCli(["serve", "--urls", address.ToString()], environment: new()
+        var environment = new Dictionary<string, string>
         {
             ["CRADLE_API_KEYS_FILE"] = _keysFile,
             ["Logging__LogLevel__Default"] = "Critical",
-        });
+        };
+        foreach (var (k, v) in settings ?? []) environment[k] = v;
+        var server = TestEnvironment.StartCli(["serve", "--urls", address.ToString()], environment: environment);
         server.OutputDataReceived += (_, _) => { };
         server.ErrorDataReceived += (_, _) => { };
         server.BeginOutputReadLine();

@@ -168,10 +168,10 @@ public sealed class HttpSemanticsTests(DatabaseFixture db)
     }
 
     [Theory]
-    [InlineData("GET /api/areas/E08000021%00 HTTP/1.1\r\nHost: x\r\n\r\n", "400")] // a NUL byte in the path
-    [InlineData("GET /api/areas HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n", "400")] // a malformed header
+    [InlineData("GET /api/areas/E08000021%00 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "400")] // a NUL byte in the path
+    [InlineData("GET /api/areas HTTP/1.1\r\nHost: 127.0.0.1\r\nno colon here\r\n\r\n", "400")] // a malformed header
     [InlineData("NOT A REQUEST LINE\r\n\r\n", "400")]
-    [InlineData("GET /api/catalog HTTP/7.0\r\nHost: x\r\n\r\n", "505")]
+    [InlineData("GET /api/catalog HTTP/7.0\r\nHost: 127.0.0.1\r\n\r\n", "505")]
     public async Task Requests_Kestrel_refuses_before_Cradle_runs_get_their_status_and_an_empty_body(string request, string status)
     {
         // Kestrel refuses these before any of Cradle's code runs, with an empty body (README: a proxy may add one).
@@ -185,7 +185,7 @@ public sealed class HttpSemanticsTests(DatabaseFixture db)
     public async Task A_refusal_after_a_kept_alive_answer_leaves_that_answer_intact()
     {
         // Latin-1: one character a byte, so that offsets are the byte counts the framing gives.
-        var raw = System.Text.Encoding.Latin1.GetString(await ExchangeRaw("GET /api/catalog HTTP/1.1\r\nHost: x\r\n\r\nGET /a%00 HTTP/1.1\r\nHost: x\r\n\r\n"));
+        var raw = System.Text.Encoding.Latin1.GetString(await ExchangeRaw("GET /api/catalog HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /a%00 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
         Assert.StartsWith("HTTP/1.1 200 OK", raw);
         // The first answer ends where its framing says (Content-Length or chunks), and the refusal starts right there.
         var headEnd = raw.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;

@@ -203,7 +203,13 @@ public sealed class TileTests(DatabaseFixture db)
         var style = await db.GetJson("/tiles/style.json");
         Assert.Equal(8, style.GetProperty("version").GetInt32());
         Assert.True(style.GetProperty("sources").TryGetProperty("lad", out _));
-        Assert.Contains(style.GetProperty("layers").EnumerateArray(), l => l.GetProperty("id").GetString() == "lad-unmet");
+        // One fill layer a class, each a filter and a plain colour (what QGIS 3.22 can convert), and grey for no figure.
+        var fills = style.GetProperty("layers").EnumerateArray().Where(l => l.GetProperty("type").GetString() == "fill").ToList();
+        var figure = Cradle.Geo.Catalog.Figures.Get("unmet_need_per_1000_births");
+        Assert.Equal(figure.Breaks!.Length + 1, fills.Count);
+        Assert.Equal(Cradle.Geo.Catalog.Figures.PaletteOf(figure).Colours.Take(figure.Breaks.Length).Prepend(Cradle.Geo.Catalog.Figures.NoValueColour),
+            fills.Select(f => f.GetProperty("paint").GetProperty("fill-color").GetString()));
+        Assert.All(fills, f => Assert.Equal(JsonValueKind.Array, f.GetProperty("filter").ValueKind));
     }
 
     static Task<(int ExitCode, string Output)> Ogrinfo(params string[] args) => TestEnvironment.RunAsync("ogrinfo", args);

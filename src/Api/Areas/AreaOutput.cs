@@ -41,6 +41,9 @@ public sealed record NeedModelOut(string Name, double NeedRate, double? Gradient
     string PopulationDescription, string UncertainTeams, double EvidenceMaxAgeYears, string Source,
     double? RiskOddsRatio = null, double? RateNotAtRisk = null, double? RateAtRisk = null, double[]? NeedRateRange = null, string? Counts = null);
 
+/// <summary>One flat column of an area: its name, its JSON Schema type (string, number, integer, boolean), what it is, and its value.</summary>
+public sealed record AreaColumn(string Name, string Type, string Description, Func<AreaOut, object?> Value);
+
 public sealed record AreaList(string Level, long DataVersion, string DeprivationVintage, NeedModelOut NeedModel, string? Within, int Count,
     ListTotals Totals, IReadOnlyList<AreaOut> Areas, LevelVintageOut Vintage);
 
@@ -112,44 +115,68 @@ public static class AreaOutput
 
     static double? Opt(double? x, int digits) => x is { } v ? Math.Round(v, digits) : null;
 
-    public static readonly string[] CsvColumns =
+    /// <summary>
+    /// The flat columns of an area: CSV columns, GeoJSON and OGC properties, and their schema, declared once each
+    /// (name, JSON type, what it is, its value). A field added here is in every export and in the OGC schema.
+    /// </summary>
+    public static readonly IReadOnlyList<AreaColumn> Columns =
     [
-        "code", "name", "level", "region_code", "region_name", "icb_codes", "icb_infants_shares",
-        "infants_under_2", "births_proxy", "need_families_per_year", "team_ids", "team_names", "capacity_assumed",
-        "geographic_coverage", "capacity_families_per_year", "covered_need", "unmet_need", "unmet_need_per_1000_births", "no_team", "gap_rank",
-        "team_state", "share_infants_served", "share_infants_in_development", "share_infants_confirmed_none", "share_infants_not_known",
-        "unmet_need_in_not_known",
-        "deprivation_vintage", "deprivation_weights", "mean_imd_rank", "mean_imd_score", "share_lsoas_decile1",
-        "share_infants_deciles_1_2", "mean_income_score_infant_weighted",
-        "child_poverty_fye", "child_poverty_bhc_percent", "child_poverty_ahc_percent",
-        "need_low", "need_high", "unmet_need_low", "unmet_need_high", "partial", "inside_share", "icb_basis",
+        new("code", "string", "ONS GSS code of the area.", a => a.Code),
+        new("name", "string", "The area's name.", a => a.Name),
+        new("level", "string", "The level of the geography (GET /api/levels).", a => a.Level),
+        new("region_code", "string", "The ONS region the area lies in (the first where it spans several; null above regions).", a => Region(a)?.Code),
+        new("region_name", "string", "That region's name.", a => Region(a)?.Name),
+        new("icb_codes", "string", "The ICBs of April 2026 the area's infants live in, ';'-separated.", a => string.Join(';', Icbs(a).Select(i => i.Code))),
+        new("icb_infants_shares", "string", "Each of those ICBs' share of the area's infants, ';'-separated, in the same order.",
+            a => string.Join(';', Icbs(a).Select(i => i.InfantsShare.ToString(System.Globalization.CultureInfo.InvariantCulture)))),
+        Real("infants_under_2", "Population aged 0 and 1 (ONS mid-2024; smaller areas estimated).", a => a.InfantsUnder2),
+        Real("births_proxy", "The age-0 population, the model's births.", a => a.BirthsProxy),
+        Real("need_families_per_year", "Families a year who may need a specialised parent-infant relationship team (estimate).", a => a.NeedFamiliesPerYear),
+        new("team_ids", "string", "The active teams that take referrals here, ';'-separated ids.", a => string.Join(';', a.Teams.Select(t => t.Id))),
+        new("team_names", "string", "Their names, ';'-separated.", a => string.Join(';', a.Teams.Select(t => t.Name))),
+        new("capacity_assumed", "boolean", "True where a team's capacity is the model's default, not a published figure.", a => a.Teams.Any(t => t.CapacityAssumed)),
+        Real("geographic_coverage", "Share of the area's infants living where an active team takes referrals (0–1).", a => a.GeographicCoverage),
+        Real("capacity_families_per_year", "Teams' capacity apportioned to the area, families a year.", a => a.CapacityFamiliesPerYear),
+        Real("covered_need", "Need met by that capacity, families a year.", a => a.CoveredNeed),
+        Real("unmet_need", "Need minus covered need, families a year (estimate).", a => a.UnmetNeed),
+        Real("unmet_need_per_1000_births", "Unmet need per 1,000 births (null where there are no births).", a => a.UnmetNeedPer1000Births),
+        new("no_team", "boolean", "True where no active team reaches any of the area's infants.", a => a.NoTeam),
+        new("gap_rank", "integer", "Rank among the level's areas in England by unmet need (1 = most).", a => a.GapRank),
+        new("team_state", "string", "What is known about teams for most of the area's infants: served, in_development, confirmed_none or not_known.", a => a.TeamState),
+        Real("share_infants_served", "Share of infants served by an active team.", a => a.TeamStateShares.Served),
+        Real("share_infants_in_development", "Share of infants where a team is in development.", a => a.TeamStateShares.InDevelopment),
+        Real("share_infants_confirmed_none", "Share of infants where a dated source confirms there is no team.", a => a.TeamStateShares.ConfirmedNone),
+        Real("share_infants_not_known", "Share of infants where nothing is known.", a => a.TeamStateShares.NotKnown),
+        Real("unmet_need_in_not_known", "Unmet need among infants where nothing is known, families a year.", a => a.UnmetNeedInNotKnown),
+        new("deprivation_vintage", "string", "The English Indices of Deprivation edition the summary uses.", a => a.Deprivation?.Vintage),
+        new("deprivation_weights", "string", "What the deprivation summary is weighted by.", a => a.Deprivation?.Weights),
+        Real("mean_imd_rank", "Mean IMD rank of the area's LSOAs.", a => a.Deprivation?.MeanImdRank),
+        Real("mean_imd_score", "Population-weighted mean IMD score.", a => a.Deprivation?.MeanImdScore),
+        Real("share_lsoas_decile1", "Share of the area's LSOAs in IMD decile 1.", a => a.Deprivation?.ShareLsoasDecile1),
+        Real("share_infants_deciles_1_2", "Share of infants in LSOAs of IMD deciles 1 and 2.", a => a.Deprivation?.ShareInfantsDeciles12),
+        Real("mean_income_score_infant_weighted", "Mean IoD income score, weighted by infants.", a => a.Deprivation?.MeanIncomeScoreInfantWeighted),
+        new("child_poverty_fye", "integer", "Financial year ending of the child poverty figures (DWP).", a => a.ChildPoverty?.Fye),
+        Real("child_poverty_bhc_percent", "Children in relative low income families before housing costs, percent.", a => a.ChildPoverty?.BeforeHousingCostsPercent),
+        Real("child_poverty_ahc_percent", "The same after housing costs, percent.", a => a.ChildPoverty?.AfterHousingCostsPercent),
+        Real("need_low", "Need at the low national rate, families a year.", a => a.NeedLow),
+        Real("need_high", "Need at the high national rate, families a year.", a => a.NeedHigh),
+        Real("unmet_need_low", "Unmet need at the low rate, families a year.", a => a.UnmetNeedLow),
+        Real("unmet_need_high", "Unmet need at the high rate, families a year.", a => a.UnmetNeedHigh),
+        new("partial", "boolean", "In a within= list, true for an area partly inside.", a => a.Partial),
+        Real("inside_share", "The share of the area's infants inside the within= area (1 otherwise).", a => a.InsideShare),
+        new("icb_basis", "string", "Where the area's ICB of April 2026 is inferred, how; null where read from a lookup.", a => a.IcbBasis),
     ];
 
+    static AreaColumn Real(string name, string description, Func<AreaOut, object?> value) => new(name, "number", description, value);
+    static ParentRef? Region(AreaOut a) => a.Parents.FirstOrDefault(p => p.Level == "region");
+    static IEnumerable<ParentRef> Icbs(AreaOut a) => a.Parents.Where(p => p.Level == "icb");
+
+    public static IEnumerable<string> CsvColumns => Columns.Select(c => c.Name);
+
     /// <summary>The flattened fields as GeoJSON or OGC properties, named as the CSV columns.</summary>
-    public static IReadOnlyList<KeyValuePair<string, object?>> Properties(AreaOut a)
-    {
-        var values = Flatten(a);
-        return CsvColumns.Select((c, i) => new KeyValuePair<string, object?>(c, values[i])).ToList();
-    }
+    public static IReadOnlyList<KeyValuePair<string, object?>> Properties(AreaOut a) =>
+        Columns.Select(c => new KeyValuePair<string, object?>(c.Name, c.Value(a))).ToList();
 
     /// <summary>The same fields flattened, one value per CSV column (and GeoJSON property).</summary>
-    public static object?[] Flatten(AreaOut a)
-    {
-        var region = a.Parents.FirstOrDefault(p => p.Level == "region");
-        var icbs = a.Parents.Where(p => p.Level == "icb").ToList();
-        return
-        [
-            a.Code, a.Name, a.Level, region?.Code, region?.Name,
-            string.Join(';', icbs.Select(i => i.Code)), string.Join(';', icbs.Select(i => i.InfantsShare.ToString(System.Globalization.CultureInfo.InvariantCulture))),
-            a.InfantsUnder2, a.BirthsProxy, a.NeedFamiliesPerYear,
-            string.Join(';', a.Teams.Select(t => t.Id)), string.Join(';', a.Teams.Select(t => t.Name)), a.Teams.Any(t => t.CapacityAssumed),
-            a.GeographicCoverage, a.CapacityFamiliesPerYear, a.CoveredNeed, a.UnmetNeed, a.UnmetNeedPer1000Births, a.NoTeam, a.GapRank,
-            a.TeamState, a.TeamStateShares.Served, a.TeamStateShares.InDevelopment, a.TeamStateShares.ConfirmedNone, a.TeamStateShares.NotKnown,
-            a.UnmetNeedInNotKnown,
-            a.Deprivation?.Vintage, a.Deprivation?.Weights, a.Deprivation?.MeanImdRank, a.Deprivation?.MeanImdScore,
-            a.Deprivation?.ShareLsoasDecile1, a.Deprivation?.ShareInfantsDeciles12, a.Deprivation?.MeanIncomeScoreInfantWeighted,
-            a.ChildPoverty?.Fye, a.ChildPoverty?.BeforeHousingCostsPercent, a.ChildPoverty?.AfterHousingCostsPercent,
-            a.NeedLow, a.NeedHigh, a.UnmetNeedLow, a.UnmetNeedHigh, a.Partial, a.InsideShare, a.IcbBasis,
-        ];
-    }
+    public static object?[] Flatten(AreaOut a) => Columns.Select(c => c.Value(a)).ToArray();
 }

@@ -158,10 +158,28 @@ public static class ServeCommand
             }
             proxies.Add(address);
         }
+        // Absolute links name a host no client can choose: Cradle:PublicOrigin when set; otherwise the request's
+        // host, which must be one of AllowedHosts (default: this machine's own names), forwarded or not.
+        Uri? publicOrigin = null;
+        if (builder.Configuration["Cradle:PublicOrigin"] is { Length: > 0 } origin &&
+            (!Uri.TryCreate(origin, UriKind.Absolute, out publicOrigin) || publicOrigin.Scheme is not ("http" or "https") || publicOrigin.Query.Length > 0 || publicOrigin.Fragment.Length > 0))
+        {
+            Console.Error.WriteLine($"cradle serve: Cradle:PublicOrigin: '{origin}' is not an http or https address without a query (e.g. https://cradle.example.org)");
+            return null;
+        }
+        var allowedHosts = (builder.Configuration["AllowedHosts"] ?? "localhost;127.0.0.1;[::1]")
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        if (publicOrigin is not null) allowedHosts.Add(publicOrigin.Host);
+        // The framework's host filter runs before the app and answers an empty 400; Cradle checks the same
+        // patterns itself (RequireAllowedHost), after the forwarded headers and with a problem+json that says why.
+        builder.Services.Configure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(o => o.AllowedHosts = ["*"]);
+        builder.Services.AddSingleton(new PublicOrigin(publicOrigin));
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
             foreach (var address in proxies) o.KnownProxies.Add(address);
+            if (!allowedHosts.Contains("*")) o.AllowedHosts = allowedHosts;
         });
 
         var app = builder.Build();
@@ -182,6 +200,7 @@ public static class ServeCommand
         app.UseRateLimiter();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequireAllowedHost(allowedHosts);
         app.Use(DatabaseUnavailable);
         app.UseViewer();
         app.UseCors();

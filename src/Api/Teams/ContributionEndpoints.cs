@@ -74,7 +74,7 @@ public static class ContributionEndpoints
     }
 
     /// <summary>The API's own address as the client sees it (behind a trusted proxy, the public one).</summary>
-    static string PublicBase(HttpRequest r) => $"{r.Scheme}://{r.Host}{r.PathBase}";
+    static string PublicBase(HttpRequest r) => r.PublicBase();
 
     /// <summary>The sender, kept only as a hash: enough to see a flood from one address, not who sent it.</summary>
     static string ClientHash(HttpContext http) =>

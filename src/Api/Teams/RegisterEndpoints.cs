@@ -67,7 +67,7 @@ public static class RegisterEndpoints
     static async Task<IResult> Atom(HttpContext http, TeamRegister register, CancellationToken ct)
     {
         var changes = await register.ChangesAsync(100, null, ct);
-        var b = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+        var b = http.Request.PublicBase();
         var feed = new SyndicationFeed("Cradle team register: changes", "Every change to the register of parent-infant relationship teams in England, with its source",
             new Uri($"{b}/api/teams/changes"), $"{b}/api/teams/changes.atom", changes.Count > 0 ? changes[0].At : DateTime.UnixEpoch)
         {

@@ -93,7 +93,7 @@ public static class TileEndpoints
         return ms.ToArray();
     }
 
-    static string BaseUrl(HttpRequest r) => $"{r.Scheme}://{r.Host}{r.PathBase}";
+    static string BaseUrl(HttpRequest r) => r.PublicBase();
 
     static async Task<Results<ContentHttpResult, ProblemHttpResult>> TileJson(HttpRequest request, ModelStore store, TilePublisher publisher, string layer, CancellationToken ct)
     {
@@ -137,30 +137,52 @@ public static class TileEndpoints
     /// catalog's classes and palette, with the areas no team is known to serve marked, and the
     /// catalog's other levels outlined.
     /// </summary>
+    /// <summary>
+    /// A figure's classes as one fill layer each, a filter and a plain colour: what QGIS 3.22's style
+    /// converter turns into classes (it cannot read step, case or coalesce, and drew no fill at all).
+    /// An area without the figure (no births) is grey, not the lowest class.
+    /// </summary>
+    static IEnumerable<JsonObject> ClassFills(Figure figure)
+    {
+        var palette = Figures.PaletteOf(figure).Colours;
+        var breaks = figure.Breaks!;
+        JsonObject Fill(string id, JsonArray filter, string colour) => new()
+        {
+            ["id"] = id, ["type"] = "fill", ["source"] = "lad", ["source-layer"] = "lad", ["filter"] = filter,
+            ["paint"] = new JsonObject { ["fill-color"] = colour, ["fill-opacity"] = 0.85 },
+        };
+        yield return Fill("lad-unmet-none", new JsonArray("!", new JsonArray("has", figure.Id)), Figures.NoValueColour);
+        for (int k = 0; k < breaks.Length; k++)
+        {
+            var filter = new JsonArray("all", new JsonArray("has", figure.Id));
+            if (k > 0) filter.Add(new JsonArray(">=", new JsonArray("get", figure.Id), breaks[k]));
+            if (k + 1 < breaks.Length) filter.Add(new JsonArray("<", new JsonArray("get", figure.Id), breaks[k + 1]));
+            yield return Fill($"lad-unmet-{k}", filter, palette[k]);
+        }
+    }
+
     static ContentHttpResult Style(HttpRequest request)
     {
         var b = BaseUrl(request);
         var figure = Figures.Get("unmet_need_per_1000_births");
         var palette = Figures.PaletteOf(figure).Colours;
-        var step = new JsonArray("step", new JsonArray("to-number", new JsonArray("get", figure.Id), 0), palette[0]);
-        for (int k = 1; k < figure.Breaks!.Length; k++) { step.Add(figure.Breaks[k]); step.Add(palette[k]); }
-        // An area without the figure (no births) is grey, not the lowest class.
-        var fill = new JsonArray("case", new JsonArray("==", new JsonArray("get", figure.Id), null), Figures.NoValueColour, step);
         var sources = new JsonObject();
         foreach (var layer in TileStore.Layers) sources[layer.Id] = new JsonObject { ["type"] = "vector", ["url"] = $"{b}/tiles/{layer.Id}.json" };
         var layers = new JsonArray(
             new JsonObject { ["id"] = "background", ["type"] = "background", ["paint"] = new JsonObject { ["background-color"] = "#f3f2f1" } },
-            new JsonObject { ["id"] = "lad-unmet", ["type"] = "fill", ["source"] = "lad", ["source-layer"] = "lad", ["paint"] = new JsonObject { ["fill-color"] = fill, ["fill-opacity"] = 0.85 } },
             new JsonObject { ["id"] = "lad-not-known", ["type"] = "line", ["source"] = "lad", ["source-layer"] = "lad", ["filter"] = new JsonArray("==", new JsonArray("get", "team_state"), "not_known"),
                 ["paint"] = new JsonObject { ["line-color"] = "#0b0c0c", ["line-width"] = 0.8, ["line-dasharray"] = new JsonArray(1, 2) } },
             new JsonObject { ["id"] = "lad-confirmed-none", ["type"] = "line", ["source"] = "lad", ["source-layer"] = "lad", ["filter"] = new JsonArray("==", new JsonArray("get", "team_state"), "confirmed_none"),
                 ["paint"] = new JsonObject { ["line-color"] = "#d4351c", ["line-width"] = 1.5 } },
             new JsonObject { ["id"] = "lad-outline", ["type"] = "line", ["source"] = "lad", ["source-layer"] = "lad", ["paint"] = new JsonObject { ["line-color"] = "#ffffff", ["line-width"] = 0.4 } });
-        // The coarser levels as outlines, heavier the coarser.
+        // The classes first, beneath the outlines.
+        foreach (var fill in ClassFills(figure).Reverse()) layers.Insert(1, fill);
+        // The ICBs and regions outlined, heavier the coarser. (The other levels are left out, not hidden: QGIS 3.22
+        // reads visibility from the wrong place and would draw them all.)
         foreach (var (level, width) in AreaLevels.All.Where(l => l.Tiles is not null && l.Id is not ("lsoa" or "lad")).Select((l, i) => (l, 0.8 + 0.3 * i)))
-            layers.Add(new JsonObject { ["id"] = $"{level.Id}-outline", ["type"] = "line", ["source"] = level.Id, ["source-layer"] = level.Id,
-                ["layout"] = new JsonObject { ["visibility"] = level.Id is "icb" or "region" ? "visible" : "none" },
-                ["paint"] = new JsonObject { ["line-color"] = "#0b0c0c", ["line-width"] = Math.Round(width, 1) } });
+            if (level.Id is "icb" or "region")
+                layers.Add(new JsonObject { ["id"] = $"{level.Id}-outline", ["type"] = "line", ["source"] = level.Id, ["source-layer"] = level.Id,
+                    ["paint"] = new JsonObject { ["line-color"] = "#0b0c0c", ["line-width"] = Math.Round(width, 1) } });
         layers.Add(new JsonObject { ["id"] = "teams-area", ["type"] = "line", ["source"] = "teams", ["source-layer"] = "teams",
             ["filter"] = new JsonArray("all", new JsonArray("==", new JsonArray("get", "kind"), "service_area"), new JsonArray("==", new JsonArray("get", "status"), "active")),
             ["paint"] = new JsonObject { ["line-color"] = "#ffdd00", ["line-width"] = 3 } });

@@ -3,8 +3,9 @@ using Cradle.Geo.Coverage;
 
 namespace Cradle.Geo.Catalog;
 
-/// <summary>How a figure's values are written: a count or rate with so many decimals, or a share shown as a percentage.</summary>
-public enum FigureFormat { Number, Percent, Category, Flag }
+/// <summary>How a figure's values are written: a count or rate with so many decimals, a share shown as a percentage,
+/// or a whole number that orders areas (a rank, a decile), which tiles and schemas carry as an integer.</summary>
+public enum FigureFormat { Number, Percent, Category, Flag, Ordinal }
 
 /// <summary>
 /// One figure, in one place: the name it has everywhere (API fields, CSV columns, tile attributes,
@@ -81,7 +82,7 @@ public static class Figures
             FigureFormat.Number, 1, null, "viridis", null, Tile: true, Map: false, (_, d) => d?.MeanImdScore),
         new("imd_decile", "IMD decile", "IoD2025 decile (1 = the 10% most deprived LSOAs)",
             "The LSOA's decile of the Index of Multiple Deprivation 2025.",
-            FigureFormat.Number, 0, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "deprivation", ["lsoa"], Tile: true, Map: false),
+            FigureFormat.Ordinal, 0, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "deprivation", ["lsoa"], Tile: true, Map: false),
         new("team_state", "What is known about teams", "team state",
             "served, in_development, confirmed_none or not_known: the state of most of the area's infants.",
             FigureFormat.Category, 0, null, null, null, Tile: true, Map: false),
@@ -90,7 +91,7 @@ public static class Figures
             FigureFormat.Flag, 0, null, null, null, Tile: true, Map: false),
         new("gap_rank", "Rank by unmet need", "1 = the most unmet need of the level",
             "The area's rank among all areas of its level in England by unmet need (families a year).",
-            FigureFormat.Number, 0, null, null, null, Tile: true, Map: false),
+            FigureFormat.Ordinal, 0, null, null, null, Tile: true, Map: false),
     ];
 
     public static Figure Get(string id) => All.FirstOrDefault(f => f.Id == id) ?? throw new KeyNotFoundException($"no figure '{id}' in the catalog");

@@ -58,6 +58,13 @@ public static class RegisterPackage
         ["notes"] = ("string", "Notes, in Cradle's words.", null),
     };
 
+    /// <summary>What a register field means, and its allowed values where it has a list: one description, for the package and the OGC teams collection.</summary>
+    public static (string Description, IReadOnlyList<string>? Enum) Describe(string field)
+    {
+        var f = TeamFields[field];
+        return (f.Description, f.Constraints?["enum"] is JsonArray e ? e.Select(x => x!.GetValue<string>()).ToList() : null);
+    }
+
     static JsonObject Schema(string[] columns, Dictionary<string, (string Type, string Description, JsonObject? Constraints)> fields, string? primaryKey)
     {
         var missing = columns.Where(c => !fields.ContainsKey(c)).Concat(fields.Keys.Where(k => !columns.Contains(k))).ToList();

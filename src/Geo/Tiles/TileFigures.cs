@@ -38,8 +38,12 @@ public static class TileFigures
     {
         FigureFormat.Category => "text",
         FigureFormat.Flag => "boolean",
+        // A rank or decile is an integer in the tile, so a GIS client types the field as one.
+        FigureFormat.Ordinal => "integer",
         _ => "real",
     };
+
+    static string UdtName(Figure f) => SqlType(f) switch { "text" => "text", "boolean" => "bool", "integer" => "int4", _ => "float4" };
 
     /// <summary>The table's DDL, made from the catalog: a figure added there is a column here.</summary>
     static string Schema => $"""
@@ -57,6 +61,8 @@ public static class TileFigures
         if (!await conn.ExecuteScalarAsync<bool>(new CommandDefinition("""
                 select exists (select 1 from information_schema.columns where table_schema = 'cradle_meta' and table_name = 'tile_published' and column_name = 'as_of')
                 """, cancellationToken: ct))) return null;
+        // Figures published under an older catalog (a column added or retyped) are not usable either: they are published afresh.
+        if (!await SchemaIsCurrentAsync(conn, null, ct)) return null;
         var rows = await conn.QueryAsync<(long Version, DateOnly AsOf)>(new CommandDefinition(
             "select data_version, as_of from cradle_meta.tile_published order by data_version desc limit 1", cancellationToken: ct));
         return rows.Select(r => new TileEdition(r.Version, r.AsOf)).SingleOrDefault();
@@ -119,16 +125,23 @@ public static class TileFigures
         return edition;
     }
 
-    static async Task EnsureSchemaAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    /// <summary>The tables' columns as they are, and as the catalog wants them (a figure added, or its type changed, differs).</summary>
+    static async Task<bool> SchemaIsCurrentAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, CancellationToken ct)
     {
-        // A table made before a figure was added to the catalog lacks its column: start it afresh (it is only a cache of the model).
         var existing = (await conn.QueryAsync<string>(new CommandDefinition("""
-            select table_name || '.' || column_name from information_schema.columns
+            select table_name || '.' || column_name || case when table_name = 'tile_figures' and ordinal_position > 3 then ' ' || udt_name else '' end
+            from information_schema.columns
             where table_schema = 'cradle_meta' and table_name in ('tile_figures', 'tile_published') order by table_name, ordinal_position
             """, transaction: tx, cancellationToken: ct))).ToList();
-        var wanted = new[] { "data_version", "level", "code" }.Concat(Columns.Select(c => c.Id)).Select(c => "tile_figures." + c)
+        var wanted = new[] { "data_version", "level", "code" }.Concat(Columns.Select(c => $"{c.Id} {UdtName(c)}")).Select(c => "tile_figures." + c)
             .Concat(new[] { "data_version", "as_of", "published_at" }.Select(c => "tile_published." + c)).ToList();
-        if (existing.Count > 0 && !existing.SequenceEqual(wanted))
+        return existing.Count == 0 || existing.SequenceEqual(wanted);
+    }
+
+    static async Task EnsureSchemaAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        // Tables made before a figure was added to the catalog (or changed type): start them afresh (they are only a cache of the model).
+        if (!await SchemaIsCurrentAsync(conn, tx, ct))
             await conn.ExecuteAsync(new CommandDefinition(
                 "drop table if exists cradle_meta.tile_figures; drop table if exists cradle_meta.tile_teams; drop table if exists cradle_meta.tile_published",
                 transaction: tx, cancellationToken: ct));
@@ -159,9 +172,9 @@ public static class TileFigures
                     {
                         "team_state" => f.TeamState.Id(),
                         "no_team" => f.NoTeam,
-                        "gap_rank" => (double)ranks[a],
+                        "gap_rank" => ranks[a],
                         // Decile 0: the LSOA has no IoD2025 figure (the load refuses that today; a tile says nothing rather than "decile 0").
-                        "imd_decile" => level.Id == "lsoa" && decile[a] > 0 ? (double)decile[a] : null,
+                        "imd_decile" => level.Id == "lsoa" && decile[a] > 0 ? (int)decile[a] : null,
                         _ => c.AppliesTo(level.Id) ? c.Value?.Invoke(f, dep[a]) : null,
                     };
                     switch (value)
@@ -169,6 +182,7 @@ public static class TileFigures
                         case null: await w.WriteNullAsync(ct); break;
                         case string text: await w.WriteAsync(text, NpgsqlDbType.Text, ct); break;
                         case bool flag: await w.WriteAsync(flag, NpgsqlDbType.Boolean, ct); break;
+                        case int whole: await w.WriteAsync(whole, NpgsqlDbType.Integer, ct); break;
                         case double d when !double.IsFinite(d): await w.WriteNullAsync(ct); break;
                         case double d: await w.WriteAsync((float)d, NpgsqlDbType.Real, ct); break;
                     }

@@ -18,7 +18,8 @@ public sealed class TileStore(NpgsqlDataSource db)
     {
         FigureFormat.Category => "String",
         FigureFormat.Flag => "Boolean",
-        _ => "Number",
+        _ => "Number", // TileJSON's vector_layers know no integer; the tile itself carries ranks and deciles as integers
+
     };
 
     static Dictionary<string, string> AreaFields(string level)
