@@ -238,6 +238,81 @@ public sealed class CatalogTests(DatabaseFixture db)
         finally { dir.Delete(recursive: true); }
     }
 
+    /// <summary>
+    /// Redocly CLI (2.77.0, Redocly's recommended rules: redocly.yaml) on the served document: no error, and only the
+    /// warnings listed here, each for a reason.
+    /// </summary>
+    [Fact]
+    public async Task The_OpenAPI_document_passes_Redocly_lint()
+    {
+        var allowed = new Dictionary<string, string>
+        {
+            // They take no parameter and answer anything with 200: declaring a 4xx would make the document lie.
+            ["operation-4xx-response #/paths/~1api~1viewer~1config/get"] = "no client error possible",
+            ["operation-4xx-response #/paths/~1api~1datasets/get"] = "no client error possible",
+            ["operation-4xx-response #/paths/~1health~1live/get"] = "no client error possible",
+            ["operation-4xx-response #/paths/~1health~1ready/get"] = "no client error possible (503 when not ready)",
+            // The OGC landing page's service-desc: a redirect to /openapi/v1.json by design (QGIS 3.22 follows an absolute one).
+            ["operation-2xx-response #/paths/~1ogc~1api/get"] = "a redirect",
+        };
+        var dir = Directory.CreateTempSubdirectory("cradle-redocly-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "openapi.json");
+            await File.WriteAllTextAsync(file, await db.Http.GetStringAsync("/openapi/v1.json"));
+            var (code, output) = await TestEnvironment.RunAsync(Path.Combine(TestEnvironment.Root, "src", "Web", "node_modules", ".bin", "redocly"),
+                "lint", file, "--config", Path.Combine(TestEnvironment.Root, "redocly.yaml"), "--format=json", "--max-problems=10000");
+            var json = output[output.IndexOf('{')..(output.LastIndexOf('}') + 1)];
+            var report = JsonDocument.Parse(json).RootElement;
+            var problems = report.GetProperty("problems").EnumerateArray()
+                .Select(p => (Rule: p.GetProperty("ruleId").GetString()!, Severity: p.GetProperty("severity").GetString()!,
+                    Where: p.GetProperty("location")[0].GetProperty("pointer").GetString()!, Message: p.GetProperty("message").GetString()!)).ToList();
+            Assert.True(problems.All(p => p.Severity != "error"), string.Join("\n", problems.Where(p => p.Severity == "error").Select(p => $"{p.Rule} {p.Where}: {p.Message}")));
+            var unexpected = problems.Where(p => !allowed.Keys.Any(a => $"{p.Rule} {p.Where}".StartsWith(a, StringComparison.Ordinal))).Select(p => $"{p.Severity} {p.Rule} {p.Where}: {p.Message}").ToList();
+            Assert.True(unexpected.Count == 0, string.Join("\n", unexpected));
+            Assert.Equal(0, code);
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
+    static readonly HashSet<string> Keyed = ["POST /api/teams", "PUT /api/teams/{id}", "DELETE /api/teams/{id}", "GET /api/contributions",
+        "POST /api/contributions/{reference}/accept", "POST /api/contributions/{reference}/reject"];
+
+    [Fact]
+    public async Task Every_operation_has_an_id_its_security_and_typed_described_parameters()
+    {
+        var doc = await db.GetJson("/openapi/v1.json");
+        var ids = new HashSet<string>();
+        foreach (var path in doc.GetProperty("paths").EnumerateObject())
+            foreach (var op in path.Value.EnumerateObject())
+            {
+                var where = $"{op.Name.ToUpperInvariant()} {path.Name}";
+                Assert.True(ids.Add(op.Value.GetProperty("operationId").GetString()!), where);
+                var security = op.Value.GetProperty("security");
+                if (Keyed.Contains(where)) Assert.Equal("bearer", security[0].EnumerateObject().Single().Name);
+                else Assert.True(security.GetArrayLength() == 0, where);
+                foreach (var p in op.Value.TryGetProperty("parameters", out var ps) ? ps.EnumerateArray() : [])
+                {
+                    var name = p.GetProperty("name").GetString();
+                    Assert.False(string.IsNullOrEmpty(p.TryGetProperty("description", out var d) ? d.GetString() : null), $"{where}: {name} has no description");
+                    var schema = p.GetProperty("schema");
+                    // Typed: a number or boolean type, an enum, a pattern, a format or a length; not a bare string.
+                    Assert.True(schema.EnumerateObject().Any(k => k.Name is "enum" or "pattern" or "format" or "minLength" or "maxLength" or "minimum")
+                        || schema.GetProperty("type").GetRawText() is not "\"string\"", $"{where}: {name} is an untyped string");
+                }
+            }
+        // The writes name the bearer scheme; the scheme is in the document.
+        Assert.Equal("bearer", doc.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
+        var create = doc.GetProperty("paths").GetProperty("/api/teams").GetProperty("post");
+        Assert.Equal("#/components/schemas/TeamBody", create.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.Equal(0, doc.GetProperty("paths").GetProperty("/api/scenarios").GetProperty("post").GetProperty("security").GetArrayLength());
+        foreach (var (path, media) in new[] { ("/maps/{level}/{code}.png", "image/png"), ("/reports/{level}/{code}.pdf", "application/pdf"), ("/api/areas", "text/csv"),
+            ("/api/areas", "application/geo+json"), ("/api/areas", "application/json"), ("/tiles/{layer}/{z}/{x}/{y}.mvt", "application/vnd.mapbox-vector-tile") })
+            Assert.True(doc.GetProperty("paths").GetProperty(path).GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty(media, out _), $"{path} {media}");
+        // The check that holds every JSON answer of these tests to the document has run.
+        Assert.True(db.Conformance.Validated > 0);
+    }
+
     static Task<(int ExitCode, string Output)> Script(params string[] args) =>
         TestEnvironment.RunAsync(Path.Combine(TestEnvironment.Root, "scripts", "api-types.sh"), args);
 }

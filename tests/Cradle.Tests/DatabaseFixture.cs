@@ -17,6 +17,9 @@ public sealed class DatabaseFixture : IAsyncLifetime
 {
     public NpgsqlDataSource Db { get; } = TestEnvironment.OpenDatabase();
     public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>The check every JSON answer through <see cref="Http"/> passes.</summary>
+    public OpenApiConformance Conformance { get; private set; } = null!;
     public Uri BaseAddress { get; private set; } = null!;
     Process? _server;
 
@@ -43,7 +46,13 @@ public sealed class DatabaseFixture : IAsyncLifetime
         // Drain the server's output so that a full pipe can never block it.
         _server.OutputDataReceived += (_, _) => { };
         _server.BeginOutputReadLine();
-        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        // Every JSON answer the tests get is held to the OpenAPI document (OpenApiConformance).
+        Conformance = new OpenApiConformance(async () =>
+        {
+            using var plain = new HttpClient { BaseAddress = BaseAddress };
+            return System.Text.Json.JsonDocument.Parse(await plain.GetStringAsync("/openapi/v1.json")).RootElement.Clone();
+        });
+        Http = new HttpClient(Conformance) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         for (int i = 0; i < 200; i++)
         {
             try

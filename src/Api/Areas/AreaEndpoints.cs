@@ -121,6 +121,7 @@ public static class AreaEndpoints
     {
         var group = app.MapGroup("/api").WithTags("Areas");
         group.MapGet("/areas", List).Query(typeof(AreaListQuery), typeof(ModelQueryParameters), typeof(VintageQuery))
+            .AlsoProduces(200, "text/csv", GeoJsonWriter.MediaType)
             .WithSummary("Need, coverage and unmet need for every area of a level")
             .WithDescription($"level: {string.Join(", ", AreaLevels.Ids())} (default lad; GET /api/catalog describes each). within: an area code whose areas to list (e.g. level=lad&within=E10000016, Kent's districts). population: mid2024 (default) or mid2020. deprivation: iod2025 (default) or imd2019. need_model: risk (default: need rises with each LSOA's income deprivation by risk_odds_ratio, 1–20, default 5.0, calibrated to 10% of births nationally), flat (10% of births everywhere) or deprivation (with gradient and need_weight, imd or child_poverty). Every area also gives need_low/need_high and unmet_need_low/unmet_need_high (8% and 15% nationally). With within, an area partly inside gives the figures of its part inside, partial true and inside_share its share of infants, so that the rows add up to the area. icb_vintage (2026-04, the default, or 2024-04) or as_of (a date) chooses the ICBs in force; vintage in the answer names the one used. uncertain_teams: include (default) or exclude. evidence_max_age_years: how old a statement of no team may be and still count (default 3). format: json (default), csv or geojson (CRS84).");
         group.MapGet("/areas/{code}", Detail).Query(typeof(ModelQueryParameters), typeof(VintageQuery)).ProducesProblem(404).ProducesProblem(410).Produces(301)
@@ -129,6 +130,7 @@ public static class AreaEndpoints
             .WithSummary("Areas by name or code, of every level, including areas abolished or re-coded, each saying what it is now")
             .WithDescription("q: at least 2 characters of a name, or a code. limit: 1–50 (default 10). An ICB abolished on 1 April 2026 is found by its old name or code and names its successors; a district's newer code (Barnsley's E08000038) finds the area Cradle holds.");
         group.MapGet("/gaps", Gaps).Query(typeof(GapQuery), typeof(ModelQueryParameters), typeof(VintageQuery))
+            .AlsoProduces(200, "text/csv", GeoJsonWriter.MediaType)
             .WithSummary("The under-served areas, ranked by unmet need (families a year)")
             .WithDescription($"level: {string.Join(", ", AreaLevels.Ids(l => l.Gaps))} (default lad); within: an area code; limit: 1–10,000 (default 20); format and the model parameters as for /api/areas. Totals are of the areas listed (the top `limit`, not all of England) and say how much of their unmet need lies where nothing is known about provision.");
     }

@@ -127,23 +127,7 @@ public static class ServeCommand
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi(o => o.AddSchemaTransformer((schema, context, _) =>
-        {
-            // A partial date is written as text: yyyy, yyyy-mm or yyyy-mm-dd.
-            if (context.JsonTypeInfo.Type == typeof(Cradle.Geo.Register.PartialDate))
-            {
-                schema.Type = Microsoft.OpenApi.JsonSchemaType.String;
-                schema.Properties?.Clear();
-                schema.Required?.Clear();
-                schema.Pattern = @"^\d{4}(-\d{2}(-\d{2})?)?$";
-            }
-            return Task.CompletedTask;
-        }).AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "Cradle API";
-            doc.Info.Description = $"Need, coverage and unmet need for parent-infant relationship teams in England, by {string.Join(", ", Cradle.Geo.Catalog.AreaLevels.All.Select(l => l.Singular.ToLowerInvariant()))}; the team register and what is known where there is none; scenarios and a planner. Data: ONS, MHCLG and DWP under the Open Government Licence v3.0.";
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddOpenApi(o => o.AddSchemaTransformer(OpenApiDocs.Schema).AddOperationTransformer(OpenApiDocs.Operation).AddDocumentTransformer(OpenApiDocs.Document));
 
         // Behind a reverse proxy that ends TLS, links (TileJSON, OGC, the style) must say https and
         // the public host, and rate limits must see the client, not the proxy. Proxies on this

@@ -11,7 +11,7 @@ public static class HealthEndpoints
         var group = app.MapGroup("/health").WithTags("Health");
         group.MapGet("/live", () => TypedResults.Ok(new { status = "live" }))
             .WithSummary("The process is up.");
-        group.MapGet("/ready", Ready)
+        group.MapGet("/ready", Ready).ProducesProblem(503)
             .WithSummary("The database answers and data is loaded: 200 with the data version, else 503.");
     }
 

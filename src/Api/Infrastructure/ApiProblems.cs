@@ -39,5 +39,6 @@ public sealed class AllowedQuery(params string[] names) : IEndpointFilter
 
 public static class AllowedQueryExtensions
 {
-    public static RouteHandlerBuilder AllowQuery(this RouteHandlerBuilder b, params string[] names) => b.AddEndpointFilter(new AllowedQuery(names));
+    /// <summary>Allows exactly these query names (and each once): anything else is a 400, which the document declares.</summary>
+    public static RouteHandlerBuilder AllowQuery(this RouteHandlerBuilder b, params string[] names) => b.AddEndpointFilter(new AllowedQuery(names)).ProducesProblem(400);
 }

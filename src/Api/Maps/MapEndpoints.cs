@@ -38,7 +38,7 @@ public static class MapEndpoints
         app.MapGet("/maps/{level}/{code}.png", Map).Query(typeof(MapQuery)).WithTags("Maps")
             .WithSummary("A choropleth of an area and its neighbours, ready for a board paper")
             .WithDescription($"level: {string.Join(", ", AreaLevels.Ids(l => l.Maps))}. metric: {string.Join(", ", Figures.All.Where(m => m.Map).Select(m => m.Id))} (default the first). width and height: 300–4000 pixels (default 1200 × 900).")
-            .Produces(200, contentType: "image/png");
+            .Produces(200, contentType: "image/png").ProducesProblem(404);
 
     static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Map([AsParameters] MapQuery q, ModelStore store, NpgsqlDataSource db,
         string level, string code, CancellationToken ct)

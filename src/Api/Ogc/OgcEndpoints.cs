@@ -31,7 +31,8 @@ public static class OgcEndpoints
         g.MapGet("/", Landing).AllowQuery("f").WithSummary("OGC API landing page").Produces(200, contentType: Json).ProducesProblem(400);
         g.MapGet("/conformance", Conformance).AllowQuery("f").WithSummary("Conformance classes").Produces(200, contentType: Json).ProducesProblem(400);
         // QGIS 3.22 cannot follow a relative Location: an absolute one (and the landing page links the document itself).
-        g.MapGet("/api", (HttpRequest r) => TypedResults.Redirect($"{r.PublicBase()}/openapi/v1.json")).AllowQuery("f").WithSummary("The API definition (OpenAPI 3.1)");
+        g.MapGet("/api", (HttpRequest r) => TypedResults.Redirect($"{r.PublicBase()}/openapi/v1.json")).AllowQuery("f").WithSummary("The API definition (OpenAPI 3.1): a redirect to /openapi/v1.json")
+            .Produces(302);
         g.MapGet("/collections", ListCollections).AllowQuery("f").WithSummary("The feature collections").Produces(200, contentType: Json).ProducesProblem(400);
         g.MapGet("/collections/{id}", Collection).AllowQuery("f").WithSummary("One collection").Produces(200, contentType: Json).ProducesProblem(400).ProducesProblem(404);
         g.MapGet("/collections/{id}/schema", Schema).AllowQuery("f", "profile")

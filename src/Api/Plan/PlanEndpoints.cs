@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cradle.Api.Plan;
 
-public sealed record PlanRequest(int? Teams, double? BudgetGbp, double? CapacityFamiliesPerYear, double? AnnualCost, int? MaxGroupSize,
-    bool? DeprivationWeighted, string? Within, string? NeedModel, double? Gradient, string? Deprivation,
+public sealed record PlanRequest(int? Teams = null, double? BudgetGbp = null, double? CapacityFamiliesPerYear = null, double? AnnualCost = null, int? MaxGroupSize = null,
+    bool? DeprivationWeighted = null, string? Within = null, string? NeedModel = null, double? Gradient = null, string? Deprivation = null,
     string? Population = null, string? NeedWeight = null, string? UncertainTeams = null, double? EvidenceMaxAgeYears = null, string? CandidateLevel = null,
     double? BenefitPerFamilyLow = null, double? BenefitPerFamilyCentral = null, double? BenefitPerFamilyHigh = null, double? RiskOddsRatio = null);
 
@@ -28,7 +28,8 @@ public sealed record PlanResult(long DataVersion, int TeamsRequested, double Cap
 public static class PlanEndpoints
 {
     public static void MapPlan(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/plan", Plan).AllowQuery().WithTags("Planner").ProducesProblem(400).ProducesProblem(413).ProducesProblem(415)
+        app.MapPost("/api/plan", Plan).AllowQuery().WithTags("Planner")
+            .JsonBodyOf<PlanRequest>("""{"teams": 3, "within": "E54000050", "capacity_families_per_year": 100, "annual_cost": 157000}""")
             .WithSummary("Where should the next N teams (or a budget) go?")
             .WithDescription("Body: {\"teams\": N (1–20) or \"budget_gbp\": B, \"capacity_families_per_year\" (100), \"annual_cost\" (157000), \"max_group_size\" (1–4 neighbouring districts in one ICB, default 3), \"deprivation_weighted\" (false), \"within\" (an area code), \"candidate_level\" (lad: districts and groups of neighbouring districts, default; utla: whole upper-tier councils), \"need_model\", \"gradient\", \"deprivation\", \"benefit_per_family_low\", \"benefit_per_family_central\", \"benefit_per_family_high\"}. Greedy maximum coverage of a monotone submodular objective; new teams do not overlap. warnings: doubts about the team (families a year or cost per family outside the published range; a pick whose need is less than the team's capacity), never blocking.");
 

@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cradle.Api.Scenarios;
 
-public sealed record ScenarioTeam(string? Name, string[]? Areas, double? CapacityFamiliesPerYear, double? AnnualCost);
+public sealed record ScenarioTeam(string? Name = null, string[]? Areas = null, double? CapacityFamiliesPerYear = null, double? AnnualCost = null);
 
-public sealed record ScenarioRequest(ScenarioTeam[]? Teams, string[]? Close, string? Level, string? NeedModel, double? Gradient, string? Deprivation,
+public sealed record ScenarioRequest(ScenarioTeam[]? Teams = null, string[]? Close = null, string? Level = null, string? NeedModel = null, double? Gradient = null, string? Deprivation = null,
     string? Population = null, string? NeedWeight = null, string? UncertainTeams = null, double? EvidenceMaxAgeYears = null,
     double? BenefitPerFamilyLow = null, double? BenefitPerFamilyCentral = null, double? BenefitPerFamilyHigh = null, double? RiskOddsRatio = null,
     string? Within = null);
@@ -56,7 +56,8 @@ public sealed record ScenarioResult(long DataVersion, string Level, object NeedM
 public static class ScenarioEndpoints
 {
     public static void MapScenarios(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/scenarios", Run).AllowQuery().WithTags("Scenarios").ProducesProblem(400).ProducesProblem(413).ProducesProblem(415)
+        app.MapPost("/api/scenarios", Run).AllowQuery().WithTags("Scenarios")
+            .JsonBodyOf<ScenarioRequest>("""{"teams": [{"name": "Gateshead and South Tyneside", "areas": ["E08000037", "E08000023"], "capacity_families_per_year": 100, "annual_cost": 157000}], "level": "lad", "within": "E54000050"}""")
             .WithSummary("What if: add hypothetical teams and close existing ones; before and after per affected area, and totals")
             .WithDescription("Stateless. Body: {\"teams\": [{\"name\", \"areas\": [district, upper-tier council, ward or LSOA codes], \"capacity_families_per_year\" (default 100), \"annual_cost\" (default 157000)}], \"close\": [team ids], \"level\": lad (default), \"within\": an area code (optional: its own and its districts' before and after in frame), the model parameters (need_model, risk_odds_ratio, gradient, deprivation, population, …), \"benefit_per_family_low\", \"benefit_per_family_central\", \"benefit_per_family_high\" (GBP; defaults and sources in GET /api/model)}. value_for_money leads with the new teams' annual cost, the extra families they reach, cost per family and break_even (the outcomes they must prevent each year to pay for themselves, against unit costs with their price base and source); then the lifetime benefit and benefit–cost ratio as low/central/high, a national estimate, not an evaluated return. warnings name each doubtful field (families a year or cost per family outside the published range, capacity beyond the area's need); they never block the answer.");
 

@@ -36,9 +36,9 @@ public sealed record EvidenceRowBody(string? AreaCode, string? Evidence, string?
 }
 
 /// <summary>The reviewer's version of the row to write (edit, then accept), or nothing to write the proposal as it is.</summary>
-public sealed record AcceptBody(TeamBody? Team, EvidenceRowBody? Evidence);
+public sealed record AcceptBody(TeamBody? Team = null, EvidenceRowBody? Evidence = null);
 
-public sealed record RejectBody(string? Reason);
+public sealed record RejectBody(string? Reason = null);
 
 public sealed record ContributionDecided(string Ref, string State, long? DataVersion);
 
@@ -52,8 +52,8 @@ public static class ContributionEndpoints
     public static void MapContributions(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/contributions").WithTags("Contributions");
-        group.MapPost("/", Submit).AllowQuery().RequireRateLimiting(RateLimitPolicy)
-            .ProducesProblem(400).ProducesProblem(413).ProducesProblem(415).ProducesProblem(429)
+        group.MapPost("/", Submit).AllowQuery().RequireRateLimiting(RateLimitPolicy).ProducesProblem(429)
+            .JsonBodyOf<Cradle.Geo.Register.ContributionIn>("""{"kind": "team_change", "team_id": "oldham-eas", "team": {"status": "active"}, "source_url": "https://www.example.gov.uk/news/parent-infant-service-2026", "source_date": "2026-11", "comment": "The council's page says the service runs."}""")
             .WithSummary("Tell the register about provision: a new team, a change to a team, or evidence about an area (no key needed)")
             .WithDescription("kind: new_team (team: name, status, service_areas …), team_change (team_id, and team: only the fields that change: status, " +
                 "service_areas, started, ended, capacity_families_per_year, annual_cost_gbp, provider, funder, commissioner, definition_fit, notes) or " +
@@ -62,14 +62,14 @@ public static class ContributionEndpoints
                 "It counts only once a key holder accepts it; the answer's url shows its state. At most 10 a minute from one address (429 with Retry-After).");
         group.MapGet("/{reference}", Get).AllowQuery().ProducesProblem(404)
             .WithSummary("A contribution's state by its reference (what it said is shown once it is accepted; the contact never)");
-        group.MapGet("/", Queue).AllowQuery("state").AddEndpointFilter<RequireApiKey>().ProducesProblem(400).ProducesProblem(401)
+        group.MapGet("/", Queue).AllowQuery("state").RequireKey()
             .WithSummary("The review queue (bearer API key required): contributions by state (submitted, the default; accepted; rejected; all), oldest first, each as a diff against the row as it is");
-        group.MapPost("/{reference}/accept", Accept).AllowQuery().AddEndpointFilter<RequireApiKey>()
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415)
+        group.MapPost("/{reference}/accept", Accept).AllowQuery().RequireKey().ProducesProblem(404).ProducesProblem(409)
+            .JsonBodyOf<AcceptBody>("{}", required: false, description: "Nothing (or {}) to write the row as proposed; or {\"team\": {…the whole row…}} or {\"evidence\": {…}} to edit it first.")
             .WithSummary("Accept a contribution (bearer API key required): its row is written through the register, with the change log and a new data version")
             .WithDescription("With no body (or {}), the row the contribution proposes is written. To edit first, send {\"team\": {…the whole row…}} or {\"evidence\": {…}}: it is validated like any edit.");
-        group.MapPost("/{reference}/reject", Reject).AllowQuery().AddEndpointFilter<RequireApiKey>()
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(415)
+        group.MapPost("/{reference}/reject", Reject).AllowQuery().RequireKey().ProducesProblem(404).ProducesProblem(409)
+            .JsonBodyOf<RejectBody>("""{"reason": "The page cited does not name the service."}""", description: "reason: why, for the contributor (at most 2,000 characters).")
             .WithSummary("Reject a contribution with a reason (bearer API key required); the register does not change");
     }
 

@@ -26,12 +26,13 @@ public static class RegisterEndpoints
         teams.MapGet("/changes", Changes).AllowQuery("limit", "before").ProducesProblem(400)
             .WithSummary("The register's change log, newest first: every change to a team or an area's evidence, with who made it, the fields changed and the source it rests on; and every contribution turned down, with the reason")
             .WithDescription("limit: 1 to 200 (default 50); before: a seq, for the next page (the answer's next link). An Atom feed of the same: GET /api/teams/changes.atom.");
-        teams.MapGet("/changes.atom", Atom).AllowQuery()
+        teams.MapGet("/changes.atom", Atom).AllowQuery().Produces(200, contentType: "application/atom+xml")
             .WithSummary("The register's change log as an Atom feed (the newest 100 changes)");
         var register = app.MapGroup("/api/register").WithTags("Register as open data");
         register.MapGet("/", Index).AllowQuery()
             .WithSummary("The register as open data: its licence and every release (a data version at which the register changed), with the addresses of its files");
-        register.MapGet("/{version}/{file}", File).AllowQuery().ProducesProblem(400).ProducesProblem(404)
+        register.MapGet("/{version}/{file}", File).AllowQuery().ProducesProblem(404).Produces(302)
+            .Produces(200, contentType: "text/csv").Produces(200, contentType: "application/geo+json").Produces(200, contentType: "application/json")
             .WithSummary("A file of the register as released at a data version: teams.csv, area-evidence.csv, service-areas.geojson or datapackage.json")
             .WithDescription("version: a data version (the release in force at it: the same bytes for good) or latest (a redirect to the newest). " +
                 "datapackage.json is a Frictionless Data Package describing the three files with their schema, licence and sources.");

@@ -42,7 +42,7 @@ public static class TeamEndpoints
     public static void MapTeams(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/teams").WithTags("Teams");
-        group.MapGet("/", List).AllowQuery("format", "reconfirm_after_months", "needs_reconfirming").ProducesProblem(400)
+        group.MapGet("/", List).AllowQuery("format", "reconfirm_after_months", "needs_reconfirming").AlsoProduces(200, "text/csv")
             .WithSummary("The team register")
             .WithDescription("Every team with its status, capacity, service area, source and three dates: source_date (when its source said it), " +
                 "last_confirmed (the newest date any source confirms the team is running) and last_checked (when someone last looked). " +
@@ -51,17 +51,17 @@ public static class TeamEndpoints
                 $"The register is incomplete: {FoundationNote} (GET /api/teams/summary compares).");
         group.MapGet("/summary", Summary).AllowQuery("reconfirm_after_months").ProducesProblem(400)
             .WithSummary("How complete the register is: English teams by status, against the Parent-Infant Foundation's latest counts");
-        app.MapGet("/api/area-evidence", Evidence).AllowQuery("format").WithTags("Teams").ProducesProblem(400)
+        app.MapGet("/api/area-evidence", Evidence).AllowQuery("format").WithTags("Teams").AlsoProduces(200, "text/csv")
             .WithSummary("What dated sources say where the register has no team: confirmed_none, or team_claimed_unnamed")
             .WithDescription("format: json (default) or csv (the import format of data/teams/area-evidence.csv). A confirmed_none older than evidence_max_age_years (GET /api/model) reads as not_known.");
         group.MapGet("/{id}", Get).AllowQuery().WithSummary("One team").ProducesProblem(404);
         group.MapGet("/{id}/history", History).AllowQuery().WithSummary("Every change to a team: who, when, before and after").ProducesProblem(404);
-        group.MapPost("/", Create).AllowQuery().AddEndpointFilter<RequireApiKey>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415)
+        group.MapPost("/", Create).AllowQuery().RequireKey().ProducesProblem(409).JsonBodyOf<TeamBody>(TeamExample)
             .WithSummary("Add a team (bearer API key required)");
-        group.MapPut("/{id}", Update).AllowQuery().AddEndpointFilter<RequireApiKey>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(412).ProducesProblem(413).ProducesProblem(415)
+        group.MapPut("/{id}", Update).AllowQuery().RequireKey().ProducesProblem(404).ProducesProblem(412).JsonBodyOf<TeamBody>(TeamExample, description: "The whole row (PUT replaces it); id, if given, must match the address.")
             .WithSummary("Replace a team (bearer API key required)")
             .WithDescription(IfMatchNote);
-        group.MapDelete("/{id}", Delete).AllowQuery().AddEndpointFilter<RequireApiKey>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(412)
+        group.MapDelete("/{id}", Delete).AllowQuery().RequireKey().ProducesProblem(404).ProducesProblem(412)
             .WithSummary("Remove a team (bearer API key required)")
             .WithDescription(IfMatchNote);
     }
@@ -154,6 +154,8 @@ public static class TeamEndpoints
     }
 
     static string Actor(HttpContext http) => (string)http.Items[RequireApiKey.ActorItem]!;
+
+    const string TeamExample = """{"id":"example-pip","name":"Example Parent-Infant Team","provider":"Example NHS Foundation Trust","status":"active","started":"2022-04","ended":null,"capacity_families_per_year":null,"capacity_source_url":null,"annual_cost_gbp":null,"cost_source_url":null,"funder":null,"commissioner":"Example ICB","service_areas":["E08000021"],"area_note":null,"base_lon":null,"base_lat":null,"source_url":"https://www.example.nhs.uk/services/parent-infant-team","source_date":"2025-06","last_confirmed":"2025-06","last_checked":"2026-12-01","definition_fit":"meets","notes":null}""";
 
     const string IfMatchNote = "Send If-Match with the ETag of the GET you edited from (or \"v\" and the data_version it carried): if the team has changed since, the answer is 412 and nothing is written. Without If-Match the write replaces whatever is there.";
 

@@ -26,8 +26,8 @@ public sealed record EvidenceProposal(string? AreaCode = null, string? Evidence 
 
 /// <summary>A contribution as sent: a new team, a change to a team, or evidence about an area, with its source.</summary>
 public sealed record ContributionIn(
-    string? Kind, string? TeamId, TeamProposal? Team, EvidenceProposal? Evidence, string? SourceUrl, PartialDate? SourceDate,
-    bool? SpeaksForService, string? Role, string? Comment, string? Contact);
+    string? Kind = null, string? TeamId = null, TeamProposal? Team = null, EvidenceProposal? Evidence = null, string? SourceUrl = null, PartialDate? SourceDate = null,
+    bool? SpeaksForService = null, string? Role = null, string? Comment = null, string? Contact = null);
 
 /// <summary>A contribution as kept. <see cref="Contact"/> and <see cref="Client"/> are for key holders only, never published.</summary>
 public sealed record Contribution(

@@ -12,26 +12,7 @@ export interface paths {
             cookie?: never;
         };
         /** Settings for the map viewer */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ViewerConfig"];
-                    };
-                };
-            };
-        };
+        get: operations["getApiViewerConfig"];
         put?: never;
         post?: never;
         delete?: never;
@@ -51,26 +32,7 @@ export interface paths {
          * The loaded datasets
          * @description Each dataset with its id, vintage, row count, official source, licence, attribution and load time, and the current data version.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["DatasetList"];
-                    };
-                };
-            };
-        };
+        get: operations["getApiDatasets"];
         put?: never;
         post?: never;
         delete?: never;
@@ -87,26 +49,7 @@ export interface paths {
             cookie?: never;
         };
         /** The need and coverage model: its parameters, their defaults and their sources */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ModelOut"];
-                    };
-                };
-            };
-        };
+        get: operations["getApiModel"];
         put?: never;
         post?: never;
         delete?: never;
@@ -123,26 +66,7 @@ export interface paths {
             cookie?: never;
         };
         /** The catalog: every level of areas, every figure (label, unit, format, palette, class breaks), the team states and the model's defaults */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CatalogOut"];
-                    };
-                };
-            };
-        };
+        get: operations["getApiCatalog"];
         put?: never;
         post?: never;
         delete?: never;
@@ -162,37 +86,7 @@ export interface paths {
          * What dated sources say where the register has no team: confirmed_none, or team_claimed_unnamed
          * @description format: json (default) or csv (the import format of data/teams/area-evidence.csv). A confirmed_none older than evidence_max_age_years (GET /api/model) reads as not_known.
          */
-        get: {
-            parameters: {
-                query?: {
-                    format?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["EvidenceList"];
-                    };
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getApiAreaEvidence"];
         put?: never;
         post?: never;
         delete?: never;
@@ -214,53 +108,7 @@ export interface paths {
          * What if: add hypothetical teams and close existing ones; before and after per affected area, and totals
          * @description Stateless. Body: {"teams": [{"name", "areas": [district, upper-tier council, ward or LSOA codes], "capacity_families_per_year" (default 100), "annual_cost" (default 157000)}], "close": [team ids], "level": lad (default), "within": an area code (optional: its own and its districts' before and after in frame), the model parameters (need_model, risk_odds_ratio, gradient, deprivation, population, …), "benefit_per_family_low", "benefit_per_family_central", "benefit_per_family_high" (GBP; defaults and sources in GET /api/model)}. value_for_money leads with the new teams' annual cost, the extra families they reach, cost per family and break_even (the outcomes they must prevent each year to pay for themselves, against unit costs with their price base and source); then the lifetime benefit and benefit–cost ratio as low/central/high, a national estimate, not an evaluated return. warnings name each doubtful field (families a year or cost per family outside the published range, capacity beyond the area's need); they never block the answer.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ScenarioResult"];
-                    };
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Payload Too Large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Unsupported Media Type */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        post: operations["postApiScenarios"];
         delete?: never;
         options?: never;
         head?: never;
@@ -280,53 +128,7 @@ export interface paths {
          * Where should the next N teams (or a budget) go?
          * @description Body: {"teams": N (1–20) or "budget_gbp": B, "capacity_families_per_year" (100), "annual_cost" (157000), "max_group_size" (1–4 neighbouring districts in one ICB, default 3), "deprivation_weighted" (false), "within" (an area code), "candidate_level" (lad: districts and groups of neighbouring districts, default; utla: whole upper-tier councils), "need_model", "gradient", "deprivation", "benefit_per_family_low", "benefit_per_family_central", "benefit_per_family_high"}. Greedy maximum coverage of a monotone submodular objective; new teams do not overlap. warnings: doubts about the team (families a year or cost per family outside the published range; a pick whose need is less than the team's capacity), never blocking.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["PlanResult"];
-                    };
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Payload Too Large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Unsupported Media Type */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        post: operations["postApiPlan"];
         delete?: never;
         options?: never;
         head?: never;
@@ -344,40 +146,7 @@ export interface paths {
          * A choropleth of an area and its neighbours, ready for a board paper
          * @description level: lad, utla, sicbl, sicbl2024, icb, icb2024, nhser, region. metric: unmet_need_per_1000_births, geographic_coverage, need_families_per_year, unmet_need, infants_under_2, share_infants_deciles_1_2 (default the first). width and height: 300–4000 pixels (default 1200 × 900).
          */
-        get: {
-            parameters: {
-                query?: {
-                    metric?: string;
-                    width?: string;
-                    height?: string;
-                };
-                header?: never;
-                path: {
-                    level: string;
-                    code: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getMapsByLevelByCodePng"];
         put?: never;
         post?: never;
         delete?: never;
@@ -394,26 +163,7 @@ export interface paths {
             cookie?: never;
         };
         /** The process is up. */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AnonymousTypeOfstring"];
-                    };
-                };
-            };
-        };
+        get: operations["getHealthLive"];
         put?: never;
         post?: never;
         delete?: never;
@@ -430,26 +180,7 @@ export interface paths {
             cookie?: never;
         };
         /** The database answers and data is loaded: 200 with the data version, else 503. */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ReadyStatus"];
-                    };
-                };
-            };
-        };
+        get: operations["getHealthReady"];
         put?: never;
         post?: never;
         delete?: never;
@@ -469,49 +200,7 @@ export interface paths {
          * Need, coverage and unmet need for every area of a level
          * @description level: lsoa, lad, utla, sicbl, sicbl2024, icb, icb2024, nhser, region, england (default lad; GET /api/catalog describes each). within: an area code whose areas to list (e.g. level=lad&within=E10000016, Kent's districts). population: mid2024 (default) or mid2020. deprivation: iod2025 (default) or imd2019. need_model: risk (default: need rises with each LSOA's income deprivation by risk_odds_ratio, 1–20, default 5.0, calibrated to 10% of births nationally), flat (10% of births everywhere) or deprivation (with gradient and need_weight, imd or child_poverty). Every area also gives need_low/need_high and unmet_need_low/unmet_need_high (8% and 15% nationally). With within, an area partly inside gives the figures of its part inside, partial true and inside_share its share of infants, so that the rows add up to the area. icb_vintage (2026-04, the default, or 2024-04) or as_of (a date) chooses the ICBs in force; vintage in the answer names the one used. uncertain_teams: include (default) or exclude. evidence_max_age_years: how old a statement of no team may be and still count (default 3). format: json (default), csv or geojson (CRS84).
          */
-        get: {
-            parameters: {
-                query?: {
-                    level?: string;
-                    within?: string;
-                    format?: string;
-                    need_model?: string;
-                    gradient?: string;
-                    need_weight?: string;
-                    deprivation?: string;
-                    population?: string;
-                    uncertain_teams?: string;
-                    evidence_max_age_years?: string;
-                    risk_odds_ratio?: string;
-                    as_of?: string;
-                    icb_vintage?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AreaList"];
-                    };
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getApiAreas"];
         put?: never;
         post?: never;
         delete?: never;
@@ -528,73 +217,7 @@ export interface paths {
             cookie?: never;
         };
         /** One area of any level, with its parents, its infants by deprivation decile, the teams serving it, the evidence about provision, and how it compares with its region and England */
-        get: {
-            parameters: {
-                query?: {
-                    need_model?: string;
-                    gradient?: string;
-                    need_weight?: string;
-                    deprivation?: string;
-                    population?: string;
-                    uncertain_teams?: string;
-                    evidence_max_age_years?: string;
-                    risk_odds_ratio?: string;
-                    as_of?: string;
-                    icb_vintage?: string;
-                };
-                header?: never;
-                path: {
-                    code: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AreaDetail"];
-                    };
-                };
-                /** @description Moved Permanently */
-                301: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Gone */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getApiAreasByCode"];
         put?: never;
         post?: never;
         delete?: never;
@@ -614,38 +237,7 @@ export interface paths {
          * Areas by name or code, of every level, including areas abolished or re-coded, each saying what it is now
          * @description q: at least 2 characters of a name, or a code. limit: 1–50 (default 10). An ICB abolished on 1 April 2026 is found by its old name or code and names its successors; a district's newer code (Barnsley's E08000038) finds the area Cradle holds.
          */
-        get: {
-            parameters: {
-                query?: {
-                    q?: string;
-                    limit?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SearchResult"];
-                    };
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getApiSearch"];
         put?: never;
         post?: never;
         delete?: never;
@@ -665,50 +257,7 @@ export interface paths {
          * The under-served areas, ranked by unmet need (families a year)
          * @description level: lad, utla, sicbl, sicbl2024, icb, icb2024, nhser, region (default lad); within: an area code; limit: 1–10,000 (default 20); format and the model parameters as for /api/areas. Totals are of the areas listed (the top `limit`, not all of England) and say how much of their unmet need lies where nothing is known about provision.
          */
-        get: {
-            parameters: {
-                query?: {
-                    level?: string;
-                    within?: string;
-                    limit?: string;
-                    format?: string;
-                    need_model?: string;
-                    gradient?: string;
-                    need_weight?: string;
-                    deprivation?: string;
-                    population?: string;
-                    uncertain_teams?: string;
-                    evidence_max_age_years?: string;
-                    risk_odds_ratio?: string;
-                    as_of?: string;
-                    icb_vintage?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AreaList"];
-                    };
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getApiGaps"];
         put?: never;
         post?: never;
         delete?: never;
@@ -728,106 +277,10 @@ export interface paths {
          * The team register
          * @description Every team with its status, capacity, service area, source and three dates: source_date (when its source said it), last_confirmed (the newest date any source confirms the team is running) and last_checked (when someone last looked). A team not closed and unconfirmed for more than reconfirm_after_months (default 24, 1 to 240) needs_reconfirming; needs_reconfirming=true|false lists only those that do, or do not. format: json (default) or csv (the register's import format). The register is incomplete: the Parent-Infant Foundation counted 38 teams in England (June 2024) and the Parent-Infant Foundation counted 51 teams in the UK (December 2025) (GET /api/teams/summary compares).
          */
-        get: {
-            parameters: {
-                query?: {
-                    format?: string;
-                    reconfirm_after_months?: string;
-                    needs_reconfirming?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TeamListOut"];
-                    };
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getApiTeams"];
         put?: never;
         /** Add a team (bearer API key required) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TeamWritten"];
-                    };
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Unauthorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Conflict */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Payload Too Large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Unsupported Media Type */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        post: operations["postApiTeams"];
         delete?: never;
         options?: never;
         head?: never;
@@ -842,37 +295,7 @@ export interface paths {
             cookie?: never;
         };
         /** How complete the register is: English teams by status, against the Parent-Infant Foundation's latest counts */
-        get: {
-            parameters: {
-                query?: {
-                    reconfirm_after_months?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["RegisterSummary"];
-                    };
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getApiTeamsSummary"];
         put?: never;
         post?: never;
         delete?: never;
@@ -889,178 +312,18 @@ export interface paths {
             cookie?: never;
         };
         /** One team */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TeamBody"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getApiTeamsById"];
         /**
          * Replace a team (bearer API key required)
          * @description Send If-Match with the ETag of the GET you edited from (or "v" and the data_version it carried): if the team has changed since, the answer is 412 and nothing is written. Without If-Match the write replaces whatever is there.
          */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TeamWritten"];
-                    };
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Unauthorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Precondition Failed */
-                412: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Payload Too Large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Unsupported Media Type */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        put: operations["putApiTeamsById"];
         post?: never;
         /**
          * Remove a team (bearer API key required)
          * @description Send If-Match with the ETag of the GET you edited from (or "v" and the data_version it carried): if the team has changed since, the answer is 412 and nothing is written. Without If-Match the write replaces whatever is there.
          */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description No Content */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Unauthorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Precondition Failed */
-                412: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        delete: operations["deleteApiTeamsById"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1074,37 +337,7 @@ export interface paths {
             cookie?: never;
         };
         /** Every change to a team: who, when, before and after */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TeamChange"][];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getApiTeamsByIdHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1124,38 +357,7 @@ export interface paths {
          * The register's change log, newest first: every change to a team or an area's evidence, with who made it, the fields changed and the source it rests on; and every contribution turned down, with the reason
          * @description limit: 1 to 200 (default 50); before: a seq, for the next page (the answer's next link). An Atom feed of the same: GET /api/teams/changes.atom.
          */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: string;
-                    before?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ChangeLog"];
-                    };
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getApiTeamsChanges"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1172,24 +374,7 @@ export interface paths {
             cookie?: never;
         };
         /** The register's change log as an Atom feed (the newest 100 changes) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getApiTeamsChangesAtom"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1206,26 +391,7 @@ export interface paths {
             cookie?: never;
         };
         /** The register as open data: its licence and every release (a data version at which the register changed), with the addresses of its files */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["RegisterIndex"];
-                    };
-                };
-            };
-        };
+        get: operations["getApiRegister"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1245,38 +411,7 @@ export interface paths {
          * A file of the register as released at a data version: teams.csv, area-evidence.csv, service-areas.geojson or datapackage.json
          * @description version: a data version (the release in force at it: the same bytes for good) or latest (a redirect to the newest). datapackage.json is a Frictionless Data Package describing the three files with their schema, licence and sources.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    version: string;
-                    file: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getApiRegisterByVersionByFile"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1293,107 +428,13 @@ export interface paths {
             cookie?: never;
         };
         /** The review queue (bearer API key required): contributions by state (submitted, the default; accepted; rejected; all), oldest first, each as a diff against the row as it is */
-        get: {
-            parameters: {
-                query?: {
-                    state?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ContributionQueue"];
-                    };
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Unauthorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getApiContributions"];
         put?: never;
         /**
          * Tell the register about provision: a new team, a change to a team, or evidence about an area (no key needed)
          * @description kind: new_team (team: name, status, service_areas …), team_change (team_id, and team: only the fields that change: status, service_areas, started, ended, capacity_families_per_year, annual_cost_gbp, provider, funder, commissioner, definition_fit, notes) or area_evidence (evidence: area_code, evidence confirmed_none|team_claimed_unnamed, statement). Each needs source_url, the specific page that says it (with source_date when the page gives one), or speaks_for_service: true with your role. contact is optional and never published. It counts only once a key holder accepts it; the answer's url shows its state. At most 10 a minute from one address (429 with Retry-After).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Accepted */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ContributionReceipt"];
-                    };
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Payload Too Large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Unsupported Media Type */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Too Many Requests */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        post: operations["postApiContributions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1408,37 +449,7 @@ export interface paths {
             cookie?: never;
         };
         /** A contribution's state by its reference (what it said is shown once it is accepted; the contact never) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    reference: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ContributionPublic"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getApiContributionsByReference"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1460,82 +471,7 @@ export interface paths {
          * Accept a contribution (bearer API key required): its row is written through the register, with the change log and a new data version
          * @description With no body (or {}), the row the contribution proposes is written. To edit first, send {"team": {…the whole row…}} or {"evidence": {…}}: it is validated like any edit.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    reference: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ContributionDecided"];
-                    };
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Unauthorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Conflict */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Payload Too Large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Unsupported Media Type */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        post: operations["postApiContributionsByReferenceAccept"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1552,73 +488,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Reject a contribution with a reason (bearer API key required); the register does not change */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    reference: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ContributionDecided"];
-                    };
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Unauthorized */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Conflict */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Unsupported Media Type */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        post: operations["postApiContributionsByReferenceReject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1636,70 +506,7 @@ export interface paths {
          * A Mapbox vector tile (Web Mercator XYZ)
          * @description Layers: lsoa (from zoom 8), lad, utla, sicbl, sicbl2024, icb, icb2024, nhser, region, teams. Each area carries code, name and the figures unmet_need_per_1000_births, geographic_coverage, need_families_per_year, unmet_need, infants_under_2, share_infants_deciles_1_2, mean_imd_score, imd_decile, team_state, no_team, gap_rank (GET /api/catalog describes each; imd_decile for LSOAs only). 204 for an empty tile; gzip when accepted; ETag and 304; a tile made for the request gives its database time in Server-Timing (db;dur, ms).
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    layer: string;
-                    z: string;
-                    x: string;
-                    y: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No Content */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Modified */
-                304: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Service Unavailable */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getTilesByLayerByZByXByYMvt"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1716,44 +523,7 @@ export interface paths {
             cookie?: never;
         };
         /** TileJSON 3.0 for a layer */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    layer: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Service Unavailable */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getTilesByLayerJson"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1770,24 +540,7 @@ export interface paths {
             cookie?: never;
         };
         /** A MapLibre style for the default view: districts by unmet need per 1,000 births */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getTilesStyleJson"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1804,33 +557,7 @@ export interface paths {
             cookie?: never;
         };
         /** OGC API landing page */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getOgc"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1847,33 +574,7 @@ export interface paths {
             cookie?: never;
         };
         /** Conformance classes */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getOgcConformance"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1889,25 +590,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The API definition (OpenAPI 3.1) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** The API definition (OpenAPI 3.1): a redirect to /openapi/v1.json */
+        get: operations["getOgcApi"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1924,33 +608,7 @@ export interface paths {
             cookie?: never;
         };
         /** The feature collections */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getOgcCollections"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1967,44 +625,41 @@ export interface paths {
             cookie?: never;
         };
         /** One collection */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
+        get: operations["getOgcCollectionsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ogc/collections/{id}/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        /** The features' schema (OGC API – Features Part 5; profile=geojson: a GeoJSON Feature's JSON Schema, as GDAL 3.6 reads it) */
+        get: operations["getOgcCollectionsByIdSchema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ogc/collections/{id}/queryables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the items can be filtered on, each by name=value */
+        get: operations["getOgcCollectionsByIdQueryables"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2020,49 +675,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Features of a collection (bbox in CRS84, limit 1–10,000, default 10; next links) */
-        get: {
-            parameters: {
-                query?: {
-                    bbox?: string;
-                    limit?: string;
-                    offset?: string;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        /** Features of a collection (bbox in CRS84, 4 or 6 numbers; datetime an instant or interval; limit 1–10,000, default 10; next links; queryables by name=value) */
+        get: operations["getOgcCollectionsByIdItems"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2079,45 +693,7 @@ export interface paths {
             cookie?: never;
         };
         /** One feature by code (or team id) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    featureId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getOgcCollectionsByIdItemsByFeatureId"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2137,62 +713,7 @@ export interface paths {
          * The case for change for an area, as a PDF for a board paper (A4, fonts embedded, text selectable)
          * @description level: lad, utla, sicbl, sicbl2024, icb, icb2024, nhser, region. The model parameters as for /api/areas; scenario: new teams separated by ';', each 'codes|capacity|annual cost|name' (codes separated by ','; empty fields take the defaults), e.g. scenario=E08000024|150|157000; close: register team ids separated by ','; benefit_per_family_low, _central, _high: the indicative lifetime benefit per family (GBP; defaults and sources in GET /api/model).
          */
-        get: {
-            parameters: {
-                query?: {
-                    scenario?: string;
-                    close?: string;
-                    benefit_per_family_low?: string;
-                    benefit_per_family_central?: string;
-                    benefit_per_family_high?: string;
-                    option2?: string;
-                    option3?: string;
-                    option_names?: string;
-                    need_model?: string;
-                    gradient?: string;
-                    need_weight?: string;
-                    deprivation?: string;
-                    population?: string;
-                    uncertain_teams?: string;
-                    evidence_max_age_years?: string;
-                    risk_odds_ratio?: string;
-                };
-                header?: never;
-                path: {
-                    level: string;
-                    code: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getReportsByLevelByCodePdf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2212,62 +733,7 @@ export interface paths {
          * The same report as a Word document, for board papers (headings, tables, the map as a picture)
          * @description level: lad, utla, sicbl, sicbl2024, icb, icb2024, nhser, region. The model parameters as for /api/areas; scenario: new teams separated by ';', each 'codes|capacity|annual cost|name' (codes separated by ','; empty fields take the defaults), e.g. scenario=E08000024|150|157000; close: register team ids separated by ','; benefit_per_family_low, _central, _high: the indicative lifetime benefit per family (GBP; defaults and sources in GET /api/model).
          */
-        get: {
-            parameters: {
-                query?: {
-                    scenario?: string;
-                    close?: string;
-                    benefit_per_family_low?: string;
-                    benefit_per_family_central?: string;
-                    benefit_per_family_high?: string;
-                    option2?: string;
-                    option3?: string;
-                    option_names?: string;
-                    need_model?: string;
-                    gradient?: string;
-                    need_weight?: string;
-                    deprivation?: string;
-                    population?: string;
-                    uncertain_teams?: string;
-                    evidence_max_age_years?: string;
-                    risk_odds_ratio?: string;
-                };
-                header?: never;
-                path: {
-                    level: string;
-                    code: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getReportsByLevelByCodeDocx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2287,61 +753,7 @@ export interface paths {
          * The parent-infant section of an upper-tier council's Best Start local plan: need, provision, gaps and priced options, as a PDF
          * @description code: an upper-tier council (county or unitary). The model parameters as for /api/areas.
          */
-        get: {
-            parameters: {
-                query?: {
-                    scenario?: string;
-                    close?: string;
-                    benefit_per_family_low?: string;
-                    benefit_per_family_central?: string;
-                    benefit_per_family_high?: string;
-                    option2?: string;
-                    option3?: string;
-                    option_names?: string;
-                    need_model?: string;
-                    gradient?: string;
-                    need_weight?: string;
-                    deprivation?: string;
-                    population?: string;
-                    uncertain_teams?: string;
-                    evidence_max_age_years?: string;
-                    risk_odds_ratio?: string;
-                };
-                header?: never;
-                path: {
-                    code: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getReportsBestStartByCodePdf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2361,61 +773,7 @@ export interface paths {
          * The Best Start local plan section as a Word document
          * @description code: an upper-tier council (county or unitary). The model parameters as for /api/areas.
          */
-        get: {
-            parameters: {
-                query?: {
-                    scenario?: string;
-                    close?: string;
-                    benefit_per_family_low?: string;
-                    benefit_per_family_central?: string;
-                    benefit_per_family_high?: string;
-                    option2?: string;
-                    option3?: string;
-                    option_names?: string;
-                    need_model?: string;
-                    gradient?: string;
-                    need_weight?: string;
-                    deprivation?: string;
-                    population?: string;
-                    uncertain_teams?: string;
-                    evidence_max_age_years?: string;
-                    risk_odds_ratio?: string;
-                };
-                header?: never;
-                path: {
-                    code: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getReportsBestStartByCodeDocx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2435,61 +793,7 @@ export interface paths {
          * The Best Start local plan section as printable HTML
          * @description code: an upper-tier council (county or unitary). The model parameters as for /api/areas.
          */
-        get: {
-            parameters: {
-                query?: {
-                    scenario?: string;
-                    close?: string;
-                    benefit_per_family_low?: string;
-                    benefit_per_family_central?: string;
-                    benefit_per_family_high?: string;
-                    option2?: string;
-                    option3?: string;
-                    option_names?: string;
-                    need_model?: string;
-                    gradient?: string;
-                    need_weight?: string;
-                    deprivation?: string;
-                    population?: string;
-                    uncertain_teams?: string;
-                    evidence_max_age_years?: string;
-                    risk_odds_ratio?: string;
-                };
-                header?: never;
-                path: {
-                    code: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getReportsBestStartByCodeHtml"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2509,62 +813,7 @@ export interface paths {
          * The same report as printable HTML, for pasting into documents
          * @description level: lad, utla, sicbl, sicbl2024, icb, icb2024, nhser, region. The model parameters as for /api/areas; scenario: new teams separated by ';', each 'codes|capacity|annual cost|name' (codes separated by ','; empty fields take the defaults), e.g. scenario=E08000024|150|157000; close: register team ids separated by ','; benefit_per_family_low, _central, _high: the indicative lifetime benefit per family (GBP; defaults and sources in GET /api/model).
          */
-        get: {
-            parameters: {
-                query?: {
-                    scenario?: string;
-                    close?: string;
-                    benefit_per_family_low?: string;
-                    benefit_per_family_central?: string;
-                    benefit_per_family_high?: string;
-                    option2?: string;
-                    option3?: string;
-                    option_names?: string;
-                    need_model?: string;
-                    gradient?: string;
-                    need_weight?: string;
-                    deprivation?: string;
-                    population?: string;
-                    uncertain_teams?: string;
-                    evidence_max_age_years?: string;
-                    risk_odds_ratio?: string;
-                };
-                header?: never;
-                path: {
-                    level: string;
-                    code: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["ProblemDetails"];
-                    };
-                };
-            };
-        };
+        get: operations["getReportsByLevelByCodeHtml"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2577,6 +826,56 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcceptBody: {
+            team?: {
+                id: null | string;
+                name: null | string;
+                provider: null | string;
+                status: null | string;
+                /** @description A date as precisely as a source gives it: yyyy, yyyy-mm or yyyy-mm-dd. */
+                started: null | string;
+                /** @description A date as precisely as a source gives it: yyyy, yyyy-mm or yyyy-mm-dd. */
+                ended: null | string;
+                /** Format: double */
+                capacity_families_per_year: null | number;
+                capacity_source_url: null | string;
+                /** Format: double */
+                annual_cost_gbp: null | number;
+                cost_source_url: null | string;
+                funder: null | string;
+                commissioner: null | string;
+                service_areas: null | string[];
+                area_note: null | string;
+                /** Format: double */
+                base_lon: null | number;
+                /** Format: double */
+                base_lat: null | number;
+                source_url: null | string;
+                /** @description A date as precisely as a source gives it: yyyy, yyyy-mm or yyyy-mm-dd. */
+                source_date: null | string;
+                /** @description A date as precisely as a source gives it: yyyy, yyyy-mm or yyyy-mm-dd. */
+                last_confirmed: null | string;
+                /** Format: date */
+                last_checked: null | string;
+                definition_fit: null | string;
+                notes: null | string;
+                needs_reconfirming?: null | boolean;
+                service_area_names?: null | string[];
+            };
+            evidence?: {
+                area_code: null | string;
+                evidence: null | string;
+                statement: null | string;
+                source_url: null | string;
+                /** @description A date as precisely as a source gives it: yyyy, yyyy-mm or yyyy-mm-dd. */
+                source_date: null | string;
+                /** @description A date as precisely as a source gives it: yyyy, yyyy-mm or yyyy-mm-dd. */
+                last_confirmed: null | string;
+                /** Format: date */
+                last_checked: null | string;
+                notes: null | string;
+            };
+        };
         AnonymousTypeOfstring: {
             status: null | string;
         };
@@ -2803,6 +1102,44 @@ export interface components {
             /** Format: int64 */
             data_version: null | number;
         };
+        ContributionIn: {
+            kind?: null | string;
+            team_id?: null | string;
+            team?: {
+                id?: null | string;
+                name?: null | string;
+                provider?: null | string;
+                status?: null | string;
+                /** @description A date as precisely as a source gives it: yyyy, yyyy-mm or yyyy-mm-dd. */
+                started?: null | string;
+                /** @description A date as precisely as a source gives it: yyyy, yyyy-mm or yyyy-mm-dd. */
+                ended?: null | string;
+                /** Format: double */
+                capacity_families_per_year?: null | number;
+                /** Format: double */
+                annual_cost_gbp?: null | number;
+                funder?: null | string;
+                commissioner?: null | string;
+                service_areas?: null | string[];
+                area_note?: null | string;
+                definition_fit?: null | string;
+                notes?: null | string;
+                /** @description A date as precisely as a source gives it: yyyy, yyyy-mm or yyyy-mm-dd. */
+                last_confirmed?: null | string;
+            };
+            evidence?: {
+                area_code?: null | string;
+                evidence?: null | string;
+                statement?: null | string;
+            };
+            source_url?: null | string;
+            /** @description A date as precisely as a source gives it: yyyy, yyyy-mm or yyyy-mm-dd. */
+            source_date?: null | string;
+            speaks_for_service?: null | boolean;
+            role?: null | string;
+            comment?: null | string;
+            contact?: null | string;
+        };
         ContributionPublic: {
             ref: string;
             kind: string;
@@ -2962,12 +1299,25 @@ export interface components {
             /** Format: double */
             unmet_need_high_after: number;
         };
+        /** @description A GeoJSON FeatureCollection (RFC 7946), coordinates in WGS 84; each feature's properties are the CSV's columns (GET /ogc/collections/{id}/schema). */
+        GeoJsonFeatureCollection: {
+            /** @enum {string} */
+            type: "FeatureCollection";
+            features: {
+                /** @enum {string} */
+                type: "Feature";
+                id?: string;
+                geometry: null | Record<string, never>;
+                properties: Record<string, never>;
+            }[];
+        };
         InputWarning: {
             field: string;
             message: string;
             source: string;
         };
-        JsonElement: unknown;
+        /** @description A JSON value other than null. */
+        JsonElement: boolean | number | string | Record<string, never> | unknown[];
         LevelOut: {
             id: string;
             singular: string;
@@ -3121,6 +1471,7 @@ export interface components {
             /** Format: double */
             infants_share: number;
         };
+        /** @description A date as precisely as a source gives it: yyyy, yyyy-mm or yyyy-mm-dd. */
         PartialDate: string;
         PlanArea: {
             code: string;
@@ -3147,6 +1498,38 @@ export interface components {
             /** Format: double */
             cost_per_family_reached: null | number;
             reason: string;
+        };
+        PlanRequest: {
+            /** Format: int32 */
+            teams?: null | number;
+            /** Format: double */
+            budget_gbp?: null | number;
+            /** Format: double */
+            capacity_families_per_year?: null | number;
+            /** Format: double */
+            annual_cost?: null | number;
+            /** Format: int32 */
+            max_group_size?: null | number;
+            deprivation_weighted?: null | boolean;
+            within?: null | string;
+            need_model?: null | string;
+            /** Format: double */
+            gradient?: null | number;
+            deprivation?: null | string;
+            population?: null | string;
+            need_weight?: null | string;
+            uncertain_teams?: null | string;
+            /** Format: double */
+            evidence_max_age_years?: null | number;
+            candidate_level?: null | string;
+            /** Format: double */
+            benefit_per_family_low?: null | number;
+            /** Format: double */
+            benefit_per_family_central?: null | number;
+            /** Format: double */
+            benefit_per_family_high?: null | number;
+            /** Format: double */
+            risk_odds_ratio?: null | number;
         };
         PlanResult: {
             /** Format: int64 */
@@ -3281,6 +1664,9 @@ export interface components {
             };
             notice: string;
         };
+        RejectBody: {
+            reason?: null | string;
+        };
         ScenarioArea: {
             code: string;
             name: string;
@@ -3312,6 +1698,36 @@ export interface components {
         ScenarioFrame: {
             area: components["schemas"]["FrameArea"];
             districts: components["schemas"]["FrameArea"][];
+        };
+        ScenarioRequest: {
+            teams?: null | {
+                name?: null | string;
+                areas?: null | string[];
+                /** Format: double */
+                capacity_families_per_year?: null | number;
+                /** Format: double */
+                annual_cost?: null | number;
+            }[];
+            close?: null | string[];
+            level?: null | string;
+            need_model?: null | string;
+            /** Format: double */
+            gradient?: null | number;
+            deprivation?: null | string;
+            population?: null | string;
+            need_weight?: null | string;
+            uncertain_teams?: null | string;
+            /** Format: double */
+            evidence_max_age_years?: null | number;
+            /** Format: double */
+            benefit_per_family_low?: null | number;
+            /** Format: double */
+            benefit_per_family_central?: null | number;
+            /** Format: double */
+            benefit_per_family_high?: null | number;
+            /** Format: double */
+            risk_odds_ratio?: null | number;
+            within?: null | string;
         };
         ScenarioResult: {
             /** Format: int64 */
@@ -3620,4 +2036,2573 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    getApiViewerConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewerConfig"];
+                };
+            };
+        };
+    };
+    getApiDatasets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetList"];
+                };
+            };
+        };
+    };
+    getApiModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getApiCatalog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getApiAreaEvidence: {
+        parameters: {
+            query?: {
+                /** @description json (default) or csv. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceList"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    postApiScenarios: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A JSON document (application/json, UTF-8); unknown members are refused. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "teams": [
+                 *         {
+                 *           "name": "Gateshead and South Tyneside",
+                 *           "areas": [
+                 *             "E08000037",
+                 *             "E08000023"
+                 *           ],
+                 *           "capacity_families_per_year": 100,
+                 *           "annual_cost": 157000
+                 *         }
+                 *       ],
+                 *       "level": "lad",
+                 *       "within": "E54000050"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ScenarioRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenarioResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    postApiPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A JSON document (application/json, UTF-8); unknown members are refused. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "teams": 3,
+                 *       "within": "E54000050",
+                 *       "capacity_families_per_year": 100,
+                 *       "annual_cost": 157000
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlanRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getMapsByLevelByCodePng: {
+        parameters: {
+            query?: {
+                /** @description The figure to map. */
+                metric?: "unmet_need_per_1000_births" | "geographic_coverage" | "need_families_per_year" | "unmet_need" | "infants_under_2" | "share_infants_deciles_1_2";
+                /** @description Image width in pixels. */
+                width?: number;
+                /** @description Image height in pixels. */
+                height?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The level of the area. */
+                level: "lad" | "utla" | "sicbl" | "sicbl2024" | "icb" | "icb2024" | "nhser" | "region";
+                /** @description An area's ONS GSS code (a letter and eight digits), or the ODS code of a sub-ICB location without one. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getHealthLive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnonymousTypeOfstring"];
+                };
+            };
+        };
+    };
+    getHealthReady: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadyStatus"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getApiAreas: {
+        parameters: {
+            query?: {
+                /** @description The level of areas (GET /api/catalog describes each). */
+                level?: "lsoa" | "lad" | "utla" | "sicbl" | "sicbl2024" | "icb" | "icb2024" | "nhser" | "region" | "england";
+                /** @description Only the areas inside this area (an ICB, region or council code); an area partly inside is marked partial. */
+                within?: string;
+                /** @description json (default), csv, or geojson with each area's boundary. */
+                format?: "json" | "csv" | "geojson";
+                /** @description How need is estimated: risk (default; rises with income deprivation), flat, or deprivation (a multiplier). */
+                need_model?: "risk" | "flat" | "deprivation";
+                /** @description How steeply need rises with deprivation; only with need_model=deprivation. */
+                gradient?: number;
+                /** @description What deprivation weights need; only with need_model=deprivation. */
+                need_weight?: "imd" | "child_poverty";
+                /** @description Which English Indices of Deprivation. */
+                deprivation?: "iod2025" | "imd2019";
+                /** @description Which ONS population estimates give births and infants. */
+                population?: "mid2024" | "mid2020";
+                /** @description Whether teams that may not meet the definition count. */
+                uncertain_teams?: "include" | "exclude";
+                /** @description How old a statement of "no team" may be and still count, in years. */
+                evidence_max_age_years?: number;
+                /** @description Odds of need for an infant in an income-deprived household against one not; only with need_model=risk. */
+                risk_odds_ratio?: number;
+                /** @description The day whose NHS boundaries to use (yyyy-mm-dd): the ICBs in force then. */
+                as_of?: string;
+                /** @description The ICB boundaries to use, by their level id; not with as_of. */
+                icb_vintage?: "icb" | "icb2024";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaList"];
+                    "text/csv": string;
+                    "application/geo+json": components["schemas"]["GeoJsonFeatureCollection"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getApiAreasByCode: {
+        parameters: {
+            query?: {
+                /** @description How need is estimated: risk (default; rises with income deprivation), flat, or deprivation (a multiplier). */
+                need_model?: "risk" | "flat" | "deprivation";
+                /** @description How steeply need rises with deprivation; only with need_model=deprivation. */
+                gradient?: number;
+                /** @description What deprivation weights need; only with need_model=deprivation. */
+                need_weight?: "imd" | "child_poverty";
+                /** @description Which English Indices of Deprivation. */
+                deprivation?: "iod2025" | "imd2019";
+                /** @description Which ONS population estimates give births and infants. */
+                population?: "mid2024" | "mid2020";
+                /** @description Whether teams that may not meet the definition count. */
+                uncertain_teams?: "include" | "exclude";
+                /** @description How old a statement of "no team" may be and still count, in years. */
+                evidence_max_age_years?: number;
+                /** @description Odds of need for an infant in an income-deprived household against one not; only with need_model=risk. */
+                risk_odds_ratio?: number;
+                /** @description The day whose NHS boundaries to use (yyyy-mm-dd): the ICBs in force then. */
+                as_of?: string;
+                /** @description The ICB boundaries to use, by their level id; not with as_of. */
+                icb_vintage?: "icb" | "icb2024";
+            };
+            header?: never;
+            path: {
+                /** @description An area's ONS GSS code (a letter and eight digits), or the ODS code of a sub-ICB location without one. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaDetail"];
+                };
+            };
+            /** @description Moved Permanently */
+            301: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getApiSearch: {
+        parameters: {
+            query: {
+                /** @description 2 to 100 characters of an area's name or code. */
+                q: string;
+                /** @description How many hits. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getApiGaps: {
+        parameters: {
+            query?: {
+                /** @description The level of areas to rank. */
+                level?: "lad" | "utla" | "sicbl" | "sicbl2024" | "icb" | "icb2024" | "nhser" | "region";
+                /** @description Only the areas inside this area (an ICB, region or council code); an area partly inside is marked partial. */
+                within?: string;
+                /** @description How many of the areas with most unmet need. */
+                limit?: number;
+                /** @description json (default), csv, or geojson with each area's boundary. */
+                format?: "json" | "csv" | "geojson";
+                /** @description How need is estimated: risk (default; rises with income deprivation), flat, or deprivation (a multiplier). */
+                need_model?: "risk" | "flat" | "deprivation";
+                /** @description How steeply need rises with deprivation; only with need_model=deprivation. */
+                gradient?: number;
+                /** @description What deprivation weights need; only with need_model=deprivation. */
+                need_weight?: "imd" | "child_poverty";
+                /** @description Which English Indices of Deprivation. */
+                deprivation?: "iod2025" | "imd2019";
+                /** @description Which ONS population estimates give births and infants. */
+                population?: "mid2024" | "mid2020";
+                /** @description Whether teams that may not meet the definition count. */
+                uncertain_teams?: "include" | "exclude";
+                /** @description How old a statement of "no team" may be and still count, in years. */
+                evidence_max_age_years?: number;
+                /** @description Odds of need for an infant in an income-deprived household against one not; only with need_model=risk. */
+                risk_odds_ratio?: number;
+                /** @description The day whose NHS boundaries to use (yyyy-mm-dd): the ICBs in force then. */
+                as_of?: string;
+                /** @description The ICB boundaries to use, by their level id; not with as_of. */
+                icb_vintage?: "icb" | "icb2024";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaList"];
+                    "text/csv": string;
+                    "application/geo+json": components["schemas"]["GeoJsonFeatureCollection"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getApiTeams: {
+        parameters: {
+            query?: {
+                /** @description json (default), csv, or geojson with each area's boundary. */
+                format?: "json" | "csv" | "geojson";
+                /** @description Months without confirmation after which a team needs re-confirming. */
+                reconfirm_after_months?: number;
+                /** @description Only the teams that do (true) or do not (false) need re-confirming. */
+                needs_reconfirming?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamListOut"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    postApiTeams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A JSON document (application/json, UTF-8); unknown members are refused. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "example-pip",
+                 *       "name": "Example Parent-Infant Team",
+                 *       "provider": "Example NHS Foundation Trust",
+                 *       "status": "active",
+                 *       "started": "2022-04",
+                 *       "ended": null,
+                 *       "capacity_families_per_year": null,
+                 *       "capacity_source_url": null,
+                 *       "annual_cost_gbp": null,
+                 *       "cost_source_url": null,
+                 *       "funder": null,
+                 *       "commissioner": "Example ICB",
+                 *       "service_areas": [
+                 *         "E08000021"
+                 *       ],
+                 *       "area_note": null,
+                 *       "base_lon": null,
+                 *       "base_lat": null,
+                 *       "source_url": "https://www.example.nhs.uk/services/parent-infant-team",
+                 *       "source_date": "2025-06",
+                 *       "last_confirmed": "2025-06",
+                 *       "last_checked": "2026-12-01",
+                 *       "definition_fit": "meets",
+                 *       "notes": null
+                 *     }
+                 */
+                "application/json": components["schemas"]["TeamBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamWritten"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getApiTeamsSummary: {
+        parameters: {
+            query?: {
+                /** @description Months without confirmation after which a team needs re-confirming. */
+                reconfirm_after_months?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisterSummary"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getApiTeamsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A team's id in the register. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamBody"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    putApiTeamsById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the GET the change was made from: 412, and nothing written, if the team changed since. Without it the write replaces whatever is there. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description A team's id in the register. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The whole row (PUT replaces it); id, if given, must match the address. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "example-pip",
+                 *       "name": "Example Parent-Infant Team",
+                 *       "provider": "Example NHS Foundation Trust",
+                 *       "status": "active",
+                 *       "started": "2022-04",
+                 *       "ended": null,
+                 *       "capacity_families_per_year": null,
+                 *       "capacity_source_url": null,
+                 *       "annual_cost_gbp": null,
+                 *       "cost_source_url": null,
+                 *       "funder": null,
+                 *       "commissioner": "Example ICB",
+                 *       "service_areas": [
+                 *         "E08000021"
+                 *       ],
+                 *       "area_note": null,
+                 *       "base_lon": null,
+                 *       "base_lat": null,
+                 *       "source_url": "https://www.example.nhs.uk/services/parent-infant-team",
+                 *       "source_date": "2025-06",
+                 *       "last_confirmed": "2025-06",
+                 *       "last_checked": "2026-12-01",
+                 *       "definition_fit": "meets",
+                 *       "notes": null
+                 *     }
+                 */
+                "application/json": components["schemas"]["TeamBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamWritten"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    deleteApiTeamsById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the GET the change was made from: 412, and nothing written, if the team changed since. Without it the write replaces whatever is there. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description A team's id in the register. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getApiTeamsByIdHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A team's id in the register. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamChange"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getApiTeamsChanges: {
+        parameters: {
+            query?: {
+                /** @description Changes per page. */
+                limit?: number;
+                /** @description Changes before this seq (the next link gives it). */
+                before?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeLog"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getApiTeamsChangesAtom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/atom+xml": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getApiRegister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisterIndex"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getApiRegisterByVersionByFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A data version (a positive whole number), or latest. */
+                version: string;
+                /** @description Which file of the release. */
+                file: "teams.csv" | "area-evidence.csv" | "service-areas.geojson" | "datapackage.json";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/geo+json": components["schemas"]["GeoJsonFeatureCollection"];
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Found */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getApiContributions: {
+        parameters: {
+            query?: {
+                /** @description Which contributions to list. */
+                state?: "submitted" | "accepted" | "rejected" | "all";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContributionQueue"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    postApiContributions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A JSON document (application/json, UTF-8); unknown members are refused. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "kind": "team_change",
+                 *       "team_id": "oldham-eas",
+                 *       "team": {
+                 *         "status": "active"
+                 *       },
+                 *       "source_url": "https://www.example.gov.uk/news/parent-infant-service-2026",
+                 *       "source_date": "2026-11",
+                 *       "comment": "The council's page says the service runs."
+                 *     }
+                 */
+                "application/json": components["schemas"]["ContributionIn"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContributionReceipt"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getApiContributionsByReference: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A contribution's reference, as its 202 gave it. */
+                reference: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContributionPublic"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    postApiContributionsByReferenceAccept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A contribution's reference, as its 202 gave it. */
+                reference: string;
+            };
+            cookie?: never;
+        };
+        /** @description Nothing (or {}) to write the row as proposed; or {"team": {…the whole row…}} or {"evidence": {…}} to edit it first. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AcceptBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContributionDecided"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    postApiContributionsByReferenceReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A contribution's reference, as its 202 gave it. */
+                reference: string;
+            };
+            cookie?: never;
+        };
+        /** @description reason: why, for the contributor (at most 2,000 characters). */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "The page cited does not name the service."
+                 *     }
+                 */
+                "application/json": components["schemas"]["RejectBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContributionDecided"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Request Timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getTilesByLayerByZByXByYMvt: {
+        parameters: {
+            query?: {
+                /** @description The edition tag TileJSON's URLs carry (data version and day): the answer is then cacheable for good. */
+                v?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The tile layer. */
+                layer: "lsoa" | "lad" | "utla" | "sicbl" | "sicbl2024" | "icb" | "icb2024" | "nhser" | "region" | "teams";
+                /** @description Zoom. */
+                z: number;
+                /** @description Column, 0 to 2^z − 1. */
+                x: number;
+                /** @description Row, 0 to 2^z − 1. */
+                y: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.mapbox-vector-tile": string;
+                };
+            };
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getTilesByLayerJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tile layer. */
+                layer: "lsoa" | "lad" | "utla" | "sicbl" | "sicbl2024" | "icb" | "icb2024" | "nhser" | "region" | "teams";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getTilesStyleJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getOgc: {
+        parameters: {
+            query?: {
+                /** @description The format; only JSON (GeoJSON for features) is offered. */
+                f?: "json" | "geojson" | "application/json" | "application/geo+json";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getOgcConformance: {
+        parameters: {
+            query?: {
+                /** @description The format; only JSON (GeoJSON for features) is offered. */
+                f?: "json" | "geojson" | "application/json" | "application/geo+json";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getOgcApi: {
+        parameters: {
+            query?: {
+                /** @description The format; only JSON (GeoJSON for features) is offered. */
+                f?: "json" | "geojson" | "application/json" | "application/geo+json";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Found */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getOgcCollections: {
+        parameters: {
+            query?: {
+                /** @description The format; only JSON (GeoJSON for features) is offered. */
+                f?: "json" | "geojson" | "application/json" | "application/geo+json";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getOgcCollectionsById: {
+        parameters: {
+            query?: {
+                /** @description The format; only JSON (GeoJSON for features) is offered. */
+                f?: "json" | "geojson" | "application/json" | "application/geo+json";
+            };
+            header?: never;
+            path: {
+                /** @description The collection. */
+                id: "lsoa" | "lad" | "utla" | "sicbl" | "sicbl2024" | "icb" | "icb2024" | "nhser" | "region" | "teams";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getOgcCollectionsByIdSchema: {
+        parameters: {
+            query?: {
+                /** @description geojson: a GeoJSON Feature's JSON Schema (what GDAL 3.6 reads); leave out for Part 5's. */
+                profile?: "geojson";
+                /** @description The format; only JSON (GeoJSON for features) is offered. */
+                f?: "json" | "geojson" | "application/json" | "application/geo+json";
+            };
+            header?: never;
+            path: {
+                /** @description The collection. */
+                id: "lsoa" | "lad" | "utla" | "sicbl" | "sicbl2024" | "icb" | "icb2024" | "nhser" | "region" | "teams";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/schema+json": Record<string, never>;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getOgcCollectionsByIdQueryables: {
+        parameters: {
+            query?: {
+                /** @description The format; only JSON (GeoJSON for features) is offered. */
+                f?: "json" | "geojson" | "application/json" | "application/geo+json";
+            };
+            header?: never;
+            path: {
+                /** @description The collection. */
+                id: "lsoa" | "lad" | "utla" | "sicbl" | "sicbl2024" | "icb" | "icb2024" | "nhser" | "region" | "teams";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/schema+json": Record<string, never>;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getOgcCollectionsByIdItems: {
+        parameters: {
+            query?: {
+                /** @description min lon, min lat, max lon, max lat in CRS84 (or six numbers with heights, which are ignored). */
+                bbox?: string;
+                /** @description An RFC 3339 instant or date, or an interval start/end with '..' open: areas whose boundaries, and teams that ran, then. */
+                datetime?: string;
+                /** @description Features per page (next links page on). */
+                limit?: number;
+                /** @description Features to skip (the next link gives it). */
+                offset?: number;
+                /** @description The format; only JSON (GeoJSON for features) is offered. */
+                f?: "json" | "geojson" | "application/json" | "application/geo+json";
+                /** @description A queryable (GET …/queryables): only the features whose region_code equals this. The ONS region the area lies in (the first where it spans several; null above regions). */
+                region_code?: string;
+                /** @description A queryable (GET …/queryables): only the features whose no_team equals this. True where no active team reaches any of the area's infants. */
+                no_team?: boolean;
+                /** @description A queryable (GET …/queryables): only the features whose team_state equals this. What is known about teams for most of the area's infants: served, in_development, confirmed_none or not_known. */
+                team_state?: "served" | "in_development" | "confirmed_none" | "not_known";
+                /** @description A queryable (GET …/queryables): only the features whose status equals this. What the latest source that names the team supports: active, in_development, closed or unknown. */
+                status?: "active" | "in_development" | "closed" | "unknown";
+                /** @description A queryable (GET …/queryables): only the features whose definition_fit equals this. meets the Parent-Infant Foundation's definition of a specialised team, or uncertain. */
+                definition_fit?: "meets" | "uncertain";
+                /** @description A queryable (GET …/queryables): only the features whose needs_reconfirming equals this. True when a team that is not closed has had no confirmation for more than 24 months. */
+                needs_reconfirming?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The collection. */
+                id: "lsoa" | "lad" | "utla" | "sicbl" | "sicbl2024" | "icb" | "icb2024" | "nhser" | "region" | "teams";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/geo+json": components["schemas"]["GeoJsonFeatureCollection"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getOgcCollectionsByIdItemsByFeatureId: {
+        parameters: {
+            query?: {
+                /** @description The format; only JSON (GeoJSON for features) is offered. */
+                f?: "json" | "geojson" | "application/json" | "application/geo+json";
+            };
+            header?: never;
+            path: {
+                /** @description The collection. */
+                id: "lsoa" | "lad" | "utla" | "sicbl" | "sicbl2024" | "icb" | "icb2024" | "nhser" | "region" | "teams";
+                /** @description An area's code, or a team's id. */
+                featureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/geo+json": components["schemas"]["GeoJsonFeatureCollection"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getReportsByLevelByCodePdf: {
+        parameters: {
+            query?: {
+                /** @description New teams for the case, as the viewer writes them (see the report's own page). */
+                scenario?: string;
+                /** @description Register team ids to take out in the first option, separated by ','. */
+                close?: string;
+                /** @description The low estimate of the benefit a family served brings, pounds (indicative). */
+                benefit_per_family_low?: number;
+                /** @description The central estimate, pounds (indicative). */
+                benefit_per_family_central?: number;
+                /** @description The high estimate, pounds (indicative). */
+                benefit_per_family_high?: number;
+                /** @description A second option's new teams, written as scenario. */
+                option2?: string;
+                /** @description A third option's new teams, written as scenario. */
+                option3?: string;
+                /** @description Up to three option names separated by '|', each at most 80 characters. */
+                option_names?: string;
+                /** @description How need is estimated: risk (default; rises with income deprivation), flat, or deprivation (a multiplier). */
+                need_model?: "risk" | "flat" | "deprivation";
+                /** @description How steeply need rises with deprivation; only with need_model=deprivation. */
+                gradient?: number;
+                /** @description What deprivation weights need; only with need_model=deprivation. */
+                need_weight?: "imd" | "child_poverty";
+                /** @description Which English Indices of Deprivation. */
+                deprivation?: "iod2025" | "imd2019";
+                /** @description Which ONS population estimates give births and infants. */
+                population?: "mid2024" | "mid2020";
+                /** @description Whether teams that may not meet the definition count. */
+                uncertain_teams?: "include" | "exclude";
+                /** @description How old a statement of "no team" may be and still count, in years. */
+                evidence_max_age_years?: number;
+                /** @description Odds of need for an infant in an income-deprived household against one not; only with need_model=risk. */
+                risk_odds_ratio?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The level of the area. */
+                level: "lad" | "utla" | "sicbl" | "sicbl2024" | "icb" | "icb2024" | "nhser" | "region";
+                /** @description An area's ONS GSS code (a letter and eight digits), or the ODS code of a sub-ICB location without one. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getReportsByLevelByCodeDocx: {
+        parameters: {
+            query?: {
+                /** @description New teams for the case, as the viewer writes them (see the report's own page). */
+                scenario?: string;
+                /** @description Register team ids to take out in the first option, separated by ','. */
+                close?: string;
+                /** @description The low estimate of the benefit a family served brings, pounds (indicative). */
+                benefit_per_family_low?: number;
+                /** @description The central estimate, pounds (indicative). */
+                benefit_per_family_central?: number;
+                /** @description The high estimate, pounds (indicative). */
+                benefit_per_family_high?: number;
+                /** @description A second option's new teams, written as scenario. */
+                option2?: string;
+                /** @description A third option's new teams, written as scenario. */
+                option3?: string;
+                /** @description Up to three option names separated by '|', each at most 80 characters. */
+                option_names?: string;
+                /** @description How need is estimated: risk (default; rises with income deprivation), flat, or deprivation (a multiplier). */
+                need_model?: "risk" | "flat" | "deprivation";
+                /** @description How steeply need rises with deprivation; only with need_model=deprivation. */
+                gradient?: number;
+                /** @description What deprivation weights need; only with need_model=deprivation. */
+                need_weight?: "imd" | "child_poverty";
+                /** @description Which English Indices of Deprivation. */
+                deprivation?: "iod2025" | "imd2019";
+                /** @description Which ONS population estimates give births and infants. */
+                population?: "mid2024" | "mid2020";
+                /** @description Whether teams that may not meet the definition count. */
+                uncertain_teams?: "include" | "exclude";
+                /** @description How old a statement of "no team" may be and still count, in years. */
+                evidence_max_age_years?: number;
+                /** @description Odds of need for an infant in an income-deprived household against one not; only with need_model=risk. */
+                risk_odds_ratio?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The level of the area. */
+                level: "lad" | "utla" | "sicbl" | "sicbl2024" | "icb" | "icb2024" | "nhser" | "region";
+                /** @description An area's ONS GSS code (a letter and eight digits), or the ODS code of a sub-ICB location without one. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getReportsBestStartByCodePdf: {
+        parameters: {
+            query?: {
+                /** @description New teams for the case, as the viewer writes them (see the report's own page). */
+                scenario?: string;
+                /** @description Register team ids to take out in the first option, separated by ','. */
+                close?: string;
+                /** @description The low estimate of the benefit a family served brings, pounds (indicative). */
+                benefit_per_family_low?: number;
+                /** @description The central estimate, pounds (indicative). */
+                benefit_per_family_central?: number;
+                /** @description The high estimate, pounds (indicative). */
+                benefit_per_family_high?: number;
+                /** @description A second option's new teams, written as scenario. */
+                option2?: string;
+                /** @description A third option's new teams, written as scenario. */
+                option3?: string;
+                /** @description Up to three option names separated by '|', each at most 80 characters. */
+                option_names?: string;
+                /** @description How need is estimated: risk (default; rises with income deprivation), flat, or deprivation (a multiplier). */
+                need_model?: "risk" | "flat" | "deprivation";
+                /** @description How steeply need rises with deprivation; only with need_model=deprivation. */
+                gradient?: number;
+                /** @description What deprivation weights need; only with need_model=deprivation. */
+                need_weight?: "imd" | "child_poverty";
+                /** @description Which English Indices of Deprivation. */
+                deprivation?: "iod2025" | "imd2019";
+                /** @description Which ONS population estimates give births and infants. */
+                population?: "mid2024" | "mid2020";
+                /** @description Whether teams that may not meet the definition count. */
+                uncertain_teams?: "include" | "exclude";
+                /** @description How old a statement of "no team" may be and still count, in years. */
+                evidence_max_age_years?: number;
+                /** @description Odds of need for an infant in an income-deprived household against one not; only with need_model=risk. */
+                risk_odds_ratio?: number;
+            };
+            header?: never;
+            path: {
+                /** @description An area's ONS GSS code (a letter and eight digits), or the ODS code of a sub-ICB location without one. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getReportsBestStartByCodeDocx: {
+        parameters: {
+            query?: {
+                /** @description New teams for the case, as the viewer writes them (see the report's own page). */
+                scenario?: string;
+                /** @description Register team ids to take out in the first option, separated by ','. */
+                close?: string;
+                /** @description The low estimate of the benefit a family served brings, pounds (indicative). */
+                benefit_per_family_low?: number;
+                /** @description The central estimate, pounds (indicative). */
+                benefit_per_family_central?: number;
+                /** @description The high estimate, pounds (indicative). */
+                benefit_per_family_high?: number;
+                /** @description A second option's new teams, written as scenario. */
+                option2?: string;
+                /** @description A third option's new teams, written as scenario. */
+                option3?: string;
+                /** @description Up to three option names separated by '|', each at most 80 characters. */
+                option_names?: string;
+                /** @description How need is estimated: risk (default; rises with income deprivation), flat, or deprivation (a multiplier). */
+                need_model?: "risk" | "flat" | "deprivation";
+                /** @description How steeply need rises with deprivation; only with need_model=deprivation. */
+                gradient?: number;
+                /** @description What deprivation weights need; only with need_model=deprivation. */
+                need_weight?: "imd" | "child_poverty";
+                /** @description Which English Indices of Deprivation. */
+                deprivation?: "iod2025" | "imd2019";
+                /** @description Which ONS population estimates give births and infants. */
+                population?: "mid2024" | "mid2020";
+                /** @description Whether teams that may not meet the definition count. */
+                uncertain_teams?: "include" | "exclude";
+                /** @description How old a statement of "no team" may be and still count, in years. */
+                evidence_max_age_years?: number;
+                /** @description Odds of need for an infant in an income-deprived household against one not; only with need_model=risk. */
+                risk_odds_ratio?: number;
+            };
+            header?: never;
+            path: {
+                /** @description An area's ONS GSS code (a letter and eight digits), or the ODS code of a sub-ICB location without one. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getReportsBestStartByCodeHtml: {
+        parameters: {
+            query?: {
+                /** @description New teams for the case, as the viewer writes them (see the report's own page). */
+                scenario?: string;
+                /** @description Register team ids to take out in the first option, separated by ','. */
+                close?: string;
+                /** @description The low estimate of the benefit a family served brings, pounds (indicative). */
+                benefit_per_family_low?: number;
+                /** @description The central estimate, pounds (indicative). */
+                benefit_per_family_central?: number;
+                /** @description The high estimate, pounds (indicative). */
+                benefit_per_family_high?: number;
+                /** @description A second option's new teams, written as scenario. */
+                option2?: string;
+                /** @description A third option's new teams, written as scenario. */
+                option3?: string;
+                /** @description Up to three option names separated by '|', each at most 80 characters. */
+                option_names?: string;
+                /** @description How need is estimated: risk (default; rises with income deprivation), flat, or deprivation (a multiplier). */
+                need_model?: "risk" | "flat" | "deprivation";
+                /** @description How steeply need rises with deprivation; only with need_model=deprivation. */
+                gradient?: number;
+                /** @description What deprivation weights need; only with need_model=deprivation. */
+                need_weight?: "imd" | "child_poverty";
+                /** @description Which English Indices of Deprivation. */
+                deprivation?: "iod2025" | "imd2019";
+                /** @description Which ONS population estimates give births and infants. */
+                population?: "mid2024" | "mid2020";
+                /** @description Whether teams that may not meet the definition count. */
+                uncertain_teams?: "include" | "exclude";
+                /** @description How old a statement of "no team" may be and still count, in years. */
+                evidence_max_age_years?: number;
+                /** @description Odds of need for an infant in an income-deprived household against one not; only with need_model=risk. */
+                risk_odds_ratio?: number;
+            };
+            header?: never;
+            path: {
+                /** @description An area's ONS GSS code (a letter and eight digits), or the ODS code of a sub-ICB location without one. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getReportsByLevelByCodeHtml: {
+        parameters: {
+            query?: {
+                /** @description New teams for the case, as the viewer writes them (see the report's own page). */
+                scenario?: string;
+                /** @description Register team ids to take out in the first option, separated by ','. */
+                close?: string;
+                /** @description The low estimate of the benefit a family served brings, pounds (indicative). */
+                benefit_per_family_low?: number;
+                /** @description The central estimate, pounds (indicative). */
+                benefit_per_family_central?: number;
+                /** @description The high estimate, pounds (indicative). */
+                benefit_per_family_high?: number;
+                /** @description A second option's new teams, written as scenario. */
+                option2?: string;
+                /** @description A third option's new teams, written as scenario. */
+                option3?: string;
+                /** @description Up to three option names separated by '|', each at most 80 characters. */
+                option_names?: string;
+                /** @description How need is estimated: risk (default; rises with income deprivation), flat, or deprivation (a multiplier). */
+                need_model?: "risk" | "flat" | "deprivation";
+                /** @description How steeply need rises with deprivation; only with need_model=deprivation. */
+                gradient?: number;
+                /** @description What deprivation weights need; only with need_model=deprivation. */
+                need_weight?: "imd" | "child_poverty";
+                /** @description Which English Indices of Deprivation. */
+                deprivation?: "iod2025" | "imd2019";
+                /** @description Which ONS population estimates give births and infants. */
+                population?: "mid2024" | "mid2020";
+                /** @description Whether teams that may not meet the definition count. */
+                uncertain_teams?: "include" | "exclude";
+                /** @description How old a statement of "no team" may be and still count, in years. */
+                evidence_max_age_years?: number;
+                /** @description Odds of need for an infant in an income-deprived household against one not; only with need_model=risk. */
+                risk_odds_ratio?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The level of the area. */
+                level: "lad" | "utla" | "sicbl" | "sicbl2024" | "icb" | "icb2024" | "nhser" | "region";
+                /** @description An area's ONS GSS code (a letter and eight digits), or the ODS code of a sub-ICB location without one. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+}
