@@ -193,6 +193,22 @@ public sealed class CoverageTests(DatabaseFixture db)
         Assert.Equal(160_000 / 150.0, totals.GetProperty("cost_per_extra_family_reached").GetDouble(), 0);
     }
 
+    /// <summary>A team with no capacity reaches no one: Sunderland stays not known, with its unmet need as it was.</summary>
+    [Fact]
+    public async Task A_scenario_team_of_capacity_0_leaves_an_area_not_known()
+    {
+        var (status, body) = await db.Send(HttpMethod.Post, "/api/scenarios",
+            """{"teams":[{"name":"Nothing yet","areas":["E08000024"],"capacity_families_per_year":0,"annual_cost":0}]}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        foreach (var area in body.GetProperty("areas").EnumerateArray())
+        {
+            Assert.Equal(area.GetProperty("team_state_before").GetString(), area.GetProperty("team_state_after").GetString());
+            Assert.Equal(area.GetProperty("unmet_need_before").GetDouble(), area.GetProperty("unmet_need_after").GetDouble(), 6);
+            Assert.True(area.GetProperty("no_team_after").GetBoolean());
+        }
+        Assert.Equal(0, body.GetProperty("totals").GetProperty("unmet_need_before").GetDouble() - body.GetProperty("totals").GetProperty("unmet_need_after").GetDouble(), 6);
+    }
+
     [Fact]
     public async Task Closing_NEWPIP_in_a_scenario_raises_Newcastles_unmet_need()
     {

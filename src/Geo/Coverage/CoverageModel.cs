@@ -271,9 +271,11 @@ public static class CoverageModel
         return state;
     }
 
-    /// <summary>Shares a team's capacity over its LSOAs in proportion to their need.</summary>
+    /// <summary>Shares a team's capacity over its LSOAs in proportion to their need. A team with no capacity (a scenario's
+    /// capacity 0) reaches no one: it neither covers need nor makes an area served.</summary>
     public static void Allocate(ModelTeam t, double[] need, double[] capacity, bool[]? reached)
     {
+        if (t.Capacity <= 0) return;
         double total = 0;
         foreach (var i in t.Lsoas) total += need[i];
         foreach (var i in t.Lsoas)
