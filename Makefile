@@ -21,12 +21,13 @@ RID := linux-$(shell uname -m | sed -e s/x86_64/x64/ -e s/aarch64/arm64/)
 export CRADLE_DLL := $(abspath $(DLL))
 SOURCES := $(shell find src tests bench -name '*.cs' -o -name '*.csproj' -o -name '*.sql' -o -path '*/fixtures/*' -type f | grep -v '/obj/\|/bin/') Directory.Build.props
 
-.PHONY: run up down db deps build load test bench chaos cluster cluster-down clean help data key api-types
+.PHONY: run up down db deps build load test test-fast bench chaos cluster cluster-down clean help data key api-types
 
 help:
 	@echo "make run    install what is missing, start PostGIS, load the data if needed, serve http://127.0.0.1:$(PORT)"
 	@echo "make up     the same in the background (returns when ready); make down stops it"
 	@echo "make test   the test suite on the real data and a real PostGIS"
+	@echo "make test-fast  the fast tier alone: the API in process over a small snapshot, the model, the viewer's modules (no PostGIS, under a minute)"
 	@echo "make key NAME=you   an API key for editing the team register"
 	@echo "make cluster   a primary, a streaming standby, two API replicas and HAProxy on :8088; make cluster-down stops them"
 	@echo "make db | load | build | bench | chaos"
@@ -79,6 +80,13 @@ test: data db $(SLN_STAMP) $(WEB_DIST)
 	@scripts/deps.sh gdal chromium poppler unzip qgis
 	@scripts/api-types.sh check
 	@scripts/test.sh
+
+# The fast tier: no PostgreSQL, no data, no browser (the API in process over a hand-made snapshot with a fake
+# clock, the model and register rules, the viewer's pure modules). make test runs it too, in the full gate.
+test-fast: $(SLN_STAMP)
+	@cd src/Web && { [ -d node_modules/vitest ] || npm ci --no-audit --no-fund --loglevel=error; }
+	@dotnet test tests/Cradle.Tests -c Release --no-build --nologo --filter "Tier=Fast"
+	@cd src/Web && npm run --silent test:unit
 
 # The viewer's API types, generated from the OpenAPI document (commit the result; make test checks it).
 api-types: $(SLN_STAMP)

@@ -17,9 +17,18 @@ read -r passed failed skipped < <(awk '
   END { print p + 0, f + 0, s + 0 }' "$log")
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # the run broke before it could count
 
-# The viewer, end to end in Debian's Chromium (after xunit, which leaves the test database loaded).
+# The viewer's pure modules (vitest), then the viewer end to end in Debian's Chromium (after xunit, which leaves the test database loaded).
 weblog="$CRADLE_RUN_DIR/test-web.log"
 # A hung test fails after five minutes instead of holding the run for ever.
+unitlog="$CRADLE_RUN_DIR/test-unit.log"
+(cd src/Web && npx vitest run --dir unit) 2>&1 | tee "$unitlog"
+unitrc=${PIPESTATUS[0]}
+upass=$(grep -E '^ +Tests +[0-9]+ passed' "$unitlog" | grep -oE '[0-9]+ passed' | awk '{print $1}' | tail -1)
+ufail=$(grep -E '^ +Tests +.*[0-9]+ failed' "$unitlog" | grep -oE '[0-9]+ failed' | awk '{print $1}' | tail -1)
+upass=${upass:-0}; ufail=${ufail:-0}
+if [ "$unitrc" -ne 0 ] && [ "$ufail" -eq 0 ]; then ufail=1; fi
+passed=$((passed + upass)); failed=$((failed + ufail))
+[ "$unitrc" -ne 0 ] && rc=$unitrc
 (cd src/Web && node --test --test-timeout=300000 tests/) 2>&1 | tee "$weblog"
 webrc=${PIPESTATUS[0]}
 wpass=$(grep -E '^# pass [0-9]+' "$weblog" | awk '{print $3}' | tail -1)

@@ -9,13 +9,14 @@ namespace Cradle.Tests;
 /// Six LSOAs in three districts (A: 1–2, B: 3–4, C: 5–6) of one county; the integration tests
 /// check the same rules on the real data.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class ModelUnitTests
 {
     static readonly DateOnly Today = new(2026, 12, 1);
     /// <summary>Most rules here are checked on the flat model, whose numbers are easy to follow; the risk model has tests of its own.</summary>
     static readonly ModelParameters Flat = new(NeedModel: NeedModel.Flat);
 
-    static Team Team(string id, string status, string[] areas, double? capacity = null, string fit = "meets") =>
+    internal static Team Team(string id, string status, string[] areas, double? capacity = null, string fit = "meets") =>
         new(id, id, null, status, null, status == "closed" ? new PartialDate(2020) : null, capacity, capacity is null ? null : "https://example.org/x/c",
             null, null, null, null, areas, null, null, null, "https://example.org/x/p", new PartialDate(2025), null, new DateOnly(2026, 11, 1), fit, null);
 
@@ -23,7 +24,7 @@ public sealed class ModelUnitTests
     static readonly double[] IncomeRate = [0.40, 0.30, 0.20, 0.15, 0.05, 0.02];
 
     /// <summary>Births per LSOA 10, 20, 30, 40, 50, 60; infants twice that; deciles 1, 1, 5, 5, 10, 10; income rates <see cref="IncomeRate"/>.</summary>
-    static ModelSnapshot Tiny(IReadOnlyList<Team> teams, IReadOnlyList<AreaEvidence>? evidence = null)
+    internal static ModelSnapshot Tiny(IReadOnlyList<Team> teams, IReadOnlyList<AreaEvidence>? evidence = null)
     {
         string[] lsoa = ["E01000001", "E01000002", "E01000003", "E01000004", "E01000005", "E01000006"];
         string[] ladOf = ["E06000001", "E06000001", "E07000002", "E07000002", "E07000003", "E07000003"];

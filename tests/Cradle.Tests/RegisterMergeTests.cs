@@ -3,6 +3,7 @@ using Cradle.Geo.Register;
 namespace Cradle.Tests;
 
 /// <summary>The import's three-way merge, row by row and field by field (in process, no database).</summary>
+[Trait("Tier", "Fast")]
 public sealed class RegisterMergeTests
 {
     static readonly string[] Columns = ["id", "status", "commissioner"];

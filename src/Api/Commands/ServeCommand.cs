@@ -61,7 +61,11 @@ public static class ServeCommand
         finally { await app.StopAsync(); }
     }
 
-    static WebApplication? Build(string[] args)
+    /// <summary>
+    /// The server, built but not started. <paramref name="configure"/> may replace services before it is built
+    /// (the in-process tests give it a snapshot, a fake clock and a test server); null when a setting is wrong.
+    /// </summary>
+    public static WebApplication? Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         // appsettings.json beside the program (the framework's logs at Warning, Cradle's at Information, a line each), wherever it is run from.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -71,11 +75,21 @@ public static class ServeCommand
         // Kestrel's own refusals (a NUL in the path, a malformed request line) keep their empty bodies: rewriting the bytes
         // Kestrel writes relied on its internal buffering and garbled answers once (README).
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1_000_000);
+        // Cradle's settings, read and checked once: a bad one stops the start here, naming it (and ValidateOnStart holds
+        // the options the services read to the same rules).
+        var (settings, problems) = CradleOptions.Read(builder.Configuration);
+        if (settings is null)
+        {
+            foreach (var problem in problems) Console.Error.WriteLine($"cradle serve: {problem}");
+            return null;
+        }
+        builder.Services.AddOptions<CradleOptions>().Bind(builder.Configuration.GetSection(CradleOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<CradleOptions>, CradleOptionsValidator>();
         var (reads, primary) = CradleDatabase.OpenServing(CradleDatabase.ForServing(CradleDatabase.ConnectionStringFromEnvironment()));
         builder.Services.AddSingleton(reads);
         builder.Services.AddSingleton<DatasetCatalog>();
         builder.Services.AddSingleton(sp => new DataVersionMonitor(primary, sp.GetRequiredService<ILogger<DataVersionMonitor>>()));
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<DataVersionMonitor>());
+        if (settings.BackgroundWork) builder.Services.AddHostedService(sp => sp.GetRequiredService<DataVersionMonitor>());
         builder.Services.AddSingleton<ModelStore>();
         // JSON, GeoJSON, CSV, feeds and reports compressed when the client accepts it (Brotli, else gzip; the
         // fastest levels: answers are made per request). Tiles compress themselves; the viewer's assets are precompressed.
@@ -89,10 +103,10 @@ public static class ServeCommand
         });
         builder.Services.Configure<Microsoft.AspNetCore.ResponseCompression.BrotliCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
         builder.Services.Configure<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
-        builder.Services.AddSingleton(_ => new TeamRegister(primary));
+        builder.Services.AddSingleton(sp => new TeamRegister(primary, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new Contributions(sp.GetRequiredService<TeamRegister>()));
         // Contributions come from anyone: a few a minute from one address (Cradle:ContributionsPerMinute, default 10).
-        int perMinute = builder.Configuration.GetValue("Cradle:ContributionsPerMinute", 10);
+        int perMinute = settings.ContributionsPerMinute;
         builder.Services.AddRateLimiter(o =>
         {
             o.AddPolicy(Cradle.Api.Teams.ContributionEndpoints.RateLimitPolicy, http => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
@@ -111,12 +125,12 @@ public static class ServeCommand
         builder.Services.AddSingleton<Cradle.Geo.Tiles.TileStore>();
         builder.Services.AddSingleton<Cradle.Api.Tiles.TileCache>();
         builder.Services.AddSingleton(sp => new TilePublisher(primary, sp.GetRequiredService<ModelStore>(), sp.GetRequiredService<DataVersionMonitor>(),
-            sp.GetRequiredService<ILogger<TilePublisher>>()));
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<TilePublisher>());
+            sp.GetRequiredService<ILogger<TilePublisher>>(), sp.GetRequiredService<TimeProvider>()));
+        if (settings.BackgroundWork) builder.Services.AddHostedService(sp => sp.GetRequiredService<TilePublisher>());
         builder.Services.AddSingleton<TileWarmer>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<TileWarmer>());
+        if (settings.BackgroundWork) builder.Services.AddHostedService(sp => sp.GetRequiredService<TileWarmer>());
         // Cross-origin reads only for the origins configured (Cradle:CorsOrigins, comma-separated); same origin always works.
-        var origins = (builder.Configuration["Cradle:CorsOrigins"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var origins = settings.CorsOriginList.ToArray();
         builder.Services.AddCors(o => o.AddDefaultPolicy(p => p.WithOrigins(origins).WithMethods("GET", "HEAD")
             .AllowAnyHeader().WithExposedHeaders("ETag", "X-Data-Version")));
         // snake_case everywhere, as analysts' tools (R, pandas, QGIS) expect field names.
@@ -132,25 +146,10 @@ public static class ServeCommand
         // Behind a reverse proxy that ends TLS, links (TileJSON, OGC, the style) must say https and
         // the public host, and rate limits must see the client, not the proxy. Proxies on this
         // machine are trusted; others are named in Cradle:TrustedProxies (comma-separated addresses).
-        var proxies = new List<System.Net.IPAddress>();
-        foreach (var proxy in (builder.Configuration["Cradle:TrustedProxies"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!System.Net.IPAddress.TryParse(proxy, out var address))
-            {
-                Console.Error.WriteLine($"cradle serve: Cradle:TrustedProxies: '{proxy}' is not an IP address");
-                return null;
-            }
-            proxies.Add(address);
-        }
+        var proxies = settings.TrustedProxyAddresses;
         // Absolute links name a host no client can choose: Cradle:PublicOrigin when set; otherwise the request's
         // host, which must be one of AllowedHosts (default: this machine's own names), forwarded or not.
-        Uri? publicOrigin = null;
-        if (builder.Configuration["Cradle:PublicOrigin"] is { Length: > 0 } origin &&
-            (!Uri.TryCreate(origin, UriKind.Absolute, out publicOrigin) || publicOrigin.Scheme is not ("http" or "https") || publicOrigin.Query.Length > 0 || publicOrigin.Fragment.Length > 0))
-        {
-            Console.Error.WriteLine($"cradle serve: Cradle:PublicOrigin: '{origin}' is not an http or https address without a query (e.g. https://cradle.example.org)");
-            return null;
-        }
+        var publicOrigin = settings.PublicOriginUri;
         var allowedHosts = (builder.Configuration["AllowedHosts"] ?? "localhost;127.0.0.1;[::1]")
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         if (publicOrigin is not null) allowedHosts.Add(publicOrigin.Host);
@@ -166,6 +165,7 @@ public static class ServeCommand
             if (!allowedHosts.Contains("*")) o.AllowedHosts = allowedHosts;
         });
 
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.UseForwardedHeaders();
         app.UseHeadAsGet();

@@ -18,11 +18,11 @@ public sealed class ApiKeys
     bool _loaded;
     List<(string Name, byte[] Hash)> _current = [];
 
-    public ApiKeys(IConfiguration config)
+    public ApiKeys(IConfiguration config, Microsoft.Extensions.Options.IOptions<CradleOptions> options)
     {
-        _file = (config["CRADLE_API_KEYS_FILE"] ?? config["Cradle:ApiKeysFile"]) is { Length: > 0 } f ? f : null;
-        foreach (var entry in config.GetSection("Cradle:ApiKeyHashes").GetChildren())
-            if (ApiKeyFile.Parse($"{entry.Key}:{entry.Value}") is { } k) _configured.Add((k.Name, Convert.FromHexString(k.Hash)));
+        _file = (config["CRADLE_API_KEYS_FILE"] is { Length: > 0 } env ? env : options.Value.ApiKeysFile) is { Length: > 0 } f ? f : null;
+        foreach (var (name, hash) in options.Value.ApiKeyHashes)
+            if (ApiKeyFile.Parse($"{name}:{hash}") is { } k) _configured.Add((k.Name, Convert.FromHexString(k.Hash)));
     }
 
     public int Count => Current().Count;

@@ -38,7 +38,7 @@ public static class DataVersionETags
         try { version = await store.CurrentVersionAsync(context.RequestAborted); }
         catch (Exception) { await next(); return; } // let the endpoint report the database problem
         // A compressed answer is another representation: it has its own ETag.
-        var key = $"{DateTime.UtcNow:yyyy-MM-dd}|{request.Path}{request.QueryString}|{request.Headers.Accept}|{request.Headers.AcceptEncoding}";
+        var key = $"{store.Today:yyyy-MM-dd}|{request.Path}{request.QueryString}|{request.Headers.Accept}|{request.Headers.AcceptEncoding}";
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
         var etag = $"\"v{version}-{hash}\"";
         if (NotModified(request, etag))

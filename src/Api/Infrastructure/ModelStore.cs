@@ -11,21 +11,24 @@ public sealed record LevelFigures(AreaFigures[] Areas, int[] Ranks);
 /// <summary>
 /// The current <see cref="ModelSnapshot"/>, reloaded when the data version moves (a reload or a
 /// register edit), and the baseline model runs for it, and their figures per level, cached per
-/// parameter set and day.
+/// parameter set and day. Given a snapshot, it serves that one and never asks the database (the
+/// in-process tests).
 /// </summary>
-public sealed class ModelStore(NpgsqlDataSource db, DataVersionMonitor versions)
+public sealed class ModelStore(NpgsqlDataSource db, DataVersionMonitor versions, TimeProvider clock, ModelSnapshot? given = null)
 {
-    ModelSnapshot? _snapshot;
+    ModelSnapshot? _snapshot = given;
     readonly SemaphoreSlim _loading = new(1, 1);
     // Keyed by day too: whether a statement of "no team" is still current depends on the date.
     readonly ConcurrentDictionary<(long, ModelParameters, DateOnly), CoverageRun> _runs = new();
     readonly ConcurrentDictionary<(long, ModelParameters, DateOnly, string), LevelFigures> _figures = new();
     readonly ConcurrentDictionary<(long, string, string, string), DeprivationSummary[]> _deprivation = new();
 
-    public Task<long> CurrentVersionAsync(CancellationToken ct) => versions.GetAsync(ct);
+    readonly ModelSnapshot? _given = given;
 
-    /// <summary>Today (UTC): the day whose vintages and evidence are in force.</summary>
-    public DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
+    public Task<long> CurrentVersionAsync(CancellationToken ct) => _given is not null ? Task.FromResult(_given.DataVersion) : versions.GetAsync(ct);
+
+    /// <summary>Today (UTC, by the clock the server was given: a fake one in tests): the day whose vintages and evidence are in force.</summary>
+    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     public async Task<ModelSnapshot> SnapshotAsync(CancellationToken ct)
     {

@@ -212,7 +212,7 @@ public static class OgcEndpoints
         }
 
         var s = await store.SnapshotAsync(ct);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = store.Today;
         await using var conn = await db.OpenConnectionAsync(ct);
         var page = c.Level is null
             ? await TeamPage(conn, s, today, box, window, filters, n, skip, ct)
@@ -311,12 +311,12 @@ public static class OgcEndpoints
     static GeoJsonFeature TeamFeature(Team t, string geometry, DateOnly today) =>
         new(t.Id, geometry, OgcCollections.TeamColumns.Select(c => new KeyValuePair<string, object?>(c.Name, c.Value(t, today))).ToList());
 
-    static async Task<IResult> Item(HttpRequest r, ModelStore store, NpgsqlDataSource db, TimeProvider clock, string id, string featureId, CancellationToken ct)
+    static async Task<IResult> Item(HttpRequest r, ModelStore store, NpgsqlDataSource db, string id, string featureId, CancellationToken ct)
     {
         if (CheckF(r) is { } bad) return bad;
         if (OgcCollections.Find(id) is not { } c) return NoCollection(id);
         var s = await store.SnapshotAsync(ct);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = store.Today;
         await using var conn = await db.OpenConnectionAsync(ct);
         GeoJsonFeature? feature = null;
         if (c.Level is null)

@@ -125,7 +125,7 @@ public static class ContributionEndpoints
             }
             var diff = evidence is not null ? Contributions.Diff(evidence) : Contributions.Diff(current, proposed);
             items.Add(new ContributionForReview(c.Ref, c.Kind, c.TeamId, c.AreaCode, c.State, c.SubmittedAt, c.SourceUrl, c.SourceDate, c.SpeaksForService,
-                c.Role, c.Comment, c.Contact, c.Team, c.Evidence, diff, proposed is null ? null : TeamBody.From(proposed),
+                c.Role, c.Comment, c.Contact, c.Team, c.Evidence, diff, proposed is null ? null : TeamBody.From(proposed, store.Today),
                 evidence is null ? null : EvidenceRowBody.From(evidence), problems, c.DecidedAt, c.DecidedBy, c.Reason, c.DataVersion));
         }
         return TypedResults.Ok(new ContributionQueue(items.Count, items));

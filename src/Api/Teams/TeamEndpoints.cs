@@ -17,7 +17,7 @@ public sealed record TeamBody(
         CapacityFamiliesPerYear, CapacitySourceUrl, AnnualCostGbp, CostSourceUrl, Funder, Commissioner, ServiceAreas ?? [], AreaNote,
         BaseLon, BaseLat, SourceUrl, SourceDate, LastConfirmed, LastChecked, DefinitionFit ?? "", Notes);
 
-    public static TeamBody From(Team t) => From(t, DateOnly.FromDateTime(DateTime.UtcNow), Team.DefaultReconfirmAfterMonths);
+    public static TeamBody From(Team t, DateOnly today) => From(t, today, Team.DefaultReconfirmAfterMonths);
 
     public static TeamBody From(Team t, DateOnly asOf, int reconfirmAfterMonths, Func<string, string?>? nameOf = null) => new(t.Id, t.Name, t.Provider, t.Status, t.Started, t.Ended, t.CapacityFamiliesPerYear,
         t.CapacitySourceUrl, t.AnnualCostGbp, t.CostSourceUrl, t.Funder, t.Commissioner, t.ServiceAreas.ToArray(), t.AreaNote,
@@ -145,7 +145,7 @@ public static class TeamEndpoints
     }
 
     static async Task<Results<Ok<TeamBody>, ProblemHttpResult>> Get(TeamRegister register, string id, CancellationToken ct) =>
-        await register.GetAsync(id, ct) is { } t ? TypedResults.Ok(TeamBody.From(t)) : ApiProblems.NotFound("team", $"No team has id '{ModelQuery.Clip(id)}'.");
+        await register.GetAsync(id, ct) is { } t ? TypedResults.Ok(TeamBody.From(t, register.Today)) : ApiProblems.NotFound("team", $"No team has id '{ModelQuery.Clip(id)}'.");
 
     static async Task<Results<Ok<List<TeamChange>>, ProblemHttpResult>> History(TeamRegister register, string id, CancellationToken ct)
     {
@@ -184,7 +184,7 @@ public static class TeamEndpoints
             versions.Observe(version);
             return outcome == TeamRegister.Outcome.Conflict
                 ? TypedResults.Problem(statusCode: 409, title: "Team exists", detail: $"A team with id '{team.Id}' exists; use PUT /api/teams/{team.Id} to change it.")
-                : TypedResults.Created($"/api/teams/{team.Id}", new TeamWritten(version, TeamBody.From(team)));
+                : TypedResults.Created($"/api/teams/{team.Id}", new TeamWritten(version, TeamBody.From(team, register.Today)));
         }
         catch (TeamValidationException e) { return ApiProblems.Invalid(e.Errors, "Invalid team"); }
     }
@@ -204,7 +204,7 @@ public static class TeamEndpoints
             versions.Observe(version);
             return outcome == TeamRegister.Outcome.NotFound
                 ? ApiProblems.NotFound("team", $"No team has id '{ModelQuery.Clip(id)}'; use POST /api/teams to add it.")
-                : TypedResults.Ok(new TeamWritten(version, TeamBody.From(team)));
+                : TypedResults.Ok(new TeamWritten(version, TeamBody.From(team, register.Today)));
         }
         catch (TeamValidationException e) { return ApiProblems.Invalid(e.Errors, "Invalid team"); }
     }

@@ -27,9 +27,9 @@ public sealed class TileCache : IDisposable
     readonly MemoryCache? _cache;
     readonly long _capacity;
 
-    public TileCache(IConfiguration config)
+    public TileCache(Microsoft.Extensions.Options.IOptions<Cradle.Api.Infrastructure.CradleOptions> options)
     {
-        _capacity = (long)((config.GetValue<double?>("Cradle:TileCacheMB") ?? 256) * 1024 * 1024);
+        _capacity = (long)(options.Value.TileCacheMB * 1024 * 1024);
         if (_capacity > 0) _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = _capacity, CompactionPercentage = 0.2 });
     }
 

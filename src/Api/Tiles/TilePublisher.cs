@@ -11,7 +11,7 @@ namespace Cradle.Api.Tiles;
 /// request just after an edit waits briefly for the new figures, and otherwise gets the previous
 /// edition's, whole.
 /// </summary>
-public sealed class TilePublisher(NpgsqlDataSource db, ModelStore store, DataVersionMonitor versions, ILogger<TilePublisher> log) : BackgroundService
+public sealed class TilePublisher(NpgsqlDataSource db, ModelStore store, DataVersionMonitor versions, ILogger<TilePublisher> log, TimeProvider clock) : BackgroundService
 {
     readonly Lock _gate = new();
     TileEdition? _published;
@@ -31,7 +31,7 @@ public sealed class TilePublisher(NpgsqlDataSource db, ModelStore store, DataVer
     /// </summary>
     public async Task<TileEdition?> EditionForTilesAsync(long current, TimeSpan wait, CancellationToken ct)
     {
-        var wanted = TileEdition.Today(current);
+        var wanted = TileEdition.Today(current, clock);
         if (!wanted.IsAfter(Published)) return Published;
         if (Published is null) Raise(await ReadPublishedAsync(ct));
         var until = DateTime.UtcNow + wait;
@@ -52,7 +52,7 @@ public sealed class TilePublisher(NpgsqlDataSource db, ModelStore store, DataVer
         {
             try
             {
-                var wanted = TileEdition.Today(await versions.GetAsync(stop));
+                var wanted = TileEdition.Today(await versions.GetAsync(stop), clock);
                 // Another process (a load, an import) may have published it already: one query, no snapshot.
                 if (wanted.IsAfter(Published)) Raise(await ReadPublishedAsync(stop));
                 if (wanted.IsAfter(Published))

@@ -1,3 +1,4 @@
+using Cradle.Api.Infrastructure;
 using Microsoft.Extensions.FileProviders;
 
 namespace Cradle.Api.Viewer;
@@ -11,13 +12,14 @@ public static class ViewerEndpoints
 
     public static void UseViewer(this WebApplication app)
     {
-        var root = app.Configuration["Cradle:WebRoot"] ?? Path.Combine(ProjectPaths.Root, "src", "Web", "dist");
+        var settings = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CradleOptions>>().Value;
+        var root = settings.WebRoot is { Length: > 0 } webRoot ? webRoot : Path.Combine(ProjectPaths.Root, "src", "Web", "dist");
         if (Directory.Exists(root) && File.Exists(Path.Combine(root, "index.html")))
         {
             var full = Path.GetFullPath(root);
             // The viewer's own policy: its scripts, styles, workers and data from this origin only (and the basemap's, if one is
             // configured); no inline script, handler or style attribute; never framed.
-            var basemap = app.Configuration["Cradle:BasemapUrl"] is { Length: > 0 } bm && Uri.TryCreate(bm.Replace("{z}", "0").Replace("{x}", "0").Replace("{y}", "0"), UriKind.Absolute, out var bu)
+            var basemap = settings.BasemapUrl is { Length: > 0 } bm && Uri.TryCreate(bm.Replace("{z}", "0").Replace("{x}", "0").Replace("{y}", "0"), UriKind.Absolute, out var bu)
                 ? " " + bu.GetLeftPart(UriPartial.Authority) : "";
             var policy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:" + basemap +
                 "; connect-src 'self'" + basemap + "; worker-src 'self' blob:; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
@@ -75,7 +77,8 @@ public static class ViewerEndpoints
         // Browsers and crawlers ask for /favicon.ico whatever the page links: point them at the SVG.
         app.MapGet("/favicon.ico", () => Results.Redirect("/favicon.svg", permanent: true)).ExcludeFromDescription();
         // Optional basemap (for example OpenStreetMap raster tiles); none by default, so the viewer works offline.
-        app.MapGet("/api/viewer/config", (IConfiguration config) => TypedResults.Ok(new ViewerConfig(config["Cradle:BasemapUrl"])))
+        app.MapGet("/api/viewer/config", (Microsoft.Extensions.Options.IOptions<CradleOptions> options) =>
+                TypedResults.Ok(new ViewerConfig(options.Value.BasemapUrl is { Length: > 0 } url ? url : null)))
             .WithTags("Viewer").WithSummary("Settings for the map viewer");
     }
 }

@@ -37,8 +37,11 @@ public sealed record ImportResult(bool Imported, int Teams, int Added, int Updat
 /// change is validated, written with its change-log entry, a new data version and the register's
 /// release at that version, in one transaction, so figures, caches and tiles follow at once.
 /// </summary>
-public sealed class TeamRegister(NpgsqlDataSource db)
+public sealed class TeamRegister(NpgsqlDataSource db, TimeProvider? clock = null)
 {
+    /// <summary>Today (UTC) by the clock given, the system's by default: no date in a row may be after it.</summary>
+    public DateOnly Today => DateOnly.FromDateTime((clock ?? TimeProvider.System).GetUtcNow().UtcDateTime);
+
     const string Columns = """
         id, name, provider, status, started, ended, capacity_families_per_year as CapacityFamiliesPerYear,
         capacity_source_url as CapacitySourceUrl, annual_cost_gbp as AnnualCostGbp, cost_source_url as CostSourceUrl,
@@ -175,7 +178,7 @@ public sealed class TeamRegister(NpgsqlDataSource db)
         await using var conn = await db.OpenConnectionAsync(ct);
         if (team is not null)
         {
-            var errors = TeamValidator.Validate(team, await KnownCodesAsync(conn), DateOnly.FromDateTime(DateTime.UtcNow));
+            var errors = TeamValidator.Validate(team, await KnownCodesAsync(conn), Today);
             if (errors.Count > 0) throw new TeamValidationException(errors);
         }
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -206,7 +209,7 @@ public sealed class TeamRegister(NpgsqlDataSource db)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         var codes = await KnownCodesAsync(conn);
-        var errors = AreaEvidenceCsv.Validate(row, await EvidenceAreasAsync(conn, codes), DateOnly.FromDateTime(DateTime.UtcNow));
+        var errors = AreaEvidenceCsv.Validate(row, await EvidenceAreasAsync(conn, codes), Today);
         if (errors.Count > 0) throw new TeamValidationException(errors);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await LockRegister(conn, tx);
@@ -353,7 +356,7 @@ public sealed class TeamRegister(NpgsqlDataSource db)
         if (!force && !replace && last == checksum && count > 0) return new(false, (int)count, 0, 0, 0, 0, 0, null);
 
         var codes = await KnownCodesAsync(conn);
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = Today;
         var ids = new HashSet<string>();
         foreach (var (where, team) in rows)
         {

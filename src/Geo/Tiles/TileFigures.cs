@@ -13,8 +13,9 @@ namespace Cradle.Geo.Tiles;
 /// </summary>
 public sealed record TileEdition(long DataVersion, DateOnly AsOf)
 {
-    /// <summary>Today's edition of a data version (UTC, as the model dates it).</summary>
-    public static TileEdition Today(long version) => new(version, DateOnly.FromDateTime(DateTime.UtcNow));
+    /// <summary>Today's edition of a data version (UTC, as the model dates it, by the clock given: the system's by default).</summary>
+    public static TileEdition Today(long version, TimeProvider? clock = null) =>
+        new(version, DateOnly.FromDateTime((clock ?? TimeProvider.System).GetUtcNow().UtcDateTime));
 
     /// <summary>Whether this edition is later than <paramref name="other"/>: a newer version, or the same one on a later day.</summary>
     public bool IsAfter(TileEdition? other) => other is null || DataVersion > other.DataVersion || (DataVersion == other.DataVersion && AsOf > other.AsOf);
@@ -69,14 +70,14 @@ public static class TileFigures
     }
 
     /// <summary>Publishes today's edition of the current data version unless it is there (a load or import that changed nothing costs two queries).</summary>
-    public static async Task<TileEdition> PublishCurrentAsync(NpgsqlDataSource db, CancellationToken ct = default)
+    public static async Task<TileEdition> PublishCurrentAsync(NpgsqlDataSource db, CancellationToken ct = default, TimeProvider? clock = null)
     {
         await using (var conn = await db.OpenConnectionAsync(ct))
         {
-            var today = TileEdition.Today(await conn.ExecuteScalarAsync<long>(new CommandDefinition("select data_version from cradle_meta.state", cancellationToken: ct)));
+            var today = TileEdition.Today(await conn.ExecuteScalarAsync<long>(new CommandDefinition("select data_version from cradle_meta.state", cancellationToken: ct)), clock);
             if (await PublishedAsync(conn, ct) is { } published && !today.IsAfter(published)) return published;
         }
-        return await PublishAsync(db, await ModelSnapshot.LoadAsync(db, ct), ct: ct);
+        return await PublishAsync(db, await ModelSnapshot.LoadAsync(db, ct), ct: ct, clock: clock);
     }
 
     /// <summary>
@@ -86,10 +87,10 @@ public static class TileFigures
     /// them; otherwise they are worked out here.
     /// </summary>
     public static async Task<TileEdition> PublishAsync(NpgsqlDataSource db, ModelSnapshot s, CoverageRun? run = null,
-        Func<string, DeprivationSummary[]>? deprivation = null, CancellationToken ct = default)
+        Func<string, DeprivationSummary[]>? deprivation = null, CancellationToken ct = default, TimeProvider? clock = null)
     {
         var p = new ModelParameters();
-        var edition = run is null ? TileEdition.Today(s.DataVersion) : new TileEdition(s.DataVersion, run.AsOf);
+        var edition = run is null ? TileEdition.Today(s.DataVersion, clock) : new TileEdition(s.DataVersion, run.AsOf);
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(7461726)", transaction: tx, cancellationToken: ct)); // one writer per database
