@@ -12,31 +12,13 @@ namespace Cradle.Api.Commands;
 /// </summary>
 public static class LoadCommand
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string dataDir, string manifest, IReadOnlyList<string> only, bool ifChanged, string teams)
     {
-        string dataDir = ProjectPaths.DataDir, manifest = ProjectPaths.Manifest, teams = ProjectPaths.Teams;
-        var only = new List<string>();
-        bool ifChanged = false;
-        for (int i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--data" when i + 1 < args.Length: dataDir = args[++i]; break;
-                case "--manifest" when i + 1 < args.Length: manifest = args[++i]; break;
-                case "--if-changed": ifChanged = true; break;
-                case "--teams" when i + 1 < args.Length: teams = args[++i]; break;
-                case "--only":
-                    while (i + 1 < args.Length && !args[i + 1].StartsWith("--")) only.Add(args[++i]);
-                    if (only.Count == 0) return Fail(2, "--only needs at least one dataset id");
-                    break;
-                default: return Fail(2, $"unknown option '{args[i]}'");
-            }
-        }
         if (!Directory.Exists(dataDir)) return Fail(2, $"data directory {dataDir} does not exist; set DATA_DIR or --data");
 
         await using var db = CradleDatabase.Open(CradleDatabase.ConnectionStringFromEnvironment());
         bool interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
-        var options = new LoadOptions(dataDir, manifest, only, ifChanged);
+        var options = new LoadOptions(dataDir, manifest, only.ToList(), ifChanged);
         try
         {
             LoadResult result;

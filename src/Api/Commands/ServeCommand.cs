@@ -44,7 +44,7 @@ public static class ServeCommand
     /// </summary>
     public static async Task<int> OpenApiAsync(string[] args)
     {
-        var app = Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=None"]);
+        var app = Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=None", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=None", "--Cradle:BackgroundWork=false"]);
         if (app is null) return 2;
         await app.StartAsync();
         try
