@@ -104,7 +104,7 @@ $(BENCH_NODE): bench/viewer/package.json bench/viewer/package-lock.json
 	cd bench/viewer && npm ci --no-audit --no-fund --loglevel=error
 
 bench: data db build $(BENCH_NODE)
-	@scripts/deps.sh gdal wrk mapserver chromium
+	@scripts/deps.sh gdal wrk mapserver chromium haproxy
 	@dotnet $(DLL) load --data "$(DATA_DIR)" --if-changed >/dev/null
 	dotnet bench/Cradle.Bench/bin/Release/net10.0/Cradle.Bench.dll
 

@@ -162,6 +162,52 @@ static class ClusterChaos
         return results;
     }
 
+    /// <summary>
+    /// How long register edits take to show on both replicas (make bench's replica-propagation): the cluster is started,
+    /// <paramref name="edits"/> teams are created through the balancer one by one, and each is timed until both replicas
+    /// answer it. Null, with why, when the cluster cannot start.
+    /// </summary>
+    public static async Task<(List<double>? Seconds, string Note)> PropagationAsync(string dll, string root, int edits)
+    {
+        var script = Path.Combine(root, "scripts", "cluster.sh");
+        var up = await Sh(script, "up");
+        if (up.Code != 0) return (null, $"the cluster did not start: {up.Out.Trim().Split('\n').LastOrDefault()}");
+        try
+        {
+            var runDir = (await Sh("bash", "-c", $". {root}/scripts/env.sh && echo $CRADLE_RUN_DIR-cluster")).Out.Trim();
+            var key = (await Sh("bash", "-c", $"dotnet {dll} keys add bench-{Environment.ProcessId} --file {runDir}/api-keys | grep -o 'crd_[A-Za-z0-9_-]*' | head -1")).Out.Trim();
+            if ((await Sh(script, "restart-apis")).Code != 0) return (null, "the replicas did not restart");
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Lb}"), Timeout = TimeSpan.FromSeconds(20) };
+            using var direct = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            var auth = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            var seconds = new List<double>();
+            for (int k = 0; k < edits; k++)
+            {
+                var id = $"bench-{Environment.ProcessId}-{k}";
+                var body = $$"""{"id":"{{id}}","name":"Bench team {{id}}","status":"in_development","service_areas":["E08000024"],"source_url":"https://example.org/{{id}}/page","source_date":"2026-11","last_checked":"2026-11-01","definition_fit":"meets"}""";
+                using var post = new HttpRequestMessage(HttpMethod.Post, "/api/teams") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                post.Headers.Authorization = auth;
+                var clock = Stopwatch.StartNew();
+                using var created = await http.SendAsync(post);
+                if (created.StatusCode != HttpStatusCode.Created) return (null, $"an edit was refused: {(int)created.StatusCode}");
+                var shown = new HashSet<int>();
+                while (shown.Count < 2 && clock.Elapsed < TimeSpan.FromSeconds(30))
+                {
+                    foreach (var port in new[] { Api1, Api2 }.Where(p => !shown.Contains(p)))
+                        if ((await direct.GetAsync($"http://127.0.0.1:{port}/api/teams/{id}")).IsSuccessStatusCode) shown.Add(port);
+                    if (shown.Count < 2) await Task.Delay(10);
+                }
+                seconds.Add(shown.Count == 2 ? clock.Elapsed.TotalSeconds : double.PositiveInfinity);
+                using var delete = new HttpRequestMessage(HttpMethod.Delete, $"/api/teams/{id}");
+                delete.Headers.Authorization = auth;
+                await http.SendAsync(delete);
+                await Task.Delay(500);
+            }
+            return (seconds, "");
+        }
+        finally { await Sh(script, "down"); }
+    }
+
     static string Shown(Dictionary<int, double> shown, int port) => shown.TryGetValue(port, out var t) ? $"{t:0.000} s" : "never (5 s)";
 
     static async Task<(int Code, string Out)> Sh(string file, params string[] args)

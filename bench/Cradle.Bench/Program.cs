@@ -28,7 +28,7 @@ if (args.FirstOrDefault() == "chaos-cluster")
     return checks.All(c => c.Passed) ? 0 : 1;
 }
 int runs = int.TryParse(Environment.GetEnvironmentVariable("BENCH_RUNS"), out var r) ? r : 3;
-// BENCH_ONLY=load,api,viewer,scale runs some sections (all by default); results.json then holds only those.
+// BENCH_ONLY=load,api,viewer,cluster,scale runs some sections (all by default); results.json then holds only those.
 var only = Environment.GetEnvironmentVariable("BENCH_ONLY")?.Split(',', StringSplitOptions.TrimEntries);
 bool Section(string name) => only is null || only.Contains(name);
 
@@ -564,6 +564,15 @@ async Task ViewerBench()
 }
 
 // ---- scale-10x-load and scale-10x-tile: the LSOAs cut into about 10 parts each, against the real set.
+// ---- replica-propagation: how long a register edit takes to show on both API replicas of make cluster (the chaos
+// check only bounds it, generously; this says how fast it is)
+if (Section("cluster"))
+{
+    var (seconds, why) = await ClusterChaos.PropagationAsync(dll, root, 7);
+    if (seconds is null) Note($"replica-propagation: {why}");
+    else Line("replica-propagation", Median(seconds), "s p50 (of 7 edits)", "target", 1, "s", Median(seconds), "≤ 1 s", Median(seconds) <= 1);
+}
+
 if (Section("scale"))
 {
     var dir = Directory.CreateTempSubdirectory("cradle-x10-").FullName;
