@@ -77,6 +77,15 @@ public static class ModelQuery
     }
 
     /// <summary>The indicative lifetime benefit per family reached, low, central and high (GBP), as given in a body or query; defaults from <see cref="BenefitParameters"/>.</summary>
+    /// <summary>The model's parameters and the benefit per family from a JSON body (a scenario's or a plan's), checked as the query's are.</summary>
+    public static (ModelParameters? Parameters, BenefitParameters? Benefit, ProblemHttpResult? Problem) Parse(IModelBody body)
+    {
+        var (p, problem) = Parse(body.NeedModel, body.Gradient, body.Deprivation, body.Population, body.NeedWeight, body.UncertainTeams, body.EvidenceMaxAgeYears, body.RiskOddsRatio);
+        if (problem is not null) return (null, null, problem);
+        var (benefit, bp) = ParseBenefit(body.BenefitPerFamilyLow, body.BenefitPerFamilyCentral, body.BenefitPerFamilyHigh);
+        return bp is not null ? (null, null, bp) : (p, benefit, null);
+    }
+
     public static (BenefitParameters? Benefit, ProblemHttpResult? Problem) ParseBenefit(double? low, double? central, double? high) =>
         ParseBenefit(Text(low), Text(central), Text(high));
 
@@ -108,4 +117,20 @@ public static class ModelQuery
     public static bool IsCode(string s) =>
         (s.Length == 9 && char.IsAsciiLetterUpper(s[0]) && s.Skip(1).All(char.IsAsciiDigit))
         || (s.Length is 3 or 5 && s.All(c => char.IsAsciiDigit(c) || char.IsAsciiLetterUpper(c)) && s.Any(char.IsAsciiDigit));
+}
+
+/// <summary>The model's parameters as a JSON body carries them, beside what a scenario or a plan asks: one set of names, read one way.</summary>
+public interface IModelBody
+{
+    string? NeedModel { get; }
+    double? Gradient { get; }
+    string? Deprivation { get; }
+    string? Population { get; }
+    string? NeedWeight { get; }
+    string? UncertainTeams { get; }
+    double? EvidenceMaxAgeYears { get; }
+    double? RiskOddsRatio { get; }
+    double? BenefitPerFamilyLow { get; }
+    double? BenefitPerFamilyCentral { get; }
+    double? BenefitPerFamilyHigh { get; }
 }

@@ -9,7 +9,7 @@ namespace Cradle.Api.Plan;
 public sealed record PlanRequest(int? Teams = null, double? BudgetGbp = null, double? CapacityFamiliesPerYear = null, double? AnnualCost = null, int? MaxGroupSize = null,
     bool? DeprivationWeighted = null, string? Within = null, string? NeedModel = null, double? Gradient = null, string? Deprivation = null,
     string? Population = null, string? NeedWeight = null, string? UncertainTeams = null, double? EvidenceMaxAgeYears = null, string? CandidateLevel = null,
-    double? BenefitPerFamilyLow = null, double? BenefitPerFamilyCentral = null, double? BenefitPerFamilyHigh = null, double? RiskOddsRatio = null);
+    double? BenefitPerFamilyLow = null, double? BenefitPerFamilyCentral = null, double? BenefitPerFamilyHigh = null, double? RiskOddsRatio = null) : IModelBody;
 
 public sealed record PlanArea(string Code, string Name);
 
@@ -36,12 +36,11 @@ public static class PlanEndpoints
     static async Task<Results<Ok<PlanResult>, ProblemHttpResult>> Plan(HttpRequest request, ModelStore store, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var (body, problem) = await JsonBody.ReadAsync<PlanRequest>(request);
+        var (read, problem) = await JsonBody.ReadAsync<PlanRequest>(request);
         if (problem is not null) return problem;
-        var (p, pp) = ModelQuery.Parse(body!.NeedModel, body.Gradient, body.Deprivation, body.Population, body.NeedWeight, body.UncertainTeams, body.EvidenceMaxAgeYears, body.RiskOddsRatio);
+        var body = read!;
+        var (p, benefit, pp) = ModelQuery.Parse(body);
         if (pp is not null) return pp;
-        var (benefit, bp) = ModelQuery.ParseBenefit(body.BenefitPerFamilyLow, body.BenefitPerFamilyCentral, body.BenefitPerFamilyHigh);
-        if (bp is not null) return bp;
         var errors = new Dictionary<string, string[]>();
         double capacity = body.CapacityFamiliesPerYear ?? ModelParameters.DefaultNewTeamCapacity;
         double cost = body.AnnualCost ?? ModelParameters.DefaultAnnualCost;

@@ -11,7 +11,7 @@ public sealed record ScenarioTeam(string? Name = null, string[]? Areas = null, d
 public sealed record ScenarioRequest(ScenarioTeam[]? Teams = null, string[]? Close = null, string? Level = null, string? NeedModel = null, double? Gradient = null, string? Deprivation = null,
     string? Population = null, string? NeedWeight = null, string? UncertainTeams = null, double? EvidenceMaxAgeYears = null,
     double? BenefitPerFamilyLow = null, double? BenefitPerFamilyCentral = null, double? BenefitPerFamilyHigh = null, double? RiskOddsRatio = null,
-    string? Within = null);
+    string? Within = null) : IModelBody;
 
 public sealed record ScenarioTeamOut(string Name, string[] Areas, double CapacityFamiliesPerYear, double AnnualCost, int Lsoas, double NeedInArea);
 
@@ -63,14 +63,13 @@ public static class ScenarioEndpoints
 
     static async Task<Results<Ok<ScenarioResult>, ProblemHttpResult>> Run(HttpRequest request, ModelStore store, CancellationToken ct)
     {
-        var (body, problem) = await JsonBody.ReadAsync<ScenarioRequest>(request);
+        var (read, problem) = await JsonBody.ReadAsync<ScenarioRequest>(request);
         if (problem is not null) return problem;
-        var (p, pp) = ModelQuery.Parse(body!.NeedModel, body.Gradient, body.Deprivation, body.Population, body.NeedWeight, body.UncertainTeams, body.EvidenceMaxAgeYears, body.RiskOddsRatio);
+        var body = read!;
+        var (p, benefit, pp) = ModelQuery.Parse(body);
         if (pp is not null) return pp;
         if (LevelParameter.Check(body.Level, _ => true) is { } lp) return lp;
         if (Areas.AreaQueries.CheckCode("within", body.Within) is { } wp) return wp;
-        var (benefit, bp) = ModelQuery.ParseBenefit(body.BenefitPerFamilyLow, body.BenefitPerFamilyCentral, body.BenefitPerFamilyHigh);
-        if (bp is not null) return bp;
         var s = await store.SnapshotAsync(ct);
         if (body.Within is { } w && s.HeldCode(w) is null) return ApiProblems.BadParameter("within", $"no area in England has code {w}");
         var (result, errors) = Evaluate(store, s, p!, body.Level ?? "lad", body.Teams ?? [], body.Close ?? [], benefit!, body.Within);

@@ -266,15 +266,7 @@ public sealed class TeamRegister(NpgsqlDataSource db, TimeProvider? clock = null
             LastConfirmed = t.LastConfirmed?.ToString(), t.LastChecked, t.DefinitionFit, t.Notes, actor,
         }, tx);
 
-    static async Task<long> NewVersion(NpgsqlConnection conn, NpgsqlTransaction tx)
-    {
-        long version = await conn.ExecuteScalarAsync<long>("""
-            update cradle_meta.state set data_version = nextval('cradle_meta.data_version_seq'), changed_at = now() returning data_version
-            """, transaction: tx);
-        // Delivered at commit: every API process keeps its data version current without asking.
-        await conn.ExecuteAsync("select pg_notify('cradle_data_version', @version::text)", new { version }, tx);
-        return version;
-    }
+    static Task<long> NewVersion(NpgsqlConnection conn, NpgsqlTransaction tx) => Cradle.Geo.Store.DataVersions.NextAsync(conn, tx);
 
     static Task Log(NpgsqlConnection conn, NpgsqlTransaction tx, long version, string entity, string key, string action, WriteContext context, string? before, string? after) =>
         conn.ExecuteAsync("""

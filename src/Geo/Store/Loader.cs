@@ -140,7 +140,7 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
         await LoadChecks.RunAsync(conn, tx, ct);
         double deriveSeconds = derive.Elapsed.TotalSeconds;
 
-        long version = await conn.ExecuteScalarAsync<long>("select nextval('cradle_meta.data_version_seq')", transaction: tx);
+        long version = await DataVersions.NextAsync(conn, tx, ct);
         await DatasetRecords.WriteDatasetsRecord(conn, tx, manifest, selected, files, checksums, results, version);
         await conn.ExecuteAsync($"analyze {S}.datasets", transaction: tx);
 
@@ -155,10 +155,7 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
             end $$;
             alter schema {S} rename to {L};
             drop schema if exists cradle_prev cascade;
-            insert into cradle_meta.state (id, data_version, changed_at) values (1, @version, now())
-              on conflict (id) do update set data_version = excluded.data_version, changed_at = excluded.changed_at;
             update cradle_meta.loads set status = 'succeeded', finished_at = now(), data_version = @version where id = @loadId;
-            select pg_notify('cradle_data_version', @version::text);
             """, new { version, loadId }, tx);
         await tx.CommitAsync(ct);
         // Datasets not reloaded are listed too, so the summary covers the whole store.
