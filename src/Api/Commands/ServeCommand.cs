@@ -91,8 +91,9 @@ public static class ServeCommand
         builder.Services.AddSingleton(sp => new DataVersionMonitor(primary, sp.GetRequiredService<ILogger<DataVersionMonitor>>()));
         if (settings.BackgroundWork) builder.Services.AddHostedService(sp => sp.GetRequiredService<DataVersionMonitor>());
         builder.Services.AddSingleton<ModelStore>();
-        // JSON, GeoJSON, CSV, feeds and reports compressed when the client accepts it (Brotli, else gzip; the
-        // fastest levels: answers are made per request). Tiles compress themselves; the viewer's assets are precompressed.
+        // JSON, GeoJSON, CSV, feeds and reports compressed when the client accepts it (Brotli, else gzip). Brotli at its
+        // default level: at "fastest" it sent the LSOA list as 11.8 MB against 2.2 MB, in no less time (make bench,
+        // areas-lsoa-bytes-br); gzip at its fastest. Tiles compress themselves; the viewer's assets are precompressed.
         builder.Services.AddResponseCompression(o =>
         {
             o.EnableForHttps = true;
@@ -101,7 +102,7 @@ public static class ServeCommand
             o.MimeTypes = ["application/json", "application/problem+json", "application/geo+json", "application/schema+json", "text/csv",
                 "application/atom+xml", "text/html", "image/svg+xml", "application/vnd.oai.openapi+json", "text/plain"];
         });
-        builder.Services.Configure<Microsoft.AspNetCore.ResponseCompression.BrotliCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
+        builder.Services.Configure<Microsoft.AspNetCore.ResponseCompression.BrotliCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Optimal);
         builder.Services.Configure<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
         builder.Services.AddSingleton(sp => new TeamRegister(primary, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new Contributions(sp.GetRequiredService<TeamRegister>()));

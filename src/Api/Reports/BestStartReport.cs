@@ -76,7 +76,7 @@ public static class BestStartReport
 
         // Gaps, district by district.
         var figure = Figures.Get("unmet_need_per_1000_births");
-        var map = await MapEndpoints.Request(store, db, s, level, code, figure, 1200, 900, p, [], ct);
+        var map = await AreaMap.RequestAsync(store, db, s, level, code, figure, 1200, 900, p, [], ct);
         sections.Add(new ReportSection("The gap", [
             new Bullets([$"About {N0(f.Unmet)} families a year in {name} that no team's capacity covers ({N0(f.Range.UnmetLow)} to {N0(f.Range.UnmetHigh)})."
                 + (f.UnmetNotKnown >= 0.5 ? $" {N0(f.UnmetNotKnown)} of them live where nothing is known about provision, which a team the register lacks may meet." : "")]),
@@ -91,7 +91,7 @@ public static class BestStartReport
         var frames = new List<(Option Option, ScenarioFrame Frame)>();
         foreach (var o in options)
         {
-            var (r, _) = ScenarioEndpoints.Evaluate(store, s, p, "lad", o.Teams, [], benefit, within: code);
+            var (r, _) = ScenarioEvaluation.Evaluate(store, s, p, "lad", o.Teams, [], benefit, within: code);
             if (r is null) continue;
             var v = r.ValueForMoney;
             var care = v.BreakEvenFor(UnitCosts.ChildLookedAfterYear);

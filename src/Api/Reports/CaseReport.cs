@@ -90,7 +90,7 @@ public static class CaseReport
         ScenarioResult? result = null;
         if (!scenario.IsEmpty)
         {
-            var (r, errors) = ScenarioEndpoints.Evaluate(store, s, p, level, scenario.Teams, scenario.Close, benefit, within: code);
+            var (r, errors) = ScenarioEvaluation.Evaluate(store, s, p, level, scenario.Teams, scenario.Close, benefit, within: code);
             if (errors is not null) return (null, errors);
             result = r;
         }
@@ -141,7 +141,7 @@ public static class CaseReport
         var figure = Figures.Get("unmet_need_per_1000_births");
         // The scenario's new teams are drawn where they would work (their figures are the scenario's section).
         var proposed = scenario.Teams.Select(t => (IReadOnlyList<int>)s.Resolve(t.Areas ?? []).Lsoas).ToList();
-        var map = await MapEndpoints.Request(store, db, s, level, code, figure, 1200, 900, p, proposed, ct);
+        var map = await AreaMap.RequestAsync(store, db, s, level, code, figure, 1200, 900, p, proposed, ct);
         sections.Add(new ReportSection(null, [new MapBlock(map, $"{figure.Label}, {name} and neighbouring {spec.Plural.ToLowerInvariant()}. Patterns show the team state where no team serves most infants.")]));
 
         // Figures against region, England and similar areas.
@@ -251,7 +251,7 @@ public static class CaseReport
             var options = new List<ScenarioResult> { result };
             foreach (var teams in scenario.MoreOptions)
             {
-                var (r, errors) = ScenarioEndpoints.Evaluate(store, s, p, level, teams, [], benefit, within: code);
+                var (r, errors) = ScenarioEvaluation.Evaluate(store, s, p, level, teams, [], benefit, within: code);
                 if (errors is not null) return (null, errors.ToDictionary(e => $"option{options.Count + 1}.{e.Key}", e => e.Value));
                 options.Add(r!);
             }

@@ -54,7 +54,7 @@ public sealed class Loader(NpgsqlDataSource db, IProgress<LoadProgress>? progres
 
     async Task<LoadResult> LoadLocked(NpgsqlConnection conn, Manifest manifest, List<DatasetSpec> selected, LoadOptions options, Stopwatch total, CancellationToken ct)
     {
-        await conn.ExecuteAsync(CradleDatabase.Sql("meta.sql"));
+        await SchemaMigrations.MetaAsync(db, ct);
         await conn.ExecuteAsync("update cradle_meta.loads set status = 'abandoned', finished_at = now() where status = 'running'");
         // Every attempt that reaches the database is on record, whatever stops it.
         long loadId = await conn.ExecuteScalarAsync<long>(

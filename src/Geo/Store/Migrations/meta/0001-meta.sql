@@ -1,4 +1,5 @@
--- Cradle's bookkeeping, outside the schema that loads swap in and out.
+-- Cradle's bookkeeping, outside the schema that loads swap in and out. The first migration of cradle_meta:
+-- everything 'if not exists', so a database made before migrations adopts the journal as it is.
 create schema if not exists cradle_meta;
 
 -- The data version every figure, cache and tile is keyed to. One row.
