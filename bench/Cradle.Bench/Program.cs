@@ -489,7 +489,7 @@ async Task ApiBenches()
         }
 
         // ---- similar-areas: each district's and upper-tier council's 10 nearest, computed once per data version
-        var snapshot = await Cradle.Geo.Coverage.ModelSnapshot.LoadAsync(servingDb);
+        var snapshot = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(servingDb);
         var similarTimes = new List<double>();
         for (int i = 0; i < Math.Max(3, runs); i++)
         {

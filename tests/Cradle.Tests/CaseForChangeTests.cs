@@ -215,8 +215,8 @@ public sealed class CaseForChangeTests(DatabaseFixture db)
             Assert.Equal(10, similar.Distinct().Count());
         }
         // Two snapshots of the same data give the same neighbours, for every district and upper-tier council.
-        var a = await ModelSnapshot.LoadAsync(db.Db);
-        var b = await ModelSnapshot.LoadAsync(db.Db);
+        var a = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db.Db);
+        var b = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db.Db);
         foreach (var level in SimilarAreas.Levels)
         {
             var (x, y) = (a.SimilarAreas(level), b.SimilarAreas(level));

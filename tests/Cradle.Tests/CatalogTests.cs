@@ -30,7 +30,7 @@ public sealed class CatalogTests(DatabaseFixture db)
     [Fact]
     public async Task England_is_the_sum_of_every_level_exactly()
     {
-        var s = await ModelSnapshot.LoadAsync(db.Db);
+        var s = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db.Db);
         var p = new ModelParameters();
         var run = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p);
         var england = CoverageModel.Aggregate(run, "england").Single();
@@ -79,7 +79,7 @@ public sealed class CatalogTests(DatabaseFixture db)
     [Fact]
     public async Task Every_ICB_lies_in_one_NHS_region_and_the_regions_partition_England()
     {
-        var s = await ModelSnapshot.LoadAsync(db.Db);
+        var s = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db.Db);
         var icb = s.Levels["icb"];
         var nhser = s.Levels["nhser"];
         for (int a = 0; a < icb.Count; a++)

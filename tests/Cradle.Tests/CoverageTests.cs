@@ -58,7 +58,7 @@ public sealed class CoverageTests(DatabaseFixture db)
     [Fact]
     public async Task England_totals_are_exact_in_the_model()
     {
-        var s = await ModelSnapshot.LoadAsync(db.Db);
+        var s = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db.Db);
         var p = new ModelParameters(); // the risk model, calibrated to need_rate × England's births
         var run = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p);
         var england = CoverageModel.Aggregate(run, "england").Single(); // every level sums to it: CatalogTests
@@ -275,7 +275,7 @@ public sealed class CoverageTests(DatabaseFixture db)
     [Fact]
     public async Task The_planner_matches_brute_force_on_a_small_instance()
     {
-        var s = await ModelSnapshot.LoadAsync(db.Db);
+        var s = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db.Db);
         var p = new ModelParameters();
         var baseline = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p);
         var weights = Planner.Weights(s, p, deprivationWeighted: true);
@@ -313,7 +313,7 @@ public sealed class CoverageTests(DatabaseFixture db)
     [Fact]
     public async Task The_planner_beats_random_choices_on_the_real_data()
     {
-        var s = await ModelSnapshot.LoadAsync(db.Db);
+        var s = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db.Db);
         var p = new ModelParameters();
         var baseline = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p);
         var weights = Planner.Weights(s, p, deprivationWeighted: true);

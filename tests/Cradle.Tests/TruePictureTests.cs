@@ -181,7 +181,7 @@ public sealed class TruePictureTests(DatabaseFixture db)
 
         var lads = (await db.GetJson("/api/areas?level=lad")).GetProperty("areas").EnumerateArray().ToList();
         Assert.Equal(296, lads.Count);
-        var s = await ModelSnapshot.LoadAsync(db.Db);
+        var s = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db.Db);
         var pop = s.Population("mid2024");
         var lad = s.Levels["lad"];
         var sum0 = new double[lad.Count]; var sum1 = new double[lad.Count];

@@ -38,7 +38,7 @@ public sealed class ModelStore(NpgsqlDataSource db, DataVersionMonitor versions,
         try
         {
             if (_snapshot is { } again && again.DataVersion == version) return again;
-            var fresh = await ModelSnapshot.LoadAsync(db, ct);
+            var fresh = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db, ct);
             // The snapshot may be newer than the notification that announces it.
             versions.Observe(fresh.DataVersion);
             _snapshot = fresh;

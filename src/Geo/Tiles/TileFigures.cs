@@ -77,7 +77,7 @@ public static class TileFigures
             var today = TileEdition.Today(await conn.ExecuteScalarAsync<long>(new CommandDefinition("select data_version from cradle_meta.state", cancellationToken: ct)), clock);
             if (await PublishedAsync(conn, ct) is { } published && !today.IsAfter(published)) return published;
         }
-        return await PublishAsync(db, await ModelSnapshot.LoadAsync(db, ct), ct: ct, clock: clock);
+        return await PublishAsync(db, await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db, ct), ct: ct, clock: clock);
     }
 
     /// <summary>
