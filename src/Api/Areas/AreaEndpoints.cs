@@ -203,9 +203,7 @@ public static class AreaEndpoints
     static async Task<FileContentHttpResult> GeoJson(NpgsqlDataSource db, string level, List<AreaOut> areas, LevelVintageOut vintage, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        var geometry = (await conn.QueryAsync<(string Code, string Json)>(new CommandDefinition(
-            "select code, st_asgeojson(st_transform(geom, 4326), 6) from cradle.area where level = @level and code = any(@codes)",
-            new { level, codes = areas.Select(a => a.Code).ToArray() }, cancellationToken: ct))).ToDictionary(x => x.Code, x => x.Json);
+        var geometry = await AreaGeometries.ByCodeAsync(conn, level, areas.Select(a => a.Code), ct);
         var features = areas.Select(a => new GeoJsonFeature(a.Code, geometry.GetValueOrDefault(a.Code), AreaOutput.Properties(a)));
         return TypedResults.Bytes(GeoJsonWriter.Collection(features, w =>
         {

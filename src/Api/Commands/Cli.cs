@@ -52,9 +52,11 @@ public static class Cli
             LoadCommand.RunAsync(r.GetValue(Data)!, r.GetValue(Manifest)!, r.GetValue(Only) ?? [], r.GetValue(ifChanged), r.GetValue(teams)!)));
 
         var serve = new Command("serve", "Serve the API and the viewer (http://127.0.0.1:8080 unless --urls says otherwise; any --Key=value sets a setting)") { Db };
-        serve.Options.Add(new Option<string?>("--urls") { Description = "Where to listen, e.g. http://127.0.0.1:8080" });
-        serve.TreatUnmatchedTokensAsErrors = false; // the host reads --urls and every --Section:Key=value itself
-        serve.SetAction((r, _) => WithDatabase(r, () => ServeCommand.RunAsync(HostArguments(r))));
+        var urls = new Option<string?>("--urls") { Description = "Where to listen, e.g. http://127.0.0.1:8080" };
+        serve.Options.Add(urls);
+        serve.TreatUnmatchedTokensAsErrors = false; // the host reads every --Section:Key=value itself
+        serve.SetAction((r, _) => WithDatabase(r, () =>
+            ServeCommand.RunAsync([.. r.GetValue(urls) is { } u ? new[] { "--urls", u } : [], .. r.UnmatchedTokens])));
 
         var file = new Argument<string>("FILE") { Description = "A register CSV (data/teams/teams.csv's format)" };
         var force = new Option<bool>("--force") { Description = "Import even when the file has not changed" };
@@ -121,13 +123,6 @@ public static class Cli
             return 2;
         }
         return await parsed.InvokeAsync();
-    }
-
-    /// <summary>The arguments the web host reads (--urls, --Key=value), as given.</summary>
-    static string[] HostArguments(ParseResult r)
-    {
-        var urls = r.CommandResult.Command.Options.FirstOrDefault(o => o.Name == "--urls") is Option<string?> o ? r.GetValue(o) : null;
-        return [.. urls is null ? [] : new[] { "--urls", urls }, .. r.UnmatchedTokens];
     }
 
     /// <summary>--db, when given, is the database every part of the command opens (as CRADLE_DB would be).</summary>

@@ -28,7 +28,7 @@ public static class ServeCommand
         var app = Build(args);
         if (app is null) return 2;
         // The register's schema is its migrations': a server of an older register brings it up to date before answering.
-        try { await RegisterSchema.MigrateAsync(app.Services.GetRequiredService<TeamRegister>().Database); }
+        try { await Cradle.Geo.Store.SchemaMigrations.RegisterAsync(app.Services.GetRequiredService<TeamRegister>().Database); }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
             app.Logger.LogWarning("The register's migrations could not run ({Message}); they run at the next start or load.", e.Message);

@@ -77,7 +77,7 @@ public static class OgcCollections
     public static OgcCollection? Find(string id) => All.FirstOrDefault(c => c.Id == id);
 
     /// <summary>Every queryable's name, across collections: what the items endpoint's query may name.</summary>
-    public static string[] QueryableNames => All.SelectMany(c => c.Queryables).Select(q => q.Name).Distinct().ToArray();
+    public static readonly IReadOnlySet<string> QueryableNames = All.SelectMany(c => c.Queryables).Select(q => q.Name).ToHashSet();
 
     static JsonObject PropertySchema(OgcProperty p)
     {
@@ -102,15 +102,18 @@ public static class OgcCollections
             if (p.Name == (c.Level is null ? "id" : "code")) s["x-ogc-role"] = "id";
             properties[p.Name] = s;
         }
-        return new JsonObject
-        {
-            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
-            ["$id"] = id,
-            ["title"] = c.Title,
-            ["type"] = "object",
-            ["properties"] = properties,
-        };
+        return SchemaDocument(id, c.Title, properties);
     }
+
+    /// <summary>A JSON Schema (2020-12) document of an object with these properties.</summary>
+    static JsonObject SchemaDocument(string id, string title, JsonObject properties) => new()
+    {
+        ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+        ["$id"] = id,
+        ["title"] = title,
+        ["type"] = "object",
+        ["properties"] = properties,
+    };
 
     /// <summary>
     /// The same as a GeoJSON Feature's JSON Schema, the shape GDAL 3.6 reads from a "describedBy"
@@ -121,14 +124,7 @@ public static class OgcCollections
     {
         var properties = new JsonObject();
         foreach (var p in c.Properties) properties[p.Name] = PropertySchema(p);
-        return new JsonObject
-        {
-            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
-            ["$id"] = id,
-            ["title"] = c.Title,
-            ["type"] = "object",
-            ["required"] = new JsonArray("type", "geometry", "properties"),
-            ["properties"] = new JsonObject
+        var schema = SchemaDocument(id, c.Title, new JsonObject
             {
                 ["type"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("Feature") },
                 ["id"] = new JsonObject { ["type"] = "string" },
@@ -138,8 +134,9 @@ public static class OgcCollections
                     ["properties"] = new JsonObject { ["type"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray(OgcCollection.GeometryType) } },
                 },
                 ["properties"] = new JsonObject { ["type"] = "object", ["properties"] = properties },
-            },
-        };
+            });
+        schema["required"] = new JsonArray("type", "geometry", "properties");
+        return schema;
     }
 
     /// <summary>The properties items may be filtered on (Part 3's queryables document), each by equality.</summary>
@@ -147,15 +144,9 @@ public static class OgcCollections
     {
         var properties = new JsonObject();
         foreach (var p in c.Queryables) properties[p.Name] = PropertySchema(p);
-        return new JsonObject
-        {
-            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
-            ["$id"] = id,
-            ["title"] = $"What {c.Id} can be filtered on (name=value in the items query)",
-            ["type"] = "object",
-            ["properties"] = properties,
-            ["additionalProperties"] = false,
-        };
+        var schema = SchemaDocument(id, $"What {c.Id} can be filtered on (name=value in the items query)", properties);
+        schema["additionalProperties"] = false;
+        return schema;
     }
 
     /// <summary>Whether a value equals a filter's text: strings as given, booleans as true/false.</summary>

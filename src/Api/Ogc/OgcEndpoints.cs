@@ -264,29 +264,35 @@ public static class OgcEndpoints
                 """, new { level = level.Id, x0 = box[0], y0 = box[1], x1 = box[2], y1 = box[3] }, cancellationToken: ct))).ToHashSet();
             matching = matching.Where(i => inside.Contains(codes[i]));
         }
-        var p = new ModelParameters();
-        var (figures, ranks) = store.Figures(s, p, level.Id);
-        var dep = store.Deprivation(s, level.Id, p);
-        AreaOut Area(int i) => AreaOutput.Build(s, figures[i], ranks[i], dep[i]);
+        var area = Areas(store, s, level.Id);
         if (filters.Count > 0)
         {
             var columns = filters.Select(f => (Column: AreaOutput.Columns.Single(c => c.Name == f.Property.Name), f.Value)).ToList();
-            matching = matching.Where(i => { var a = Area(i); return columns.All(f => OgcCollections.Matches(f.Column.Value(a), f.Value)); });
+            matching = matching.Where(i => { var a = area(i); return columns.All(f => OgcCollections.Matches(f.Column.Value(a), f.Value)); });
         }
         var all = matching.ToList();
         var chosen = all.Skip(skip).Take(n).ToList();
-        var geometry = (await conn.QueryAsync<(string Code, string Geometry)>(new CommandDefinition("""
-            select code, st_asgeojson(st_transform(st_multi(geom), 4326), 6) from cradle.area where level = @level and code = any(@codes)
-            """, new { level = level.Id, codes = chosen.Select(i => codes[i]).ToArray() }, cancellationToken: ct))).ToDictionary(x => x.Code, x => x.Geometry);
-        return new(chosen.Select(i => new GeoJsonFeature(codes[i], geometry.GetValueOrDefault(codes[i]), AreaOutput.Properties(Area(i)))).ToList(), all.Count);
+        // Every area is stored as a MultiPolygon (the load makes it so), so the collection has one geometry type.
+        var geometry = await AreaGeometries.ByCodeAsync(conn, level.Id, chosen.Select(i => codes[i]), ct);
+        return new(chosen.Select(i => new GeoJsonFeature(codes[i], geometry.GetValueOrDefault(codes[i]), AreaOutput.Properties(area(i)))).ToList(), all.Count);
+    }
+
+    /// <summary>A level's area by index, as the API serves it under the default model.</summary>
+    static Func<int, AreaOut> Areas(ModelStore store, ModelSnapshot s, string level)
+    {
+        var p = new ModelParameters();
+        var (figures, ranks) = store.Figures(s, p, level);
+        var dep = store.Deprivation(s, level, p);
+        return i => AreaOutput.Build(s, figures[i], ranks[i], dep[i]);
     }
 
     /// <summary>A page of teams: each service area (the union of its LSOAs, made once per team for the bbox test and the answer).</summary>
     static async Task<FeaturePage> TeamPage(NpgsqlConnection conn, ModelSnapshot s, DateOnly today, double[]? box, TimeWindow? window,
         List<(OgcProperty Property, string Value)> filters, int n, int skip, CancellationToken ct)
     {
+        var columns = filters.Select(f => (Column: OgcCollections.TeamColumns.Single(c => c.Name == f.Property.Name), f.Value)).ToList();
         var teams = s.Teams.Where(t => window is null || window.Meets(t.Started?.Earliest, t.Ended?.Latest))
-            .Where(t => filters.All(f => OgcCollections.Matches(OgcCollections.TeamColumns.Single(c => c.Name == f.Property.Name).Value(t, today), f.Value)))
+            .Where(t => columns.All(f => OgcCollections.Matches(f.Column.Value(t, today), f.Value)))
             .ToDictionary(t => t.Id);
         var rows = await TeamGeometries(conn, s, teams.Values, box, ct);
         return new(rows.Skip(skip).Take(n).Select(x => TeamFeature(teams[x.Id], x.Geometry, today)).ToList(), rows.Count);
@@ -326,12 +332,8 @@ public static class OgcEndpoints
         }
         else if (s.Levels[c.Level.Id].Index.TryGetValue(featureId, out var i))
         {
-            var geometry = await conn.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-                "select st_asgeojson(st_transform(st_multi(geom), 4326), 6) from cradle.area where level = @level and code = @featureId",
-                new { level = c.Level.Id, featureId }, cancellationToken: ct));
-            var p = new ModelParameters();
-            var (figures, ranks) = store.Figures(s, p, c.Level.Id);
-            feature = new GeoJsonFeature(featureId, geometry, AreaOutput.Properties(AreaOutput.Build(s, figures[i], ranks[i], store.Deprivation(s, c.Level.Id, p)[i])));
+            var geometry = await AreaGeometries.ByCodeAsync(conn, c.Level.Id, [featureId], ct);
+            feature = new GeoJsonFeature(featureId, geometry.GetValueOrDefault(featureId), AreaOutput.Properties(Areas(store, s, c.Level.Id)(i)));
         }
         if (feature is null) return ApiProblems.NotFound("feature", $"No feature '{ModelQuery.Clip(featureId)}' in {id}.");
         var b = Base(r);

@@ -339,7 +339,7 @@ public sealed class TeamRegister(NpgsqlDataSource db, TimeProvider? clock = null
     {
         var evidencePath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, EvidenceFile);
         var rows = TeamCsv.Read(path);
-        await RegisterSchema.MigrateAsync(db, ct);
+        await Cradle.Geo.Store.SchemaMigrations.RegisterAsync(db, ct);
         var checksum = Checksum(path, File.Exists(evidencePath) ? evidencePath : null);
         await using var conn = await db.OpenConnectionAsync(ct);
         var key = Path.GetFileName(path);
