@@ -5,8 +5,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Cradle.Geo.Store;
-using Cradle.Geo.Tiles;
+using Cradle.Data.Store;
+using Cradle.Data.Tiles;
 using Dapper;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -255,7 +255,7 @@ async Task ApiBenches()
         string Fill(string file) => File.ReadAllText(Path.Combine(root, "bench/mapserver", file))
             .Replace("@DIR@", msDir).Replace("@PORT@", "18095").Replace("@PROCS@", Environment.ProcessorCount.ToString())
             .Replace("@PGPASSFILE@", Environment.GetEnvironmentVariable("PGPASSFILE") ?? "")
-            .Replace("@COLUMNS@", string.Join(", ", Cradle.Geo.Tiles.TileFigures.Columns.Select(c => "f." + c.Id)))
+            .Replace("@COLUMNS@", string.Join(", ", Cradle.Data.Tiles.TileFigures.Columns.Select(c => "f." + c.Id)))
             // The session settings Cradle's API uses (CradleDatabase.ServingOptions), so both read the database alike.
             .Replace("@CONNECTION@", $"host={cb.Host} port={cb.Port} user={cb.Username} dbname={cb.Database} options='{CradleDatabase.ServingOptions}'");
         File.WriteAllText(Path.Combine(msDir, "cradle.map"), Fill("cradle.map.in"));
@@ -489,12 +489,12 @@ async Task ApiBenches()
         }
 
         // ---- similar-areas: each district's and upper-tier council's 10 nearest, computed once per data version
-        var snapshot = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(servingDb);
+        var snapshot = await Cradle.Data.Store.ModelSnapshotLoader.LoadAsync(servingDb);
         var similarTimes = new List<double>();
         for (int i = 0; i < Math.Max(3, runs); i++)
         {
             var sw = Stopwatch.StartNew();
-            foreach (var level in Cradle.Geo.Case.SimilarAreas.Levels) Cradle.Geo.Case.SimilarAreas.Compute(snapshot, level);
+            foreach (var level in Cradle.Core.Case.SimilarAreas.Levels) Cradle.Core.Case.SimilarAreas.Compute(snapshot, level);
             similarTimes.Add(sw.Elapsed.TotalSeconds);
         }
         Line("similar-areas", Median(similarTimes), "s", "once per data version (296 districts and 153 upper-tier councils)", null, "s", null, "printed", null);

@@ -5,7 +5,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Cradle.Geo.Tiles;
+using Cradle.Data.Tiles;
 using Dapper;
 using Npgsql;
 

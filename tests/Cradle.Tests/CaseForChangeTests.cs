@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Cradle.Geo.Case;
-using Cradle.Geo.Coverage;
+using Cradle.Core.Case;
+using Cradle.Core.Coverage;
 using SkiaSharp;
 
 namespace Cradle.Tests;
@@ -137,9 +137,9 @@ public sealed class CaseForChangeTests(DatabaseFixture db)
         Assert.True(colours.Count > 50, $"{colours.Count} colours on page 1");
         // Sunderland's own class, by the catalog's breaks and palette, is on the page.
         double unmet = (await db.GetJson($"/api/areas/{Sunderland}")).GetProperty("area").GetProperty("unmet_need_per_1000_births").GetDouble();
-        var figure = Cradle.Geo.Catalog.Figures.Get("unmet_need_per_1000_births");
+        var figure = Cradle.Core.Catalog.Figures.Get("unmet_need_per_1000_births");
         int k = figure.Breaks!.Count(b => unmet >= b) - 1;
-        var hex = Cradle.Geo.Catalog.Figures.PaletteOf(figure).Colours[k];
+        var hex = Cradle.Core.Catalog.Figures.PaletteOf(figure).Colours[k];
         var own = SKColor.Parse(hex);
         Assert.Contains(colours, c => Math.Abs(c.Red - own.Red) <= 2 && Math.Abs(c.Green - own.Green) <= 2 && Math.Abs(c.Blue - own.Blue) <= 2);
     }
@@ -215,8 +215,8 @@ public sealed class CaseForChangeTests(DatabaseFixture db)
             Assert.Equal(10, similar.Distinct().Count());
         }
         // Two snapshots of the same data give the same neighbours, for every district and upper-tier council.
-        var a = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db.Db);
-        var b = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db.Db);
+        var a = await Cradle.Data.Store.ModelSnapshotLoader.LoadAsync(db.Db);
+        var b = await Cradle.Data.Store.ModelSnapshotLoader.LoadAsync(db.Db);
         foreach (var level in SimilarAreas.Levels)
         {
             var (x, y) = (a.SimilarAreas(level), b.SimilarAreas(level));

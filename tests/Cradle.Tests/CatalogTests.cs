@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
-using Cradle.Geo.Catalog;
-using Cradle.Geo.Coverage;
-using Cradle.Geo.Sources;
+using Cradle.Core.Catalog;
+using Cradle.Core.Coverage;
+using Cradle.Data.Sources;
 using NetTopologySuite.Geometries;
 
 namespace Cradle.Tests;
@@ -30,7 +30,7 @@ public sealed class CatalogTests(DatabaseFixture db)
     [Fact]
     public async Task England_is_the_sum_of_every_level_exactly()
     {
-        var s = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db.Db);
+        var s = await Cradle.Data.Store.ModelSnapshotLoader.LoadAsync(db.Db);
         var p = new ModelParameters();
         var run = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p);
         var england = CoverageModel.Aggregate(run, "england").Single();
@@ -79,7 +79,7 @@ public sealed class CatalogTests(DatabaseFixture db)
     [Fact]
     public async Task Every_ICB_lies_in_one_NHS_region_and_the_regions_partition_England()
     {
-        var s = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db.Db);
+        var s = await Cradle.Data.Store.ModelSnapshotLoader.LoadAsync(db.Db);
         var icb = s.Levels["icb"];
         var nhser = s.Levels["nhser"];
         for (int a = 0; a < icb.Count; a++)
@@ -118,7 +118,7 @@ public sealed class CatalogTests(DatabaseFixture db)
         using var source = SourceFile.Open(Path.Combine(TestEnvironment.DataDir, file));
         int column = source.Columns.ToList().IndexOf(codeField);
         var record = source.Records().Single(r => r.Cells[column] == code);
-        var official = new Cradle.Geo.Reprojection(source.Crs!.ToBritishNationalGrid()!).Apply(record.ReadGeometry()!);
+        var official = new Cradle.Data.Reprojection(source.Crs!.ToBritishNationalGrid()!).Apply(record.ReadGeometry()!);
         var wkb = await db.Scalar<byte[]>("select st_asbinary(geom) from cradle.area where level = @level and code = @code", new { level, code });
         var ours = new NetTopologySuite.IO.WKBReader().Read(wkb);
         // Their symmetric difference is small against the area itself.

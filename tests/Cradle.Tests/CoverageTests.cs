@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Cradle.Geo.Coverage;
-using Cradle.Geo.Sources;
+using Cradle.Core.Coverage;
+using Cradle.Data.Sources;
 
 namespace Cradle.Tests;
 
@@ -58,7 +58,7 @@ public sealed class CoverageTests(DatabaseFixture db)
     [Fact]
     public async Task England_totals_are_exact_in_the_model()
     {
-        var s = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db.Db);
+        var s = await Cradle.Data.Store.ModelSnapshotLoader.LoadAsync(db.Db);
         var p = new ModelParameters(); // the risk model, calibrated to need_rate × England's births
         var run = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p);
         var england = CoverageModel.Aggregate(run, "england").Single(); // every level sums to it: CatalogTests
@@ -275,7 +275,7 @@ public sealed class CoverageTests(DatabaseFixture db)
     [Fact]
     public async Task The_planner_matches_brute_force_on_a_small_instance()
     {
-        var s = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db.Db);
+        var s = await Cradle.Data.Store.ModelSnapshotLoader.LoadAsync(db.Db);
         var p = new ModelParameters();
         var baseline = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p);
         var weights = Planner.Weights(s, p, deprivationWeighted: true);
@@ -313,7 +313,7 @@ public sealed class CoverageTests(DatabaseFixture db)
     [Fact]
     public async Task The_planner_beats_random_choices_on_the_real_data()
     {
-        var s = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db.Db);
+        var s = await Cradle.Data.Store.ModelSnapshotLoader.LoadAsync(db.Db);
         var p = new ModelParameters();
         var baseline = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p);
         var weights = Planner.Weights(s, p, deprivationWeighted: true);
@@ -430,7 +430,7 @@ public sealed class CoverageTests(DatabaseFixture db)
         Assert.Equal(0.10, parameters["need_rate"].GetProperty("default").GetDouble());
         Assert.Contains("Start for Life", parameters["need_rate"].GetProperty("source").GetString());
         Assert.Contains("LivPIP", parameters["annual_cost"].GetProperty("source").GetString());
-        Assert.Equal(Cradle.Geo.Catalog.AreaLevels.Ids(), m.GetProperty("levels").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal(Cradle.Core.Catalog.AreaLevels.Ids(), m.GetProperty("levels").EnumerateArray().Select(l => l.GetString()));
         var committed = TestEnvironment.CommittedTeams;
         Assert.Equal(committed.Count, m.GetProperty("teams_in_register").GetInt32());
         Assert.Equal(committed.Count(t => t.IsActive), m.GetProperty("active_teams").GetInt32());

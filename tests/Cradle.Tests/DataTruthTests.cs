@@ -149,14 +149,14 @@ public sealed class DataTruthTests(DatabaseFixture db)
         Assert.Equal("E06000062", await db.Scalar<string>("select lad_code from cradle.lsoa where code = 'E01027305'"));
         Assert.Contains("13 November 2025", await db.Scalar<string>("select source from cradle.errata where code = 'E01027305'"));
         // So Cherwell lies wholly in one ICB, as MHCLG's corrected geography has it.
-        var s = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db.Db);
+        var s = await Cradle.Data.Store.ModelSnapshotLoader.LoadAsync(db.Db);
         Assert.Single(s.Parents[("lad", "E07000177")], p => p.Level == "icb");
     }
 
     [Fact]
     public async Task Cumberland_and_Westmorland_are_split_between_two_ICBs_with_shares()
     {
-        var s = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db.Db);
+        var s = await Cradle.Data.Store.ModelSnapshotLoader.LoadAsync(db.Db);
         var rows = new[] { "E06000063", "E06000064" }.SelectMany(code => s.Parents[("lad", code)].Where(p => p.Level == "icb")
             .Select(p => (Code: code, Icb: p.Code, p.Lsoas, Share: p.InfantsShare))).ToList();
         Assert.Equal(4, rows.Count);
@@ -174,7 +174,7 @@ public sealed class DataTruthTests(DatabaseFixture db)
     public async Task Every_English_LSOA_has_a_district_ICB_sub_ICB_and_region()
     {
         Assert.Equal(0, await db.Scalar<long>("select count(*) from cradle.lsoa where country = 'E' and (lad_code is null or icb_code is null or sicbl_code is null or region_code is null)"));
-        var s = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db.Db);
+        var s = await Cradle.Data.Store.ModelSnapshotLoader.LoadAsync(db.Db);
         Assert.Equal(12, s.Parents.Count(kv => kv.Key.Level == "lad" && kv.Value.Any(p => p.Level == "region" && p.Code == "E12000001")));
     }
 
@@ -223,10 +223,10 @@ public sealed class DataTruthTests(DatabaseFixture db)
     {
         // The loader leaves validity to PostGIS after the copy; read the file again with the
         // in-memory check to see both ways find and repair the same features.
-        var spec = Cradle.Geo.Manifest.Load(TestEnvironment.Manifest)[id];
-        var stats = new Cradle.Geo.ReadStats();
-        using (var source = Cradle.Geo.Sources.SourceFile.Open(spec.ResolveFile(TestEnvironment.DataDir)!))
-            foreach (var _ in Cradle.Geo.DatasetReader.Read(spec, source, stats)) { }
+        var spec = Cradle.Data.Manifest.Load(TestEnvironment.Manifest)[id];
+        var stats = new Cradle.Data.ReadStats();
+        using (var source = Cradle.Data.Sources.SourceFile.Open(spec.ResolveFile(TestEnvironment.DataDir)!))
+            foreach (var _ in Cradle.Data.DatasetReader.Read(spec, source, stats)) { }
         Assert.Equal(0L, await db.Scalar<long>($"select count(*) from cradle.{spec.Table} where not st_isvalid(geom)"));
         Assert.Equal(stats.Repaired, await db.Scalar<int>("select repaired from cradle.datasets where id = @id", new { id }));
         Assert.Equal(stats.Rows, await db.Scalar<long>($"select count(*) from cradle.{spec.Table}"));

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Diagnostics;
-using Cradle.Geo.Store;
+using Cradle.Data.Store;
 using Dapper;
 using Npgsql;
 
@@ -32,7 +32,7 @@ public sealed class DatabaseFixture : IAsyncLifetime
     {
         await new Loader(Db).RunAsync(new LoadOptions(TestEnvironment.DataDir, TestEnvironment.Manifest, IfChanged: true));
         // Start every run from the register as committed.
-        await new Cradle.Geo.Register.TeamRegister(Db).ImportAsync(TestEnvironment.Teams, "import:teams.csv", replace: true);
+        await new Cradle.Data.Register.TeamRegister(Db).ImportAsync(TestEnvironment.Teams, "import:teams.csv", replace: true);
         await File.WriteAllTextAsync(_keysFile, $"tester:{Cradle.Api.Infrastructure.ApiKeys.Hash(ApiKey)}\n");
         int port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");

@@ -169,7 +169,7 @@ public sealed class GeographyTests(DatabaseFixture db)
         Assert.True(code == 0, output);
         Assert.Contains("Feature Count: 36", output);
         // A tile over Essex at zoom 6 holds the new board.
-        var (x, y) = Cradle.Geo.Tiles.TileStore.TileOf(0.6, 51.8, 6);
+        var (x, y) = Cradle.Data.Tiles.TileStore.TileOf(0.6, 51.8, 6);
         var (tcode, tile) = await TestEnvironment.RunAsync("ogrinfo", "-ro", "-al", $"MVT:{db.BaseAddress}tiles/icb/6/{x}/{y}.mvt");
         Assert.True(tcode == 0, tile);
         Assert.Contains("E54000066", tile);

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Cradle.Api.Areas;
-using Cradle.Geo.Tiles;
+using Cradle.Data.Tiles;
 using Microsoft.Data.Sqlite;
 
 namespace Cradle.Tests;

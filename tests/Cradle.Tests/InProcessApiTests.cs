@@ -4,8 +4,8 @@ using System.Text.Json;
 using Cradle.Api.Areas;
 using Cradle.Api.Commands;
 using Cradle.Api.Infrastructure;
-using Cradle.Geo.Coverage;
-using Cradle.Geo.Register;
+using Cradle.Core.Coverage;
+using Cradle.Core.Register;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,7 +54,7 @@ public sealed class InProcessApiTests : IAsyncLifetime
     public async Task The_model_and_catalog_answer_without_a_database()
     {
         var catalog = await _http.GetFromJsonAsync<JsonElement>("/api/catalog");
-        Assert.Equal(Cradle.Geo.Catalog.AreaLevels.All.Count, catalog.GetProperty("levels").GetArrayLength());
+        Assert.Equal(Cradle.Core.Catalog.AreaLevels.All.Count, catalog.GetProperty("levels").GetArrayLength());
         var model = await _http.GetAsync("/api/model");
         Assert.Equal(HttpStatusCode.OK, model.StatusCode);
         var districts = await Districts();
@@ -70,7 +70,7 @@ public sealed class InProcessApiTests : IAsyncLifetime
         // Read back with Cradle's own RFC 4180 reader (quoted cells hold commas).
         var file = Path.Combine(Directory.CreateTempSubdirectory("cradle-csv-").FullName, "lad.csv");
         await File.WriteAllTextAsync(file, await _http.GetStringAsync("/api/areas?level=lad&format=csv"));
-        var csv = new Cradle.Geo.Sources.CsvFile(file);
+        var csv = new Cradle.Data.Sources.CsvFile(file);
         Assert.Equal(AreaOutput.Columns.Select(c => c.Name), csv.Columns);
         int cells = 0;
         foreach (var record in csv.Records())

@@ -1,6 +1,6 @@
-using Cradle.Geo.Catalog;
-using Cradle.Geo.Coverage;
-using Cradle.Geo.Register;
+using Cradle.Core.Catalog;
+using Cradle.Core.Coverage;
+using Cradle.Core.Register;
 
 namespace Cradle.Tests;
 

@@ -1,5 +1,6 @@
-using Cradle.Geo;
-using Cradle.Geo.Sources;
+using Cradle.Core;
+using Cradle.Data;
+using Cradle.Data.Sources;
 using Microsoft.Data.Sqlite;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;

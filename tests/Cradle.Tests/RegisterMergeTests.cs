@@ -1,4 +1,4 @@
-using Cradle.Geo.Register;
+using Cradle.Core.Register;
 
 namespace Cradle.Tests;
 

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using System.Xml.Linq;
-using Cradle.Geo.Register;
+using Cradle.Core.Register;
+using Cradle.Data.Register;
 
 namespace Cradle.Tests;
 
@@ -257,7 +258,7 @@ public sealed class RegisterOfRecordTests(DatabaseFixture db) : IAsyncLifetime
         // CSV: the text as it is, quoted where CSV needs it; read back, the same text.
         var csvPath = Path.Combine(_dir, "export.csv");
         File.WriteAllText(csvPath, await db.Http.GetStringAsync("/api/teams?format=csv"));
-        Assert.Equal(name, TeamCsv.Read(csvPath).Single(t => t.Team.Id == "xss-test-team").Team.Name);
+        Assert.Equal(name, RegisterFiles.ReadTeams(csvPath).Single(t => t.Team.Id == "xss-test-team").Team.Name);
         var released = await db.Http.GetAsync("/api/register/latest/teams.csv");
         Assert.Contains(name, await released.Content.ReadAsStringAsync());
         // GeoJSON: a string property, equal to the text.

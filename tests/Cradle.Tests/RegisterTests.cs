@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Cradle.Geo.Register;
+using Cradle.Core.Register;
+using Cradle.Data.Register;
 
 namespace Cradle.Tests;
 
@@ -46,7 +47,7 @@ public sealed class RegisterTests(DatabaseFixture db)
         var csv = await db.Http.GetStringAsync("/api/teams?format=csv");
         var path = Path.GetTempFileName() + ".csv";
         await File.WriteAllTextAsync(path, csv);
-        var exported = TeamCsv.Read(path).Select(x => x.Team).OrderBy(t => t.Id).ToList();
+        var exported = RegisterFiles.ReadTeams(path).Select(x => x.Team).OrderBy(t => t.Id).ToList();
         var committed = TestEnvironment.CommittedTeams.OrderBy(t => t.Id).ToList();
         File.Delete(path);
         Assert.Equal(committed.Count, exported.Count);

@@ -1,5 +1,5 @@
-using Cradle.Geo;
-using Cradle.Geo.Sources;
+using Cradle.Data;
+using Cradle.Data.Sources;
 using Dapper;
 using NetTopologySuite.Algorithm.Distance;
 using NetTopologySuite.Geometries;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Cradle.Geo.Store;
+using Cradle.Data.Store;
 using Npgsql;
 
 namespace Cradle.Tests;
@@ -50,8 +50,8 @@ public static class TestEnvironment
     }
 
     /// <summary>The register as committed (data/teams/teams.csv).</summary>
-    public static readonly IReadOnlyList<Cradle.Geo.Register.Team> CommittedTeams =
-        Cradle.Geo.Register.TeamCsv.Read(Teams).Select(x => x.Team).ToList();
+    public static readonly IReadOnlyList<Cradle.Core.Register.Team> CommittedTeams =
+        Cradle.Data.Register.RegisterFiles.ReadTeams(Teams).Select(x => x.Team).ToList();
 
     /// <summary>Runs a program (ogrinfo, a script) to its end: its exit code, and its output and errors together.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] args)

@@ -4,7 +4,7 @@ using System.Text.Json;
 using NetTopologySuite.IO.VectorTiles;
 using NetTopologySuite.IO.VectorTiles.Mapbox;
 using SkiaSharp;
-using Cradle.Geo.Tiles;
+using Cradle.Data.Tiles;
 
 namespace Cradle.Tests;
 
@@ -177,13 +177,13 @@ public sealed class TileTests(DatabaseFixture db)
         Assert.True(figures > 30_000 && teams > 0, $"{figures} figure rows, {teams} team rows published for v{version}");
         // As if published yesterday: team states may have aged since (a statement of "no team" gone stale).
         await db.Scalar<int>("update cradle_meta.tile_published set as_of = as_of - 1 where data_version = @v returning 1", new { v = version });
-        var edition = await Cradle.Geo.Tiles.TileFigures.PublishCurrentAsync(db.Db);
-        Assert.Equal(Cradle.Geo.Tiles.TileEdition.Today(version), edition);
+        var edition = await Cradle.Data.Tiles.TileFigures.PublishCurrentAsync(db.Db);
+        Assert.Equal(Cradle.Data.Tiles.TileEdition.Today(version), edition);
         Assert.Equal(figures, await db.Scalar<int>("select count(*)::int from cradle_meta.tile_figures where data_version = @v", new { v = version }));
         Assert.Equal(teams, await Teams(version));
         // Published again for today, a second call writes nothing.
         var publishedAt = await db.Scalar<DateTime>("select published_at from cradle_meta.tile_published where data_version = @v", new { v = version });
-        Assert.Equal(edition, await Cradle.Geo.Tiles.TileFigures.PublishCurrentAsync(db.Db));
+        Assert.Equal(edition, await Cradle.Data.Tiles.TileFigures.PublishCurrentAsync(db.Db));
         Assert.Equal(publishedAt, await db.Scalar<DateTime>("select published_at from cradle_meta.tile_published where data_version = @v", new { v = version }));
     }
 
@@ -213,9 +213,9 @@ public sealed class TileTests(DatabaseFixture db)
         Assert.True(style.GetProperty("sources").TryGetProperty("lad", out _));
         // One fill layer a class, each a filter and a plain colour (what QGIS 3.22 can convert), and grey for no figure.
         var fills = style.GetProperty("layers").EnumerateArray().Where(l => l.GetProperty("type").GetString() == "fill").ToList();
-        var figure = Cradle.Geo.Catalog.Figures.Get("unmet_need_per_1000_births");
+        var figure = Cradle.Core.Catalog.Figures.Get("unmet_need_per_1000_births");
         Assert.Equal(figure.Breaks!.Length + 1, fills.Count);
-        Assert.Equal(Cradle.Geo.Catalog.Figures.PaletteOf(figure).Colours.Take(figure.Breaks.Length).Prepend(Cradle.Geo.Catalog.Figures.NoValueColour),
+        Assert.Equal(Cradle.Core.Catalog.Figures.PaletteOf(figure).Colours.Take(figure.Breaks.Length).Prepend(Cradle.Core.Catalog.Figures.NoValueColour),
             fills.Select(f => f.GetProperty("paint").GetProperty("fill-color").GetString()));
         Assert.All(fills, f => Assert.Equal(JsonValueKind.Array, f.GetProperty("filter").ValueKind));
     }

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text.Json;
-using Cradle.Geo.Coverage;
-using Cradle.Geo.Register;
-using Cradle.Geo.Sources;
+using Cradle.Core.Coverage;
+using Cradle.Core.Register;
+using Cradle.Data.Register;
+using Cradle.Data.Sources;
 
 namespace Cradle.Tests;
 
@@ -181,7 +182,7 @@ public sealed class TruePictureTests(DatabaseFixture db)
 
         var lads = (await db.GetJson("/api/areas?level=lad")).GetProperty("areas").EnumerateArray().ToList();
         Assert.Equal(296, lads.Count);
-        var s = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db.Db);
+        var s = await Cradle.Data.Store.ModelSnapshotLoader.LoadAsync(db.Db);
         var pop = s.Population("mid2024");
         var lad = s.Levels["lad"];
         var sum0 = new double[lad.Count]; var sum1 = new double[lad.Count];

@@ -1,7 +1,7 @@
 using Cradle.Api.Infrastructure;
-using Cradle.Geo.Case;
-using Cradle.Geo.Catalog;
-using Cradle.Geo.Coverage;
+using Cradle.Core.Case;
+using Cradle.Core.Catalog;
+using Cradle.Core.Coverage;
 using System.Text.Json.Serialization;
 
 namespace Cradle.Api.Areas;

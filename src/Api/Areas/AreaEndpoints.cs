@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Serialization;
 using Cradle.Api.Infrastructure;
-using Cradle.Geo;
-using Cradle.Geo.Catalog;
-using Cradle.Geo.Coverage;
+using Cradle.Core;
+using Cradle.Core.Catalog;
+using Cradle.Core.Coverage;
 using Microsoft.AspNetCore.Mvc;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -260,10 +260,10 @@ public static class AreaEndpoints
         var deprivation = store.Deprivation(s, level, p)[index];
         var today = store.Baseline(s, p).AsOf; // the day the team states are of
         // needs_reconfirming: no source has confirmed the team for more than the register's default (GET /api/teams).
-        TeamDetail Detail(Cradle.Geo.Register.Team t, bool counted) => new(t.Id, t.Name, t.Provider, t.Status, t.DefinitionFit,
+        TeamDetail Detail(Cradle.Core.Register.Team t, bool counted) => new(t.Id, t.Name, t.Provider, t.Status, t.DefinitionFit,
             counted ? t.CapacityFamiliesPerYear ?? p.DefaultCapacity : t.CapacityFamiliesPerYear, counted && t.CapacityFamiliesPerYear is null,
             t.CapacitySourceUrl, t.AnnualCostGbp, t.Funder, t.Commissioner, t.SourceUrl, t.SourceDate?.ToString(), t.ConfirmedOn?.ToString(), t.LastChecked,
-            t.Started?.ToString(), t.AreaNote, t.NeedsReconfirming(today, Cradle.Geo.Register.Team.DefaultReconfirmAfterMonths));
+            t.Started?.ToString(), t.AreaNote, t.NeedsReconfirming(today, Cradle.Core.Register.Team.DefaultReconfirmAfterMonths));
         var servingIds = area.Teams.Select(t => t.Id).ToHashSet();
         var serving = s.Teams.Where(t => servingIds.Contains(t.Id)).Select(t => Detail(t, true)).ToList();
         var others = s.TeamsTouching(level, index).Where(t => !servingIds.Contains(t.Id)).Select(t => Detail(t, false)).ToList();
@@ -287,7 +287,7 @@ public static class AreaEndpoints
             p.Deprivation == "imd2019" ? "Deprivation: MHCLG English indices of deprivation 2019, carried to LSOA 2021" : "Deprivation: MHCLG English indices of deprivation 2025 (reissued 13 Nov 2025)",
             "Teams: Cradle team register (see source_date, last_confirmed and last_checked per team)",
         ], AreaCase.Commissioning(s, level, index), AreaCase.Similar(store, s, p, level, index),
-        Cradle.Geo.Case.SimilarAreas.Levels.Contains(level) ? Cradle.Geo.Case.SimilarAreas.Method : null, AreaCase.Trends(store, s, p, level, index),
+        Cradle.Core.Case.SimilarAreas.Levels.Contains(level) ? Cradle.Core.Case.SimilarAreas.Method : null, AreaCase.Trends(store, s, p, level, index),
         LevelVintageOut.Of(level, s), Successions(s, level, index, earlier: true), Successions(s, level, index, earlier: false),
         s.ChangesOf(level, code).Select(c => new AreaChangeOut(c.Date, c.Status, c.Becomes, c.Says, c.SourceUrl, c.SourceDate)).ToList(),
         requested == code ? null : requested));

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Cradle.Geo.Coverage;
+using Cradle.Core.Coverage;
 
 namespace Cradle.Api.Areas;
 
@@ -93,7 +93,7 @@ public static class AreaOutput
     public static IReadOnlyList<ParentRef> Parents(ModelSnapshot s, string level, string code, int lsoaIndex = -1)
     {
         if (level == "lsoa")
-            return Cradle.Geo.Catalog.AreaLevels.Get("lsoa").Parents.Select(l => (l, a: s.Levels[l].LsoaArea[lsoaIndex])).Where(x => x.a >= 0)
+            return Cradle.Core.Catalog.AreaLevels.Get("lsoa").Parents.Select(l => (l, a: s.Levels[l].LsoaArea[lsoaIndex])).Where(x => x.a >= 0)
                 .Select(x => new ParentRef(x.l, s.Levels[x.l].Codes[x.a], s.Levels[x.l].Names[x.a], 1)).ToList();
         return s.Parents.TryGetValue((level, code), out var ps)
             ? ps.Select(p => new ParentRef(p.Level, p.Code, p.Name, R(p.InfantsShare, 4))).ToList()

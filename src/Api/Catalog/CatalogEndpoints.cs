@@ -1,7 +1,7 @@
 using Cradle.Api.Infrastructure;
-using Cradle.Geo.Catalog;
-using Cradle.Geo.Coverage;
-using Cradle.Geo.Tiles;
+using Cradle.Core.Catalog;
+using Cradle.Core.Coverage;
+using Cradle.Data.Tiles;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cradle.Api.Catalog;
@@ -46,9 +46,9 @@ public static class CatalogEndpoints
             s.Levels[l.Id].Count,
             l.Tiles is { } t ? new LevelTilesOut(l.Id, t.MinZoom, t.MaxZoom, $"/tiles/{l.Id}.json") : null,
             l.Ogc ? l.Id : null, l.Search, l.Gaps, l.Maps, l.TeamServiceArea, l.Reports, l.InForceFrom, l.InForceTo, l.VintageOf, s.DerivedNote(l))).ToList();
-        var figures = Cradle.Geo.Catalog.Figures.All.Select(f => new FigureOut(f.Id, f.Label, f.Unit, f.Description, f.Format.ToString().ToLowerInvariant(),
+        var figures = Cradle.Core.Catalog.Figures.All.Select(f => new FigureOut(f.Id, f.Label, f.Unit, f.Description, f.Format.ToString().ToLowerInvariant(),
             f.Decimals, f.Palette, AreaLevels.Ids(l => f.AppliesTo(l.Id)), f.Tile, f.Map, store.Breaks(s, f))).ToList();
-        var states = Cradle.Geo.Catalog.Figures.TeamStateVocabulary.Select(x => new TeamStateOut(x.State.Id(), x.Label, x.Explain, x.Pattern)).ToList();
-        return TypedResults.Ok(new CatalogOut(s.DataVersion, levels, figures, Cradle.Geo.Catalog.Figures.Palettes, Cradle.Geo.Catalog.Figures.NoValueColour, states, Defaults));
+        var states = Cradle.Core.Catalog.Figures.TeamStateVocabulary.Select(x => new TeamStateOut(x.State.Id(), x.Label, x.Explain, x.Pattern)).ToList();
+        return TypedResults.Ok(new CatalogOut(s.DataVersion, levels, figures, Cradle.Core.Catalog.Figures.Palettes, Cradle.Core.Catalog.Figures.NoValueColour, states, Defaults));
     }
 }

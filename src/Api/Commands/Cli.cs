@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Cradle.Api.Infrastructure;
-using Cradle.Geo.Register;
+using Cradle.Core.Register;
 
 namespace Cradle.Api.Commands;
 

@@ -1,4 +1,4 @@
-using Cradle.Geo.Store;
+using Cradle.Data.Store;
 
 namespace Cradle.Api.Commands;
 

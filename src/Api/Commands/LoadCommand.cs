@@ -1,5 +1,5 @@
-using Cradle.Geo;
-using Cradle.Geo.Store;
+using Cradle.Core;
+using Cradle.Data.Store;
 using Spectre.Console;
 
 namespace Cradle.Api.Commands;
@@ -65,17 +65,17 @@ public static class LoadCommand
             int exit = 0;
             try
             {
-                var import = await new Cradle.Geo.Register.TeamRegister(db).ImportAsync(teams, "import:" + Path.GetFileName(teams));
+                var import = await new Cradle.Data.Register.TeamRegister(db).ImportAsync(teams, "import:" + Path.GetFileName(teams));
                 Console.WriteLine($"cradle: team register: {import.Describe(teams)}");
             }
-            catch (Cradle.Geo.Register.RegisterMergeException e)
+            catch (Cradle.Core.Register.RegisterMergeException e)
             {
                 Console.Error.WriteLine($"cradle: error: {e.Message}");
                 Console.Error.WriteLine("cradle: the data were loaded; the team register was not changed. Resolve with: cradle teams import " + teams + " --prefer file|register");
                 exit = 5;
             }
             // Tiles read figures published once per data version and day, made here with the version.
-            var published = await Cradle.Geo.Tiles.TileFigures.PublishCurrentAsync(db);
+            var published = await Cradle.Data.Tiles.TileFigures.PublishCurrentAsync(db);
             Console.WriteLine($"cradle: tile figures published for data version {published.DataVersion} as of {published.AsOf:yyyy-MM-dd}");
             return exit;
         }

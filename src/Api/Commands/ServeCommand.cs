@@ -12,8 +12,8 @@ using Cradle.Api.Teams;
 using Cradle.Api.Viewer;
 using Cradle.Api.Reports;
 using Cradle.Api.Tiles;
-using Cradle.Geo.Register;
-using Cradle.Geo.Store;
+using Cradle.Data.Register;
+using Cradle.Data.Store;
 using Microsoft.AspNetCore.HttpOverrides;
 using Npgsql;
 using Scalar.AspNetCore;
@@ -28,7 +28,7 @@ public static class ServeCommand
         var app = Build(args);
         if (app is null) return 2;
         // The register's schema is its migrations': a server of an older register brings it up to date before answering.
-        try { await Cradle.Geo.Store.SchemaMigrations.RegisterAsync(app.Services.GetRequiredService<TeamRegister>().Database); }
+        try { await Cradle.Data.Store.SchemaMigrations.RegisterAsync(app.Services.GetRequiredService<TeamRegister>().Database); }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
             app.Logger.LogWarning("The register's migrations could not run ({Message}); they run at the next start or load.", e.Message);
@@ -123,7 +123,7 @@ public static class ServeCommand
         });
         builder.Services.AddSingleton<ApiKeys>();
         builder.Services.AddSingleton<FailedAuthLimiter>();
-        builder.Services.AddSingleton<Cradle.Geo.Tiles.TileStore>();
+        builder.Services.AddSingleton<Cradle.Data.Tiles.TileStore>();
         builder.Services.AddSingleton<Cradle.Api.Tiles.TileCache>();
         builder.Services.AddSingleton(sp => new TilePublisher(primary, sp.GetRequiredService<ModelStore>(), sp.GetRequiredService<DataVersionMonitor>(),
             sp.GetRequiredService<ILogger<TilePublisher>>(), sp.GetRequiredService<TimeProvider>()));

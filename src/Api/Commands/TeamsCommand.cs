@@ -1,7 +1,8 @@
 using Cradle.Api.Infrastructure;
-using Cradle.Geo;
-using Cradle.Geo.Register;
-using Cradle.Geo.Store;
+using Cradle.Core;
+using Cradle.Core.Register;
+using Cradle.Data.Register;
+using Cradle.Data.Store;
 
 namespace Cradle.Api.Commands;
 
@@ -16,7 +17,7 @@ public static class TeamsCommand
         {
             var result = await new TeamRegister(db).ImportAsync(file, "import:" + Path.GetFileName(file), force: force || prefer is not null, prefer, replace: replace);
             Console.WriteLine($"cradle: {result.Describe(file)}");
-            if (result.DataVersion is not null) await Cradle.Geo.Tiles.TileFigures.PublishCurrentAsync(db);
+            if (result.DataVersion is not null) await Cradle.Data.Tiles.TileFigures.PublishCurrentAsync(db);
             return 0;
         }
         catch (RegisterMergeException e)

@@ -11,7 +11,7 @@ namespace Cradle.Api.Infrastructure;
 /// </summary>
 public sealed class DataVersionMonitor(NpgsqlDataSource db, ILogger<DataVersionMonitor> log) : BackgroundService
 {
-    public const string Channel = Cradle.Geo.Store.DataVersions.Channel;
+    public const string Channel = Cradle.Data.Store.DataVersions.Channel;
     readonly MonotonicVersion _current = new(); // -1: not known, ask the database
 
     public async Task<long> GetAsync(CancellationToken ct)

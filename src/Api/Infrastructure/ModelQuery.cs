@@ -1,6 +1,6 @@
 using System.Globalization;
-using Cradle.Geo.Case;
-using Cradle.Geo.Coverage;
+using Cradle.Core.Case;
+using Cradle.Core.Coverage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cradle.Api.Infrastructure;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Cradle.Geo.Coverage;
+using Cradle.Core.Coverage;
 using Dapper;
 using Npgsql;
 
@@ -38,7 +38,7 @@ public sealed class ModelStore(NpgsqlDataSource db, DataVersionMonitor versions,
         try
         {
             if (_snapshot is { } again && again.DataVersion == version) return again;
-            var fresh = await Cradle.Geo.Store.ModelSnapshotLoader.LoadAsync(db, ct);
+            var fresh = await Cradle.Data.Store.ModelSnapshotLoader.LoadAsync(db, ct);
             // The snapshot may be newer than the notification that announces it.
             versions.Observe(fresh.DataVersion);
             _snapshot = fresh;
@@ -83,18 +83,18 @@ public sealed class ModelStore(NpgsqlDataSource db, DataVersionMonitor versions,
     /// it has no fixed breaks), always of the default model: one set of classes per version, so
     /// that maps made with other parameters stay comparable with the catalog's legend.
     /// </summary>
-    public IReadOnlyDictionary<string, double[]> Breaks(ModelSnapshot s, Cradle.Geo.Catalog.Figure f)
+    public IReadOnlyDictionary<string, double[]> Breaks(ModelSnapshot s, Cradle.Core.Catalog.Figure f)
     {
         var p = new ModelParameters();
         var result = new Dictionary<string, double[]>();
         if (f.Value is null && f.Breaks is null) return result;
-        foreach (var level in Cradle.Geo.Catalog.AreaLevels.All.Where(l => f.AppliesTo(l.Id)))
+        foreach (var level in Cradle.Core.Catalog.AreaLevels.All.Where(l => f.AppliesTo(l.Id)))
             result[level.Id] = _breaks.GetOrAdd((s.DataVersion, f.Id, level.Id), _ =>
             {
                 if (f.Breaks is { } fixedBreaks) return fixedBreaks;
                 var figures = Figures(s, p, level.Id).Areas;
                 var dep = Deprivation(s, level.Id, p);
-                return Cradle.Geo.Catalog.Figures.BreaksFor(f, figures.Select((x, i) => f.Value!(x, dep[i]) ?? double.NaN));
+                return Cradle.Core.Catalog.Figures.BreaksFor(f, figures.Select((x, i) => f.Value!(x, dep[i]) ?? double.NaN));
             });
         return result;
     }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Cradle.Geo.Catalog;
-using Cradle.Geo.Coverage;
+using Cradle.Core.Catalog;
+using Cradle.Core.Coverage;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -73,7 +73,7 @@ public static class OpenApiDocs
             var name = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name);
             if (s.Properties is null || !s.Properties.TryGetValue(name, out var inner)) continue;
             var t = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            if (t == typeof(Cradle.Geo.Register.PartialDate))
+            if (t == typeof(Cradle.Core.Register.PartialDate))
                 s.Properties[name] = new OpenApiSchema
                 {
                     Type = JsonSchemaType.String | (t != property.PropertyType ? JsonSchemaType.Null : 0),
@@ -106,7 +106,7 @@ public static class OpenApiDocs
     /// <summary>A partial date is written as text: yyyy, yyyy-mm or yyyy-mm-dd (the framework would describe the struct's members).</summary>
     public static Task Schema(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken ct)
     {
-        if (context.JsonTypeInfo.Type == typeof(Cradle.Geo.Register.PartialDate))
+        if (context.JsonTypeInfo.Type == typeof(Cradle.Core.Register.PartialDate))
         {
             schema.Type = JsonSchemaType.String;
             schema.Properties?.Clear();
@@ -326,7 +326,7 @@ public static class ParameterDocs
         ["reconfirm_after_months"] = new(() => Int(1, 240, 24), "Months without confirmation after which a team needs re-confirming."),
         ["needs_reconfirming"] = new(() => new OpenApiSchema { Type = JsonSchemaType.Boolean }, "Only the teams that do (true) or do not (false) need re-confirming."),
         ["before"] = new(() => Int(1), "Changes before this seq (the next link gives it)."),
-        ["state"] = new(() => OneOf([.. Cradle.Geo.Register.Contributions.States, "all"], "submitted"), "Which contributions to list."),
+        ["state"] = new(() => OneOf([.. Cradle.Data.Register.Contributions.States, "all"], "submitted"), "Which contributions to list."),
         ["id"] = new(() => Str("^[a-z0-9][a-z0-9-]{1,62}$"), "A team's id in the register.", true),
         ["reference"] = new(() => Str("^C-[A-Z0-9]{8}$"), "A contribution's reference, as its 202 gave it.", true),
         ["version"] = new(() => Str("^([1-9][0-9]*|latest)$"), "A data version (a positive whole number), or latest.", true),
@@ -344,7 +344,7 @@ public static class ParameterDocs
         ["benefit_per_family_central"] = new(() => Num(0, 10_000_000), "The central estimate, pounds (indicative)."),
         ["benefit_per_family_high"] = new(() => Num(0, 10_000_000), "The high estimate, pounds (indicative)."),
         // Tiles
-        ["layer"] = new(() => OneOf(Cradle.Geo.Tiles.TileStore.Layers.Select(l => l.Id)), "The tile layer.", true),
+        ["layer"] = new(() => OneOf(Cradle.Data.Tiles.TileStore.Layers.Select(l => l.Id)), "The tile layer.", true),
         ["z"] = new(() => Int(0, 22), "Zoom.", true),
         ["x"] = new(() => Int(0), "Column, 0 to 2^z − 1.", true),
         ["y"] = new(() => Int(0), "Row, 0 to 2^z − 1.", true),

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Reflection;
-using Cradle.Geo.Catalog;
-using Cradle.Geo.Coverage;
+using Cradle.Core.Catalog;
+using Cradle.Core.Coverage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 

@@ -1,6 +1,6 @@
 using Cradle.Api.Infrastructure;
-using Cradle.Geo.Catalog;
-using Cradle.Geo.Coverage;
+using Cradle.Core.Catalog;
+using Cradle.Core.Coverage;
 using Dapper;
 using NetTopologySuite.IO;
 using Npgsql;

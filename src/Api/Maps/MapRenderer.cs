@@ -3,7 +3,7 @@ using SkiaSharp;
 
 namespace Cradle.Api.Maps;
 
-public sealed record MapArea(string Code, string Name, Geometry Geometry, double? Value, Cradle.Geo.Coverage.TeamState State, bool Focus);
+public sealed record MapArea(string Code, string Name, Geometry Geometry, double? Value, Cradle.Core.Coverage.TeamState State, bool Focus);
 
 public sealed record MapClass(double From, double To, SKColor Colour, string Label);
 
@@ -87,17 +87,17 @@ public static class MapRenderer
         using var hatch = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill, Shader = hatchTile };
         using var dots = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill, Shader = dotTile };
         using var building = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill, Shader = buildingTile };
-        SKPaint? PatternOf(Cradle.Geo.Coverage.TeamState state) => state switch
+        SKPaint? PatternOf(Cradle.Core.Coverage.TeamState state) => state switch
         {
-            Cradle.Geo.Coverage.TeamState.ConfirmedNone => hatch,
-            Cradle.Geo.Coverage.TeamState.NotKnown => dots,
-            Cradle.Geo.Coverage.TeamState.InDevelopment => building,
+            Cradle.Core.Coverage.TeamState.ConfirmedNone => hatch,
+            Cradle.Core.Coverage.TeamState.NotKnown => dots,
+            Cradle.Core.Coverage.TeamState.InDevelopment => building,
             _ => null,
         };
         foreach (var a in r.Areas)
         {
             using var path = ToPath(a.Geometry, P);
-            fill.Color = a.Value is { } v && double.IsFinite(v) ? ClassOf(r.Classes, v).Colour : SKColor.Parse(Cradle.Geo.Catalog.Figures.NoValueColour);
+            fill.Color = a.Value is { } v && double.IsFinite(v) ? ClassOf(r.Classes, v).Colour : SKColor.Parse(Cradle.Core.Catalog.Figures.NoValueColour);
             canvas.DrawPath(path, fill);
             if (PatternOf(a.State) is { } pattern) canvas.DrawPath(path, pattern);
             canvas.DrawPath(path, edge);
@@ -135,13 +135,13 @@ public static class MapRenderer
         ly += 10 * scale;
         canvas.DrawText("Team state (most infants):", lx, ly + 12 * scale, smallFont, ink);
         ly += 20 * scale;
-        foreach (var state in Cradle.Geo.Coverage.TeamStates.All)
+        foreach (var state in Cradle.Core.Coverage.TeamStates.All)
         {
             var swatch = new SKRect(lx, ly, lx + 28 * scale, ly + 20 * scale);
             fill.Color = r.Classes[^1].Colour; // the patterns are drawn over the darkest class, as on the map
             canvas.DrawRect(swatch, fill);
             if (PatternOf(state) is { } pattern) canvas.DrawRect(swatch, pattern);
-            canvas.DrawText(Cradle.Geo.Catalog.Figures.TeamStateVocabulary.Single(x => x.State == state).Label, lx + 36 * scale, ly + 15 * scale, smallFont, ink);
+            canvas.DrawText(Cradle.Core.Catalog.Figures.TeamStateVocabulary.Single(x => x.State == state).Label, lx + 36 * scale, ly + 15 * scale, smallFont, ink);
             ly += 26 * scale;
         }
         ly += 4 * scale;

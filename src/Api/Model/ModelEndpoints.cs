@@ -1,6 +1,6 @@
 using Cradle.Api.Infrastructure;
-using Cradle.Geo.Case;
-using Cradle.Geo.Coverage;
+using Cradle.Core.Case;
+using Cradle.Core.Coverage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cradle.Api.Model;
@@ -30,7 +30,7 @@ public static class ModelEndpoints
     {
         var s = await store.SnapshotAsync(ct);
         var active = s.Teams.Where(t => t.IsActive).ToList();
-        return TypedResults.Ok(new ModelOut(s.DataVersion, Cradle.Geo.Catalog.AreaLevels.Ids(), ModelParameters.Describe(),
+        return TypedResults.Ok(new ModelOut(s.DataVersion, Cradle.Core.Catalog.AreaLevels.Ids(), ModelParameters.Describe(),
         [
             "Infants: population aged 0 and 1 per LSOA 2021; age 0 stands in for annual births. By default ONS mid-2024: each district exactly as ONS publishes it, its LSOAs estimated from their mid-2020 age structure and mid-2024 totals (docs/model.md); population=mid2020 uses ONS's mid-2020 LSOA 2011 estimates carried to LSOA 2021.",
             "Need (families a year; incidence per birth cohort) per LSOA, by default (need_model=risk) = births × (p0 + s × (p1 − p0)): s is the LSOA's share of people in income-deprived families (IoD 2025 Income domain score), standing for the share of its infants at high psychosocial risk; the odds of p1 are risk_odds_ratio (5.0, Skovgaard et al. 2007) times those of p0; p0 is set so that England's need = need_rate × England's births. Low and high figures are the same model calibrated to 8% and 15%. need_model=flat: need_rate × births everywhere; need_model=deprivation: × a multiplier by IMD decile or district child poverty (gradient, an assumption), normalised so England's total is unchanged.",

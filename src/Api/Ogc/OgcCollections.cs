@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Cradle.Api.Areas;
-using Cradle.Geo.Catalog;
-using Cradle.Geo.Coverage;
-using Cradle.Geo.Register;
+using Cradle.Core.Catalog;
+using Cradle.Core.Coverage;
+using Cradle.Core.Register;
 
 namespace Cradle.Api.Ogc;
 

@@ -4,10 +4,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cradle.Api.Areas;
 using Cradle.Api.Infrastructure;
-using Cradle.Geo.Catalog;
-using Cradle.Geo.Coverage;
-using Cradle.Geo.Register;
-using Cradle.Geo.Tiles;
+using Cradle.Core.Catalog;
+using Cradle.Core.Coverage;
+using Cradle.Core.Register;
+using Cradle.Data.Tiles;
 using Dapper;
 using Npgsql;
 

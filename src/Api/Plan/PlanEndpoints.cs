@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Cradle.Api.Infrastructure;
-using Cradle.Geo.Case;
-using Cradle.Geo.Coverage;
+using Cradle.Core.Case;
+using Cradle.Core.Coverage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cradle.Api.Plan;
@@ -71,7 +71,7 @@ public static class PlanEndpoints
         if (body.Within is { } within)
         {
             if (!ModelQuery.IsCode(within) || !s.AreaLevelOfCode.TryGetValue(within, out var wl) || wl == "lsoa")
-                errors["within"] = [$"'{ModelQuery.Clip(within)}' is not the code of an area of one of {string.Join(", ", Cradle.Geo.Catalog.AreaLevels.Ids(l => l.Id != "lsoa"))}"];
+                errors["within"] = [$"'{ModelQuery.Clip(within)}' is not the code of an area of one of {string.Join(", ", Cradle.Core.Catalog.AreaLevels.Ids(l => l.Id != "lsoa"))}"];
             else
             {
                 var lad = s.Levels["lad"];

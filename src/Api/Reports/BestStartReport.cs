@@ -2,9 +2,9 @@ using Cradle.Api.Infrastructure;
 using Cradle.Api.Areas;
 using Cradle.Api.Maps;
 using Cradle.Api.Scenarios;
-using Cradle.Geo.Case;
-using Cradle.Geo.Catalog;
-using Cradle.Geo.Coverage;
+using Cradle.Core.Case;
+using Cradle.Core.Catalog;
+using Cradle.Core.Coverage;
 using Npgsql;
 using static Cradle.Api.Reports.CaseReport;
 

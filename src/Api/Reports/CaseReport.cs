@@ -3,10 +3,10 @@ using Cradle.Api.Areas;
 using Cradle.Api.Infrastructure;
 using Cradle.Api.Maps;
 using Cradle.Api.Scenarios;
-using Cradle.Geo.Case;
-using Cradle.Geo.Catalog;
-using Cradle.Geo.Coverage;
-using Cradle.Geo.Register;
+using Cradle.Core.Case;
+using Cradle.Core.Catalog;
+using Cradle.Core.Coverage;
+using Cradle.Core.Register;
 using Npgsql;
 
 namespace Cradle.Api.Reports;

@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Cradle.Api.Infrastructure;
 using Cradle.Api.Scenarios;
-using Cradle.Geo.Case;
-using Cradle.Geo.Catalog;
+using Cradle.Core.Case;
+using Cradle.Core.Catalog;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -57,7 +57,7 @@ public sealed record ReportQuery(
         if (Close is not null)
         {
             close = Close.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToList();
-            if (close.Count == 0 || close.Count > 100 || close.Any(id => !Cradle.Geo.Register.TeamValidator.IsId(id)))
+            if (close.Count == 0 || close.Count > 100 || close.Any(id => !Cradle.Core.Register.TeamValidator.IsId(id)))
                 return (null, null, ApiProblems.BadParameter("close", $"'{ModelQuery.Clip(Close)}' is not a list of 1 to 100 register team ids separated by ','"));
         }
         return (new ReportScenario(teams, close) { MoreOptions = more, OptionNames = OptionNames is null ? [] : names }, benefit, null);

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Cradle.Api.Infrastructure;
-using Cradle.Geo.Case;
-using Cradle.Geo.Coverage;
+using Cradle.Core.Case;
+using Cradle.Core.Coverage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cradle.Api.Scenarios;

@@ -1,6 +1,6 @@
 using Cradle.Api.Infrastructure;
-using Cradle.Geo.Case;
-using Cradle.Geo.Coverage;
+using Cradle.Core.Case;
+using Cradle.Core.Coverage;
 
 namespace Cradle.Api.Scenarios;
 
@@ -35,9 +35,9 @@ public static class ScenarioEvaluation
             var cost = t.AnnualCost ?? ModelParameters.DefaultAnnualCost;
             if (!double.IsFinite(capacity) || capacity < 0 || capacity > 100_000) errors[$"{f}.capacity_families_per_year"] = ["must be between 0 and 100,000"];
             if (!double.IsFinite(cost) || cost < 0 || cost > 1e9) errors[$"{f}.annual_cost"] = ["must be between 0 and 1,000,000,000"];
-            if (t.Areas is null || t.Areas.Length == 0 || t.Areas.Length > 5000) { errors[$"{f}.areas"] = [$"give 1 to 5,000 codes: {Cradle.Geo.Register.KnownCodes.Kinds}"]; continue; }
+            if (t.Areas is null || t.Areas.Length == 0 || t.Areas.Length > 5000) { errors[$"{f}.areas"] = [$"give 1 to 5,000 codes: {Cradle.Core.Register.KnownCodes.Kinds}"]; continue; }
             var (lsoas, unknown) = s.Resolve(t.Areas);
-            if (unknown.Count > 0) { errors[$"{f}.areas"] = unknown.Take(10).Select(c => $"'{ModelQuery.Clip(c)}' is not {Cradle.Geo.Register.KnownCodes.Kinds}").ToArray(); continue; }
+            if (unknown.Count > 0) { errors[$"{f}.areas"] = unknown.Take(10).Select(c => $"'{ModelQuery.Clip(c)}' is not {Cradle.Core.Register.KnownCodes.Kinds}").ToArray(); continue; }
             added.Add(new ModelTeam($"scenario-{k + 1}", name, capacity, false, lsoas, cost, Hypothetical: true));
             double needInArea = lsoas.Sum(i => baseline.Need[i]);
             addedOut.Add(new ScenarioTeamOut(name, t.Areas, capacity, cost, lsoas.Length, Math.Round(needInArea, 2)));

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Cradle.Api.Infrastructure;
-using Cradle.Geo.Register;
+using Cradle.Core.Register;
+using Cradle.Data.Register;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cradle.Api.Teams;
@@ -53,7 +54,7 @@ public static class ContributionEndpoints
     {
         var group = app.MapGroup("/api/contributions").WithTags("Contributions");
         group.MapPost("/", Submit).AllowQuery().RequireRateLimiting(RateLimitPolicy).ProducesProblem(429)
-            .JsonBodyOf<Cradle.Geo.Register.ContributionIn>("""{"kind": "team_change", "team_id": "oldham-eas", "team": {"status": "active"}, "source_url": "https://www.example.gov.uk/news/parent-infant-service-2026", "source_date": "2026-11", "comment": "The council's page says the service runs."}""")
+            .JsonBodyOf<Cradle.Data.Register.ContributionIn>("""{"kind": "team_change", "team_id": "oldham-eas", "team": {"status": "active"}, "source_url": "https://www.example.gov.uk/news/parent-infant-service-2026", "source_date": "2026-11", "comment": "The council's page says the service runs."}""")
             .WithSummary("Tell the register about provision: a new team, a change to a team, or evidence about an area (no key needed)")
             .WithDescription("kind: new_team (team: name, status, service_areas …), team_change (team_id, and team: only the fields that change: status, " +
                 "service_areas, started, ended, capacity_families_per_year, annual_cost_gbp, provider, funder, commissioner, definition_fit, notes) or " +

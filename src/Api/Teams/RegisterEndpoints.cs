@@ -2,8 +2,9 @@ using System.ServiceModel.Syndication;
 using System.Text;
 using System.Xml;
 using Cradle.Api.Infrastructure;
-using Cradle.Geo.Coverage;
-using Cradle.Geo.Register;
+using Cradle.Core.Coverage;
+using Cradle.Core.Register;
+using Cradle.Data.Register;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -142,7 +143,7 @@ public static class RegisterEndpoints
         try
         {
             await System.IO.File.WriteAllTextAsync(path, release.TeamsCsv, ct);
-            teams = TeamCsv.Read(path).Select(r => r.Team).ToList();
+            teams = RegisterFiles.ReadTeams(path).Select(r => r.Team).ToList();
         }
         finally { System.IO.File.Delete(path); }
         var pairs = teams.SelectMany(t => s.Resolve(t.ServiceAreas).Lsoas.Select(i => (t.Id, Code: s.LsoaCodes[i]))).ToList();

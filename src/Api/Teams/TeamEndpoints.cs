@@ -1,7 +1,8 @@
 using System.Text;
 using Cradle.Api.Infrastructure;
-using Cradle.Geo.Coverage;
-using Cradle.Geo.Register;
+using Cradle.Core.Coverage;
+using Cradle.Core.Register;
+using Cradle.Data.Register;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cradle.Api.Teams;

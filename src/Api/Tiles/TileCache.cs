@@ -2,7 +2,7 @@ using Microsoft.Extensions.Caching.Memory;
 
 namespace Cradle.Api.Tiles;
 
-public readonly record struct TileKey(Cradle.Geo.Tiles.TileEdition Edition, string Layer, int Z, int X, int Y);
+public readonly record struct TileKey(Cradle.Data.Tiles.TileEdition Edition, string Layer, int Z, int X, int Y);
 
 /// <summary>A tile as served: gzipped MVT bytes (empty for an empty tile).</summary>
 public sealed record CachedTile(byte[] Gzipped, int RawLength)

@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Cradle.Api.Infrastructure;
-using Cradle.Geo.Catalog;
-using Cradle.Geo.Tiles;
+using Cradle.Core.Catalog;
+using Cradle.Data.Tiles;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cradle.Api.Tiles;
@@ -124,7 +124,7 @@ public static class TileEndpoints
             ["as_of"] = edition.AsOf.ToString("yyyy-MM-dd"),
         };
         // A level's tiles name the vintage of its areas (ICBs of April 2026, or of April 2024 for icb2024).
-        if (Cradle.Geo.Catalog.AreaLevels.TryGet(spec.Id, out var level))
+        if (Cradle.Core.Catalog.AreaLevels.TryGet(spec.Id, out var level))
             doc["vintage"] = new JsonObject
             {
                 ["vintage"] = level.Vintage, ["in_force_from"] = level.InForceFrom?.ToString("yyyy-MM-dd"), ["in_force_to"] = level.InForceTo?.ToString("yyyy-MM-dd"),

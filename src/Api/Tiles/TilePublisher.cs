@@ -1,5 +1,5 @@
 using Cradle.Api.Infrastructure;
-using Cradle.Geo.Tiles;
+using Cradle.Data.Tiles;
 using Npgsql;
 
 namespace Cradle.Api.Tiles;
@@ -59,7 +59,7 @@ public sealed class TilePublisher(NpgsqlDataSource db, ModelStore store, DataVer
                 {
                     var s = await store.SnapshotAsync(stop);
                     // The default model as the API serves it: its run and summaries are made once, for both.
-                    var p = new Cradle.Geo.Coverage.ModelParameters();
+                    var p = new Cradle.Core.Coverage.ModelParameters();
                     Raise(await TileFigures.PublishAsync(db, s, store.Baseline(s, p), level => store.Deprivation(s, level, p), stop));
                 }
                 await Task.Delay(100, stop);

@@ -1,4 +1,4 @@
-using Cradle.Geo.Tiles;
+using Cradle.Data.Tiles;
 
 namespace Cradle.Api.Tiles;
 

@@ -1,0 +1,41 @@
+using Cradle.Core.Register;
+using Cradle.Data.Sources;
+
+namespace Cradle.Data.Register;
+
+/// <summary>
+/// Reads the register's two files (data/teams/teams.csv and area-evidence.csv). The columns and
+/// the rules of a row are the core's (<see cref="TeamCsv"/>, <see cref="AreaEvidenceCsv"/>); this
+/// opens the file and matches its header as every other source file's is matched.
+/// </summary>
+public static class RegisterFiles
+{
+    /// <summary>Every team in the file, with the line it is on; a malformed value names its line, the team and the column.</summary>
+    public static List<(string Where, Team Team)> ReadTeams(string path)
+    {
+        using var csv = new CsvFile(path);
+        var index = CsvCells.Index(path, Header(csv), TeamCsv.Columns, TeamCsv.Required);
+        return csv.Records().Select(record => { var r = Cells(path, record, index); return (r.Where, TeamCsv.Parse(r)); }).ToList();
+    }
+
+    /// <summary>Reads and checks every row of the evidence file; the first problem names its line, area and column.</summary>
+    public static List<AreaEvidence> ReadEvidence(string path, Func<string, bool> knownArea, DateOnly today)
+    {
+        using var csv = new CsvFile(path);
+        var index = CsvCells.Index(path, Header(csv), AreaEvidenceCsv.Columns, AreaEvidenceCsv.Required);
+        var rows = new List<AreaEvidence>();
+        var seen = new HashSet<string>();
+        foreach (var record in csv.Records())
+        {
+            var r = Cells(path, record, index);
+            var row = AreaEvidenceCsv.Parse(r, knownArea, today);
+            if (!seen.Add(row.Key)) throw r.Bad("area_code", $"{row.AreaCode} has this evidence from this source twice");
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    static string[] Header(CsvFile csv) => [.. csv.Columns.Select(HeaderMatch.Normalise)];
+
+    static CsvCells Cells(string path, RawRecord record, Dictionary<string, int> index) => new(path, record.Where, record.Cells, index);
+}
