@@ -3,6 +3,7 @@ using Cradle.Core.Case;
 using Cradle.Core.Catalog;
 using Cradle.Core.Coverage;
 using System.Text.Json.Serialization;
+using Cradle.Api.Model;
 
 namespace Cradle.Api.Areas;
 

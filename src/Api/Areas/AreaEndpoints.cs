@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Cradle.Api.Model;
 
 namespace Cradle.Api.Areas;
 

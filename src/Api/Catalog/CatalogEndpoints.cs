@@ -3,6 +3,7 @@ using Cradle.Core.Catalog;
 using Cradle.Core.Coverage;
 using Cradle.Data.Tiles;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Cradle.Api.Model;
 
 namespace Cradle.Api.Catalog;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Net.Http.Headers;
+using Cradle.Api.Model;
 
 namespace Cradle.Api.Infrastructure;
 

@@ -4,6 +4,7 @@ using Cradle.Core.Catalog;
 using Cradle.Core.Coverage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Cradle.Api.Model;
 
 namespace Cradle.Api.Infrastructure;
 

@@ -5,6 +5,7 @@ using Dapper;
 using NetTopologySuite.IO;
 using Npgsql;
 using SkiaSharp;
+using Cradle.Api.Model;
 
 namespace Cradle.Api.Maps;
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 using NetTopologySuite.IO;
 using Npgsql;
 using SkiaSharp;
+using Cradle.Api.Model;
 
 namespace Cradle.Api.Maps;
 

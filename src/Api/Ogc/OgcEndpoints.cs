@@ -10,6 +10,7 @@ using Cradle.Core.Register;
 using Cradle.Data.Tiles;
 using Dapper;
 using Npgsql;
+using Cradle.Api.Model;
 
 namespace Cradle.Api.Ogc;
 

@@ -7,6 +7,7 @@ using Cradle.Core.Catalog;
 using Cradle.Core.Coverage;
 using Npgsql;
 using static Cradle.Api.Reports.CaseReport;
+using Cradle.Api.Model;
 
 namespace Cradle.Api.Reports;
 

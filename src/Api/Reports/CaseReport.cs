@@ -8,6 +8,7 @@ using Cradle.Core.Catalog;
 using Cradle.Core.Coverage;
 using Cradle.Core.Register;
 using Npgsql;
+using Cradle.Api.Model;
 
 namespace Cradle.Api.Reports;
 

@@ -8,6 +8,7 @@ using Cradle.Core.Catalog;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
+using Cradle.Api.Model;
 
 namespace Cradle.Api.Reports;
 

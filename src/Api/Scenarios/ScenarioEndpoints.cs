@@ -3,6 +3,7 @@ using Cradle.Api.Infrastructure;
 using Cradle.Core.Case;
 using Cradle.Core.Coverage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Cradle.Api.Model;
 
 namespace Cradle.Api.Scenarios;
 

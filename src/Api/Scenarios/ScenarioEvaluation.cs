@@ -1,6 +1,7 @@
 using Cradle.Api.Infrastructure;
 using Cradle.Core.Case;
 using Cradle.Core.Coverage;
+using Cradle.Api.Model;
 
 namespace Cradle.Api.Scenarios;
 

@@ -4,6 +4,7 @@ using Cradle.Api.Infrastructure;
 using Cradle.Core.Register;
 using Cradle.Data.Register;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Cradle.Api.Model;
 
 namespace Cradle.Api.Teams;
 

@@ -8,6 +8,7 @@ using Cradle.Data.Register;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Cradle.Api.Model;
 
 namespace Cradle.Api.Teams;
 

@@ -4,6 +4,7 @@ using Cradle.Core.Coverage;
 using Cradle.Core.Register;
 using Cradle.Data.Register;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Cradle.Api.Model;
 
 namespace Cradle.Api.Teams;
 

@@ -4,6 +4,7 @@ using Cradle.Api.Infrastructure;
 using Cradle.Core.Catalog;
 using Cradle.Data.Tiles;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Cradle.Api.Model;
 
 namespace Cradle.Api.Tiles;
 

@@ -1,6 +1,7 @@
 using Cradle.Api.Infrastructure;
 using Cradle.Data.Tiles;
 using Npgsql;
+using Cradle.Api.Model;
 
 namespace Cradle.Api.Tiles;
 

@@ -3,7 +3,7 @@ using Cradle.Core.Coverage;
 using Dapper;
 using Npgsql;
 
-namespace Cradle.Api.Infrastructure;
+namespace Cradle.Api.Model;
 
 /// <summary>A level's figures from one model run, and each area's gap rank.</summary>
 public sealed record LevelFigures(AreaFigures[] Areas, int[] Ranks);

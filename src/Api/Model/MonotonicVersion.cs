@@ -1,4 +1,4 @@
-namespace Cradle.Api.Infrastructure;
+namespace Cradle.Api.Model;
 
 /// <summary>A data version that only ever grows, shared between threads: a late report of an older version cannot take it back.</summary>
 public sealed class MonotonicVersion(long initial = -1)

@@ -1,7 +1,7 @@
 using Dapper;
 using Npgsql;
 
-namespace Cradle.Api.Infrastructure;
+namespace Cradle.Api.Model;
 
 /// <summary>
 /// The current data version, kept in memory: loads and register edits NOTIFY
