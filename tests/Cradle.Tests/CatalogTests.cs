@@ -32,7 +32,7 @@ public sealed class CatalogTests(DatabaseFixture db)
     {
         var s = await Cradle.Data.Store.ModelSnapshotLoader.LoadAsync(db.Db);
         var p = new ModelParameters();
-        var run = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p);
+        var run = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p, TestEnvironment.Today);
         var england = CoverageModel.Aggregate(run, "england").Single();
         foreach (var level in AreaLevels.All)
         {

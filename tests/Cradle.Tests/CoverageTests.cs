@@ -60,16 +60,16 @@ public sealed class CoverageTests(DatabaseFixture db)
     {
         var s = await Cradle.Data.Store.ModelSnapshotLoader.LoadAsync(db.Db);
         var p = new ModelParameters(); // the risk model, calibrated to need_rate × England's births
-        var run = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p);
+        var run = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p, TestEnvironment.Today);
         var england = CoverageModel.Aggregate(run, "england").Single(); // every level sums to it: CatalogTests
         Assert.Equal(573_812 * 0.10, england.Need, 3);
         Assert.Equal(573_812 * 0.08, england.Range.NeedLow, 3);
         Assert.Equal(573_812 * 0.15, england.Range.NeedHigh, 3);
         Assert.Equal(573_812 * 0.10, CoverageModel.Need(s, p with { NeedModel = NeedModel.Flat }).Sum(), 3);
-        var mid2020 = CoverageModel.Aggregate(CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p with { Population = "mid2020" }), "england").Single();
+        var mid2020 = CoverageModel.Aggregate(CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p with { Population = "mid2020" }, TestEnvironment.Today), "england").Single();
         Assert.Equal(601_913 * 0.10, mid2020.Need, 3);
         // The deprivation model moves need between places, not in total.
-        var dep = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p with { NeedModel = NeedModel.Deprivation });
+        var dep = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p with { NeedModel = NeedModel.Deprivation }, TestEnvironment.Today);
         Assert.Equal(england.Need, dep.Need.Sum(), 6);
     }
 
@@ -277,7 +277,7 @@ public sealed class CoverageTests(DatabaseFixture db)
     {
         var s = await Cradle.Data.Store.ModelSnapshotLoader.LoadAsync(db.Db);
         var p = new ModelParameters();
-        var baseline = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p);
+        var baseline = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p, TestEnvironment.Today);
         var weights = Planner.Weights(s, p, deprivationWeighted: true);
         var nenc = s.Levels["lad"].Codes.Where(c => s.Parents[("lad", c)].First(x => x.Level == "icb").Code == "E54000050").ToHashSet();
         foreach (var groupSize in new[] { 1, 2 })
@@ -315,7 +315,7 @@ public sealed class CoverageTests(DatabaseFixture db)
     {
         var s = await Cradle.Data.Store.ModelSnapshotLoader.LoadAsync(db.Db);
         var p = new ModelParameters();
-        var baseline = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p);
+        var baseline = CoverageModel.Run(s, CoverageModel.ActiveTeams(s, p), p, TestEnvironment.Today);
         var weights = Planner.Weights(s, p, deprivationWeighted: true);
         var candidates = Planner.Candidates(s, 3);
         var greedy = Planner.Value(baseline, Planner.Greedy(baseline, candidates, 5, 150, weights).Select(x => x.Candidate), 150, weights);

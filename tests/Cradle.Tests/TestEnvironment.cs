@@ -49,6 +49,12 @@ public static class TestEnvironment
         return new CliResult(p.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>
+    /// The day the full tier's model runs take: the system's, as the server process it compares with
+    /// uses the system clock (the fast tier has its fake clock instead).
+    /// </summary>
+    public static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
+
     /// <summary>The register as committed (data/teams/teams.csv).</summary>
     public static readonly IReadOnlyList<Cradle.Core.Register.Team> CommittedTeams =
         Cradle.Data.Register.RegisterFiles.ReadTeams(Teams).Select(x => x.Team).ToList();

@@ -50,7 +50,7 @@ public static class ScenarioEvaluation
         if (errors.Count > 0) return (null, errors);
 
         var kept = baseline.Teams.Where(t => !close.Contains(t.Id)).ToList();
-        var after = CoverageModel.Run(s, kept.Concat(added).ToList(), p, baseline.Need, baseline.AsOf, baseline.Range);
+        var after = CoverageModel.Run(s, kept.Concat(added).ToList(), p, baseline.AsOf, baseline.Need, baseline.Range);
         var before = store.Figures(s, p, level).Areas;
         var changed = CoverageModel.Aggregate(after, level);
         var areas = new List<ScenarioArea>();
@@ -67,7 +67,7 @@ public static class ScenarioEvaluation
         double need = baseline.Need.Sum(), coveredBefore = baseline.Covered.Sum(), coveredAfter = after.Covered.Sum();
         double extra = coveredAfter - coveredBefore, newCost = added.Sum(t => t.AnnualCost ?? 0);
         // What the new teams buy, against the register without the closed teams: a closure's loss is not the new teams' cost.
-        double byNew = close.Count == 0 ? extra : added.Count == 0 ? 0 : coveredAfter - CoverageModel.Run(s, kept, p, baseline.Need, baseline.AsOf, baseline.Range).Covered.Sum();
+        double byNew = close.Count == 0 ? extra : added.Count == 0 ? 0 : coveredAfter - CoverageModel.Run(s, kept, p, baseline.AsOf, baseline.Need, baseline.Range).Covered.Sum();
         var totals = new ScenarioTotals(R(need), R(coveredBefore), R(coveredAfter), R(extra), R(need - coveredBefore), R(need - coveredAfter),
             R(baseline.UnmetNotKnown()), R(after.UnmetNotKnown()), R(byNew), newCost,
             byNew > 1e-9 && added.Count > 0 ? Math.Round(newCost / byNew, 0) : null,

@@ -233,9 +233,9 @@ public static class CoverageModel
         return rate;
     }
 
-    /// <param name="asOf">The day whose evidence counts as current (today unless a test says otherwise).</param>
+    /// <param name="asOf">The day whose evidence counts as current: the caller's clock, since the core has none.</param>
     /// <param name="need">Need per LSOA when already known (a scenario reuses its baseline's), with <paramref name="range"/>.</param>
-    public static CoverageRun Run(ModelSnapshot s, IReadOnlyList<ModelTeam> teams, ModelParameters p, double[]? need = null, DateOnly? asOf = null,
+    public static CoverageRun Run(ModelSnapshot s, IReadOnlyList<ModelTeam> teams, ModelParameters p, DateOnly asOf, double[]? need = null,
         NeedRange? range = null)
     {
         need ??= Need(s, p);
@@ -245,11 +245,10 @@ public static class CoverageModel
         foreach (var t in teams) Allocate(t, need, capacity, reached);
         var covered = new double[s.LsoaCount];
         for (int i = 0; i < covered.Length; i++) covered[i] = Math.Min(need[i], capacity[i]);
-        var day = asOf ?? DateOnly.FromDateTime(DateTime.UtcNow);
         return new CoverageRun
         {
-            Snapshot = s, Parameters = p, AsOf = day, Teams = teams, Need = need, Range = range, Capacity = capacity,
-            Covered = covered, Reached = reached, State = States(s, p, reached, day),
+            Snapshot = s, Parameters = p, AsOf = asOf, Teams = teams, Need = need, Range = range, Capacity = capacity,
+            Covered = covered, Reached = reached, State = States(s, p, reached, asOf),
         };
     }
 

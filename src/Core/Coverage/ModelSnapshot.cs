@@ -60,7 +60,8 @@ public sealed record AreaChange(DateOnly Date, string Status, string Level, stri
 public sealed record Succession(string Level, int Index, string Code, string Name, double InfantsShare);
 
 /// <summary>
-/// Everything the coverage model needs, read from PostGIS once per data version: England's
+/// Everything the coverage model needs, read once per data version (by the data project's
+/// <c>ModelSnapshotLoader</c>, or made by hand in the fast tests): England's
 /// LSOA 2021 with births, infants and deprivation, the areas of every level, and the register.
 /// Immutable: a new data version makes a new snapshot.
 /// </summary>

@@ -79,6 +79,23 @@ public static class AreaEvidenceCsv
     /// <summary>The columns a file must have.</summary>
     public static readonly string[] Required = ["area_code", "evidence", "statement", "source_url", "source_date", "last_checked"];
 
+    /// <summary>
+    /// Every row of a file, checked, in order: the first problem names its line, area and column,
+    /// and a row is one area's evidence of one kind from one source, so a second such row is an error.
+    /// </summary>
+    public static List<AreaEvidence> ParseAll(IEnumerable<CsvCells> records, Func<string, bool> knownArea, DateOnly today)
+    {
+        var rows = new List<AreaEvidence>();
+        var seen = new HashSet<string>();
+        foreach (var r in records)
+        {
+            var row = Parse(r, knownArea, today);
+            if (!seen.Add(row.Key)) throw r.Bad("area_code", $"{row.AreaCode} has this evidence from this source twice");
+            rows.Add(row);
+        }
+        return rows;
+    }
+
     /// <summary>The row a record describes, checked; the first problem names its line, area and column.</summary>
     public static AreaEvidence Parse(CsvCells r, Func<string, bool> knownArea, DateOnly today)
     {

@@ -23,16 +23,7 @@ public static class RegisterFiles
     {
         using var csv = new CsvFile(path);
         var index = CsvCells.Index(path, Header(csv), AreaEvidenceCsv.Columns, AreaEvidenceCsv.Required);
-        var rows = new List<AreaEvidence>();
-        var seen = new HashSet<string>();
-        foreach (var record in csv.Records())
-        {
-            var r = Cells(path, record, index);
-            var row = AreaEvidenceCsv.Parse(r, knownArea, today);
-            if (!seen.Add(row.Key)) throw r.Bad("area_code", $"{row.AreaCode} has this evidence from this source twice");
-            rows.Add(row);
-        }
-        return rows;
+        return AreaEvidenceCsv.ParseAll(csv.Records().Select(record => Cells(path, record, index)), knownArea, today);
     }
 
     static string[] Header(CsvFile csv) => [.. csv.Columns.Select(HeaderMatch.Normalise)];
