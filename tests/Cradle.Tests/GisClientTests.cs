@@ -26,7 +26,8 @@ public sealed class GisClientTests(DatabaseFixture db)
     [InlineData("lsoa", 33_755)]
     public async Task GDALs_default_GeoPackage_export_matches_the_API_in_every_field(string level, int count)
     {
-        var gpkg = Path.Combine(Directory.CreateTempSubdirectory("cradle-gpkg-").FullName, $"{level}.gpkg");
+        using var tmp = new TempDirectory("cradle-gpkg-");
+        var gpkg = tmp.File($"{level}.gpkg");
         var (code, output) = await TestEnvironment.RunAsync("ogr2ogr", "-f", "GPKG", gpkg, $"OAPIF:{db.BaseAddress}ogc", level);
         Assert.True(code == 0, output);
 

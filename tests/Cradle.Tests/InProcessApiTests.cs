@@ -69,7 +69,8 @@ public sealed class InProcessApiTests : IAsyncLifetime
     {
         var areas = (await Districts()).Areas.ToDictionary(a => a.Code);
         // Read back with Cradle's own RFC 4180 reader (quoted cells hold commas).
-        var file = Path.Combine(Directory.CreateTempSubdirectory("cradle-csv-").FullName, "lad.csv");
+        using var tmp = new TempDirectory("cradle-csv-");
+        var file = tmp.File("lad.csv");
         await File.WriteAllTextAsync(file, await _http.GetStringAsync("/api/areas?level=lad&format=csv"));
         var csv = new Cradle.Data.Sources.CsvFile(file);
         Assert.Equal(AreaOutput.Columns.Select(c => c.Name), csv.Columns);

@@ -45,7 +45,8 @@ public sealed class RegisterTests(DatabaseFixture db)
     public async Task The_CSV_export_round_trips_the_committed_register()
     {
         var csv = await db.Http.GetStringAsync("/api/teams?format=csv");
-        var path = Path.GetTempFileName() + ".csv";
+        using var tmp = new TempDirectory("cradle-register-csv-");
+        var path = tmp.File("teams.csv");
         await File.WriteAllTextAsync(path, csv);
         var exported = RegisterFiles.ReadTeams(path).Select(x => x.Team).OrderBy(t => t.Id).ToList();
         var committed = TestEnvironment.CommittedTeams.OrderBy(t => t.Id).ToList();
@@ -220,7 +221,8 @@ public sealed class RegisterTests(DatabaseFixture db)
     [InlineData("started", ",active,2015,", ",active,2015-13,")]
     public async Task A_register_CSV_with_a_bad_row_is_refused_naming_the_line_the_team_and_the_field(string field, string from, string to)
     {
-        var path = Path.GetTempFileName() + ".csv";
+        using var tmp = new TempDirectory("cradle-register-csv-");
+        var path = tmp.File("teams.csv");
         var lines = (await File.ReadAllLinesAsync(TestEnvironment.Teams)).ToList();
         int row = lines.FindIndex(l => l.StartsWith("livpip,"));
         Assert.Contains(from, lines[row]);

@@ -139,14 +139,7 @@ public static class RegisterEndpoints
     /// <summary>Each team of the release with its service area: the union of its LSOAs, as the current boundaries draw them.</summary>
     static async Task<byte[]> ServiceAreas(NpgsqlDataSource db, ModelSnapshot s, RegisterRelease release, CancellationToken ct)
     {
-        var path = Path.GetTempFileName();
-        List<Team> teams;
-        try
-        {
-            await System.IO.File.WriteAllTextAsync(path, release.TeamsCsv, ct);
-            teams = RegisterFiles.ReadTeams(path).Select(r => r.Team).ToList();
-        }
-        finally { System.IO.File.Delete(path); }
+        var teams = RegisterFiles.TeamsOfText($"register release {release.DataVersion}, teams.csv", release.TeamsCsv);
         var pairs = teams.SelectMany(t => s.Resolve(t.ServiceAreas).Lsoas.Select(i => (t.Id, Code: s.LsoaCodes[i]))).ToList();
         await using var conn = await db.OpenConnectionAsync(ct);
         var shapes = (await conn.QueryAsync<(string Id, string Geometry)>(new CommandDefinition("""

@@ -11,11 +11,16 @@ namespace Cradle.Data.Register;
 public static class RegisterFiles
 {
     /// <summary>Every team in the file, with the line it is on; a malformed value names its line, the team and the column.</summary>
-    public static List<(string Where, Team Team)> ReadTeams(string path)
+    public static List<(string Where, Team Team)> ReadTeams(string path) => Teams(new CsvFile(path));
+
+    /// <summary>The teams of a register CSV held in memory (a release's), read as the file would be.</summary>
+    public static List<Team> TeamsOfText(string name, string text) => [.. Teams(CsvFile.FromText(name, text)).Select(x => x.Team)];
+
+    static List<(string Where, Team Team)> Teams(CsvFile csv)
     {
-        using var csv = new CsvFile(path);
-        var index = CsvCells.Index(path, Header(csv), TeamCsv.Columns, TeamCsv.Required);
-        return csv.Records().Select(record => { var r = Cells(path, record, index); return (r.Where, TeamCsv.Parse(r)); }).ToList();
+        using var _ = csv;
+        var index = CsvCells.Index(csv.Path, Header(csv), TeamCsv.Columns, TeamCsv.Required);
+        return csv.Records().Select(record => { var r = Cells(csv.Path, record, index); return (r.Where, TeamCsv.Parse(r)); }).ToList();
     }
 
     /// <summary>Reads and checks every row of the evidence file; the first problem names its line, area and column.</summary>

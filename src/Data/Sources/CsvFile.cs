@@ -13,9 +13,13 @@ public sealed class CsvFile : SourceFile
     readonly List<(int Line, string?[] Cells)> _rows = [];
     readonly string[] _columns;
 
-    public CsvFile(string path, int headerLine = 1) : base(path)
+    public CsvFile(string path, int headerLine = 1) : this(path, DecodeUtf8(path, ReadAllBytes(path)), headerLine) { }
+
+    /// <summary>CSV already in memory (a register release's text); <paramref name="name"/> is what messages call it.</summary>
+    public static CsvFile FromText(string name, string text) => new(name, text, 1);
+
+    CsvFile(string path, string text, int headerLine) : base(path)
     {
-        var text = DecodeUtf8(path, ReadAllBytes(path));
         var rows = Parse(path, text);
         int header = rows.FindIndex(r => r.Line >= headerLine);
         if (header < 0 || rows[header].Line != headerLine)
