@@ -46,9 +46,14 @@ WEB_SOURCES := $(shell find src/Web/src src/Web/public src/Web/scripts -type f) 
 
 build: $(DLL) $(WEB_DIST)
 
+# The viewer's packages, installed again only when package.json or its lock file changes (npm writes this file).
+WEB_NODE := src/Web/node_modules/.package-lock.json
+$(WEB_NODE): src/Web/package.json src/Web/package-lock.json
+	cd src/Web && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.package-lock.json
+
 # The viewer: TypeScript strict, bundled by Vite into src/Web/dist, which the API serves at /.
-$(WEB_DIST): $(WEB_SOURCES)
-	cd src/Web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent
+$(WEB_DIST): $(WEB_SOURCES) $(WEB_NODE)
+	cd src/Web && npm run build --silent
 
 $(SLN_STAMP): $(SOURCES)
 	dotnet build Cradle.sln -c Release -nologo -v q -clp:NoSummary
@@ -83,14 +88,12 @@ test: data db $(SLN_STAMP) $(WEB_DIST)
 
 # The fast tier: no PostgreSQL, no data, no browser (the API in process over a hand-made snapshot with a fake
 # clock, the model and register rules, the viewer's pure modules). make test runs it too, in the full gate.
-test-fast: $(SLN_STAMP)
-	@cd src/Web && { [ -d node_modules/vitest ] || npm ci --no-audit --no-fund --loglevel=error; }
+test-fast: $(SLN_STAMP) $(WEB_NODE)
 	@dotnet test tests/Cradle.Tests -c Release --no-build --nologo --filter "Tier=Fast"
 	@cd src/Web && npm run --silent test:unit
 
 # The viewer's API types, generated from the OpenAPI document (commit the result; make test checks it).
-api-types: $(SLN_STAMP)
-	@cd src/Web && npm ci --no-audit --no-fund --loglevel=error
+api-types: $(SLN_STAMP) $(WEB_NODE)
 	@scripts/api-types.sh write
 
 # An API key for register edits: make key NAME=you (prints the key once; keeps its hash).

@@ -6,15 +6,16 @@
 # Its own cluster (run directory, ports), so it never touches the one `make run` uses.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
-export CRADLE_RUN_DIR="${CRADLE_CLUSTER_DIR:-$CRADLE_RUN_DIR-cluster}"
+export CRADLE_RUN_DIR="$CRADLE_CLUSTER_DIR"
 export PGPASSFILE="$CRADLE_RUN_DIR/pgpass"
 export PGPORT="${CLUSTER_PGPORT:-55442}"
 STANDBY_PORT="${CLUSTER_STANDBY_PORT:-$((PGPORT + 1))}"
 API_PORTS=("${CLUSTER_API_PORT1:-8081}" "${CLUSTER_API_PORT2:-8082}")
 LB_PORT="${CLUSTER_PORT:-8088}"
 STANDBY="$CRADLE_RUN_DIR/standby"
-DLL="${CRADLE_DLL:?set CRADLE_DLL (make cluster does)}"
-DATA_DIR="${DATA_DIR:?set DATA_DIR (make cluster does)}"
+# Only starting needs the program and the data; stopping and status work from a bare shell (.ci/run's clean-up).
+DLL="${CRADLE_DLL:-}"
+DATA_DIR="${DATA_DIR:-}"
 export CRADLE_API_KEYS_FILE="$CRADLE_RUN_DIR/api-keys"
 
 standby_start() { as_owner "$PG_BIN/pg_ctl" -D "$STANDBY" -l "$CRADLE_RUN_DIR/standby.log" -o "-p $STANDBY_PORT" -w -t 60 start >/dev/null; }
@@ -25,6 +26,7 @@ wait_ready() { # url
 }
 
 up() {
+  : "${DLL:?set CRADLE_DLL (make cluster does)}" "${DATA_DIR:?set DATA_DIR (make cluster does)}"
   # The primary: the project's cluster script, with WAL for standbys and a smaller cache (two servers share the machine).
   CRADLE_REPLICATION=1 CRADLE_SHARED_BUFFERS=256MB "$(dirname "$0")/db.sh" start
   dotnet "$DLL" load --data "$DATA_DIR" --if-changed

@@ -3,6 +3,8 @@
 CRADLE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 CRADLE_KEY=$(printf '%s' "$CRADLE_ROOT" | sha1sum | cut -c1-10)
 export CRADLE_RUN_DIR=${CRADLE_RUN_DIR:-/tmp/cradle-$CRADLE_KEY}
+# make cluster's own run directory (scripts/cluster.sh), beside it.
+export CRADLE_CLUSTER_DIR=${CRADLE_CLUSTER_DIR:-$CRADLE_RUN_DIR-cluster}
 export PGPORT=${PGPORT:-55432}
 export PGHOST=127.0.0.1
 export PGUSER=cradle

@@ -17,26 +17,25 @@ read -r passed failed skipped < <(awk '
   END { print p + 0, f + 0, s + 0 }' "$log")
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # the run broke before it could count
 
+# Adds a run's counts to the totals: tally LOG RC PASSED_SED FAILED_SED (each sed prints the count from its line;
+# a run that failed without counting a failure counts one).
+tally() {
+  local pass fail
+  pass=$(sed -nE "$3" "$1" | tail -1); fail=$(sed -nE "$4" "$1" | tail -1)
+  pass=${pass:-0}; fail=${fail:-0}
+  if [ "$2" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
+  passed=$((passed + pass)); failed=$((failed + fail))
+  if [ "$2" -ne 0 ]; then rc=$2; fi
+}
+
 # The viewer's pure modules (vitest), then the viewer end to end in Debian's Chromium (after xunit, which leaves the test database loaded).
+unitlog="$CRADLE_RUN_DIR/test-unit.log"
+(cd src/Web && npm run --silent test:unit) 2>&1 | tee "$unitlog"
+tally "$unitlog" "${PIPESTATUS[0]}" 's/^ +Tests +([0-9]+ failed \| )?([0-9]+) passed.*/\2/p' 's/^ +Tests +([0-9]+) failed.*/\1/p'
 weblog="$CRADLE_RUN_DIR/test-web.log"
 # A hung test fails after five minutes instead of holding the run for ever.
-unitlog="$CRADLE_RUN_DIR/test-unit.log"
-(cd src/Web && npx vitest run --dir unit) 2>&1 | tee "$unitlog"
-unitrc=${PIPESTATUS[0]}
-upass=$(grep -E '^ +Tests +[0-9]+ passed' "$unitlog" | grep -oE '[0-9]+ passed' | awk '{print $1}' | tail -1)
-ufail=$(grep -E '^ +Tests +.*[0-9]+ failed' "$unitlog" | grep -oE '[0-9]+ failed' | awk '{print $1}' | tail -1)
-upass=${upass:-0}; ufail=${ufail:-0}
-if [ "$unitrc" -ne 0 ] && [ "$ufail" -eq 0 ]; then ufail=1; fi
-passed=$((passed + upass)); failed=$((failed + ufail))
-[ "$unitrc" -ne 0 ] && rc=$unitrc
 (cd src/Web && node --test --test-timeout=300000 tests/) 2>&1 | tee "$weblog"
-webrc=${PIPESTATUS[0]}
-wpass=$(grep -E '^# pass [0-9]+' "$weblog" | awk '{print $3}' | tail -1)
-wfail=$(grep -E '^# fail [0-9]+' "$weblog" | awk '{print $3}' | tail -1)
-wpass=${wpass:-0}; wfail=${wfail:-0}
-if [ "$webrc" -ne 0 ] && [ "$wfail" -eq 0 ]; then wfail=1; fi
-passed=$((passed + wpass)); failed=$((failed + wfail))
-[ "$webrc" -ne 0 ] && rc=$webrc
+tally "$weblog" "${PIPESTATUS[0]}" 's/^# pass ([0-9]+).*/\1/p' 's/^# fail ([0-9]+).*/\1/p'
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
 echo "$line"

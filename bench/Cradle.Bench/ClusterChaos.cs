@@ -83,43 +83,25 @@ static class ClusterChaos
             return [("cluster starts", false)];
         }
         Console.WriteLine(up.Out.Trim().Split('\n').Last());
-        var runDir = (await Sh("bash", "-c", $". {root}/scripts/env.sh && echo $CRADLE_RUN_DIR-cluster")).Out.Trim();
         var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromSeconds(5) })
             { BaseAddress = new Uri($"http://127.0.0.1:{Lb}"), Timeout = TimeSpan.FromSeconds(20) };
+        using var direct = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         try
         {
             // 1. A register edit through the balancer shows on both replicas (a generous bound: this judges that it arrives).
-            var key = (await Sh("bash", "-c", $"dotnet {dll} keys add chaos-{Environment.ProcessId} --file {runDir}/api-keys | grep -o 'crd_[A-Za-z0-9_-]*' | head -1")).Out.Trim();
-            var restart = await Sh(script, "restart-apis"); // they read their keys at start
-            if (restart.Code != 0) { Console.WriteLine($"chaos cluster: restarting the replicas failed: {restart.Out}"); return [("cluster starts", false)]; }
+            var (runDir, auth, restarted) = await KeyedAsync(dll, root, script, $"chaos-{Environment.ProcessId}");
+            if (auth is null) { Console.WriteLine($"chaos cluster: restarting the replicas failed: {restarted}"); return [("cluster starts", false)]; }
             var reads = new Reads(http);
             reads.Start();
             await Task.Delay(TimeSpan.FromSeconds(seconds / 3.0));
             var id = $"chaos-{Environment.ProcessId}";
-            var body = $$"""{"id":"{{id}}","name":"Chaos team {{id}}","status":"in_development","service_areas":["E08000024"],"source_url":"https://example.org/{{id}}/page","source_date":"2026-11","last_checked":"2026-11-01","definition_fit":"meets"}""";
-            var post = new HttpRequestMessage(HttpMethod.Post, "/api/teams") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-            post.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
-            var clock = Stopwatch.StartNew();
-            using var created = await http.SendAsync(post);
-            var shown = new Dictionary<int, double>();
-            var direct = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            while (shown.Count < 2 && clock.Elapsed < TimeSpan.FromSeconds(10))
-            {
-                foreach (var port in new[] { Api1, Api2 }.Where(p => !shown.ContainsKey(p)))
-                {
-                    using var r = await direct.GetAsync($"http://127.0.0.1:{port}/api/teams/{id}");
-                    if (r.IsSuccessStatusCode) shown[port] = clock.Elapsed.TotalSeconds;
-                }
-                await Task.Delay(20);
-            }
+            var (status, shown) = await TimeEditAsync(http, direct, auth, id, "Chaos", TimeSpan.FromSeconds(10));
             await Task.Delay(TimeSpan.FromSeconds(seconds / 3.0));
             await reads.StopAsync();
-            bool editOk = created.StatusCode == HttpStatusCode.Created && shown.Count == 2 && shown.Values.All(t => t <= 10.0) && reads.ServerErrors == 0 && reads.Failed == 0;
-            Console.WriteLine($"chaos cluster edit: POST {(int)created.StatusCode}; shown on :{Api1} after {Shown(shown, Api1)}, on :{Api2} after {Shown(shown, Api2)}; reads: {reads.Text}");
+            bool editOk = status == HttpStatusCode.Created && shown.Count == 2 && shown.Values.All(t => t <= 10.0) && reads.ServerErrors == 0 && reads.Failed == 0;
+            Console.WriteLine($"chaos cluster edit: POST {(int)status}; shown on :{Api1} after {Shown(shown, Api1)}, on :{Api2} after {Shown(shown, Api2)}; reads: {reads.Text}");
             results.Add(("a register edit shows on both replicas within 10 s", editOk));
-            var delete = new HttpRequestMessage(HttpMethod.Delete, $"/api/teams/{id}");
-            delete.Headers.Authorization = post.Headers.Authorization;
-            await http.SendAsync(delete);
+            await DeleteTeamAsync(http, auth, id);
 
             // 2. kill -9 of one replica: the balancer sends everything to the other.
             reads = new Reads(http);
@@ -148,7 +130,10 @@ static class ClusterChaos
             // Recovered: both replicas ready and reading, the standby streaming again.
             bool recovered = true;
             foreach (var port in new[] { Api1, Api2 })
-                recovered &= (await direct.GetAsync($"http://127.0.0.1:{port}/api/areas?level=region")).IsSuccessStatusCode;
+            {
+                using var r = await direct.GetAsync($"http://127.0.0.1:{port}/api/areas?level=region");
+                recovered &= r.IsSuccessStatusCode;
+            }
             var streaming = (await Sh("bash", "-c", $". {root}/scripts/env.sh && PGPASSFILE={runDir}/pgpass psql -qtA -h 127.0.0.1 -p 55442 -U cradle -d cradle -c \"select count(*) from pg_stat_replication where state = 'streaming'\"")).Out.Trim();
             Console.WriteLine($"chaos cluster standby stop/start: reads: {reads.Text}; both replicas answer after: {recovered}; standbys streaming: {streaming}");
             foreach (var s in reads.Samples.Take(5)) Console.WriteLine($"  {s}");
@@ -174,38 +159,65 @@ static class ClusterChaos
         if (up.Code != 0) return (null, $"the cluster did not start: {up.Out.Trim().Split('\n').LastOrDefault()}");
         try
         {
-            var runDir = (await Sh("bash", "-c", $". {root}/scripts/env.sh && echo $CRADLE_RUN_DIR-cluster")).Out.Trim();
-            var key = (await Sh("bash", "-c", $"dotnet {dll} keys add bench-{Environment.ProcessId} --file {runDir}/api-keys | grep -o 'crd_[A-Za-z0-9_-]*' | head -1")).Out.Trim();
-            if ((await Sh(script, "restart-apis")).Code != 0) return (null, "the replicas did not restart");
+            var (_, auth, _) = await KeyedAsync(dll, root, script, $"bench-{Environment.ProcessId}");
+            if (auth is null) return (null, "the replicas did not restart");
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Lb}"), Timeout = TimeSpan.FromSeconds(20) };
             using var direct = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            var auth = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
             var seconds = new List<double>();
             for (int k = 0; k < edits; k++)
             {
                 var id = $"bench-{Environment.ProcessId}-{k}";
-                var body = $$"""{"id":"{{id}}","name":"Bench team {{id}}","status":"in_development","service_areas":["E08000024"],"source_url":"https://example.org/{{id}}/page","source_date":"2026-11","last_checked":"2026-11-01","definition_fit":"meets"}""";
-                using var post = new HttpRequestMessage(HttpMethod.Post, "/api/teams") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-                post.Headers.Authorization = auth;
-                var clock = Stopwatch.StartNew();
-                using var created = await http.SendAsync(post);
-                if (created.StatusCode != HttpStatusCode.Created) return (null, $"an edit was refused: {(int)created.StatusCode}");
-                var shown = new HashSet<int>();
-                while (shown.Count < 2 && clock.Elapsed < TimeSpan.FromSeconds(30))
-                {
-                    foreach (var port in new[] { Api1, Api2 }.Where(p => !shown.Contains(p)))
-                        if ((await direct.GetAsync($"http://127.0.0.1:{port}/api/teams/{id}")).IsSuccessStatusCode) shown.Add(port);
-                    if (shown.Count < 2) await Task.Delay(10);
-                }
-                seconds.Add(shown.Count == 2 ? clock.Elapsed.TotalSeconds : double.PositiveInfinity);
-                using var delete = new HttpRequestMessage(HttpMethod.Delete, $"/api/teams/{id}");
-                delete.Headers.Authorization = auth;
-                await http.SendAsync(delete);
+                var (status, shown) = await TimeEditAsync(http, direct, auth, id, "Bench", TimeSpan.FromSeconds(30));
+                if (status != HttpStatusCode.Created) return (null, $"an edit was refused: {(int)status}");
+                seconds.Add(shown.Count == 2 ? shown.Values.Max() : double.PositiveInfinity);
+                await DeleteTeamAsync(http, auth, id);
                 await Task.Delay(500);
             }
             return (seconds, "");
         }
         finally { await Sh(script, "down"); }
+    }
+
+    /// <summary>The cluster's run directory, and a new API key for register edits once the replicas have restarted to read it (null, with the script's output, when they did not).</summary>
+    static async Task<(string RunDir, System.Net.Http.Headers.AuthenticationHeaderValue? Auth, string Restart)> KeyedAsync(string dll, string root, string script, string name)
+    {
+        var runDir = (await Sh("bash", "-c", $". {root}/scripts/env.sh && echo $CRADLE_CLUSTER_DIR")).Out.Trim();
+        var key = (await Sh("bash", "-c", $"dotnet {dll} keys add {name} --file {runDir}/api-keys | grep -o 'crd_[A-Za-z0-9_-]*' | head -1")).Out.Trim();
+        var restart = await Sh(script, "restart-apis"); // they read their keys at start
+        return (runDir, restart.Code == 0 ? new("Bearer", key) : null, restart.Out);
+    }
+
+    /// <summary>
+    /// Creates team <paramref name="id"/> through the balancer and times it until each replica answers it, or
+    /// <paramref name="bound"/> passes: the POST's status, and the seconds each replica took.
+    /// </summary>
+    static async Task<(HttpStatusCode Status, Dictionary<int, double> Shown)> TimeEditAsync(HttpClient http, HttpClient direct,
+        System.Net.Http.Headers.AuthenticationHeaderValue auth, string id, string label, TimeSpan bound)
+    {
+        var body = $$"""{"id":"{{id}}","name":"{{label}} team {{id}}","status":"in_development","service_areas":["E08000024"],"source_url":"https://example.org/{{id}}/page","source_date":"2026-11","last_checked":"2026-11-01","definition_fit":"meets"}""";
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/api/teams") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        post.Headers.Authorization = auth;
+        var clock = Stopwatch.StartNew();
+        using var created = await http.SendAsync(post);
+        var shown = new Dictionary<int, double>();
+        if (created.StatusCode != HttpStatusCode.Created) return (created.StatusCode, shown);
+        while (shown.Count < 2 && clock.Elapsed < bound)
+        {
+            foreach (var port in new[] { Api1, Api2 }.Where(p => !shown.ContainsKey(p)))
+            {
+                using var r = await direct.GetAsync($"http://127.0.0.1:{port}/api/teams/{id}");
+                if (r.IsSuccessStatusCode) shown[port] = clock.Elapsed.TotalSeconds;
+            }
+            if (shown.Count < 2) await Task.Delay(10);
+        }
+        return (created.StatusCode, shown);
+    }
+
+    static async Task DeleteTeamAsync(HttpClient http, System.Net.Http.Headers.AuthenticationHeaderValue auth, string id)
+    {
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, $"/api/teams/{id}");
+        delete.Headers.Authorization = auth;
+        using var _ = await http.SendAsync(delete);
     }
 
     static string Shown(Dictionary<int, double> shown, int port) => shown.TryGetValue(port, out var t) ? $"{t:0.000} s" : "never (5 s)";

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Cradle.Api.Areas;
 using Cradle.Api.Commands;
 using Cradle.Api.Infrastructure;
-using Cradle.Core.Coverage;
 using Cradle.Core.Register;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
@@ -69,10 +68,7 @@ public sealed class InProcessApiTests : IAsyncLifetime
     {
         var areas = (await Districts()).Areas.ToDictionary(a => a.Code);
         // Read back with Cradle's own RFC 4180 reader (quoted cells hold commas).
-        using var tmp = new TempDirectory("cradle-csv-");
-        var file = tmp.File("lad.csv");
-        await File.WriteAllTextAsync(file, await _http.GetStringAsync("/api/areas?level=lad&format=csv"));
-        var csv = new Cradle.Data.Sources.CsvFile(file);
+        using var csv = Cradle.Data.Sources.CsvFile.FromText("lad.csv", await _http.GetStringAsync("/api/areas?level=lad&format=csv"));
         Assert.Equal(AreaOutput.Columns.Select(c => c.Name), csv.Columns);
         int cells = 0;
         foreach (var record in csv.Records())

@@ -45,12 +45,8 @@ public sealed class RegisterTests(DatabaseFixture db)
     public async Task The_CSV_export_round_trips_the_committed_register()
     {
         var csv = await db.Http.GetStringAsync("/api/teams?format=csv");
-        using var tmp = new TempDirectory("cradle-register-csv-");
-        var path = tmp.File("teams.csv");
-        await File.WriteAllTextAsync(path, csv);
-        var exported = RegisterFiles.ReadTeams(path).Select(x => x.Team).OrderBy(t => t.Id).ToList();
+        var exported = RegisterFiles.TeamsOfText("export", csv).OrderBy(t => t.Id).ToList();
         var committed = TestEnvironment.CommittedTeams.OrderBy(t => t.Id).ToList();
-        File.Delete(path);
         Assert.Equal(committed.Count, exported.Count);
         for (int i = 0; i < committed.Count; i++)
             Assert.Equal(committed[i] with { ServiceAreas = [] }, exported[i] with { ServiceAreas = [] });
@@ -231,7 +227,6 @@ public sealed class RegisterTests(DatabaseFixture db)
         var version = await db.DataVersion();
         var before = await db.Http.GetStringAsync("/api/teams?format=csv");
         var result = await TestEnvironment.RunCliAsync("teams", "import", path);
-        File.Delete(path);
         Assert.Equal(1, result.ExitCode);
         Assert.Contains($"line {row + 1}", result.Stderr);
         Assert.Contains("livpip", result.Stderr);

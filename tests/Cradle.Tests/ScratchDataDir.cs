@@ -6,7 +6,9 @@ namespace Cradle.Tests;
 /// </summary>
 public sealed class ScratchDataDir : IDisposable
 {
-    public string Path { get; } = Directory.CreateTempSubdirectory("cradle-data-").FullName;
+    readonly TempDirectory _dir = new("cradle-data-");
+
+    public string Path => _dir.Path;
 
     public ScratchDataDir()
     {
@@ -45,5 +47,5 @@ public sealed class ScratchDataDir : IDisposable
         writer.Write(output);
     }
 
-    public void Dispose() => Directory.Delete(Path, recursive: true);
+    public void Dispose() => _dir.Dispose();
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Cradle.Data;
 using Cradle.Data.Store;
 using Npgsql;
 
@@ -53,7 +54,7 @@ public static class TestEnvironment
     /// The day the full tier's model runs take: the system's, as the server process it compares with
     /// uses the system clock (the fast tier has its fake clock instead).
     /// </summary>
-    public static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
+    public static DateOnly Today => TimeProvider.System.Today();
 
     /// <summary>The register as committed (data/teams/teams.csv).</summary>
     public static readonly IReadOnlyList<Cradle.Core.Register.Team> CommittedTeams =

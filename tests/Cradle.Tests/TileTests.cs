@@ -195,7 +195,7 @@ public sealed class TileTests(DatabaseFixture db)
         Assert.Equal(8, tj.GetProperty("minzoom").GetInt32());
         // The URL names the edition: the data version and the day its team states hold for.
         var asOf = DateOnly.Parse(tj.GetProperty("as_of").GetString()!);
-        Assert.Equal(DateOnly.FromDateTime(DateTime.UtcNow), asOf);
+        Assert.Equal(TestEnvironment.Today, asOf);
         Assert.EndsWith($"/tiles/lsoa/{{z}}/{{x}}/{{y}}.mvt?v={await db.DataVersion()}.{asOf:yyyyMMdd}", tj.GetProperty("tiles")[0].GetString());
         var layer = tj.GetProperty("vector_layers")[0];
         Assert.Equal("lsoa", layer.GetProperty("id").GetString());

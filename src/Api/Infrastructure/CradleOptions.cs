@@ -50,7 +50,7 @@ public sealed class CradleOptions
 
     public Uri? PublicOriginUri => PublicOrigin.Length == 0 ? null : new Uri(PublicOrigin);
 
-    static List<string> Split(string text, char by) => text.Split(by, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+    internal static List<string> Split(string text, char by) => text.Split(by, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 
     /// <summary>The settings as configured, checked: the options, or every problem with them.</summary>
     public static (CradleOptions? Options, IReadOnlyList<string> Problems) Read(IConfiguration config)
@@ -77,7 +77,7 @@ public sealed class CradleOptionsValidator : IValidateOptions<CradleOptions>
             problems.Add($"Cradle:ContributionsPerMinute: {o.ContributionsPerMinute} is not a whole number from 1 to 10,000");
         if (!double.IsFinite(o.TileCacheMB) || o.TileCacheMB < 0 || o.TileCacheMB > 65_536)
             problems.Add($"Cradle:TileCacheMB: {o.TileCacheMB} is not a number of megabytes from 0 (off) to 65,536");
-        foreach (var proxy in o.TrustedProxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var proxy in CradleOptions.Split(o.TrustedProxies, ','))
             if (!IPAddress.TryParse(proxy, out _)) problems.Add($"Cradle:TrustedProxies: '{proxy}' is not an IP address");
         if (o.PublicOrigin.Length > 0 && (!Uri.TryCreate(o.PublicOrigin, UriKind.Absolute, out var origin) || origin.Scheme is not ("http" or "https")
             || origin.Query.Length > 0 || origin.Fragment.Length > 0))

@@ -76,7 +76,6 @@ public static class ModelQuery
         return (p, null);
     }
 
-    /// <summary>The indicative lifetime benefit per family reached, low, central and high (GBP), as given in a body or query; defaults from <see cref="BenefitParameters"/>.</summary>
     /// <summary>The model's parameters and the benefit per family from a JSON body (a scenario's or a plan's), checked as the query's are.</summary>
     public static (ModelParameters? Parameters, BenefitParameters? Benefit, ProblemHttpResult? Problem) Parse(IModelBody body)
     {
@@ -86,6 +85,7 @@ public static class ModelQuery
         return bp is not null ? (null, null, bp) : (p, benefit, null);
     }
 
+    /// <summary>The indicative lifetime benefit per family reached, low, central and high (GBP), as given in a body or query; defaults from <see cref="BenefitParameters"/>.</summary>
     public static (BenefitParameters? Benefit, ProblemHttpResult? Problem) ParseBenefit(double? low, double? central, double? high) =>
         ParseBenefit(Text(low), Text(central), Text(high));
 

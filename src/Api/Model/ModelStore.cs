@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Cradle.Core.Coverage;
+using Cradle.Data;
 using Dapper;
 using Npgsql;
 
@@ -17,18 +18,17 @@ public sealed record LevelFigures(AreaFigures[] Areas, int[] Ranks);
 public sealed class ModelStore(NpgsqlDataSource db, DataVersionMonitor versions, TimeProvider clock, ModelSnapshot? given = null)
 {
     ModelSnapshot? _snapshot = given;
+    readonly ModelSnapshot? _given = given;
     readonly SemaphoreSlim _loading = new(1, 1);
     // Keyed by day too: whether a statement of "no team" is still current depends on the date.
     readonly ConcurrentDictionary<(long, ModelParameters, DateOnly), CoverageRun> _runs = new();
     readonly ConcurrentDictionary<(long, ModelParameters, DateOnly, string), LevelFigures> _figures = new();
     readonly ConcurrentDictionary<(long, string, string, string), DeprivationSummary[]> _deprivation = new();
 
-    readonly ModelSnapshot? _given = given;
-
     public Task<long> CurrentVersionAsync(CancellationToken ct) => _given is not null ? Task.FromResult(_given.DataVersion) : versions.GetAsync(ct);
 
     /// <summary>Today (UTC, by the clock the server was given: a fake one in tests): the day whose vintages and evidence are in force.</summary>
-    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    public DateOnly Today => clock.Today();
 
     public async Task<ModelSnapshot> SnapshotAsync(CancellationToken ct)
     {

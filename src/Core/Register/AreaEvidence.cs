@@ -97,7 +97,7 @@ public static class AreaEvidenceCsv
     }
 
     /// <summary>The row a record describes, checked; the first problem names its line, area and column.</summary>
-    public static AreaEvidence Parse(CsvCells r, Func<string, bool> knownArea, DateOnly today)
+    static AreaEvidence Parse(CsvCells r, Func<string, bool> knownArea, DateOnly today)
     {
         var row = new AreaEvidence(r.Text("area_code") ?? "", r.Text("evidence") ?? "", r.Text("statement") ?? "", r.Text("source_url") ?? "",
             r.Partial("source_date") ?? throw r.Bad("source_date", "is required"), r.Partial("last_confirmed"),

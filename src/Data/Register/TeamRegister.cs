@@ -4,6 +4,7 @@ using Dapper;
 using Npgsql;
 using Cradle.Core.Register;
 using Cradle.Core;
+using Cradle.Data.Store;
 
 namespace Cradle.Data.Register;
 
@@ -42,7 +43,7 @@ public sealed record ImportResult(bool Imported, int Teams, int Added, int Updat
 public sealed class TeamRegister(NpgsqlDataSource db, TimeProvider? clock = null)
 {
     /// <summary>Today (UTC) by the clock given, the system's by default: no date in a row may be after it.</summary>
-    public DateOnly Today => DateOnly.FromDateTime((clock ?? TimeProvider.System).GetUtcNow().UtcDateTime);
+    public DateOnly Today => (clock ?? TimeProvider.System).Today();
 
     const string Columns = """
         id, name, provider, status, started, ended, capacity_families_per_year as CapacityFamiliesPerYear,
@@ -197,7 +198,7 @@ public sealed class TeamRegister(NpgsqlDataSource db, TimeProvider? clock = null
         }
         if (action == "delete") await conn.ExecuteAsync("delete from cradle_register.teams where id = @id", new { id }, tx);
         else await Upsert(conn, tx, team!, context.Actor);
-        long version = await NewVersion(conn, tx);
+        long version = await DataVersions.NextAsync(conn, tx, ct);
         await Log(conn, tx, version, "team", id, action, context, before, await TeamJson(conn, tx, id));
         await Release(conn, tx, version);
         if (inTransaction is not null) await inTransaction(conn, tx, version);
@@ -218,7 +219,7 @@ public sealed class TeamRegister(NpgsqlDataSource db, TimeProvider? clock = null
         var before = await EvidenceJson(conn, tx, row.Key);
         await DeleteEvidence(conn, tx, row.Key);
         await InsertEvidence(conn, tx, row);
-        long version = await NewVersion(conn, tx);
+        long version = await DataVersions.NextAsync(conn, tx, ct);
         await Log(conn, tx, version, "area_evidence", row.AreaCode, before is null ? "create" : "update", context, before, await EvidenceJson(conn, tx, row.Key));
         await Release(conn, tx, version);
         if (inTransaction is not null) await inTransaction(conn, tx, version);
@@ -268,7 +269,6 @@ public sealed class TeamRegister(NpgsqlDataSource db, TimeProvider? clock = null
             LastConfirmed = t.LastConfirmed?.ToString(), t.LastChecked, t.DefinitionFit, t.Notes, actor,
         }, tx);
 
-    static Task<long> NewVersion(NpgsqlConnection conn, NpgsqlTransaction tx) => Cradle.Data.Store.DataVersions.NextAsync(conn, tx);
 
     static Task Log(NpgsqlConnection conn, NpgsqlTransaction tx, long version, string entity, string key, string action, WriteContext context, string? before, string? after) =>
         conn.ExecuteAsync("""
@@ -341,7 +341,7 @@ public sealed class TeamRegister(NpgsqlDataSource db, TimeProvider? clock = null
     {
         var evidencePath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, EvidenceFile);
         var rows = RegisterFiles.ReadTeams(path);
-        await Cradle.Data.Store.SchemaMigrations.RegisterAsync(db, ct);
+        await SchemaMigrations.RegisterAsync(db, ct);
         var checksum = Checksum(path, File.Exists(evidencePath) ? evidencePath : null);
         await using var conn = await db.OpenConnectionAsync(ct);
         var key = Path.GetFileName(path);
@@ -398,7 +398,7 @@ public sealed class TeamRegister(NpgsqlDataSource db, TimeProvider? clock = null
                 if (cells is not null) await InsertEvidence(conn, tx, AreaEvidenceCsv.FromCells(cells));
                 changes.Add(("area_evidence", k, cells is null ? "delete" : before is null ? "create" : "update", before, cells?[4]));
             }
-            version = await NewVersion(conn, tx);
+            version = await DataVersions.NextAsync(conn, tx, ct);
             foreach (var c in changes)
             {
                 var after = c.Entity == "team" ? await TeamJson(conn, tx, c.Key) : await EvidenceJson(conn, tx, c.Key);

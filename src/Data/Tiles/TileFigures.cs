@@ -14,8 +14,7 @@ namespace Cradle.Data.Tiles;
 public sealed record TileEdition(long DataVersion, DateOnly AsOf)
 {
     /// <summary>Today's edition of a data version (UTC, as the model dates it, by the clock given: the system's by default).</summary>
-    public static TileEdition Today(long version, TimeProvider? clock = null) =>
-        new(version, DateOnly.FromDateTime((clock ?? TimeProvider.System).GetUtcNow().UtcDateTime));
+    public static TileEdition Today(long version, TimeProvider? clock = null) => new(version, (clock ?? TimeProvider.System).Today());
 
     /// <summary>Whether this edition is later than <paramref name="other"/>: a newer version, or the same one on a later day.</summary>
     public bool IsAfter(TileEdition? other) => other is null || DataVersion > other.DataVersion || (DataVersion == other.DataVersion && AsOf > other.AsOf);
